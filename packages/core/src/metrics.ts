@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+} from 'prom-client';
+
+/**
+ * One registry per process. Metric helpers are idempotent: asking twice for the same
+ * name returns the same metric, so every component can declare what it uses without
+ * coordinating registration order. Names follow `sluice_<stage>_<noun>_<unit>`.
+ */
+export const metricsRegistry = new Registry();
+let defaultsCollected = false;
+
+export function collectProcessMetrics(): void {
+  if (defaultsCollected) return;
+  defaultsCollected = true;
+  collectDefaultMetrics({ register: metricsRegistry, prefix: 'sluice_' });
+}
+
+export function counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
+  const existing = metricsRegistry.getSingleMetric(config.name);
+  if (existing) return existing as Counter<L>;
+  return new Counter<L>({ ...config, registers: [metricsRegistry] });
+}
+
+export function gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
+  const existing = metricsRegistry.getSingleMetric(config.name);
+  if (existing) return existing as Gauge<L>;
+  return new Gauge<L>({ ...config, registers: [metricsRegistry] });
+}
+
+export function histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+  const existing = metricsRegistry.getSingleMetric(config.name);
+  if (existing) return existing as Histogram<L>;
+  return new Histogram<L>({ ...config, registers: [metricsRegistry] });
+}
+
+export interface HealthProbe {
+  /** Alive: the event loop answers. */
+  readonly live?: () => boolean;
+  /** Ready: connected and not stalled. A string explains why not. */
+  readonly ready?: () => true | string;
+}
+
+export interface MetricsServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Parses `HOST:PORT` or `PORT`; defaults to loopback so metrics are never exposed by accident. */
+export function parseListenAddress(value: string): { host: string; port: number } {
+  const match = /^(?:\[?([^\]]*?)\]?:)?(\d{1,5})$/.exec(value.trim());
+  const port = match ? Number(match[2]) : Number.NaN;
+  if (!match || port > 65_535) {
+    throw new Error(`metrics address must be HOST:PORT or PORT, got "${value}"`);
+  }
+  return { host: match[1] || '127.0.0.1', port };
+}
+
+/** Serves `/metrics`, `/healthz` and `/readyz`. */
+export async function startMetricsServer(address: string, probe: HealthProbe = {}): Promise<MetricsServer> {
+  const { host, port } = parseListenAddress(address);
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      metricsRegistry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': metricsRegistry.contentType });
+          res.end(body);
+        },
+        (error: unknown) => {
+          res.writeHead(500);
+          res.end(String(error));
+        },
+      );
+      return;
+    }
+    if (path === '/healthz') {
+      const ok = probe.live?.() ?? true;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(ok ? 'ok\n' : 'not alive\n');
+      return;
+    }
+    if (path === '/readyz') {
+      const ready = probe.ready?.() ?? true;
+      res.writeHead(ready === true ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(ready === true ? 'ready\n' : `${ready}\n`);
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = server.address();
+  const boundPort = typeof bound === 'object' && bound ? bound.port : port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests import packages by name; resolve them to source so a test never runs stale build
+// output. Worker files (Piscina) and the CLI still run from dist/, which `pnpm test` builds first.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@sluice/core': pkg('core'),
+      '@sluice/brokers': pkg('brokers'),
+      '@sluice/parser': pkg('parser'),
+      '@sluice/indexer': pkg('indexer'),
+      '@sluice/shipper': pkg('shipper'),
+      '@sluice/consumer': pkg('consumer'),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});

@@ -5,3 +5,4 @@ export * from './retry.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './secrets.js';
+export * from './bulk.js';

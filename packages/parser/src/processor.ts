@@ -1,0 +1,23 @@
+import type { LogEvent } from '@sluice/core';
+
+/**
+ * A processor is a pure function of one event, built once per worker from its config.
+ * It returns the (possibly mutated) event, or null to drop it. It never throws on bad
+ * input after construction: a line it cannot handle is tagged (`_grokparsefailure`,
+ * `_dateparsefailure`, ...) and passed on. Construction throws ConfigError for bad config.
+ */
+export interface Processor {
+  readonly name: string;
+  apply(event: LogEvent): LogEvent | null;
+}
+
+/** What a factory may know besides its own options: where it was declared, for error messages. */
+export interface ProcessorContext {
+  /** `file:line` or `module nginx.access, processor 2`; every ConfigError message starts with it. */
+  readonly where: string;
+  /** Extra grok pattern definitions (from a patterns directory or inline `pattern_definitions`). */
+  readonly patternDefinitions?: Readonly<Record<string, string>>;
+}
+
+/** Builds a processor from its options (the value under its name in the pipeline config). */
+export type ProcessorFactory = (options: unknown, context: ProcessorContext) => Processor;

@@ -1,1 +1,2 @@
-export {};
+export * from './budget.js';
+export * from './runtime.js';

@@ -6,3 +6,4 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './secrets.js';
 export * from './bulk.js';
+export * from './loggen.js';

@@ -1,0 +1,248 @@
+import type { Consumer, InboundBatch } from '@sluice/brokers';
+import {
+  type EncodedBatch,
+  type InboundRecord,
+  type Logger,
+  SluiceError,
+  counter,
+  createLogger,
+  errorMessage,
+  gauge,
+  histogram,
+} from '@sluice/core';
+import { type BudgetLimits, InFlightBudget } from './budget.js';
+
+/** Parses records into a bulk-ready batch (the parser's worker pool). */
+export interface BatchEncoder {
+  encode(records: readonly InboundRecord[]): Promise<EncodedBatch>;
+}
+
+/** What the sink needs to dead-letter a record with its original line. */
+export interface RecordRef {
+  readonly id: string;
+  readonly line: string;
+  readonly origin: string;
+}
+
+export interface BatchWriteOutcome {
+  readonly indexed: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+}
+
+/**
+ * Writes a batch to Elasticsearch. When `write` resolves, every item is indexed, a
+ * duplicate, or dead-lettered, so the broker batch may be acknowledged. It retries
+ * retriable failures itself; a rejection with a retriable error hands the batch back
+ * to the broker, a non-retriable one (401/403) stops the consumer.
+ */
+export interface BatchSink {
+  write(batch: EncodedBatch, records: readonly RecordRef[]): Promise<BatchWriteOutcome>;
+}
+
+export interface ConsumerRuntimeOptions {
+  readonly consumer: Consumer;
+  readonly encoder: BatchEncoder;
+  readonly sink: BatchSink;
+  readonly budget?: Partial<BudgetLimits>;
+  /** Stop after this long with nothing in flight and nothing received. */
+  readonly exitWhenIdleMs?: number;
+  /** How often lag is sampled into `sluice_consumer_lag_records`. Default 5 s. */
+  readonly lagIntervalMs?: number;
+  readonly logger?: Logger;
+  /** Backend label for metrics. */
+  readonly backend?: string;
+}
+
+export interface RunSummary {
+  readonly batches: number;
+  readonly records: number;
+  readonly indexed: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+  readonly dropped: number;
+  readonly parseFailures: number;
+  readonly retried: number;
+}
+
+export const DEFAULT_BUDGET: BudgetLimits = { maxEvents: 20_000, maxBytes: 32 * 1024 * 1024, resumeAt: 0.5 };
+
+const inflightEvents = () => gauge({ name: 'sluice_consumer_inflight_events', help: 'Events received from the broker and not yet acknowledged.' });
+const inflightBytes = () => gauge({ name: 'sluice_consumer_inflight_bytes', help: 'Bytes of raw lines received and not yet acknowledged.' });
+const pausedSeconds = () =>
+  counter({ name: 'sluice_consumer_paused_seconds_total', help: 'Time the broker consumer spent paused by the in-flight budget.' });
+const recordsTotal = () =>
+  counter<'outcome'>({ name: 'sluice_consumer_records_total', help: 'Records finished by the consumer runtime, by outcome.', labelNames: ['outcome'] });
+const endToEnd = () =>
+  histogram({
+    name: 'sluice_consumer_end_to_end_seconds',
+    help: 'Time from the shipper reading a line to its acknowledgement after indexing.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  });
+const parserEvents = () =>
+  counter<'outcome'>({ name: 'sluice_parser_events_total', help: 'Events out of the parser, by outcome.', labelNames: ['outcome'] });
+const parserFailures = () =>
+  counter<'tag'>({ name: 'sluice_parser_failures_total', help: 'Events tagged with a parse failure, by tag.', labelNames: ['tag'] });
+const lagGauge = () =>
+  gauge<'backend' | 'stream' | 'partition'>({
+    name: 'sluice_consumer_lag_records',
+    help: 'Records published and not yet acknowledged by the group (Kafka: high watermark minus committed offset).',
+    labelNames: ['backend', 'stream', 'partition'],
+  });
+
+/**
+ * The consumer-group runtime: broker consumer -> parser pool -> sink, with the
+ * acknowledgement to the broker only after the sink resolved (see GUARANTEES.md).
+ */
+export class ConsumerRuntime {
+  private readonly log: Logger;
+  private readonly budget: InFlightBudget;
+  private readonly summary = {
+    batches: 0,
+    records: 0,
+    indexed: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    dropped: 0,
+    parseFailures: 0,
+    retried: 0,
+  };
+  private lastActivity = Date.now();
+  private inFlightBatches = 0;
+  private stopping: Promise<void> | undefined;
+  private fatal: unknown;
+  private lastPausedMs = 0;
+
+  constructor(private readonly options: ConsumerRuntimeOptions) {
+    this.log = options.logger ?? createLogger();
+    this.budget = new InFlightBudget(
+      { ...DEFAULT_BUDGET, ...options.budget },
+      () => {
+        this.log.debug('in-flight budget spent: pausing the broker');
+        options.consumer.pause();
+      },
+      () => {
+        this.log.debug('in-flight budget available: resuming the broker');
+        options.consumer.resume();
+      },
+    );
+  }
+
+  /** Events and bytes currently held; for tests and `/readyz`. */
+  get inFlight(): { events: number; bytes: number; paused: boolean } {
+    return { events: this.budget.events, bytes: this.budget.bytes, paused: this.budget.paused };
+  }
+
+  /** Consumes until `stop()` or idle timeout; rejects if a fatal error stopped it. */
+  async run(): Promise<RunSummary> {
+    const timers: NodeJS.Timeout[] = [];
+    const tick = setInterval(() => this.publishGauges(), 1_000);
+    timers.push(tick);
+    timers.push(setInterval(() => void this.sampleLag(), this.options.lagIntervalMs ?? 5_000));
+    if (this.options.exitWhenIdleMs !== undefined) {
+      const idleMs = this.options.exitWhenIdleMs;
+      timers.push(
+        setInterval(() => {
+          if (this.inFlightBatches === 0 && Date.now() - this.lastActivity >= idleMs) {
+            this.log.info('idle: no records received', { idleSeconds: idleMs / 1_000 });
+            void this.stop();
+          }
+        }, Math.min(500, idleMs)),
+      );
+    }
+    try {
+      await this.options.consumer.run((batch) => this.handle(batch));
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      this.publishGauges();
+      await this.sampleLag();
+    }
+    if (this.fatal !== undefined) throw this.fatal;
+    return { ...this.summary };
+  }
+
+  /** Stops pulling, lets in-flight batches finish and be acknowledged, and leaves the group. */
+  stop(): Promise<void> {
+    this.stopping ??= this.options.consumer.close();
+    return this.stopping;
+  }
+
+  private async handle(batch: InboundBatch): Promise<void> {
+    const records = batch.records;
+    let bytes = 0;
+    for (const record of records) bytes += record.line.length;
+    this.lastActivity = Date.now();
+    this.inFlightBatches++;
+    this.budget.acquire(records.length, bytes);
+    try {
+      const encoded = await this.options.encoder.encode(records);
+      this.countParse(encoded, records.length);
+      const outcome = await this.options.sink.write(encoded, records);
+      await batch.ack();
+      this.summary.batches++;
+      this.summary.records += records.length;
+      this.summary.indexed += outcome.indexed;
+      this.summary.duplicates += outcome.duplicates;
+      this.summary.deadLettered += outcome.deadLettered;
+      this.summary.dropped += encoded.dropped;
+      recordsTotal().inc({ outcome: 'acked' }, records.length);
+      const now = Date.now();
+      const latency = endToEnd();
+      for (const record of records) {
+        if (record.shippedAt !== undefined && record.shippedAt <= now) latency.observe((now - record.shippedAt) / 1_000);
+      }
+    } catch (error) {
+      this.summary.retried += records.length;
+      recordsTotal().inc({ outcome: 'retried' }, records.length);
+      if (error instanceof SluiceError && !error.retriable) {
+        // Retrying cannot help (credentials, privileges): hand the batch back and stop the whole consumer.
+        this.fatal ??= error;
+        this.log.error(errorMessage(error), error.hint ? { hint: error.hint } : undefined);
+        await batch.retryLater().catch(() => {});
+        void this.stop();
+      } else {
+        this.log.warn('batch handed back to the broker for redelivery', { error: errorMessage(error), records: records.length });
+        await batch.retryLater().catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorMessage(e) }));
+      }
+    } finally {
+      this.budget.release(records.length, bytes);
+      this.inFlightBatches--;
+      this.lastActivity = Date.now();
+    }
+  }
+
+  private countParse(encoded: EncodedBatch, records: number): void {
+    let failed = 0;
+    for (const [tag, count] of Object.entries(encoded.failures)) {
+      parserFailures().inc({ tag }, count);
+      failed = Math.max(failed, count);
+    }
+    this.summary.parseFailures += failed;
+    const events = parserEvents();
+    if (encoded.dropped > 0) events.inc({ outcome: 'dropped' }, encoded.dropped);
+    if (failed > 0) events.inc({ outcome: 'failed' }, failed);
+    events.inc({ outcome: 'parsed' }, Math.max(0, records - encoded.dropped - failed));
+  }
+
+  private publishGauges(): void {
+    inflightEvents().set(this.budget.events);
+    inflightBytes().set(this.budget.bytes);
+    const pausedMs = this.budget.pausedMs();
+    if (pausedMs > this.lastPausedMs) {
+      pausedSeconds().inc((pausedMs - this.lastPausedMs) / 1_000);
+      this.lastPausedMs = pausedMs;
+    }
+  }
+
+  private async sampleLag(): Promise<void> {
+    try {
+      const samples = await this.options.consumer.lag();
+      const g = lagGauge();
+      for (const s of samples) {
+        g.set({ backend: this.options.backend ?? 'unknown', stream: s.stream, partition: String(s.partition ?? '') }, s.lag);
+      }
+    } catch (error) {
+      this.log.debug('lag sample failed', { error: errorMessage(error) });
+    }
+  }
+}

@@ -1,0 +1,3 @@
+// Pipelines as config: compile steps (with `if:` conditions) into one function per worker.
+export * from './compile.js';
+export * from './condition.js';

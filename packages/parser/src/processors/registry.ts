@@ -1,0 +1,17 @@
+import type { ProcessorFactory } from '../processor.js';
+import { drop } from './drop.js';
+
+/**
+ * Config key -> factory. A new processor is one file beside this one plus one line here.
+ * Keys are the names users write in a pipeline file (`- date: {...}`), verbs like Logstash's.
+ */
+export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
+  // grok: registered by the grok engine (packages/parser/src/grok/), one line here.
+  drop,
+};
+
+export function knownProcessors(
+  registry: Readonly<Record<string, ProcessorFactory>> = processorRegistry,
+): string[] {
+  return Object.keys(registry).sort();
+}

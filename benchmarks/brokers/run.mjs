@@ -200,7 +200,7 @@ try {
 try {
   const redisInfo = spawnSync('redis-cli', ['INFO', 'server'], { encoding: 'utf8' }).stdout;
   versions.redis = /redis_version:(\S+)/.exec(redisInfo)?.[1];
-  versions.rabbitmq = /RabbitMQ version: (\S+)|"RabbitMQ","([^"]+)"/.exec(spawnSync('rabbitmqctl', ['version'], { encoding: 'utf8' }).stdout)?.[0];
+  versions.rabbitmq = spawnSync("rabbitmqctl", ["version"], { encoding: "utf8" }).stdout.trim() || undefined;
 } catch {}
 versions.kafka = process.env.SLUICE_KAFKA_VERSION ?? 'see deploy/native/README.md';
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;

@@ -6,4 +6,5 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './secrets.js';
 export * from './bulk.js';
+export * from './index-name.js';
 export * from './loggen.js';

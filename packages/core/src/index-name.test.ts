@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './errors.js';
+import { compileIndexName } from './index-name.js';
+
+describe('compileIndexName', () => {
+  it('formats the event date in UTC', () => {
+    const name = compileIndexName('logs-%{+yyyy.MM.dd}');
+    expect(name({ '@timestamp': '2024-05-01T23:30:00.000Z' })).toBe('logs-2024.05.01');
+    expect(name({ '@timestamp': '2024-05-02T01:00:00+02:00' })).toBe('logs-2024.05.01');
+    expect(name({ '@timestamp': Date.UTC(2023, 11, 31, 12) })).toBe('logs-2023.12.31');
+  });
+
+  it('uses the per-day cache without mixing days', () => {
+    const name = compileIndexName('logs-%{+yyyy.MM.dd}');
+    expect(name({ '@timestamp': '2024-05-01T10:00:00.000Z' })).toBe('logs-2024.05.01');
+    expect(name({ '@timestamp': '2024-05-02T10:00:00.000Z' })).toBe('logs-2024.05.02');
+    expect(name({ '@timestamp': '2024-05-01T11:00:00.000Z' })).toBe('logs-2024.05.01');
+  });
+
+  it('resolves fields by dotted and bracket paths, lowercased and sanitised', () => {
+    const name = compileIndexName('%{[service][name]}-%{+yyyy.MM}');
+    expect(name({ '@timestamp': '2024-05-01T00:00:00Z', service: { name: 'Web Front/API' } })).toBe(
+      'web_front_api-2024.05',
+    );
+    expect(compileIndexName('%{service.name}')({ service: { name: 'checkout' } })).toBe('checkout');
+  });
+
+  it('falls back to "unknown" (or the given value) for a missing field and to now for a missing date', () => {
+    const now = () => Date.UTC(2025, 0, 2);
+    expect(compileIndexName('%{[service][name]}-%{+yyyy.MM.dd}', { now })({})).toBe('unknown-2025.01.02');
+    expect(compileIndexName('%{[service][name]}-x', { missing: 'other' })({ service: {} })).toBe('other-x');
+    expect(compileIndexName('logs-%{+yyyy}', { now })({ '@timestamp': 'garbage' })).toBe('logs-2025');
+  });
+
+  it('strips a leading _ - + that a field value would introduce', () => {
+    expect(compileIndexName('%{a}')({ a: '_Secret' })).toBe('secret');
+  });
+
+  it('supports ISO weeks and hours', () => {
+    // 2021-01-03 is in ISO week 53 of 2020.
+    expect(compileIndexName('w-%{+xxxx.ww}')({ '@timestamp': '2021-01-03T05:00:00Z' })).toBe('w-2020.53');
+    expect(compileIndexName('h-%{+yyyy.MM.dd.HH}')({ '@timestamp': '2021-01-03T05:00:00Z' })).toBe(
+      'h-2021.01.03.05',
+    );
+  });
+
+  it('rejects templates that can never give a valid name', () => {
+    expect(() => compileIndexName('logs*-%{+yyyy}')).toThrow(ConfigError);
+    expect(() => compileIndexName('_logs')).toThrow('must not start with _, - or +');
+    expect(() => compileIndexName('logs-%{}')).toThrow('empty field reference');
+    expect(() => compileIndexName('')).toThrow('must not be empty');
+  });
+
+  it('lowercases a static name', () => {
+    expect(compileIndexName('Logs-Static')({})).toBe('logs-static');
+  });
+});

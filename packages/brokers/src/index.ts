@@ -1,1 +1,5 @@
+export * from './factory.js';
+export * from './metrics.js';
 export * from './types.js';
+export * from './url.js';
+export * from './wire.js';

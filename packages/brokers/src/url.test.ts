@@ -1,0 +1,79 @@
+import { ConfigError } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { parseBrokerUrl } from './url.js';
+
+function configError(url: string): ConfigError {
+  try {
+    parseBrokerUrl(url);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`parseBrokerUrl("${url}") did not throw`);
+}
+
+describe('parseBrokerUrl', () => {
+  it('parses kafka with several brokers and options', () => {
+    expect(parseBrokerUrl('kafka://10.0.0.1:9092,10.0.0.2/app-logs?partitions=6')).toEqual({
+      kind: 'kafka',
+      connection: 'kafka://10.0.0.1:9092,10.0.0.2:9092',
+      stream: 'app-logs',
+      brokers: ['10.0.0.1:9092', '10.0.0.2:9092'],
+      options: { partitions: '6' },
+    });
+  });
+
+  it('parses redis and rediss with password, ACL user and db', () => {
+    expect(parseBrokerUrl('redis://:s3cret@127.0.0.1:6379/logs:app?db=2')).toEqual({
+      kind: 'redis',
+      connection: 'redis://:s3cret@127.0.0.1:6379',
+      stream: 'logs:app',
+      brokers: ['127.0.0.1:6379'],
+      options: { db: '2' },
+    });
+    const tls = parseBrokerUrl('rediss://shipper:p%40ss@redis.example/logs');
+    expect(tls.connection).toBe('rediss://shipper:p%40ss@redis.example:6379');
+    expect(tls.kind).toBe('redis');
+  });
+
+  it('parses amqp with the vhost from the query string', () => {
+    const t = parseBrokerUrl('amqp://guest:guest@127.0.0.1:5672/logs?vhost=/&queueType=quorum');
+    expect(t).toEqual({
+      kind: 'rabbitmq',
+      connection: 'amqp://guest:guest@127.0.0.1:5672/%2F',
+      stream: 'logs',
+      brokers: ['127.0.0.1:5672'],
+      options: { vhost: '/', queueType: 'quorum' },
+    });
+    expect(parseBrokerUrl('amqps://u:p@rabbit.example/q').brokers).toEqual(['rabbit.example:5671']);
+    expect(parseBrokerUrl('amqp://[::1]:5673/q').brokers).toEqual(['[::1]:5673']);
+  });
+
+  it('rejects an unknown scheme with the three forms and no password', () => {
+    const error = configError('nats://user:hunter2@127.0.0.1:4222/logs');
+    expect(error.message).toBe('unknown broker URL scheme "nats:" in nats://user:***@127.0.0.1:4222/logs');
+    expect(error.hint).toContain('kafka://127.0.0.1:9092/TOPIC');
+    expect(error.hint).toContain('redis://');
+    expect(error.hint).toContain('amqp://');
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('rejects a missing stream name with an example', () => {
+    const error = configError('amqp://guest:hunter2@127.0.0.1:5672');
+    expect(error.message).toBe('broker URL amqp://guest:***@127.0.0.1:5672 names no queue');
+    expect(error.hint).toBe(
+      'put the queue name in the path, for example amqp://guest:guest@127.0.0.1:5672/logs',
+    );
+    expect(configError('redis://127.0.0.1:6379/').message).toContain('names no list');
+    expect(configError('kafka://127.0.0.1:9092').message).toContain('names no topic');
+  });
+
+  it('rejects bad ports, several hosts outside kafka, bad db and URLs without a scheme', () => {
+    expect(configError('redis://127.0.0.1:99999/l').message).toContain('invalid host:port "127.0.0.1:99999"');
+    expect(configError('redis://a:6379,b:6379/l').message).toContain('only kafka:// accepts');
+    expect(configError('redis://127.0.0.1/l?db=x').message).toContain(
+      'db must be a database number 0-15, got "x"',
+    );
+    expect(configError('127.0.0.1:9092/logs').message).toContain('not of the form SCHEME://HOST:PORT/STREAM');
+  });
+});

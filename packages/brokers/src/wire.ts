@@ -1,0 +1,313 @@
+import type { JsonObject, JsonValue } from '@sluice/core';
+import { contentId, type InboundRecord, type OutboundRecord, setField, type WireFormat } from '@sluice/core';
+
+/**
+ * The wire format shared by every backend (documented in the package README).
+ *
+ * One record per message everywhere. JSON payloads are shaped like Filebeat/Logstash
+ * events (`@timestamp`, `message`, `log.file.path`, `log.offset`) so one decoder reads
+ * ours and theirs; Sluice's own metadata rides in a `sluice` object (or, in the `beats`
+ * form, in `@metadata._id`, which Filebeat and Logstash already use as the document id).
+ */
+
+export const SLUICE_ENVELOPE_KEY = 'sluice';
+
+/** RabbitMQ/Kafka header names carrying what a Redis envelope carries in JSON. */
+export const HEADER = {
+  source: 'x-sluice-source',
+  offset: 'x-sluice-offset',
+  shippedAt: 'x-sluice-shipped-at',
+  fields: 'x-sluice-fields',
+} as const;
+
+/** Sluice's JSON envelope: a Filebeat-shaped event plus `sluice.{id,shipped_at}`. */
+export function encodeEnvelope(record: OutboundRecord): string {
+  const event = baseEvent(record);
+  event[SLUICE_ENVELOPE_KEY] = { id: record.id, shipped_at: record.shippedAt };
+  return JSON.stringify(event);
+}
+
+/**
+ * The Filebeat-compatible form (`?format=beats`) for lists and queues that Logstash or
+ * another Beats consumer also reads. The id travels in `@metadata._id`, which the
+ * Elasticsearch outputs of Filebeat and Logstash (`document_id => "%{[@metadata][_id]}"`) use.
+ */
+export function encodeBeatsEvent(record: OutboundRecord): string {
+  const event = baseEvent(record);
+  event['@metadata'] = { beat: 'sluice', type: '_doc', _id: record.id };
+  event.agent = { type: 'sluice' };
+  event.input = { type: 'log' };
+  event.ecs = { version: '8.0.0' };
+  return JSON.stringify(event);
+}
+
+function baseEvent(record: OutboundRecord): JsonObject {
+  const event: JsonObject = { '@timestamp': new Date(record.shippedAt).toISOString(), message: record.line };
+  // Extra fields first, so the line and its coordinates cannot be overwritten by them.
+  if (record.fields) {
+    for (const [key, value] of Object.entries(record.fields)) {
+      setField(event, key, (Array.isArray(value) ? [...value] : value) as JsonValue);
+    }
+  }
+  event.message = record.line;
+  const log: JsonObject = { file: { path: record.source } };
+  if (record.offset !== undefined) log.offset = record.offset;
+  event.log = log;
+  return event;
+}
+
+/** AMQP message: the body is the raw line; id and coordinates in properties and headers. */
+export interface AmqpMessage {
+  readonly body: Buffer;
+  readonly messageId: string;
+  readonly timestamp: number;
+  readonly contentType: string;
+  readonly headers: Record<string, string | number>;
+}
+
+export function encodeAmqp(record: OutboundRecord, format: 'sluice' | 'beats' = 'sluice'): AmqpMessage {
+  if (format === 'beats') {
+    return {
+      body: Buffer.from(encodeBeatsEvent(record)),
+      messageId: record.id,
+      timestamp: Math.floor(record.shippedAt / 1000),
+      contentType: 'application/json',
+      headers: {},
+    };
+  }
+  const headers: Record<string, string | number> = {
+    [HEADER.source]: record.source,
+    [HEADER.shippedAt]: record.shippedAt,
+  };
+  if (record.offset !== undefined) headers[HEADER.offset] = record.offset;
+  if (record.fields && Object.keys(record.fields).length > 0)
+    headers[HEADER.fields] = JSON.stringify(record.fields);
+  return {
+    body: Buffer.from(record.line),
+    messageId: record.id,
+    timestamp: Math.floor(record.shippedAt / 1000),
+    contentType: 'text/plain; charset=utf-8',
+    headers,
+  };
+}
+
+/** A payload that cannot be turned into a record: routed to the dead-letter destination. */
+export interface Poison {
+  readonly poison: true;
+  readonly reason: string;
+}
+
+export type Decoded = InboundRecord | Poison;
+
+export function isPoison(decoded: Decoded): decoded is Poison {
+  return (decoded as Poison).poison === true;
+}
+
+export interface DecodeContext {
+  /** Broker coordinates (`topic/partition@offset`, list name, queue) for the record's `origin`. */
+  readonly origin: string;
+  /**
+   * A deterministic id for payloads that carry none: Kafka passes `topic/partition@offset`
+   * (unique and stable); lists and queues have no stable coordinates, so they pass nothing
+   * and the id is derived from the content and the stream name.
+   */
+  readonly fallbackId?: string;
+  /** Salt for content-derived ids (the stream name). */
+  readonly stream: string;
+  /** The sender declared JSON (AMQP content type, Kafka header): a non-JSON body is poison. */
+  readonly declaredJson?: boolean;
+}
+
+const MAX_POISON_REASON = 200;
+
+/**
+ * Decodes one payload: a Sluice envelope, a Filebeat or Logstash JSON event, another JSON
+ * object (kept as a raw line for the parser), or a plain line. A payload that starts like
+ * JSON (`{`) or is declared JSON but does not parse, or an envelope without its `message`,
+ * is poison.
+ */
+export function decodePayload(payload: string, context: DecodeContext): Decoded {
+  const first = firstNonSpace(payload);
+  if (first !== '{' && !context.declaredJson) return rawRecord(payload, context);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch (error) {
+    return poison(`payload looks like JSON but does not parse: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return poison(
+      `payload is declared JSON but is not an object (${Array.isArray(parsed) ? 'array' : typeof parsed})`,
+    );
+  }
+  return decodeJsonEvent(parsed as JsonObject, payload, context);
+}
+
+/** Decodes an already-parsed JSON object (Kafka's decoder shares this). */
+export function decodeJsonEvent(event: JsonObject, payload: string, context: DecodeContext): Decoded {
+  const sluice = event[SLUICE_ENVELOPE_KEY];
+  const metadata = event['@metadata'];
+  const format = classify(event);
+  if (format === 'sluice') {
+    const meta = sluice as JsonObject;
+    if (typeof meta.id !== 'string' || meta.id === '')
+      return poison('Sluice envelope without a string sluice.id');
+    if (typeof event.message !== 'string') return poison('Sluice envelope without a string message');
+    const { message, log, sluice: _s, '@timestamp': _t, ...fields } = event;
+    const coordinates = logCoordinates(log);
+    return {
+      id: meta.id,
+      line: message,
+      ...coordinates,
+      ...(typeof meta.shipped_at === 'number' ? { shippedAt: meta.shipped_at } : {}),
+      format: 'sluice',
+      ...(Object.keys(fields).length > 0 ? { fields } : {}),
+      origin: context.origin,
+    };
+  }
+  if (format === 'beats' || format === 'logstash') {
+    if (typeof event.message !== 'string') return poison(`${format} event without a string message`);
+    const { message, '@metadata': _m, ...fields } = event;
+    const coordinates = logCoordinates(event.log);
+    const legacyPath = typeof event.path === 'string' ? event.path : undefined;
+    const metaId =
+      isObject(metadata) && typeof metadata._id === 'string' && metadata._id !== ''
+        ? metadata._id
+        : undefined;
+    return {
+      id: metaId ?? context.fallbackId ?? contentId(payload, context.stream),
+      line: message,
+      ...(coordinates.source === undefined && legacyPath !== undefined ? { source: legacyPath } : {}),
+      ...coordinates,
+      format,
+      fields,
+      origin: context.origin,
+    };
+  }
+  // Some other JSON object (an application's JSON log line pushed as is): the parser's
+  // json processor can take it apart; here it is a line like any other.
+  return rawRecord(payload, context);
+}
+
+/** Which producer wrote this event. */
+export function classify(event: JsonObject): WireFormat {
+  const sluice = event[SLUICE_ENVELOPE_KEY];
+  if (isObject(sluice) && 'id' in sluice) return 'sluice';
+  const metadata = event['@metadata'];
+  const agent = event.agent;
+  if (
+    (isObject(metadata) && typeof metadata.beat === 'string') ||
+    (isObject(agent) && agent.type === 'filebeat')
+  )
+    return 'beats';
+  if ('@version' in event) return 'logstash';
+  if (
+    isObject(event.log) &&
+    isObject(event.log.file) &&
+    typeof event.log.file.path === 'string' &&
+    typeof event.message === 'string'
+  ) {
+    return 'beats';
+  }
+  return 'raw';
+}
+
+function rawRecord(payload: string, context: DecodeContext): InboundRecord {
+  return {
+    id: context.fallbackId ?? contentId(payload, context.stream),
+    line: payload,
+    format: 'raw',
+    origin: context.origin,
+  };
+}
+
+function logCoordinates(log: JsonValue | undefined): { source?: string; offset?: number } {
+  if (!isObject(log)) return {};
+  const out: { source?: string; offset?: number } = {};
+  if (isObject(log.file) && typeof log.file.path === 'string') out.source = log.file.path;
+  if (typeof log.offset === 'number') out.offset = log.offset;
+  return out;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function firstNonSpace(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return text[i] as string;
+  }
+  return '';
+}
+
+function poison(reason: string): Poison {
+  return {
+    poison: true,
+    reason: reason.length > MAX_POISON_REASON ? `${reason.slice(0, MAX_POISON_REASON)}...` : reason,
+  };
+}
+
+/** Decodes a Sluice AMQP message (raw line in the body, metadata in properties). */
+export function decodeAmqp(
+  body: Buffer,
+  properties: {
+    messageId?: string | undefined;
+    contentType?: string | undefined;
+    headers?: Record<string, unknown> | undefined;
+  },
+  context: DecodeContext,
+): Decoded {
+  const headers = properties.headers ?? {};
+  const text = body.toString('utf8');
+  const source = headers[HEADER.source];
+  if (typeof source === 'string' && typeof properties.messageId === 'string' && properties.messageId !== '') {
+    let fields: Record<string, unknown> | undefined;
+    const rawFields = headers[HEADER.fields];
+    if (rawFields !== undefined) {
+      try {
+        const parsed: unknown = JSON.parse(String(rawFields));
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          return poison(`${HEADER.fields} header is not a JSON object`);
+        // Nested like the envelope's fields, so every backend hands the pipeline the same shape.
+        const nested: JsonObject = {};
+        for (const [key, value] of Object.entries(parsed as JsonObject)) setField(nested, key, value);
+        fields = nested;
+      } catch {
+        return poison(`${HEADER.fields} header is not valid JSON`);
+      }
+    }
+    const offset = toNumber(headers[HEADER.offset]);
+    const shippedAt = toNumber(headers[HEADER.shippedAt]);
+    return {
+      id: properties.messageId,
+      line: text,
+      source,
+      ...(offset !== undefined ? { offset } : {}),
+      ...(shippedAt !== undefined ? { shippedAt } : {}),
+      format: 'sluice',
+      ...(fields ? { fields } : {}),
+      origin: context.origin,
+    };
+  }
+  const declaredJson = /json/i.test(properties.contentType ?? '');
+  const decoded = decodePayload(text, { ...context, declaredJson });
+  // A foreign message with its own message id keeps it: publishers that set one (Logstash
+  // does not by default) mean it as the identity of the message.
+  if (
+    !isPoison(decoded) &&
+    decoded.format !== 'sluice' &&
+    properties.messageId &&
+    decoded.id === contentId(text, context.stream)
+  ) {
+    return { ...decoded, id: contentId(properties.messageId, context.stream) };
+  }
+  return decoded;
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}

@@ -1,5 +1,7 @@
 // The processors other than grok, their registry, and the option reader they share.
 
+export { DATE_FAILURE_TAG, date } from './date.js';
+export { compileDateFormat, DateFormatError, type DateParseOptions, type DateParser } from './date-format.js';
 export { drop } from './drop.js';
 export { describe as describeValue, isFieldPath, OptionReader } from './options.js';
 export { knownProcessors, processorRegistry } from './registry.js';

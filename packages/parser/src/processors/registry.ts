@@ -1,4 +1,6 @@
+import { grok } from '../grok/processor.js';
 import type { ProcessorFactory } from '../processor.js';
+import { date } from './date.js';
 import { drop } from './drop.js';
 
 /**
@@ -6,7 +8,8 @@ import { drop } from './drop.js';
  * Keys are the names users write in a pipeline file (`- date: {...}`), verbs like Logstash's.
  */
 export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
-  // grok: registered by the grok engine (packages/parser/src/grok/), one line here.
+  grok,
+  date,
   drop,
 };
 

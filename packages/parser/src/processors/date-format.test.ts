@@ -1,0 +1,167 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileDateFormat, DateFormatError } from './date-format.js';
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const parse = (format: string, value: string | number, timezone?: string, now?: string) =>
+  iso(
+    compileDateFormat(format, {
+      ...(timezone ? { timezone } : {}),
+      ...(now ? { now: () => Date.parse(now) } : {}),
+    })(value),
+  );
+
+describe('compileDateFormat: Joda patterns', () => {
+  it('parses the common log formats', () => {
+    expect(parse('dd/MMM/yyyy:HH:mm:ss Z', '10/Oct/2000:13:55:36 -0700')).toBe('2000-10-10T20:55:36.000Z');
+    expect(parse('dd/MMM/yyyy:HH:mm:ss Z', '10/oct/2000:13:55:36 +05:30')).toBe('2000-10-10T08:25:36.000Z');
+    expect(parse('yyyy-MM-dd HH:mm:ss,SSS', '2024-02-29 23:59:59,123')).toBe('2024-02-29T23:59:59.123Z');
+    expect(parse('yyyy-MM-dd HH:mm:ss.SSSSSS', '2024-02-29 23:59:59.123456')).toBe(
+      '2024-02-29T23:59:59.123Z',
+    );
+    expect(parse("yyyy-MM-dd'T'HH:mm:ss.SSSZZ", '2024-05-01T12:00:00.5+02:00')).toBe(
+      '2024-05-01T10:00:00.500Z',
+    );
+    expect(parse('EEE MMM dd HH:mm:ss yyyy', 'Wed Oct 11 14:32:52 2000')).toBe('2000-10-11T14:32:52.000Z');
+    expect(parse('yyyyMMddHHmmss', '20240102030405')).toBe('2024-01-02T03:04:05.000Z');
+    expect(parse('MM/dd/yy hh:mm:ss a', '03/04/24 12:05:00 AM', undefined, '2024-06-01T00:00:00Z')).toBe(
+      '2024-03-04T00:05:00.000Z',
+    );
+    expect(parse('MM/dd/yy hh:mm:ss a', '03/04/24 01:05:00 pm', undefined, '2024-06-01T00:00:00Z')).toBe(
+      '2024-03-04T13:05:00.000Z',
+    );
+    expect(parse('yyyy-MM-dd HH:mm:ss ZZZ', '2024-07-01 12:00:00 Europe/Berlin')).toBe(
+      '2024-07-01T10:00:00.000Z',
+    );
+    expect(parse('yyyy-MM-dd HH:mm:ss z', '2024-07-01 12:00:00 PDT')).toBe('2024-07-01T19:00:00.000Z');
+    expect(parse("yyyy-MM-dd''HH", "2024-07-01'12")).toBe('2024-07-01T12:00:00.000Z');
+  });
+
+  it('rejects values that do not fit, impossible dates included', () => {
+    expect(parse('dd/MMM/yyyy:HH:mm:ss Z', '10/Foo/2000:13:55:36 -0700')).toBeUndefined();
+    expect(parse('yyyy-MM-dd', '2023-02-29')).toBeUndefined();
+    expect(parse('yyyy-MM-dd', '2023-13-01')).toBeUndefined();
+    expect(parse('yyyy-MM-dd HH:mm', '2023-01-01 24:00')).toBeUndefined();
+    expect(parse('yyyy-MM-dd', '2023-01-01 trailing')).toBeUndefined();
+    expect(parse('EEE yyyy', 'Xyz 2020')).toBeUndefined();
+    expect(parse('yyyy-MM-dd HH:mm:ss ZZZ', '2024-07-01 12:00:00 Mars/Olympus')).toBeUndefined();
+  });
+
+  it('infers the year of syslog dates from the clock', () => {
+    // MMM  d (two spaces) and MMM dd both accept one- or two-digit days.
+    expect(parse('MMM  d HH:mm:ss', 'Nov  3 10:00:00', undefined, '2024-11-03T12:00:00Z')).toBe(
+      '2024-11-03T10:00:00.000Z',
+    );
+    expect(parse('MMM dd HH:mm:ss', 'Nov 13 10:00:00', undefined, '2024-11-14T00:00:00Z')).toBe(
+      '2024-11-13T10:00:00.000Z',
+    );
+    // A December line read in January belongs to last year.
+    expect(parse('MMM dd HH:mm:ss', 'Dec 31 23:59:59', undefined, '2025-01-01T00:00:05Z')).toBe(
+      '2024-12-31T23:59:59.000Z',
+    );
+    // A January line read just before new year (shipper clock ahead) belongs to next year.
+    expect(parse('MMM  d HH:mm:ss', 'Jan  1 00:00:01', undefined, '2024-12-31T23:59:50Z')).toBe(
+      '2025-01-01T00:00:01.000Z',
+    );
+    // Feb 29 only exists in leap years: the closest leap year wins.
+    expect(parse('MMM dd HH:mm:ss', 'Feb 29 10:00:00', undefined, '2024-03-01T00:00:00Z')).toBe(
+      '2024-02-29T10:00:00.000Z',
+    );
+  });
+
+  it('applies the timezone option to zoneless formats, DST included', () => {
+    expect(parse('yyyy-MM-dd HH:mm:ss', '2024-01-15 12:00:00', 'Europe/Berlin')).toBe(
+      '2024-01-15T11:00:00.000Z',
+    );
+    expect(parse('yyyy-MM-dd HH:mm:ss', '2024-07-15 12:00:00', 'Europe/Berlin')).toBe(
+      '2024-07-15T10:00:00.000Z',
+    );
+    expect(parse('yyyy-MM-dd HH:mm:ss', '2024-07-15 12:00:00', 'America/New_York')).toBe(
+      '2024-07-15T16:00:00.000Z',
+    );
+    expect(parse('yyyy-MM-dd HH:mm:ss', '2024-07-15 12:00:00', 'Asia/Kathmandu')).toBe(
+      '2024-07-15T06:15:00.000Z',
+    );
+    // Fall back: 02:30 happens twice in Berlin on 2024-10-27; the earlier instant wins.
+    expect(parse('yyyy-MM-dd HH:mm:ss', '2024-10-27 02:30:00', 'Europe/Berlin')).toBe(
+      '2024-10-27T00:30:00.000Z',
+    );
+    // Spring forward: 02:30 does not exist on 2024-03-31; it moves forward to 03:30 local.
+    expect(parse('yyyy-MM-dd HH:mm:ss', '2024-03-31 02:30:00', 'Europe/Berlin')).toBe(
+      '2024-03-31T01:30:00.000Z',
+    );
+    // An explicit offset wins over the option.
+    expect(parse('yyyy-MM-dd HH:mm:ss Z', '2024-07-15 12:00:00 +0000', 'Europe/Berlin')).toBe(
+      '2024-07-15T12:00:00.000Z',
+    );
+  });
+
+  it('refuses bad formats at compile time', () => {
+    expect(() => compileDateFormat('yyyy-MM-dd QQ')).toThrow(DateFormatError);
+    expect(() => compileDateFormat('yyyy-MM-dd QQ')).toThrow(/unsupported date pattern letters "QQ"/);
+    expect(() => compileDateFormat("yyyy 'unterminated")).toThrow(/unterminated quote/);
+    expect(() => compileDateFormat('hh:mm')).toThrow(/without "a"/);
+    expect(() => compileDateFormat('---')).toThrow(/no date or time fields/);
+    expect(() => compileDateFormat('ISO8601', { timezone: 'Nowhere/Land' })).toThrow(
+      /unknown time zone "Nowhere\/Land"/,
+    );
+  });
+});
+
+describe('compileDateFormat: named formats', () => {
+  it('ISO8601 with and without zone, comma or dot fractions', () => {
+    expect(parse('ISO8601', '2024-05-01T12:34:56.789Z')).toBe('2024-05-01T12:34:56.789Z');
+    expect(parse('ISO8601', '2024-05-01T12:34:56+02:00')).toBe('2024-05-01T10:34:56.000Z');
+    expect(parse('ISO8601', '2024-05-01T12:34:56-0130')).toBe('2024-05-01T14:04:56.000Z');
+    expect(parse('ISO8601', '2024-05-01 12:34:56,5')).toBe('2024-05-01T12:34:56.500Z');
+    expect(parse('ISO8601', '2024-05-01T12:34')).toBe('2024-05-01T12:34:00.000Z');
+    expect(parse('ISO8601', '2024-05-01')).toBe('2024-05-01T00:00:00.000Z');
+    expect(parse('ISO8601', '2024-05-01T12:34:56', 'America/New_York')).toBe('2024-05-01T16:34:56.000Z');
+    expect(parse('ISO8601', '2024-05-32T12:34:56Z')).toBeUndefined();
+    expect(parse('ISO8601', 'yesterday')).toBeUndefined();
+  });
+
+  it('UNIX, UNIX_MS and TAI64N', () => {
+    expect(parse('UNIX', '1700000000')).toBe('2023-11-14T22:13:20.000Z');
+    expect(parse('UNIX', 1700000000.25)).toBe('2023-11-14T22:13:20.250Z');
+    expect(parse('UNIX', '1700000000.5')).toBe('2023-11-14T22:13:20.500Z');
+    expect(parse('UNIX_MS', '1700000000123')).toBe('2023-11-14T22:13:20.123Z');
+    expect(parse('UNIX_MS', 1700000000123)).toBe('2023-11-14T22:13:20.123Z');
+    expect(parse('UNIX', '17e8')).toBeUndefined();
+    expect(parse('UNIX', 'abc')).toBeUndefined();
+    // 0x37c219bf seconds after the TAI64 label base, 0x2ef02e94 ns.
+    expect(parse('TAI64N', '@4000000037c219bf2ef02e94')).toBe('1999-08-24T04:04:15.787Z');
+    expect(parse('TAI64N', '@40000000zzzz')).toBeUndefined();
+  });
+
+  it('round-trips every instant through yyyy-MM-dd HH:mm:ss.SSS in any of several zones (property)', () => {
+    const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata'];
+    const parsers = new Map(
+      zones.map((z) => [z, compileDateFormat('yyyy-MM-dd HH:mm:ss.SSS', { timezone: z })]),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2099, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          const f = new Intl.DateTimeFormat('en-CA', {
+            timeZone: zone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+          });
+          const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+          const text = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}.${String(ms % 1000).padStart(3, '0')}`;
+          const back = parsers.get(zone)?.(text);
+          // In a DST overlap the wall time is ambiguous: the earlier instant is chosen.
+          expect(back === ms || (back !== undefined && back < ms && ms - back <= 3_600_000)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { addTag, fieldPath, getField, type JsonValue, setField } from '@sluice/core';
+import type { Processor, ProcessorFactory } from '../processor.js';
+import { compileDateFormat, DateFormatError, type DateParser, isValidTimeZone } from './date-format.js';
+import { OptionReader } from './options.js';
+
+export const DATE_FAILURE_TAG = '_dateparsefailure';
+
+/**
+ * `date`: parses a timestamp field with several formats tried in order (first fit wins)
+ * and writes it as ISO-8601 UTC (`2024-05-01T12:34:56.789Z`) to `target`.
+ *
+ * Options (Logstash's `match => [field, formats...]` is accepted too):
+ *   field           field to read (required unless `match` is given)
+ *   formats         non-empty list of formats, see date-format.ts (required unless `match`)
+ *   match           [field, format, ...] as in Logstash
+ *   target          where to write; default "@timestamp"
+ *   timezone        IANA zone for formats without an offset; default "UTC"
+ *   tag_on_failure  tags added when no format fits; default ["_dateparsefailure"]
+ *
+ * A missing field is left alone (nothing to parse, no tag), like Logstash.
+ */
+export const date: ProcessorFactory = (options, context): Processor => {
+  const o = new OptionReader(options, context, [
+    'field',
+    'formats',
+    'match',
+    'target',
+    'timezone',
+    'tag_on_failure',
+  ]);
+  let field: string;
+  let formats: string[];
+  if (o.has('match')) {
+    if (o.has('field') || o.has('formats'))
+      throw o.error('give either "match" or "field" + "formats", not both');
+    const match = o.stringList('match', { nonEmpty: true, what: 'a field then date formats' }) as string[];
+    if (match.length < 2)
+      throw o.invalid('match', 'a field followed by at least one date format', o.raw('match'));
+    [field, ...formats] = match as [string, ...string[]];
+  } else {
+    field = o.requiredField('field');
+    formats = o.stringList('formats', { nonEmpty: true, what: 'date formats' }) as string[];
+  }
+  const target = o.field('target', '@timestamp');
+  const timezone = o.string('timezone', 'UTC');
+  if (!isValidTimeZone(timezone)) {
+    throw o.invalid('timezone', 'an IANA time zone such as "UTC" or "Europe/Berlin"', timezone);
+  }
+  const tags = o.failureTags(DATE_FAILURE_TAG);
+  const parsers: DateParser[] = formats.map((format) => {
+    try {
+      return compileDateFormat(format, { timezone });
+    } catch (error) {
+      if (error instanceof DateFormatError) throw o.error(`"formats": ${error.message}`);
+      throw error;
+    }
+  });
+  const source = fieldPath(field);
+  const dest = fieldPath(target);
+
+  return {
+    name: 'date',
+    apply(event) {
+      const value: JsonValue | undefined = getField(event, source);
+      if (value === undefined || value === null) return event;
+      if (typeof value === 'string' || typeof value === 'number') {
+        for (const parse of parsers) {
+          const ms = parse(value);
+          if (ms !== undefined) {
+            setField(event, dest, new Date(ms).toISOString());
+            return event;
+          }
+        }
+      }
+      for (const tag of tags) addTag(event, tag);
+      return event;
+    },
+  };
+};

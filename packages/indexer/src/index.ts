@@ -1,1 +1,37 @@
-export {};
+export {
+  DEFAULT_DEAD_LETTER_INDEX,
+  type DeadLetterDocument,
+  type DeadLetterEntry,
+  type DeadLetterTarget,
+  deadLetterDocument,
+} from './dead-letter.js';
+export {
+  checkDataStreams,
+  deadLetterTemplate,
+  ensureIndexTemplate,
+  type IndexTemplateOptions,
+  logsMappings,
+  logsTemplate,
+} from './index-template.js';
+export {
+  authFromEnv,
+  type ConnectionOptions,
+  createClient,
+  describeNode,
+  type ElasticsearchAuth,
+  SINK_DEFAULTS,
+  type SinkOptions,
+  validateConnectionOptions,
+  validateSinkOptions,
+} from './options.js';
+export {
+  DEFAULT_POLICY,
+  type ItemAction,
+  itemAction,
+  type OutcomePolicy,
+  type RequestAction,
+  requestAction,
+  resolvePolicy,
+} from './policy.js';
+export { securityError } from './security.js';
+export { ElasticsearchSink, type RecordRef, type WriteOutcome } from './sink.js';

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { Client, type ClientOptions } from '@elastic/elasticsearch';
+import { ConfigError } from '@sluice/core';
+import type { DeadLetterTarget } from './dead-letter.js';
+import type { IndexTemplateOptions } from './index-template.js';
+import type { OutcomePolicy } from './policy.js';
+
+export type ElasticsearchAuth =
+  | { readonly username: string; readonly password: string }
+  | { readonly apiKey: string };
+
+/** How to reach Elasticsearch; shared by the sink, `sluice retention` and `sluice dlq replay`. */
+export interface ConnectionOptions {
+  /** One URL or several (requests are spread over them). Ignored when `cloudId` is set. */
+  readonly node?: string | readonly string[];
+  /** Default: from ELASTICSEARCH_API_KEY, or ELASTICSEARCH_USERNAME + ELASTICSEARCH_PASSWORD. */
+  readonly auth?: ElasticsearchAuth;
+  readonly tls?: { readonly caFile?: string; readonly rejectUnauthorized?: boolean };
+  /** Elastic Cloud deployment id (instead of `node`). */
+  readonly cloudId?: string;
+  /** Per-request timeout in ms. Default 60 000: a big bulk on a loaded cluster takes a while. */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface SinkOptions extends ConnectionOptions {
+  /** Send a bulk request once this many bytes are buffered. Default 5 MiB; 64 KiB .. 50 MiB. */
+  readonly flushBytes?: number;
+  /** Send a bulk request once this many documents are buffered. Default 2000; 1 .. 100 000. */
+  readonly flushCount?: number;
+  /**
+   * The longest a document waits for a fuller request while a request slot is free.
+   * Default 0 (send as soon as a slot is free: batches grow by themselves while all slots
+   * are busy, and a caller awaiting its write never waits for a timer); 0 .. 60 000.
+   */
+  readonly flushIntervalMs?: number;
+  /** Bulk requests in flight at once. Default 2; 1 .. 64. */
+  readonly concurrency?: number;
+  /** Gzip request bodies. Default false (costs CPU on this side; pays off on slow links). */
+  readonly gzip?: boolean;
+  readonly policy?: Partial<OutcomePolicy>;
+  /** Default: index `sluice-dlq-%{+yyyy.MM.dd}`. */
+  readonly deadLetter?: DeadLetterTarget;
+  /** Index template installed at start-up when absent; `false` to skip. Default: `logs-*`. */
+  readonly indexTemplate?: IndexTemplateOptions | false;
+  /** Aborting stops retries: pending writes reject with a retriable IndexError. */
+  readonly signal?: AbortSignal;
+}
+
+export const SINK_DEFAULTS = {
+  flushBytes: 5 * 1024 * 1024,
+  flushCount: 2_000,
+  flushIntervalMs: 0,
+  concurrency: 2,
+  gzip: false,
+  requestTimeoutMs: 60_000,
+} as const;
+
+function checkRange(key: string, value: number | undefined, min: number, max: number, unit = ''): void {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `indexer.${key} must be an integer between ${min}${unit} and ${max}${unit}, got ${String(value)}`,
+    );
+  }
+}
+
+function checkUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`indexer.node must be an http(s) URL, got "${value}"`, {
+      hint: 'for example: http://127.0.0.1:9200',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`indexer.node must be an http(s) URL, got "${url.protocol}" in "${url.host}"`, {
+      hint: 'for example: http://127.0.0.1:9200',
+    });
+  }
+}
+
+/** Validates before anything connects; messages name the key, the value and the valid range. */
+export function validateSinkOptions(options: SinkOptions): void {
+  validateConnectionOptions(options);
+  checkRange('flushBytes', options.flushBytes, 64 * 1024, 50 * 1024 * 1024);
+  checkRange('flushCount', options.flushCount, 1, 100_000);
+  checkRange('flushIntervalMs', options.flushIntervalMs, 0, 60_000);
+  checkRange('concurrency', options.concurrency, 1, 64);
+  const policy = options.policy;
+  if (policy?.maxAttempts !== undefined && !(policy.maxAttempts >= 1)) {
+    throw new ConfigError(
+      `indexer.policy.maxAttempts must be at least 1 (or Infinity), got ${String(policy.maxAttempts)}`,
+    );
+  }
+  const items = ['indexed', 'duplicate', 'retry', 'dead-letter', 'fatal'];
+  for (const [table, valid] of [
+    ['items', items],
+    ['errorTypes', items],
+    ['requests', ['retry', 'split', 'fatal']],
+  ] as const) {
+    for (const [key, action] of Object.entries((policy?.[table] ?? {}) as Record<string, string>)) {
+      if (!(valid as readonly string[]).includes(action)) {
+        throw new ConfigError(
+          `indexer.policy.${table}.${key} must be one of ${valid.join(', ')}, got "${action}"`,
+        );
+      }
+    }
+  }
+  const dl = options.deadLetter;
+  if (dl && dl.kind === 'index' && !dl.index) {
+    throw new ConfigError('indexer.deadLetter.index must be an index name template, got ""', {
+      hint: "for example: 'sluice-dlq-%{+yyyy.MM.dd}'",
+    });
+  }
+}
+
+export function validateConnectionOptions(options: ConnectionOptions): void {
+  if (!options.cloudId) {
+    const nodes = typeof options.node === 'string' ? [options.node] : (options.node ?? []);
+    if (nodes.length === 0)
+      throw new ConfigError('indexer.node is required (or cloudId)', {
+        hint: 'for example: --es http://127.0.0.1:9200',
+      });
+    for (const node of nodes) checkUrl(node);
+  }
+  checkRange('requestTimeoutMs', options.requestTimeoutMs, 1_000, 600_000);
+  const auth = options.auth;
+  if (auth && 'username' in auth && (!auth.username || auth.password === undefined)) {
+    throw new ConfigError('indexer.auth needs both username and password', {
+      hint: 'set ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD',
+    });
+  }
+  if (options.tls?.caFile !== undefined) {
+    try {
+      readFileSync(options.tls.caFile);
+    } catch (error) {
+      throw new ConfigError(`indexer.tls.caFile cannot be read: "${options.tls.caFile}"`, {
+        cause: error,
+        hint: 'give the path of the PEM file of the CA that signed the Elasticsearch certificate',
+      });
+    }
+  }
+}
+
+/** Credentials from the environment, so they never appear on a command line or in a config file. */
+export function authFromEnv(env: NodeJS.ProcessEnv = process.env): ElasticsearchAuth | undefined {
+  if (env.ELASTICSEARCH_API_KEY) return { apiKey: env.ELASTICSEARCH_API_KEY };
+  if (env.ELASTICSEARCH_USERNAME)
+    return { username: env.ELASTICSEARCH_USERNAME, password: env.ELASTICSEARCH_PASSWORD ?? '' };
+  return undefined;
+}
+
+/** The first node, without credentials, for messages. */
+export function describeNode(options: ConnectionOptions): string {
+  if (options.cloudId) return `cloud id ${options.cloudId.split(':')[0]}`;
+  const first = typeof options.node === 'string' ? options.node : (options.node?.[0] ?? '');
+  try {
+    const url = new URL(first);
+    url.username = '';
+    url.password = '';
+    return url.origin;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/**
+ * The official client, configured for our retry policy: its own retries are off
+ * (`maxRetries: 0`) because the sink retries per item and counts every attempt.
+ */
+export function createClient(options: ConnectionOptions, extra: Partial<ClientOptions> = {}): Client {
+  const auth = options.auth ?? authFromEnv();
+  const config: ClientOptions = {
+    maxRetries: 0,
+    requestTimeout: options.requestTimeoutMs ?? SINK_DEFAULTS.requestTimeoutMs,
+    ...extra,
+  };
+  if (options.cloudId) config.cloud = { id: options.cloudId };
+  else config.node = typeof options.node === 'string' ? options.node : [...(options.node ?? [])];
+  if (auth)
+    config.auth =
+      'apiKey' in auth ? { apiKey: auth.apiKey } : { username: auth.username, password: auth.password };
+  if (options.tls) {
+    config.tls = {
+      ...(options.tls.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
+      ...(options.tls.rejectUnauthorized === undefined
+        ? {}
+        : { rejectUnauthorized: options.tls.rejectUnauthorized }),
+    };
+  }
+  return new Client(config);
+}

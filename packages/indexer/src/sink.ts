@@ -1,0 +1,726 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@elastic/elasticsearch';
+import {
+  backoffDelay,
+  ConfigError,
+  counter,
+  createLogger,
+  type EncodedBatch,
+  errorMessage,
+  gauge,
+  histogram,
+  IndexError,
+  itemCount,
+  type Logger,
+  retry,
+  SluiceError,
+} from '@sluice/core';
+import {
+  CustomDeadLetterWriter,
+  DEFAULT_DEAD_LETTER_INDEX,
+  type DeadLetterEntry,
+  type DeadLetterWriter,
+  IndexDeadLetterWriter,
+} from './dead-letter.js';
+import { checkDataStreams, deadLetterTemplate, ensureIndexTemplate, logsTemplate } from './index-template.js';
+import {
+  createClient,
+  describeNode,
+  SINK_DEFAULTS,
+  type SinkOptions,
+  validateSinkOptions,
+} from './options.js';
+import { type ItemAction, itemAction, type OutcomePolicy, requestAction, resolvePolicy } from './policy.js';
+import { securityError } from './security.js';
+
+/** What the sink needs to dead-letter a record with its original line. */
+export interface RecordRef {
+  readonly id: string;
+  readonly line: string;
+  readonly origin: string;
+}
+
+export interface WriteOutcome {
+  readonly indexed: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+}
+
+/** One caller's batch, until each of its items is final. */
+interface BatchState {
+  readonly batch: EncodedBatch;
+  readonly records: readonly RecordRef[];
+  remaining: number;
+  indexed: number;
+  duplicates: number;
+  deadLettered: number;
+  settled: boolean;
+  resolve(outcome: WriteOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** Items [from, to) of one batch; retried items travel as one-item spans with their attempt count. */
+interface Span {
+  readonly state: BatchState;
+  readonly from: number;
+  readonly to: number;
+  readonly attempts: number;
+}
+
+interface BulkItemResult {
+  readonly status: number;
+  readonly error?: { readonly type?: string; readonly reason?: string };
+}
+
+interface BulkResponse {
+  readonly errors?: boolean;
+  readonly items?: ReadonlyArray<Readonly<Record<string, BulkItemResult>>>;
+}
+
+/** Indexer metrics, declared once; see the outcome policy for what each outcome means. */
+const indexerMetrics = {
+  /** outcome: ok (every item final), partial (some items retried or dead-lettered), retried (whole request failed, will retry), split, failed (fatal or gave up). */
+  requests: () =>
+    counter<'outcome'>({
+      name: 'sluice_indexer_bulk_requests_total',
+      help: 'Bulk requests sent to Elasticsearch, by outcome.',
+      labelNames: ['outcome'],
+    }),
+  duration: () =>
+    histogram({
+      name: 'sluice_indexer_bulk_duration_seconds',
+      help: 'Time from sending a bulk request to reading its answer.',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    }),
+  documents: () =>
+    counter<'outcome'>({
+      name: 'sluice_indexer_documents_total',
+      help: 'Bulk items by outcome: indexed, duplicate (409 on create), dead_lettered, retried (one count per retry).',
+      labelNames: ['outcome'],
+    }),
+  bytes: () =>
+    counter({
+      name: 'sluice_indexer_bulk_bytes_total',
+      help: 'Bytes of bulk request bodies sent, before compression.',
+    }),
+  inflight: () =>
+    gauge({
+      name: 'sluice_indexer_inflight_requests',
+      help: 'Bulk requests currently in flight or waiting to be retried.',
+    }),
+};
+
+const BULK_FILTER = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
+
+function spanChars(span: Span): number {
+  const starts = span.state.batch.starts;
+  return (starts[span.to] as number) - (starts[span.from] as number);
+}
+
+function spanText(span: Span): string {
+  const { body, starts } = span.state.batch;
+  // The whole body when the span is the whole batch: no slice at all. Otherwise V8 slices
+  // share the parent string, and the concatenation below is a rope flattened once by Buffer.from.
+  if (span.from === 0 && span.to === itemCount(span.state.batch)) return body;
+  return body.slice(starts[span.from], starts[span.to]);
+}
+
+function statusOf(error: unknown): number | undefined {
+  const meta = (error as { meta?: { statusCode?: unknown } } | null)?.meta;
+  return typeof meta?.statusCode === 'number' && meta.statusCode > 0 ? meta.statusCode : undefined;
+}
+
+function reasonOf(error: unknown): { type: string; reason: string } {
+  const body = (error as { meta?: { body?: unknown } } | null)?.meta?.body as
+    | { error?: { type?: string; reason?: string } | string }
+    | undefined;
+  const e = body?.error;
+  if (e && typeof e === 'object')
+    return { type: e.type ?? 'unknown', reason: e.reason ?? errorMessage(error) };
+  return {
+    type: (error as Error)?.name ?? 'unknown',
+    reason: typeof e === 'string' ? e : errorMessage(error),
+  };
+}
+
+/**
+ * Bulk-loads parser batches into Elasticsearch. The contract is on `write`: its promise
+ * resolves only when every item of the batch is indexed, a duplicate, or durably
+ * dead-lettered, so the caller may then acknowledge the broker records (GUARANTEES.md).
+ *
+ * Items from many `write` calls share bulk requests: a request is sent as soon as a
+ * slot is free (or after `flushIntervalMs` if set), holding at most `flushCount` items and
+ * `flushBytes` (counted in UTF-16 units of the body, close to bytes for log text), with
+ * `concurrency` requests at once. While all slots are busy, items wait and requests
+ * grow towards the limits by themselves. The sink holds only the callers' batches: the
+ * caller bounds memory with its in-flight budget.
+ *
+ * Every decision about an Elasticsearch answer goes through the outcome policy table.
+ */
+export class ElasticsearchSink {
+  private readonly policy: OutcomePolicy;
+  private readonly flushBytes: number;
+  private readonly flushCount: number;
+  private readonly flushIntervalMs: number;
+  private readonly concurrency: number;
+  private readonly log: Logger;
+  private readonly metrics = {
+    requests: indexerMetrics.requests(),
+    duration: indexerMetrics.duration(),
+    documents: indexerMetrics.documents(),
+    bytes: indexerMetrics.bytes(),
+    inflight: indexerMetrics.inflight(),
+  };
+
+  private queue: Span[] = [];
+  private queuedItems = 0;
+  private queuedChars = 0;
+  private oldestQueuedAt = 0;
+  private inflight = 0;
+  private readonly active = new Set<BatchState>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private fatal: SluiceError | undefined;
+  private closing = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly abort = new AbortController();
+
+  private constructor(
+    readonly client: Client,
+    private readonly deadLetters: DeadLetterWriter,
+    options: SinkOptions & { logger?: Logger },
+  ) {
+    this.policy = resolvePolicy(options.policy);
+    this.flushBytes = options.flushBytes ?? SINK_DEFAULTS.flushBytes;
+    this.flushCount = options.flushCount ?? SINK_DEFAULTS.flushCount;
+    this.flushIntervalMs = options.flushIntervalMs ?? SINK_DEFAULTS.flushIntervalMs;
+    this.concurrency = options.concurrency ?? SINK_DEFAULTS.concurrency;
+    this.log = options.logger ?? createLogger({}, { component: 'indexer' });
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) this.onAbort();
+      else signal.addEventListener('abort', () => this.onAbort(), { once: true });
+    }
+  }
+
+  /**
+   * Validates options (ConfigError), checks that the cluster answers (retriable
+   * IndexError naming the URL) and installs the index templates when absent.
+   */
+  static async create(options: SinkOptions & { logger?: Logger }): Promise<ElasticsearchSink> {
+    validateSinkOptions(options);
+    const client = createClient(options, options.gzip ? { compression: true } : {});
+    const log = options.logger ?? createLogger({}, { component: 'indexer' });
+    const where = describeNode(options);
+    try {
+      await client.info();
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 401) {
+        await client.close();
+        throw securityError(401, reasonOf(error).reason);
+      }
+      // 403 on GET / only means the user lacks `monitor`: it answered, which is what we check.
+      if (status !== 403) {
+        await client.close();
+        throw new IndexError(`Elasticsearch at ${where} does not answer: ${errorMessage(error)}`, {
+          retriable: true,
+          cause: error,
+          hint: `check that Elasticsearch runs at ${where} (curl ${where}), or start it with \`pnpm stack up\``,
+        });
+      }
+    }
+    try {
+      if (options.indexTemplate !== false) {
+        const template = options.indexTemplate ?? {};
+        if (template.dataStream) await checkDataStreams(client);
+        await ensureIndexTemplate(client, template.name ?? 'sluice-logs', logsTemplate(template), log);
+      }
+      const target = options.deadLetter ?? { kind: 'index', index: DEFAULT_DEAD_LETTER_INDEX };
+      let writer: DeadLetterWriter;
+      if (target.kind === 'index') {
+        writer = new IndexDeadLetterWriter(client, target.index);
+        if (options.indexTemplate !== false) {
+          const prefix = target.index.split('%{')[0] ?? '';
+          if (prefix.length > 0)
+            await ensureIndexTemplate(client, 'sluice-dlq', deadLetterTemplate([`${prefix}*`]), log);
+        }
+      } else if (target.kind === 'custom') {
+        writer = new CustomDeadLetterWriter(target);
+      } else {
+        throw new ConfigError(
+          `indexer.deadLetter.kind must be "index" or "custom", got "${(target as { kind: string }).kind}"`,
+        );
+      }
+      return new ElasticsearchSink(client, writer, { ...options, logger: log });
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Resolves when every item of `batch` is indexed, a duplicate (409 on create), or
+   * dead-lettered; the caller may then acknowledge the broker records. Retries retriable
+   * failures itself until success or abort. Rejects with a non-retriable IndexError when
+   * Elasticsearch refuses for credentials or privileges (the consumer must stop), and with
+   * a retriable one when aborted or when a finite `policy.maxAttempts` ran out (the caller
+   * hands the batch back to the broker; what was indexed becomes duplicates on redelivery).
+   * `records[batch.recordIndex[i]]` is the record of item i.
+   */
+  write(batch: EncodedBatch, records: readonly RecordRef[]): Promise<WriteOutcome> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    if (this.abort.signal.aborted) return Promise.reject(this.abortedError());
+    const items = itemCount(batch);
+    if (items === 0) return Promise.resolve({ indexed: 0, duplicates: 0, deadLettered: 0 });
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      const state: BatchState = {
+        batch,
+        records,
+        remaining: items,
+        indexed: 0,
+        duplicates: 0,
+        deadLettered: 0,
+        settled: false,
+        resolve,
+        reject,
+      };
+      this.active.add(state);
+      this.enqueue({ state, from: 0, to: items, attempts: 0 });
+      this.pump();
+    });
+  }
+
+  /** Sends what is buffered at once, waits for every pending write to settle, and closes the client. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.pump();
+    if (this.active.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    for (const timer of this.timers) clearTimeout(timer);
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    await this.client.close();
+  }
+
+  /** Items buffered or in flight, for tests and readiness. */
+  get pending(): { batches: number; queuedItems: number; inflightRequests: number } {
+    return { batches: this.active.size, queuedItems: this.queuedItems, inflightRequests: this.inflight };
+  }
+
+  private enqueue(span: Span, front = false): void {
+    if (this.queue.length === 0) this.oldestQueuedAt = Date.now();
+    if (front) this.queue.unshift(span);
+    else this.queue.push(span);
+    this.queuedItems += span.to - span.from;
+    this.queuedChars += spanChars(span);
+  }
+
+  /** Starts requests while slots are free and the buffer is due; the only place requests begin. */
+  private pump(): void {
+    while (!this.fatal && this.inflight < this.concurrency && this.queue.length > 0) {
+      if (this.flushIntervalMs > 0 && !this.closing) {
+        const waited = Date.now() - this.oldestQueuedAt;
+        const full = this.queuedItems >= this.flushCount || this.queuedChars >= this.flushBytes;
+        if (!full && waited < this.flushIntervalMs) {
+          if (!this.lingerTimer) {
+            this.lingerTimer = setTimeout(() => {
+              this.lingerTimer = undefined;
+              this.pump();
+            }, this.flushIntervalMs - waited);
+          }
+          return;
+        }
+      }
+      const spans = this.take();
+      if (spans.length > 0) void this.send(spans);
+    }
+  }
+
+  /** Takes up to flushCount items / flushBytes from the head of the queue, cutting a span if needed. */
+  private take(): Span[] {
+    const taken: Span[] = [];
+    let items = 0;
+    let chars = 0;
+    while (this.queue.length > 0 && items < this.flushCount && chars < this.flushBytes) {
+      const span = this.queue[0] as Span;
+      if (span.state.settled) {
+        this.dequeueHead();
+        continue;
+      }
+      const count = span.to - span.from;
+      const size = spanChars(span);
+      if (items + count <= this.flushCount && chars + size <= this.flushBytes) {
+        this.dequeueHead();
+        taken.push(span);
+        items += count;
+        chars += size;
+        continue;
+      }
+      // The head span does not fit whole: cut it where a limit is reached, taking at
+      // least one item into an empty request (one huge document still has to go).
+      const starts = span.state.batch.starts;
+      const base = starts[span.from] as number;
+      let cut = span.from;
+      while (
+        cut < span.to &&
+        items + (cut + 1 - span.from) <= this.flushCount &&
+        chars + ((starts[cut + 1] as number) - base) <= this.flushBytes
+      ) {
+        cut++;
+      }
+      if (cut === span.from && items === 0) cut = span.from + 1;
+      if (cut === span.from) break;
+      this.dequeueHead();
+      if (cut < span.to)
+        this.enqueue({ state: span.state, from: cut, to: span.to, attempts: span.attempts }, true);
+      taken.push({ state: span.state, from: span.from, to: cut, attempts: span.attempts });
+      break;
+    }
+    if (this.queue.length === 0) this.oldestQueuedAt = 0;
+    return taken;
+  }
+
+  private dequeueHead(): void {
+    const span = this.queue.shift() as Span;
+    this.queuedItems -= span.to - span.from;
+    this.queuedChars -= spanChars(span);
+  }
+
+  private async send(spans: Span[]): Promise<void> {
+    this.inflight++;
+    this.metrics.inflight.set(this.inflight);
+    let items = 0;
+    for (const span of spans) items += span.to - span.from;
+    try {
+      const body = Buffer.from(
+        spans.length === 1 ? spanText(spans[0] as Span) : spans.map(spanText).join(''),
+      );
+      for (let attempt = 1; ; attempt++) {
+        if (this.fatal || this.abort.signal.aborted) return;
+        const started = process.hrtime.bigint();
+        let response: BulkResponse;
+        try {
+          this.metrics.bytes.inc(body.length);
+          response = (await this.client.transport.request(
+            { method: 'POST', path: '/_bulk', bulkBody: body, querystring: { filter_path: BULK_FILTER } },
+            { signal: this.abort.signal },
+          )) as BulkResponse;
+        } catch (error) {
+          this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+          if (this.abort.signal.aborted) return;
+          const status = statusOf(error);
+          const action = requestAction(this.policy, status);
+          if (action === 'fatal') {
+            this.metrics.requests.inc({ outcome: 'failed' });
+            const reason = reasonOf(error);
+            this.fail(
+              status === 401 || status === 403
+                ? securityError(status, reason.reason)
+                : new IndexError(
+                    `Elasticsearch refused a bulk request (${status ?? 'no answer'}): ${reason.reason}`,
+                    {
+                      retriable: false,
+                      cause: error,
+                    },
+                  ),
+            );
+            return;
+          }
+          if (action === 'split') {
+            this.metrics.requests.inc({ outcome: 'split' });
+            await this.split(spans, items, status ?? 0, reasonOf(error));
+            return;
+          }
+          this.metrics.requests.inc({ outcome: 'retried' });
+          this.metrics.documents.inc({ outcome: 'retried' }, items);
+          if (attempt >= this.policy.maxAttempts) {
+            this.giveUp(spans, `a bulk request failed ${attempt} times: ${errorMessage(error)}`, error);
+            return;
+          }
+          const delay = backoffDelay(attempt, this.policy.backoff);
+          this.log.warn('bulk request failed; retrying', {
+            status: status ?? 'no answer',
+            attempt,
+            delayMs: delay,
+            error: errorMessage(error),
+          });
+          try {
+            await sleep(delay, undefined, { signal: this.abort.signal });
+          } catch {
+            return;
+          }
+          continue;
+        }
+        this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        await this.settleItems(spans, items, response);
+        return;
+      }
+    } catch (error) {
+      // A bug in this file, not an Elasticsearch answer: do not lose the batches silently.
+      this.fail(new IndexError(`indexer failed: ${errorMessage(error)}`, { retriable: false, cause: error }));
+    } finally {
+      this.inflight--;
+      this.metrics.inflight.set(this.inflight);
+      this.pump();
+    }
+  }
+
+  /** Reads the answer item by item and applies the policy to each. */
+  private async settleItems(spans: readonly Span[], items: number, response: BulkResponse): Promise<void> {
+    if (response.errors === false) {
+      this.metrics.requests.inc({ outcome: 'ok' });
+      this.metrics.documents.inc({ outcome: 'indexed' }, items);
+      for (const span of spans) this.credit(span.state, 'indexed', span.to - span.from);
+      return;
+    }
+    const results = response.items ?? [];
+    if (results.length !== items) {
+      this.metrics.requests.inc({ outcome: 'retried' });
+      throw new Error(`bulk answer has ${results.length} items for ${items} sent`);
+    }
+    const retries: Span[] = [];
+    const dead: Array<{ span: Span; entry: DeadLetterEntry }> = [];
+    let indexed = 0;
+    let duplicates = 0;
+    let k = 0;
+    for (const span of spans) {
+      let spanIndexed = 0;
+      let spanDuplicates = 0;
+      for (let i = span.from; i < span.to; i++) {
+        const item = results[k++] as Record<string, BulkItemResult>;
+        const result = item.create ?? item.index ?? (Object.values(item)[0] as BulkItemResult);
+        const action: ItemAction = itemAction(this.policy, result.status, result.error?.type);
+        switch (action) {
+          case 'indexed':
+            spanIndexed++;
+            break;
+          case 'duplicate':
+            spanDuplicates++;
+            break;
+          case 'retry':
+            retries.push({ state: span.state, from: i, to: i + 1, attempts: span.attempts + 1 });
+            break;
+          case 'dead-letter':
+            dead.push({
+              span: { state: span.state, from: i, to: i + 1, attempts: span.attempts },
+              entry: this.deadLetterEntry(span.state, i, result.status, result.error),
+            });
+            break;
+          case 'fatal': {
+            this.metrics.requests.inc({ outcome: 'failed' });
+            const target = this.actionLine(span.state, i)._index;
+            const reason = result.error?.reason ?? `status ${result.status}`;
+            this.fail(
+              result.status === 401 || result.status === 403
+                ? securityError(result.status, reason, target)
+                : new IndexError(
+                    `Elasticsearch refused documents for index [${target ?? '?'}] (${result.status} ${result.error?.type ?? ''}): ${reason}`,
+                    {
+                      retriable: false,
+                      hint:
+                        result.error?.type === 'index_not_found_exception'
+                          ? 'automatic index creation is off for this name: allow it (action.auto_create_index) or create the index first'
+                          : undefined,
+                    },
+                  ),
+            );
+            return;
+          }
+        }
+      }
+      indexed += spanIndexed;
+      duplicates += spanDuplicates;
+      if (spanIndexed > 0) this.credit(span.state, 'indexed', spanIndexed);
+      if (spanDuplicates > 0) this.credit(span.state, 'duplicates', spanDuplicates);
+    }
+    this.metrics.requests.inc({ outcome: retries.length > 0 || dead.length > 0 ? 'partial' : 'ok' });
+    if (indexed > 0) this.metrics.documents.inc({ outcome: 'indexed' }, indexed);
+    if (duplicates > 0) this.metrics.documents.inc({ outcome: 'duplicate' }, duplicates);
+    if (retries.length > 0) this.scheduleRetry(retries);
+    if (dead.length > 0) await this.writeDeadLetters(dead);
+  }
+
+  /** Whole-request 400/413: halve and resend; a single item that still fails is dead-lettered. */
+  private async split(
+    spans: readonly Span[],
+    items: number,
+    status: number,
+    error: { type: string; reason: string },
+  ): Promise<void> {
+    if (items === 1) {
+      const span = spans[0] as Span;
+      await this.writeDeadLetters([
+        { span, entry: this.deadLetterEntry(span.state, span.from, status, error) },
+      ]);
+      return;
+    }
+    const singles: Span[] = [];
+    for (const span of spans) {
+      for (let i = span.from; i < span.to; i++)
+        singles.push({ state: span.state, from: i, to: i + 1, attempts: span.attempts });
+    }
+    const half = Math.ceil(singles.length / 2);
+    // Back to the front, in order, as two groups: each goes out as one request (flushCount permitting).
+    const parts = [singles.slice(0, half), singles.slice(half)];
+    for (const part of parts.reverse()) {
+      for (const span of part.reverse()) this.enqueue(span, true);
+    }
+  }
+
+  private scheduleRetry(spans: Span[]): void {
+    let attempts = 0;
+    for (const span of spans) attempts = Math.max(attempts, span.attempts);
+    this.metrics.documents.inc({ outcome: 'retried' }, spans.length);
+    if (attempts >= this.policy.maxAttempts) {
+      this.giveUp(spans, `${spans.length} documents were refused ${attempts} times (429 or 5xx)`);
+      return;
+    }
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        if (this.fatal || this.abort.signal.aborted) return;
+        // Retried items go first: they are the oldest, and their callers wait longest.
+        for (let i = spans.length - 1; i >= 0; i--) this.enqueue(spans[i] as Span, true);
+        this.pump();
+      },
+      backoffDelay(attempts, this.policy.backoff),
+    );
+    this.timers.add(timer);
+  }
+
+  private async writeDeadLetters(dead: ReadonlyArray<{ span: Span; entry: DeadLetterEntry }>): Promise<void> {
+    try {
+      await retry(
+        () =>
+          this.deadLetters.write(
+            dead.map((d) => d.entry),
+            this.abort.signal,
+          ),
+        {
+          ...this.policy.backoff,
+          signal: this.abort.signal,
+          onRetry: (error, attempt) =>
+            this.log.warn('dead-letter write failed; retrying', { attempt, error: errorMessage(error) }),
+        },
+      );
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      if (error instanceof SluiceError && !error.retriable) this.fail(error);
+      else
+        this.giveUp(
+          dead.map((d) => d.span),
+          `dead letters could not be written: ${errorMessage(error)}`,
+          error,
+        );
+      return;
+    }
+    this.metrics.documents.inc({ outcome: 'dead_lettered' }, dead.length);
+    for (const { span, entry } of dead) {
+      this.log.debug('dead-lettered', { id: entry.id, status: entry.status, type: entry.error.type });
+      this.credit(span.state, 'deadLettered', 1);
+    }
+  }
+
+  private actionLine(state: BatchState, i: number): { _index?: string; _id?: string } {
+    const { body, starts } = state.batch;
+    const start = starts[i] as number;
+    const end = body.indexOf('\n', start);
+    try {
+      const action = JSON.parse(body.slice(start, end)) as Record<string, { _index?: string; _id?: string }>;
+      return Object.values(action)[0] ?? {};
+    } catch {
+      return {};
+    }
+  }
+
+  private deadLetterEntry(
+    state: BatchState,
+    i: number,
+    status: number,
+    error?: { type?: string; reason?: string },
+  ): DeadLetterEntry {
+    const action = this.actionLine(state, i);
+    const record = state.records[state.batch.recordIndex[i] as number];
+    return {
+      id: action._id ?? record?.id ?? `item-${i}`,
+      line: record?.line ?? '',
+      origin: record?.origin ?? '',
+      index: action._index ?? '',
+      status,
+      error: { type: error?.type ?? 'unknown', reason: error?.reason ?? `status ${status}` },
+      at: Date.now(),
+    };
+  }
+
+  private credit(state: BatchState, kind: 'indexed' | 'duplicates' | 'deadLettered', n: number): void {
+    if (state.settled) return;
+    state[kind] += n;
+    state.remaining -= n;
+    if (state.remaining === 0) {
+      state.settled = true;
+      this.active.delete(state);
+      state.resolve({
+        indexed: state.indexed,
+        duplicates: state.duplicates,
+        deadLettered: state.deadLettered,
+      });
+      this.checkIdle();
+    }
+  }
+
+  private rejectState(state: BatchState, error: unknown): void {
+    if (state.settled) return;
+    state.settled = true;
+    this.active.delete(state);
+    state.reject(error);
+    this.checkIdle();
+  }
+
+  /** Retries ran out: hand these batches back (retriable), keep the sink running. */
+  private giveUp(spans: readonly Span[], message: string, cause?: unknown): void {
+    const error = new IndexError(message, {
+      retriable: true,
+      cause,
+      hint: 'the batch goes back to the broker and is delivered again',
+    });
+    for (const span of spans) this.rejectState(span.state, error);
+  }
+
+  /** Credentials or privileges: nothing can succeed; every pending and future write rejects. */
+  private fail(error: SluiceError): void {
+    if (!this.fatal) {
+      this.fatal = error;
+      this.log.error(error.message, error.hint ? { hint: error.hint } : undefined);
+    }
+    for (const state of [...this.active]) this.rejectState(state, this.fatal);
+    this.queue = [];
+    this.queuedItems = 0;
+    this.queuedChars = 0;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private abortedError(): IndexError {
+    return new IndexError('indexer stopped before Elasticsearch took the batch', {
+      retriable: true,
+      hint: 'the batch is delivered again when the consumer restarts',
+    });
+  }
+
+  private onAbort(): void {
+    this.abort.abort();
+    const error = this.abortedError();
+    for (const state of [...this.active]) this.rejectState(state, error);
+    this.queue = [];
+    this.queuedItems = 0;
+    this.queuedChars = 0;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private checkIdle(): void {
+    if (this.active.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -51,8 +51,10 @@ const MONTHS_LONG = [
   'december',
 ];
 const MONTH_INDEX = new Map<string, number>();
-MONTHS.forEach((m, i) => MONTH_INDEX.set(m, i + 1));
-MONTHS_LONG.forEach((m, i) => MONTH_INDEX.set(m, i + 1));
+for (let i = 0; i < 12; i++) {
+  MONTH_INDEX.set(MONTHS[i] as string, i + 1);
+  MONTH_INDEX.set(MONTHS_LONG[i] as string, i + 1);
+}
 // "Sept" appears in some logs; harmless to accept.
 MONTH_INDEX.set('sept', 9);
 

@@ -1,6 +1,7 @@
 import { grok } from '../grok/processor.js';
 import type { ProcessorFactory } from '../processor.js';
 import { date } from './date.js';
+import { dissect } from './dissect.js';
 import { drop } from './drop.js';
 
 /**
@@ -10,6 +11,7 @@ import { drop } from './drop.js';
 export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
   grok,
   date,
+  dissect,
   drop,
 };
 

@@ -1,1 +1,17 @@
-export {};
+// @sluice/parser: the grok engine, its pattern library, processors, modules and the worker pool.
+
+export type { CompiledCapture, CompiledPattern, GrokOptions } from './grok/compiler.js';
+export { compilePattern, Grok, parsePatternDefinitions } from './grok/compiler.js';
+export { loadPatternsDir } from './grok/patterns-dir.js';
+export { GROK_FAILURE_TAG, grok } from './grok/processor.js';
+export type { ModuleDefinition, MultilineRule } from './modules/index.js';
+export { moduleNames, modules, resolveModule } from './modules/index.js';
+export { builtinPatterns, patternSets } from './patterns/index.js';
+export { createPipeline } from './pool/create-pipeline.js';
+export { encodeRecords } from './pool/encode.js';
+export { TIMEOUT_TAG } from './pool/event.js';
+export type { ParserPoolOptions } from './pool/parser-pool.js';
+export { PARSER_POOL_DEFAULTS, ParserPool } from './pool/parser-pool.js';
+export type { PipelineSource } from './pool/source.js';
+export { compileSource } from './pool/source.js';
+export type { Processor, ProcessorContext, ProcessorFactory } from './processor.js';

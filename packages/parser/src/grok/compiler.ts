@@ -1,0 +1,256 @@
+import { ConfigError, fieldPath, type JsonObject, type JsonValue } from '@sluice/core';
+import { builtinPatterns } from '../patterns/index.js';
+import { CAPTURE_MARK, type CaptureSpec, type CaptureType, TranslateError, translate } from './translate.js';
+
+/**
+ * The grok compiler: expands `%{SYNTAX}`, `%{SYNTAX:name}` and `%{SYNTAX:name:int|float}`
+ * recursively from a pattern library, translates the Oniguruma dialect (see translate.ts)
+ * and compiles one RegExp per pattern. Logstash semantics:
+ * - only named captures become fields; `%{SYNTAX}` without a name is a non-capturing group;
+ * - a match is a search, not anchored, unless the pattern says `^`/`$`;
+ * - several patterns are tried in order and the first that matches wins;
+ * - a capture that did not participate or matched the empty string sets no field
+ *   (Logstash's `keep_empty_captures => false`);
+ * - when several captures share a name, the first one that matched sets the field.
+ */
+
+/** A reference `%{NAME}`, `%{NAME:field}` or `%{NAME:field:type}`. */
+const REFERENCE = /%\{([A-Za-z0-9_.-]+)(?::([^:}]+))?(?::([^:}]*))?\}/g;
+const TYPES: Record<string, CaptureType> = {
+  int: 'int',
+  integer: 'int',
+  long: 'int',
+  float: 'float',
+  double: 'float',
+  string: 'string',
+};
+
+export interface GrokOptions {
+  /** Extra definitions (patterns directory, inline `pattern_definitions`); they override built-ins. */
+  readonly definitions?: Readonly<Record<string, string>>;
+  /** Prefix for ConfigError messages (`pipeline.yaml:7: processor 2 (grok)`). */
+  readonly where?: string;
+  /** Leave out the built-in library (tests of the compiler itself). */
+  readonly builtins?: boolean;
+}
+
+export interface CompiledCapture {
+  readonly group: number;
+  readonly name: string;
+  /** The field path split into segments. */
+  readonly path: readonly string[];
+  readonly type: CaptureType | undefined;
+}
+
+export interface CompiledPattern {
+  /** The pattern as the user wrote it. */
+  readonly pattern: string;
+  readonly regex: RegExp;
+  readonly captures: readonly CompiledCapture[];
+  /** Needs backtracking-only features (lookaround, atomic groups): no linear-time engine can run it. */
+  readonly backtrackingOnly: boolean;
+  /** Several captures share a field name (alternatives); only then is first-wins bookkeeping needed. */
+  readonly sharedNames: boolean;
+}
+
+/** Expands references recursively. `stack` holds the names being expanded, to report cycles. */
+function expand(
+  pattern: string,
+  library: Readonly<Record<string, string>>,
+  marks: CaptureSpec[],
+  stack: string[],
+  where: string,
+  original: string,
+): string {
+  return pattern.replace(REFERENCE, (_all, name: string, field?: string, type?: string) => {
+    const definition = library[name];
+    if (definition === undefined) {
+      const via = stack.length > 0 ? ` (referenced from ${stack.join(' -> ')})` : '';
+      throw new ConfigError(`${where}unknown grok pattern %{${name}}${via} in "${original}"`, {
+        hint: 'define it in pattern_definitions or a patterns directory, or check the spelling (names are case-sensitive)',
+      });
+    }
+    if (stack.includes(name)) {
+      throw new ConfigError(
+        `${where}grok pattern %{${name}} refers to itself: ${[...stack, name].join(' -> ')}`,
+        {
+          hint: 'a pattern cannot contain itself, directly or through other patterns',
+        },
+      );
+    }
+    const body = expand(definition, library, marks, [...stack, name], where, original);
+    if (field === undefined || field === '') return `(?:${body})`;
+    let captureType: CaptureType | undefined;
+    if (type !== undefined) {
+      captureType = TYPES[type];
+      if (captureType === undefined) {
+        throw new ConfigError(`${where}grok capture %{${name}:${field}:${type}} has unknown type "${type}"`, {
+          hint: 'valid types: int, float (or no type for a string)',
+        });
+      }
+    }
+    checkFieldName(field, where, original);
+    marks.push({ name: field, type: captureType });
+    return `(?<${CAPTURE_MARK}${marks.length - 1}>${body})`;
+  });
+}
+
+function checkFieldName(field: string, where: string, original: string): string[] {
+  let parts: string[];
+  try {
+    parts = fieldPath(field);
+  } catch {
+    parts = [];
+  }
+  if (parts.length === 0 || parts.some((p) => p === '')) {
+    throw new ConfigError(`${where}grok capture name "${field}" is not a field name in "${original}"`, {
+      hint: 'use a name like client, http.request.method or [http][request][method]',
+    });
+  }
+  return parts;
+}
+
+export function compilePattern(pattern: string, options: GrokOptions = {}): CompiledPattern {
+  const where = options.where ? `${options.where}: ` : '';
+  const library =
+    options.builtins === false ? (options.definitions ?? {}) : { ...builtinPatterns, ...options.definitions };
+  const marks: CaptureSpec[] = [];
+  const expanded = expand(pattern, library, marks, [], where, pattern);
+  let translated: ReturnType<typeof translate>;
+  try {
+    translated = translate(expanded, marks);
+  } catch (error) {
+    if (error instanceof TranslateError) {
+      throw new ConfigError(`${where}invalid grok pattern "${pattern}": ${error.message}`);
+    }
+    throw error;
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(translated.source, translated.flags);
+  } catch (error) {
+    throw new ConfigError(
+      `${where}invalid grok pattern "${pattern}": ${error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error)}`,
+    );
+  }
+  const captures = translated.groups.map(({ group, capture }) => ({
+    group,
+    name: capture.name,
+    path: checkFieldName(capture.name, where, pattern),
+    type: capture.type,
+  }));
+  const sharedNames = new Set(captures.map((c) => c.name)).size !== captures.length;
+  return { pattern, regex, captures, backtrackingOnly: translated.backtrackingOnly, sharedNames };
+}
+
+function convert(value: string, type: CaptureType | undefined): JsonValue {
+  if (type === 'int') {
+    const n = Number.parseInt(value, 10);
+    return Number.isNaN(n) ? value : n;
+  }
+  if (type === 'float') {
+    const n = Number.parseFloat(value);
+    return Number.isNaN(n) ? value : n;
+  }
+  return value;
+}
+
+/** Writes the captures of one match into `target`; returns how many fields were set. */
+export function applyCaptures(target: JsonObject, compiled: CompiledPattern, m: RegExpExecArray): number {
+  const captures = compiled.captures;
+  let set = 0;
+  let seen: Set<string> | undefined;
+  for (let c = 0; c < captures.length; c++) {
+    const capture = captures[c] as CompiledCapture;
+    const raw = m[capture.group];
+    if (raw === undefined || raw === '') continue;
+    // The first capture of a name that matched wins; later ones with the same name are alternatives.
+    if (compiled.sharedNames) {
+      seen ??= new Set();
+      if (seen.has(capture.name)) continue;
+      seen.add(capture.name);
+    }
+    const value = convert(raw, capture.type);
+    const path = capture.path;
+    if (path.length === 1) {
+      target[path[0] as string] = value;
+    } else {
+      let node: JsonObject = target;
+      for (let p = 0; p < path.length - 1; p++) {
+        const key = path[p] as string;
+        const next = node[key];
+        if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+          const created: JsonObject = {};
+          node[key] = created;
+          node = created;
+        } else {
+          node = next;
+        }
+      }
+      node[path[path.length - 1] as string] = value;
+    }
+    set += 1;
+  }
+  return set;
+}
+
+/** Several patterns, tried in order; the first that matches wins. */
+export class Grok {
+  readonly patterns: readonly CompiledPattern[];
+
+  constructor(patterns: readonly string[], options: GrokOptions = {}) {
+    if (patterns.length === 0) {
+      throw new ConfigError(`${options.where ? `${options.where}: ` : ''}grok needs at least one pattern`);
+    }
+    this.patterns = patterns.map((p) => compilePattern(p, options));
+  }
+
+  /**
+   * Matches `text` and writes the captured fields into `target`. Returns the index of the
+   * pattern that matched, or -1.
+   */
+  matchInto(text: string, target: JsonObject): number {
+    const patterns = this.patterns;
+    for (let p = 0; p < patterns.length; p++) {
+      const compiled = patterns[p] as CompiledPattern;
+      const m = compiled.regex.exec(text);
+      if (m !== null) {
+        applyCaptures(target, compiled, m);
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  /** Writes the captures of a match of `pattern` (one of this.patterns) into `target`. */
+  apply(target: JsonObject, pattern: CompiledPattern, m: RegExpExecArray): void {
+    applyCaptures(target, pattern, m);
+  }
+
+  /** The captured fields as a nested object, or null when no pattern matches. */
+  match(text: string): JsonObject | null {
+    const fields: JsonObject = {};
+    return this.matchInto(text, fields) < 0 ? null : fields;
+  }
+}
+
+/**
+ * Reads pattern definitions in the Logstash patterns-file format: `NAME regex` per line,
+ * `#` comments and blank lines ignored.
+ */
+export function parsePatternDefinitions(text: string, origin: string): Record<string, string> {
+  const definitions: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = (lines[n] as string).trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([A-Za-z0-9_.-]+)\s+(.*)$/.exec(line);
+    if (!m) {
+      throw new ConfigError(`${origin}:${n + 1}: expected "NAME regex", got "${line.slice(0, 80)}"`, {
+        hint: 'a patterns file has one definition per line: a name, whitespace, then the pattern',
+      });
+    }
+    definitions[m[1] as string] = m[2] as string;
+  }
+  return definitions;
+}

@@ -1,0 +1,121 @@
+import { addTag, fieldPath, getField, type LogEvent } from '@sluice/core';
+import type { Processor, ProcessorFactory } from '../processor.js';
+import { OptionReader } from '../processors/options.js';
+import { type CompiledPattern, Grok } from './compiler.js';
+import { loadPatternsDirs } from './patterns-dir.js';
+import { patternStats } from './stats.js';
+
+export const GROK_FAILURE_TAG = '_grokparsefailure';
+
+/**
+ * `grok`: matches a field against patterns tried in order and writes the named captures.
+ *
+ * Options:
+ *   field                field to match; default "message"
+ *   patterns             non-empty list of patterns (a single string is a list of one)
+ *   match                Logstash's `{ message: [patterns] }` form, instead of field + patterns
+ *   pattern_definitions  `{ NAME: regex }`, added to the library for these patterns
+ *   patterns_dir         directory (or list) of Logstash-style patterns files
+ *   tag_on_failure       tags when nothing matches; default ["_grokparsefailure"]; [] for none
+ *   ignore_missing       when the field is absent, leave the event alone; default false (tag it)
+ *
+ * Captures overwrite fields of the same name (ingest-pipeline semantics), so a syslog
+ * pattern may replace `message` with the part after the header.
+ */
+export const grok: ProcessorFactory = (options, context): Processor => {
+  const o = new OptionReader(options, context, [
+    'field',
+    'patterns',
+    'match',
+    'pattern_definitions',
+    'patterns_dir',
+    'tag_on_failure',
+    'ignore_missing',
+  ]);
+  let field: string;
+  let patterns: string[];
+  if (o.has('match')) {
+    if (o.has('field') || o.has('patterns'))
+      throw o.error('give either "match" or "field" + "patterns", not both');
+    const match = o.raw('match');
+    const entries =
+      match !== null && typeof match === 'object' && !Array.isArray(match) ? Object.entries(match) : [];
+    const first = entries[0];
+    if (entries.length !== 1 || !first) {
+      throw o.invalid(
+        'match',
+        'a mapping of one field to its patterns, like { message: ["%{COMMONAPACHELOG}"] }',
+        match,
+      );
+    }
+    field = first[0];
+    const list = typeof first[1] === 'string' ? [first[1]] : first[1];
+    if (!Array.isArray(list) || list.length === 0 || list.some((p) => typeof p !== 'string')) {
+      throw o.invalid('match', 'a mapping of one field to a non-empty list of patterns', match);
+    }
+    patterns = list as string[];
+  } else {
+    field = o.field('field', 'message');
+    const list = o.raw('patterns');
+    patterns = (
+      typeof list === 'string' ? [list] : o.stringList('patterns', { nonEmpty: true, what: 'grok patterns' })
+    ) as string[];
+  }
+  const inline = o.raw('pattern_definitions');
+  if (
+    inline !== undefined &&
+    (inline === null ||
+      typeof inline !== 'object' ||
+      Array.isArray(inline) ||
+      Object.values(inline).some((v) => typeof v !== 'string'))
+  ) {
+    throw o.invalid('pattern_definitions', 'a mapping of pattern names to regular expressions', inline);
+  }
+  const dirs = o.stringList('patterns_dir', { what: 'directories' }) ?? [];
+  const definitions = {
+    ...context.patternDefinitions,
+    ...loadPatternsDirs(dirs, context.where),
+    ...(inline as Record<string, string> | undefined),
+  };
+  const tags = o.failureTags(GROK_FAILURE_TAG);
+  const ignoreMissing = o.boolean('ignore_missing', false);
+  const engine = new Grok(patterns, { definitions, where: context.where });
+  return grokProcessor(engine, fieldPath(field), tags, ignoreMissing);
+};
+
+function grokProcessor(
+  engine: Grok,
+  path: readonly string[],
+  tags: readonly string[],
+  ignoreMissing: boolean,
+): Processor {
+  const compiled = engine.patterns;
+  const stats = compiled.map((p: CompiledPattern) => patternStats(p.pattern));
+  const single = path.length === 1 ? (path[0] as string) : undefined;
+  return {
+    name: 'grok',
+    apply(event: LogEvent): LogEvent {
+      const value = single !== undefined ? event[single] : getField(event, path);
+      if (typeof value !== 'string') {
+        if (value === undefined && ignoreMissing) return event;
+        for (const tag of tags) addTag(event, tag);
+        return event;
+      }
+      for (let p = 0; p < compiled.length; p++) {
+        const pattern = compiled[p] as CompiledPattern;
+        const started = performance.now();
+        const m = pattern.regex.exec(value);
+        const stat = stats[p] as ReturnType<typeof patternStats>;
+        stat.seconds += (performance.now() - started) / 1000;
+        if (m !== null) {
+          stat.matches += 1;
+          engine.apply(event, pattern, m);
+          return event;
+        }
+        stat.misses += 1;
+      }
+      for (const tag of tags) addTag(event, tag);
+      return event;
+    },
+  };
+}

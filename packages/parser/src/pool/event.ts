@@ -1,0 +1,81 @@
+import {
+  addTag,
+  type InboundRecord,
+  type JsonObject,
+  type JsonValue,
+  type LogEvent,
+  setField,
+} from '@sluice/core';
+import type { CompiledPipeline } from '../pipeline/compile.js';
+
+/** The fields of an InboundRecord a pipeline needs; what crosses into a worker, per record. */
+export type RecordInput = Pick<InboundRecord, 'id' | 'line' | 'shippedAt' | 'format' | 'fields'>;
+
+/** Tag of an event whose parsing overran the time budget and was not parsed (see parser-pool.ts). */
+export const TIMEOUT_TAG = '_groktimeout';
+
+/**
+ * The event a pipeline starts from: the record's fields (shipper metadata with dotted keys
+ * such as `host.name`, or a whole Filebeat/Logstash event) with `message` set to the line.
+ * Parsed fields are written over these, so a capture wins over shipper metadata.
+ *
+ * `owned`: the fields object may be mutated (it was just parsed from JSON in a worker);
+ * otherwise it is cloned so the caller's record is left as it was.
+ */
+export function startEvent(record: RecordInput, owned: boolean): LogEvent {
+  const event: LogEvent = {};
+  const fields = record.fields;
+  if (fields !== undefined && fields !== null) {
+    const structured = record.format === 'beats' || record.format === 'logstash';
+    for (const key of Object.keys(fields)) {
+      let value = fields[key] as JsonValue;
+      if (value === undefined) continue;
+      if (!owned && value !== null && typeof value === 'object') value = structuredClone(value);
+      // Sluice's own metadata uses dotted keys; foreign events are already nested.
+      if (!structured && key.includes('.')) setField(event, key, value);
+      else event[key] = value;
+    }
+  }
+  event.message = record.line;
+  return event;
+}
+
+/**
+ * What every event carries whatever the pipeline did: `@timestamp` (from the date
+ * processor, else the one the event arrived with, else when it was shipped, else now) and
+ * `event.created` (when it was shipped).
+ */
+export function finishEvent(event: LogEvent, record: RecordInput, now: number): LogEvent {
+  const shipped =
+    typeof record.shippedAt === 'number' && Number.isFinite(record.shippedAt) ? record.shippedAt : undefined;
+  if (event['@timestamp'] === undefined || event['@timestamp'] === null) {
+    event['@timestamp'] = new Date(shipped ?? now).toISOString();
+  }
+  if (shipped !== undefined) {
+    const current = event.event;
+    if (current !== null && typeof current === 'object' && !Array.isArray(current)) {
+      (current as JsonObject).created = new Date(shipped).toISOString();
+    } else {
+      event.event = { created: new Date(shipped).toISOString() };
+    }
+  }
+  return event;
+}
+
+/** Runs one record through a pipeline; null when it was dropped. */
+export function runRecord(
+  pipeline: CompiledPipeline,
+  record: RecordInput,
+  owned: boolean,
+  now: number,
+): LogEvent | null {
+  const event = pipeline(startEvent(record, owned));
+  return event === null ? null : finishEvent(event, record, now);
+}
+
+/** The event for a record that was not parsed because parsing it overran the time budget. */
+export function timedOutEvent(record: RecordInput, now: number): LogEvent {
+  const event = startEvent(record, true);
+  addTag(event, TIMEOUT_TAG);
+  return finishEvent(event, record, now);
+}

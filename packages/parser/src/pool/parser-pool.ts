@@ -1,0 +1,207 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  ConfigError,
+  compileIndexName,
+  counter,
+  type EncodedBatch,
+  type InboundRecord,
+  ParseError,
+} from '@sluice/core';
+import { Piscina } from 'piscina';
+import { compileSource, type PipelineSource } from './source.js';
+import { toWire, type WorkerData, type WorkerResult, type WorkerTask } from './wire.js';
+
+export interface ParserPoolOptions {
+  readonly pipeline: PipelineSource;
+  /** Index name or template: `logs`, `logs-%{+yyyy.MM.dd}`, `%{[service][name]}-%{+yyyy.MM}` (see compileIndexName). */
+  readonly index: string;
+  /** Replaces a missing field in the index template. Default `unknown`. */
+  readonly indexMissing?: string;
+  /** Worker threads. Default: the number of CPUs. Range 1..256. */
+  readonly threads?: number;
+  /**
+   * Time one event may spend in the pipeline before its worker is recycled and the event
+   * is emitted unparsed, tagged `_groktimeout`. Default 1000 ms. Range 10..60000.
+   */
+  readonly eventBudgetMs?: number;
+}
+
+export const PARSER_POOL_DEFAULTS = { eventBudgetMs: 1000 } as const;
+
+/**
+ * The worker entry always runs compiled JavaScript: from src/pool (tests) and from
+ * dist/pool (production) the package root is two levels up.
+ */
+const WORKER_FILE = fileURLToPath(new URL('../../dist/pool/parse.worker.js', import.meta.url));
+
+const patternMatches = counter<'pattern'>({
+  name: 'sluice_parser_pattern_matches_total',
+  help: 'Events a grok pattern matched.',
+  labelNames: ['pattern'],
+});
+const patternMisses = counter<'pattern'>({
+  name: 'sluice_parser_pattern_misses_total',
+  help: 'Events a grok pattern was tried on and did not match.',
+  labelNames: ['pattern'],
+});
+const patternSeconds = counter<'pattern'>({
+  name: 'sluice_parser_pattern_seconds_total',
+  help: 'Time spent matching a grok pattern, matched or not.',
+  labelNames: ['pattern'],
+});
+const timeouts = counter({
+  name: 'sluice_parser_timeouts_total',
+  help: 'Events that overran the per-event time budget; each recycled a worker and was indexed unparsed (_groktimeout).',
+});
+
+function validate(options: ParserPoolOptions): { threads: number; eventBudgetMs: number } {
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError('parser pool options are required');
+  if (typeof options.index !== 'string' || options.index === '') {
+    throw new ConfigError(
+      `parser "index" must be an index name or template, got ${JSON.stringify(options.index)}`,
+      {
+        hint: 'for example: logs-%{+yyyy.MM.dd}',
+      },
+    );
+  }
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new ConfigError(
+      `parser "threads" must be an integer between 1 and 256, got ${String(options.threads)}`,
+    );
+  }
+  const eventBudgetMs = options.eventBudgetMs ?? PARSER_POOL_DEFAULTS.eventBudgetMs;
+  if (typeof eventBudgetMs !== 'number' || !(eventBudgetMs >= 10 && eventBudgetMs <= 60_000)) {
+    throw new ConfigError(
+      `parser "eventBudgetMs" must be between 10 and 60000, got ${String(options.eventBudgetMs)}`,
+    );
+  }
+  return { threads, eventBudgetMs };
+}
+
+/**
+ * Parses batches of records in worker threads and returns them as bulk bodies.
+ *
+ * Safety: JavaScript regexes cannot be interrupted from inside, so a watchdog in this
+ * thread reads which record each task is on (a SharedArrayBuffer the worker writes before
+ * every record). When one record has been running longer than `eventBudgetMs`, the task
+ * is aborted, which makes Piscina terminate that worker thread and start a fresh one; the
+ * batch is then run again with that record marked to be emitted unparsed (tagged
+ * `_groktimeout`). No record is lost and no worker stays stuck.
+ */
+export class ParserPool {
+  readonly threads: number;
+  private readonly budgetMs: number;
+  private readonly pool: Piscina<WorkerTask, WorkerResult>;
+  private closed = false;
+
+  private constructor(pool: Piscina<WorkerTask, WorkerResult>, threads: number, budgetMs: number) {
+    this.pool = pool;
+    this.threads = threads;
+    this.budgetMs = budgetMs;
+  }
+
+  /** Validates the pipeline and index template here first (ConfigError naming the problem), then starts the workers. */
+  static async create(options: ParserPoolOptions): Promise<ParserPool> {
+    const { threads, eventBudgetMs } = validate(options);
+    await compileSource(options.pipeline);
+    compileIndexName(
+      options.index,
+      options.indexMissing === undefined ? {} : { missing: options.indexMissing },
+    );
+    if (!existsSync(WORKER_FILE)) {
+      throw new ConfigError(`parser worker ${WORKER_FILE} is missing`, {
+        hint: 'build first: pnpm exec tsc -b',
+      });
+    }
+    const workerData: WorkerData = {
+      pipeline: options.pipeline,
+      index: options.index,
+      ...(options.indexMissing === undefined ? {} : { indexMissing: options.indexMissing }),
+    };
+    const pool = new Piscina<WorkerTask, WorkerResult>({
+      filename: WORKER_FILE,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+      workerData,
+    });
+    return new ParserPool(pool, threads, eventBudgetMs);
+  }
+
+  /**
+   * Parses one batch. Resolves with one item per record that was not dropped, in record
+   * order. Rejects only if the pool is closed or a worker fails for a reason other than
+   * the time budget (a bug, not bad data).
+   */
+  async encode(records: readonly InboundRecord[]): Promise<EncodedBatch> {
+    if (this.closed) throw new ParseError('parser pool is closed');
+    if (records.length === 0) {
+      return {
+        body: '',
+        starts: new Int32Array(1),
+        recordIndex: new Int32Array(0),
+        dropped: 0,
+        failures: {},
+      };
+    }
+    const input = toWire(records);
+    const skip: number[] = [];
+    for (;;) {
+      const progress = new Int32Array(new SharedArrayBuffer(4));
+      progress[0] = -1;
+      const controller = new AbortController();
+      let overran = -1;
+      let current = -1;
+      let since = 0;
+      const tick = Math.max(5, Math.min(250, Math.floor(this.budgetMs / 4)));
+      const watchdog = setInterval(() => {
+        const at = Atomics.load(progress, 0);
+        const now = performance.now();
+        if (at !== current) {
+          current = at;
+          since = now;
+        } else if (at >= 0 && now - since > this.budgetMs) {
+          overran = at;
+          controller.abort();
+        }
+      }, tick);
+      try {
+        const result = await this.pool.run({ input, progress, skip }, { signal: controller.signal });
+        this.record(result);
+        const { stats: _stats, ...batch } = result;
+        return batch;
+      } catch (error) {
+        if (overran < 0 || this.closed) throw error;
+        skip.push(overran);
+        timeouts.inc();
+      } finally {
+        clearInterval(watchdog);
+      }
+    }
+  }
+
+  private record(result: WorkerResult): void {
+    for (const [pattern, matches, misses, seconds] of result.stats) {
+      if (matches > 0) patternMatches.inc({ pattern }, matches);
+      if (misses > 0) patternMisses.inc({ pattern }, misses);
+      if (seconds > 0) patternSeconds.inc({ pattern }, seconds);
+    }
+  }
+
+  /** Share of the workers' capacity in use since start (0..1), for metrics. */
+  utilization(): number {
+    return this.pool.utilization;
+  }
+
+  /** Waits for running batches, then stops the workers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,77 @@
+import { ConfigError } from '@sluice/core';
+import { loadPatternsDir } from '../grok/patterns-dir.js';
+import { moduleNames, resolveModule } from '../modules/index.js';
+import {
+  type CompiledPipeline,
+  compilePipeline,
+  type PipelineContext,
+  type ProcessorSpec,
+} from '../pipeline/compile.js';
+
+/** Where a pipeline comes from: exactly one of module, patterns or configFile. */
+export interface PipelineSource {
+  /** A built-in module (`sluice modules` lists them), e.g. `nginx.access`. */
+  readonly module?: string;
+  /** Grok patterns tried in order on `message`: a pipeline of one grok step. */
+  readonly patterns?: readonly string[];
+  /** Extra pattern definitions (Logstash patterns files) for every grok step. */
+  readonly patternsDir?: string;
+  /** A pipeline file (YAML or JSON). */
+  readonly configFile?: string;
+}
+
+/** Validates the source and compiles it. Throws ConfigError naming the problem; never touches data. */
+export async function compileSource(source: PipelineSource): Promise<CompiledPipeline> {
+  const given = (['module', 'patterns', 'configFile'] as const).filter((k) => source[k] !== undefined);
+  if (given.length !== 1) {
+    throw new ConfigError(
+      given.length === 0
+        ? 'pipeline needs one of module, patterns or configFile'
+        : `pipeline takes one of module, patterns or configFile, got ${given.join(' and ')}`,
+      { hint: `modules: ${moduleNames().join(', ')}` },
+    );
+  }
+  const context: PipelineContext = {
+    resolveModule,
+    ...(source.patternsDir === undefined ? {} : { patternDefinitions: loadPatternsDir(source.patternsDir) }),
+  };
+  if (source.module !== undefined) {
+    const specs: ProcessorSpec[] = [{ module: source.module }];
+    return compilePipeline(specs, { ...context, where: () => 'pipeline' });
+  }
+  if (source.patterns !== undefined) {
+    if (!Array.isArray(source.patterns) || source.patterns.length === 0) {
+      throw new ConfigError('pipeline "patterns" must be a non-empty list of grok patterns');
+    }
+    return compilePipeline([{ grok: { patterns: [...source.patterns] } }], {
+      ...context,
+      where: () => 'patterns',
+    });
+  }
+  return compileConfigFile(source.configFile as string, context);
+}
+
+/**
+ * Pipeline files are read by the pipeline package's loader (packages/parser/src/pipeline).
+ * It is imported lazily so that a build without it still serves modules and patterns.
+ */
+async function compileConfigFile(file: string, context: PipelineContext): Promise<CompiledPipeline> {
+  const loaderPath = '../pipeline/load.js';
+  let loader: {
+    loadPipelineFile?: (
+      file: string,
+      context: PipelineContext,
+    ) => Promise<CompiledPipeline> | CompiledPipeline;
+  };
+  try {
+    loader = (await import(loaderPath)) as typeof loader;
+  } catch (error) {
+    throw new ConfigError(`cannot load pipeline file "${file}": the pipeline file loader is not available`, {
+      cause: error,
+    });
+  }
+  if (typeof loader.loadPipelineFile !== 'function') {
+    throw new ConfigError(`cannot load pipeline file "${file}": the pipeline file loader is not available`);
+  }
+  return loader.loadPipelineFile(file, context);
+}

@@ -1,0 +1,89 @@
+import { BrokerError, type Logger } from '@sluice/core';
+import type { Admin, Kafka } from 'kafkajs';
+import type { LagSample } from '../types.js';
+
+/** Broker-side helpers shared by the producer, the consumer and `sluice lag`. */
+
+/**
+ * Creates the topic with `partitions` partitions when it does not exist; an existing
+ * topic is used as it is (its partition count is not changed: that would move keys
+ * between partitions and break per-source ordering). Returns the partition count.
+ */
+export async function ensureTopic(
+  kafka: Kafka,
+  topic: string,
+  partitions: number,
+  replicationFactor: number,
+  logger: Logger,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const created = await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor }],
+      waitForLeaders: true,
+    });
+    if (created) {
+      logger.info('created Kafka topic', { topic, partitions });
+      return partitions;
+    }
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const existing = meta.topics[0]?.partitions.length ?? 0;
+    if (existing !== partitions)
+      logger.debug('using existing Kafka topic as it is', { topic, partitions: existing });
+    return existing;
+  } catch (error) {
+    throw asBrokerError(error, `cannot create or inspect Kafka topic ${topic}`);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * Lag per partition as the group sees it: the high watermark minus the group's COMMITTED
+ * offset (not the fetch position, which runs ahead of what is indexed). A partition the
+ * group never committed counts from the log start when the group starts from the
+ * beginning, else as 0 (it will start at the end).
+ */
+export async function groupLag(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  fromBeginning: boolean,
+): Promise<LagSample[]> {
+  const [ends, committed] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  ]);
+  const byPartition = new Map<number, number>();
+  for (const p of committed[0]?.partitions ?? []) byPartition.set(p.partition, Number(p.offset));
+  return ends
+    .map((end) => {
+      const high = Number(end.high);
+      const low = Number(end.low);
+      const c = byPartition.get(end.partition) ?? -1;
+      const base = c >= 0 ? c : fromBeginning ? low : high;
+      return { stream: topic, partition: end.partition, lag: Math.max(0, high - base) };
+    })
+    .sort((a, b) => a.partition - b.partition);
+}
+
+/** Maps a kafkajs error to ours, keeping its retriable flag and the original as cause. */
+export function asBrokerError(error: unknown, context: string): BrokerError {
+  if (error instanceof BrokerError) return error;
+  const e = error as { message?: string; retriable?: boolean; name?: string; type?: string } | undefined;
+  const message = e?.message ?? String(error);
+  const auth = e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED';
+  const authorization = typeof e?.type === 'string' && /AUTHORIZATION_FAILED/.test(e.type);
+  return new BrokerError(`${context}: ${message}`, {
+    cause: error,
+    retriable: auth || authorization ? false : (e?.retriable ?? true),
+    ...(auth
+      ? {
+          hint: 'check the SASL username, password and mechanism (URL, KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD, ?sasl=)',
+        }
+      : authorization
+        ? { hint: 'grant the Kafka user access to the topic and consumer group (ACLs)' }
+        : {}),
+  });
+}

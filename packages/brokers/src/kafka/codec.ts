@@ -1,0 +1,112 @@
+import type { OutboundRecord } from '@sluice/core';
+import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { type Decoded, decodePayload, encodeBeatsEvent, HEADER } from '../wire.js';
+
+/**
+ * Kafka's wire format (README, "Kafka"): one record per Kafka message. The value is the
+ * raw line, untouched, so any Kafka tool shows the log; the key is the source (one file
+ * lands in one partition and keeps its order); headers carry the id and coordinates.
+ * Kafka batches and compresses messages per partition itself, so one line per message
+ * costs little on the wire.
+ */
+export const KAFKA_HEADER = {
+  id: 'x-sluice-id',
+  ...HEADER,
+  /** Set on dead-lettered copies: why the payload was rejected, and where it was. */
+  deadLetterReason: 'x-sluice-dead-letter-reason',
+  deadLetterOrigin: 'x-sluice-dead-letter-origin',
+} as const;
+
+export function encodeKafkaMessage(record: OutboundRecord, format: 'sluice' | 'beats' = 'sluice'): Message {
+  if (format === 'beats') {
+    // What Filebeat's Kafka output writes: a JSON event, no headers. The id rides in @metadata._id.
+    return {
+      key: record.source,
+      value: encodeBeatsEvent(record),
+      headers: { 'content-type': 'application/json' },
+    };
+  }
+  const headers: IHeaders = {
+    [KAFKA_HEADER.id]: record.id,
+    [KAFKA_HEADER.source]: record.source,
+    [KAFKA_HEADER.shippedAt]: String(record.shippedAt),
+  };
+  if (record.offset !== undefined) headers[KAFKA_HEADER.offset] = String(record.offset);
+  if (record.fields && Object.keys(record.fields).length > 0)
+    headers[KAFKA_HEADER.fields] = JSON.stringify(record.fields);
+  return { key: record.source, value: record.line, headers };
+}
+
+/** Bytes a message adds to a produce request, roughly: for batching by size. */
+export function messageSize(message: Message): number {
+  let n = 70; // record overhead: lengths, attributes, timestamp and offset deltas
+  n += typeof message.value === 'string' ? Buffer.byteLength(message.value) : (message.value?.length ?? 0);
+  n += typeof message.key === 'string' ? Buffer.byteLength(message.key) : (message.key?.length ?? 0);
+  for (const [k, v] of Object.entries(message.headers ?? {})) {
+    n += k.length + (typeof v === 'string' ? Buffer.byteLength(v) : Buffer.isBuffer(v) ? v.length : 0);
+  }
+  return n;
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  const one = Array.isArray(v) ? v[0] : v;
+  return one === undefined ? undefined : one.toString();
+}
+
+/**
+ * Decodes one Kafka message: Sluice's own form (id header present), or whatever else is
+ * in the topic: a Filebeat/Logstash JSON event or a plain line, through the shared
+ * decoder. Records without an id of their own get `topic/partition@offset`, which is
+ * unique and the same on every redelivery. Poison: a message without a value, a
+ * `x-sluice-fields` header that is not a JSON object, or a payload that claims to be JSON
+ * (starts with `{`, or `content-type: application/json`) but does not parse.
+ */
+export function decodeKafkaMessage(topic: string, partition: number, message: KafkaMessage): Decoded {
+  const origin = `${topic}/${partition}@${message.offset}`;
+  if (message.value === null) return { poison: true, reason: 'message has no value (tombstone)' };
+  const text = message.value.toString('utf8');
+  const id = header(message.headers, KAFKA_HEADER.id);
+  if (id !== undefined && id !== '') {
+    let fields: Record<string, unknown> | undefined;
+    const rawFields = header(message.headers, KAFKA_HEADER.fields);
+    if (rawFields !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawFields);
+      } catch {
+        return { poison: true, reason: `${KAFKA_HEADER.fields} header is not valid JSON` };
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return { poison: true, reason: `${KAFKA_HEADER.fields} header is not a JSON object` };
+      }
+      fields = parsed as Record<string, unknown>;
+    }
+    const source = header(message.headers, KAFKA_HEADER.source) ?? message.key?.toString('utf8');
+    const offset = toNumber(header(message.headers, KAFKA_HEADER.offset));
+    const shippedAt = toNumber(header(message.headers, KAFKA_HEADER.shippedAt));
+    return {
+      id,
+      line: text,
+      ...(source !== undefined ? { source } : {}),
+      ...(offset !== undefined ? { offset } : {}),
+      ...(shippedAt !== undefined ? { shippedAt } : {}),
+      format: 'sluice',
+      ...(fields ? { fields } : {}),
+      origin,
+    };
+  }
+  const contentType = header(message.headers, 'content-type');
+  return decodePayload(text, {
+    origin,
+    fallbackId: origin,
+    stream: topic,
+    declaredJson: contentType !== undefined && /json/i.test(contentType),
+  });
+}
+
+function toNumber(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}

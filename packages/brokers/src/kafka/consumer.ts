@@ -1,0 +1,536 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BrokerError,
+  backoffDelay,
+  ConfigError,
+  errorMessage,
+  type InboundRecord,
+  type Logger,
+} from '@sluice/core';
+import {
+  type Admin,
+  type EachBatchPayload,
+  Kafka,
+  type Consumer as KafkaJsConsumer,
+  type Producer as KafkaJsProducer,
+  type KafkaMessage,
+  Partitioners,
+} from 'kafkajs';
+import { brokerCount, recordLag } from '../metrics.js';
+import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
+import { isPoison } from '../wire.js';
+import { asBrokerError, ensureTopic, groupLag } from './admin.js';
+import { decodeKafkaMessage, KAFKA_HEADER } from './codec.js';
+import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
+import { OffsetTracker, type Span } from './offsets.js';
+
+export interface KafkaConsumerOptions extends ConsumerOptions {
+  /** Group session timeout in ms (the broker's bounds apply, 6 s-30 min by default). Default 30 000. URL: `?sessionTimeoutMs=`. */
+  readonly sessionTimeoutMs?: number;
+  /** Heartbeat interval in ms, also while waiting for room in the window. Default 3 000. URL: `?heartbeatIntervalMs=`. */
+  readonly heartbeatIntervalMs?: number;
+  /** How long `close()` waits for in-flight batches before leaving anyway. Default 30 000. */
+  readonly closeTimeoutMs?: number;
+  /** Partitions for a topic the consumer creates because it does not exist yet. Default 3. URL: `?partitions=`. */
+  readonly partitions?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * Kafka consumer group member. Delivery rules (see GUARANTEES.md and the README):
+ *
+ * - kafkajs's `eachBatch` never waits for the pipeline. It splits the fetched batch into
+ *   chunks of `batchSize`, hands each to the handler without awaiting it, and moves the
+ *   fetch position on (`resolveOffset`, which only sets where the next fetch starts, since
+ *   auto-commit is off). It waits only while the window of `maxInFlightBatches` is full or
+ *   the consumer is paused, and heartbeats while it waits, so a slow pipeline never starves
+ *   the group session (kafkajs #387) and never blocks a rebalance (the heartbeat reports it
+ *   and we return). Processing in parallel inside one `eachBatch` call while committing
+ *   from there is what produces duplicates and rebalances in kafkajs #1764.
+ * - Offsets are committed only after `ack()`, and only up to the highest CONTIGUOUS
+ *   acknowledged offset of each partition (OffsetTracker): chunks of one partition finish
+ *   out of order in the pool.
+ * - On a rebalance (#916) the partitions this member lost are forgotten: acknowledgements
+ *   of their in-flight chunks commit nothing, and the new owner fetches them again from
+ *   the last commit (ids make the duplicates collapse). Partitions it kept continue where
+ *   they were (a seek past the chunks still in flight).
+ * - `retryLater()` seeks the partition back to the chunk's first offset.
+ * - Malformed payloads go to the dead-letter topic and count as done.
+ */
+export class KafkaConsumer implements Consumer {
+  private readonly kafka: Kafka;
+  private readonly consumer: KafkaJsConsumer;
+  private readonly topic: string;
+  private readonly group: string;
+  private readonly deadLetterTopic: string;
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private readonly fromBeginning: boolean;
+  private readonly heartbeatIntervalMs: number;
+  private readonly closeTimeoutMs: number;
+  private readonly partitions: number;
+  private readonly log: Logger;
+  private readonly tracker = new OffsetTracker();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Wakes `eachBatch` when a slot frees up, the consumer resumes, or it closes. */
+  private wake: (() => void) | undefined;
+  private handler: ((batch: InboundBatch) => Promise<void>) | undefined;
+  private admin: Admin | undefined;
+  private dlq: KafkaJsProducer | undefined;
+  private memberId: string | undefined;
+  /** Bumped on every group join: chunks fetched under an older assignment are not dispatched. */
+  private generation = 0;
+  private assigned = new Set<number>();
+  private paused = false;
+  private closing = false;
+  private closed: Promise<void> | undefined;
+  private isConnected = false;
+  private finish: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private commitWanted = new Map<number, number>();
+  private committing: Promise<void> | undefined;
+  private restarts = 0;
+
+  constructor(target: BrokerTarget, options: KafkaConsumerOptions = {}) {
+    if (target.kind !== 'kafka')
+      throw new ConfigError(`KafkaConsumer needs a kafka:// target, got ${target.kind}`);
+    const o = target.options;
+    this.topic = target.stream;
+    this.group = options.group ?? o.group ?? 'sluice';
+    this.deadLetterTopic = options.deadLetter ?? o.deadLetter ?? `${this.topic}.dlq`;
+    this.batchSize = intOption('batchSize', options.batchSize ?? o.batchSize, 500, 1, 100_000);
+    this.maxInFlight = intOption(
+      'maxInFlightBatches',
+      options.maxInFlightBatches ?? o.maxInFlightBatches,
+      4,
+      1,
+      1_000,
+    );
+    this.fromBeginning =
+      options.fromBeginning ?? (o.fromBeginning === undefined ? true : o.fromBeginning === 'true');
+    const sessionTimeout = intOption(
+      'sessionTimeoutMs',
+      options.sessionTimeoutMs ?? o.sessionTimeoutMs,
+      30_000,
+      1_000,
+      3_600_000,
+    );
+    this.heartbeatIntervalMs = intOption(
+      'heartbeatIntervalMs',
+      options.heartbeatIntervalMs ?? o.heartbeatIntervalMs,
+      Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      100,
+      sessionTimeout,
+    );
+    if (this.heartbeatIntervalMs * 3 > sessionTimeout) {
+      throw new ConfigError(
+        `Kafka option heartbeatIntervalMs must be at most a third of sessionTimeoutMs (${sessionTimeout}), got ${this.heartbeatIntervalMs}`,
+      );
+    }
+    this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, 30_000, 0, 3_600_000);
+    this.partitions = intOption('partitions', options.partitions ?? o.partitions, 3, 1, 10_000);
+    this.log = (options.logger ?? defaultLogger()).child({ topic: this.topic, group: this.group });
+    this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log));
+    this.consumer = this.kafka.consumer({
+      groupId: this.group,
+      sessionTimeout,
+      rebalanceTimeout: Math.max(sessionTimeout, 60_000),
+      heartbeatInterval: this.heartbeatIntervalMs,
+      allowAutoTopicCreation: false,
+      // Bounded memory: what one fetch may bring, on top of the handler window.
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 8 * 1024 * 1024,
+      retry: {
+        initialRetryTime: 300,
+        maxRetryTime: 5_000,
+        retries: 8,
+        // Retriable crashes restart inside kafkajs; we count them here.
+        restartOnFailure: async () => {
+          brokerCount('reconnects', 'kafka');
+          return !this.closing;
+        },
+      },
+    });
+    const events = this.consumer.events;
+    this.consumer.on(events.GROUP_JOIN, (e) =>
+      this.onJoin(e.payload.memberId, e.payload.memberAssignment[this.topic] ?? []),
+    );
+    this.consumer.on(events.CRASH, (e) => this.onCrash(e.payload.error, e.payload.restart));
+    this.consumer.on(events.DISCONNECT, () => {
+      this.isConnected = false;
+    });
+  }
+
+  get connected(): boolean {
+    return this.isConnected && !this.closing;
+  }
+
+  async run(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
+    if (this.handler) throw new BrokerError('KafkaConsumer.run was called twice', { retriable: false });
+    this.handler = handle;
+    const done = new Promise<void>((resolve, reject) => {
+      this.finish = { resolve, reject };
+    });
+    try {
+      await this.start();
+    } catch (error) {
+      this.finish = undefined;
+      await this.shutdownClients();
+      throw asBrokerError(error, `cannot start the Kafka consumer for topic ${this.topic}`);
+    }
+    return done;
+  }
+
+  private async start(): Promise<void> {
+    await ensureTopic(this.kafka, this.topic, this.partitions, -1, this.log);
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: this.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.kafkaPause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (!this.closing) {
+      try {
+        this.consumer.resume([{ topic: this.topic }]);
+      } catch {
+        // Not running yet or restarting: onJoin applies the current state.
+      }
+    }
+    this.wakeUp();
+  }
+
+  async lag(): Promise<LagSample[]> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    try {
+      const samples = await groupLag(this.admin, this.group, this.topic, this.fromBeginning);
+      recordLag('kafka', samples);
+      return samples;
+    } catch (error) {
+      throw asBrokerError(error, `cannot read the lag of group ${this.group} on ${this.topic}`);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  // --- fetching -------------------------------------------------------------------
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const generation = this.generation;
+    const partition = batch.partition;
+    const stop = () => this.closing || !isRunning() || isStale() || generation !== this.generation;
+    for (let i = 0; i < batch.messages.length; i += this.batchSize) {
+      await this.waitForRoom(heartbeat, stop);
+      if (stop()) return;
+      const chunk = batch.messages.slice(i, i + this.batchSize);
+      const records: InboundRecord[] = [];
+      const poison: { message: KafkaMessage; reason: string }[] = [];
+      for (const message of chunk) {
+        const decoded = decodeKafkaMessage(this.topic, partition, message);
+        if (isPoison(decoded)) poison.push({ message, reason: decoded.reason });
+        else records.push(decoded);
+      }
+      if (poison.length > 0) {
+        await this.deadLetter(partition, poison, heartbeat);
+        if (stop()) return;
+      }
+      const first = Number((chunk[0] as KafkaMessage).offset);
+      const last = Number((chunk[chunk.length - 1] as KafkaMessage).offset);
+      const { span, redelivered } = this.tracker.dispatch(partition, first, last);
+      // Only the next fetch position; nothing is committed until ack().
+      resolveOffset(String(last));
+      brokerCount('consumed', 'kafka', records.length);
+      brokerCount('redelivered', 'kafka', Math.min(redelivered, records.length));
+      if (records.length === 0) {
+        await this.acknowledge(span, 0);
+        continue;
+      }
+      this.dispatch(span, records);
+    }
+  }
+
+  /** Waits while the window is full or the consumer is paused, heartbeating meanwhile. */
+  private async waitForRoom(heartbeat: () => Promise<void>, stop: () => boolean): Promise<void> {
+    while ((this.inFlight.size >= this.maxInFlight || this.paused) && !stop()) {
+      const woken = new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      await Promise.race([woken, sleep(this.heartbeatIntervalMs)]);
+      // Throws when the group is rebalancing: kafkajs then rejoins, which is what we want.
+      await heartbeat();
+    }
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private dispatch(span: Span, records: readonly InboundRecord[]): void {
+    let settled = false;
+    const batch: InboundBatch = {
+      records,
+      ack: async () => {
+        if (settled) return;
+        settled = true;
+        await this.acknowledge(span, records.length);
+      },
+      retryLater: async () => {
+        if (settled) return;
+        settled = true;
+        this.handBack(span);
+      },
+    };
+    const handler = this.handler as (batch: InboundBatch) => Promise<void>;
+    const running: Promise<void> = (async () => {
+      try {
+        await handler(batch);
+      } catch (error) {
+        this.log.warn('batch handler failed; handing the batch back', {
+          error: errorMessage(error),
+          partition: span.partition,
+        });
+        await batch.retryLater();
+      }
+    })().finally(() => {
+      this.inFlight.delete(running);
+      this.wakeUp();
+    });
+    this.inFlight.add(running);
+  }
+
+  // --- acknowledgement and commits ---------------------------------------------------
+
+  private async acknowledge(span: Span, records: number): Promise<void> {
+    const commit = this.tracker.ack(span);
+    brokerCount('acknowledged', 'kafka', records);
+    if (commit === undefined) return;
+    const wanted = this.commitWanted.get(span.partition) ?? -1;
+    if (commit > wanted) this.commitWanted.set(span.partition, commit);
+    await this.flushCommits();
+  }
+
+  /**
+   * One commit request at a time, carrying the newest commit point of every partition:
+   * requests cannot overtake each other, and a burst of acks costs one round trip.
+   * A failed commit is not an error for the caller: the work is done, and the worst
+   * case is a redelivery after a restart, which ids collapse. It is retried with the
+   * next ack or the next group join.
+   */
+  private async flushCommits(): Promise<void> {
+    while (this.committing) await this.committing;
+    if (this.commitWanted.size === 0) return;
+    const offsets = [...this.commitWanted].map(([partition, offset]) => ({
+      topic: this.topic,
+      partition,
+      offset: String(offset),
+    }));
+    this.commitWanted.clear();
+    this.committing = this.consumer
+      .commitOffsets(offsets)
+      .catch((error: unknown) => {
+        this.log.debug('offset commit failed; will retry with the next one', { error: errorMessage(error) });
+        for (const { partition, offset } of offsets) {
+          const n = Number(offset);
+          if (this.assigned.has(partition) && n > (this.commitWanted.get(partition) ?? -1))
+            this.commitWanted.set(partition, n);
+        }
+      })
+      .finally(() => {
+        this.committing = undefined;
+      });
+    await this.committing;
+  }
+
+  private handBack(span: Span): void {
+    const seekTo = this.tracker.retry(span);
+    if (seekTo === undefined) return; // stale: revoked or already superseded
+    try {
+      this.consumer.seek({ topic: this.topic, partition: span.partition, offset: String(seekTo) });
+    } catch (error) {
+      // Not running (restarting): the restart fetches from the committed offset anyway.
+      this.log.debug('seek failed', { error: errorMessage(error) });
+    }
+  }
+
+  // --- group membership -----------------------------------------------------------
+
+  private onJoin(memberId: string, partitions: readonly number[]): void {
+    this.generation++;
+    this.isConnected = true;
+    const assigned = new Set(partitions);
+    if (memberId !== this.memberId) {
+      // A new member id: this process was fenced out or restarted, so another member may
+      // have owned every partition in between. Forget everything in flight.
+      this.tracker.revokeAll();
+      this.commitWanted.clear();
+    } else {
+      for (const p of this.tracker.activePartitions()) {
+        if (!assigned.has(p)) {
+          this.tracker.revoke(p);
+          continue;
+        }
+        // Kept partition: kafkajs restarts from the committed offset; continue after the
+        // chunks still in flight instead of fetching them a second time.
+        const next = this.tracker.nextFetch(p);
+        if (next !== undefined) this.consumer.seek({ topic: this.topic, partition: p, offset: String(next) });
+      }
+      for (const p of [...this.commitWanted.keys()]) if (!assigned.has(p)) this.commitWanted.delete(p);
+    }
+    this.memberId = memberId;
+    this.assigned = assigned;
+    this.log.debug('joined the group', { partitions: [...assigned] });
+    if (this.paused || this.closing) this.kafkaPause();
+    if (this.commitWanted.size > 0) void this.flushCommits();
+    this.wakeUp();
+  }
+
+  private onCrash(error: Error, restart: boolean): void {
+    this.isConnected = false;
+    this.tracker.revokeAll();
+    this.commitWanted.clear();
+    if (this.closing) return;
+    const e = asBrokerError(error, 'Kafka consumer crashed');
+    if (restart) {
+      this.log.warn('Kafka consumer lost its connection; reconnecting', { error: errorMessage(error) });
+      return;
+    }
+    if (!e.retriable) {
+      this.log.error(e.message, e.hint ? { hint: e.hint } : undefined);
+      this.finish?.reject(e);
+      this.finish = undefined;
+      void this.close();
+      return;
+    }
+    // kafkajs gave up (for example the broker stayed away longer than its retries):
+    // start again ourselves, with backoff, until close().
+    void this.restart();
+  }
+
+  private async restart(): Promise<void> {
+    this.restarts++;
+    const delay = backoffDelay(this.restarts, { initialMs: 500, maxMs: 10_000 });
+    this.log.warn('restarting the Kafka consumer', { inMs: delay });
+    await sleep(delay);
+    if (this.closing) return;
+    brokerCount('reconnects', 'kafka');
+    try {
+      await this.consumer.connect();
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+      this.restarts = 0;
+    } catch (error) {
+      this.log.warn('Kafka consumer restart failed', { error: errorMessage(error) });
+      if (!this.closing) void this.restart();
+    }
+  }
+
+  private kafkaPause(): void {
+    try {
+      this.consumer.pause([{ topic: this.topic }]);
+    } catch {
+      // Not running yet or restarting: onJoin applies the current state.
+    }
+  }
+
+  // --- dead letters ---------------------------------------------------------------
+
+  private async deadLetter(
+    partition: number,
+    poison: readonly { message: KafkaMessage; reason: string }[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!this.dlq) {
+          await ensureTopic(this.kafka, this.deadLetterTopic, 1, -1, this.log);
+          const producer = this.kafka.producer({
+            idempotent: true,
+            maxInFlightRequests: 1,
+            allowAutoTopicCreation: false,
+            createPartitioner: Partitioners.DefaultPartitioner,
+          });
+          await producer.connect();
+          this.dlq = producer;
+        }
+        await this.dlq.send({
+          topic: this.deadLetterTopic,
+          acks: -1,
+          messages: poison.map(({ message, reason }) => ({
+            key: message.key,
+            value: message.value,
+            headers: {
+              ...message.headers,
+              [KAFKA_HEADER.deadLetterReason]: reason,
+              [KAFKA_HEADER.deadLetterOrigin]: `${this.topic}/${partition}@${message.offset}`,
+            },
+          })),
+        });
+        brokerCount('deadLettered', 'kafka', poison.length);
+        this.log.warn('malformed Kafka messages sent to the dead-letter topic', {
+          deadLetter: this.deadLetterTopic,
+          count: poison.length,
+          reason: poison[0]?.reason,
+        });
+        return;
+      } catch (error) {
+        if (attempt >= 5)
+          throw asBrokerError(error, `cannot write to dead-letter topic ${this.deadLetterTopic}`);
+        await sleep(backoffDelay(attempt));
+        await heartbeat();
+      }
+    }
+  }
+
+  // --- shutdown -------------------------------------------------------------------
+
+  private async shutdown(): Promise<void> {
+    this.closing = true;
+    this.kafkaPause();
+    this.wakeUp();
+    const deadline = sleep(this.closeTimeoutMs).then(() => 'timeout' as const);
+    const drained = Promise.allSettled([...this.inFlight]).then(() => 'drained' as const);
+    if ((await Promise.race([drained, deadline])) === 'timeout') {
+      this.log.warn('closing with batches still in flight; they will be redelivered', {
+        batches: this.inFlight.size,
+      });
+    }
+    // Acks after this point commit nothing.
+    await this.flushCommits();
+    this.tracker.revokeAll();
+    await this.shutdownClients();
+    this.finish?.resolve();
+    this.finish = undefined;
+  }
+
+  private async shutdownClients(): Promise<void> {
+    this.isConnected = false;
+    await this.consumer
+      .disconnect()
+      .catch((e: unknown) => this.log.debug('disconnect failed', { error: errorMessage(e) }));
+    await this.dlq?.disconnect().catch(() => {});
+    await this.admin?.disconnect().catch(() => {});
+  }
+}

@@ -1,0 +1,189 @@
+import { BrokerError, ConfigError, type Logger, type OutboundRecord } from '@sluice/core';
+import {
+  type CompressionTypes,
+  Kafka,
+  type Producer as KafkaJsProducer,
+  type Message,
+  Partitioners,
+} from 'kafkajs';
+import { brokerCount } from '../metrics.js';
+import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
+import { asBrokerError, ensureTopic } from './admin.js';
+import { encodeKafkaMessage, messageSize } from './codec.js';
+import { compressionCodec } from './compression.js';
+import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
+
+export interface KafkaProducerOptions extends ProducerOptions {
+  /**
+   * How long a send waits for more records when the producer is idle, in ms (Kafka's
+   * `linger.ms`). Default 5. While a send is in flight, records accumulate anyway and go
+   * out together when it returns. URL: `?lingerMs=`.
+   */
+  readonly lingerMs?: number;
+  /** Flush once this many bytes are waiting, and cap one send at it. Default 512 KiB. URL: `?batchBytes=`. */
+  readonly batchBytes?: number;
+  /** Replication factor for a topic created here; -1 = the broker's default. URL: `?replicationFactor=`. */
+  readonly replicationFactor?: number;
+  readonly logger?: Logger;
+}
+
+interface Pending {
+  readonly messages: Message[];
+  readonly bytes: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Publishes records to one topic with acks from all in-sync replicas and the idempotent
+ * producer (no duplicates from the client's own retries), keyed by source so that one
+ * file keeps its order in one partition.
+ *
+ * Batching: `publish` calls are merged into one produce request while a send is in flight
+ * or during the linger; a `publish` resolves only when the broker acknowledged every one
+ * of its records (acks=all). Sends go one at a time, which keeps the idempotent producer's
+ * ordering guarantee (kafkajs allows only one in-flight request with idempotence).
+ */
+export class KafkaProducer implements Producer {
+  private readonly kafka: Kafka;
+  private readonly producer: KafkaJsProducer;
+  private readonly topic: string;
+  private readonly partitions: number;
+  private readonly replicationFactor: number;
+  private readonly compression: CompressionTypes;
+  private readonly format: 'sluice' | 'beats';
+  private readonly lingerMs: number;
+  private readonly batchBytes: number;
+  private readonly log: Logger;
+  private connecting: Promise<void> | undefined;
+  private queue: Pending[] = [];
+  private queuedBytes = 0;
+  private sending = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(target: BrokerTarget, options: KafkaProducerOptions = {}) {
+    if (target.kind !== 'kafka')
+      throw new ConfigError(`KafkaProducer needs a kafka:// target, got ${target.kind}`);
+    const o = target.options;
+    this.topic = target.stream;
+    this.partitions = intOption('partitions', options.partitions ?? o.partitions, 3, 1, 10_000);
+    this.replicationFactor = intOption(
+      'replicationFactor',
+      options.replicationFactor ?? o.replicationFactor,
+      -1,
+      -1,
+      32,
+    );
+    if (this.replicationFactor === 0)
+      throw new ConfigError('Kafka option replicationFactor must be -1 (broker default) or 1-32, got "0"');
+    this.lingerMs = intOption('lingerMs', options.lingerMs ?? o.lingerMs, 5, 0, 60_000);
+    this.batchBytes = intOption(
+      'batchBytes',
+      options.batchBytes ?? o.batchBytes,
+      512 * 1024,
+      1024,
+      64 * 1024 * 1024,
+    );
+    this.compression = compressionCodec(options.compression ?? o.compression ?? 'none');
+    const format = options.format ?? o.format ?? 'sluice';
+    if (format !== 'sluice' && format !== 'beats')
+      throw new ConfigError(`Kafka option format must be sluice or beats, got "${format}"`);
+    this.format = format;
+    this.log = options.logger ?? defaultLogger();
+    this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log));
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  publish(records: readonly OutboundRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new BrokerError('Kafka producer is closed', { retriable: false }));
+    if (records.length === 0) return Promise.resolve();
+    const messages = records.map((r) => encodeKafkaMessage(r, this.format));
+    let bytes = 0;
+    for (const m of messages) bytes += messageSize(m);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ messages, bytes, resolve, reject });
+      this.queuedBytes += bytes;
+      this.schedule();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Flush what is queued now, without lingering.
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    while (this.queue.length > 0 || this.sending) {
+      if (!this.sending) void this.flush();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    if (this.connecting) await this.producer.disconnect().catch(() => {});
+  }
+
+  private schedule(): void {
+    if (this.sending) return; // the running flush picks the queue up when it returns
+    if (this.queuedBytes >= this.batchBytes || this.lingerMs === 0 || this.closed) {
+      if (this.lingerTimer) clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+      void this.flush();
+      return;
+    }
+    this.lingerTimer ??= setTimeout(() => {
+      this.lingerTimer = undefined;
+      void this.flush();
+    }, this.lingerMs);
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      await ensureTopic(this.kafka, this.topic, this.partitions, this.replicationFactor, this.log);
+      await this.producer.connect();
+    })().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw asBrokerError(error, `cannot connect the Kafka producer for topic ${this.topic}`);
+    });
+    return this.connecting;
+  }
+
+  /** Sends queued publishes, up to `batchBytes` per request, until the queue is empty. */
+  private async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.queue.length > 0) {
+        const take: Pending[] = [];
+        let bytes = 0;
+        while (
+          this.queue.length > 0 &&
+          (take.length === 0 || bytes + (this.queue[0] as Pending).bytes <= this.batchBytes)
+        ) {
+          const p = this.queue.shift() as Pending;
+          take.push(p);
+          bytes += p.bytes;
+        }
+        this.queuedBytes -= bytes;
+        const messages = take.length === 1 ? (take[0] as Pending).messages : take.flatMap((p) => p.messages);
+        try {
+          await this.connect();
+          await this.producer.send({ topic: this.topic, messages, acks: -1, compression: this.compression });
+          brokerCount('published', 'kafka', messages.length);
+          for (const p of take) p.resolve();
+        } catch (error) {
+          const e = asBrokerError(
+            error,
+            `Kafka rejected a batch of ${messages.length} records for topic ${this.topic}`,
+          );
+          for (const p of take) p.reject(e);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+}

@@ -5,6 +5,7 @@ export {
   type DeadLetterTarget,
   deadLetterDocument,
 } from './dead-letter.js';
+export { type BulkDocument, encodeBatch } from './encode.js';
 export {
   checkDataStreams,
   deadLetterTemplate,
@@ -33,5 +34,21 @@ export {
   requestAction,
   resolvePolicy,
 } from './policy.js';
+export {
+  type ReplayOptions,
+  type ReplaySummary,
+  type ReplayTransform,
+  rawLineTransform,
+  replayDeadLetters,
+} from './replay.js';
+export {
+  applyRetention,
+  indexPeriod,
+  parseAge,
+  type RetentionBasis,
+  type RetentionDecision,
+  type RetentionOptions,
+  type RetentionReport,
+} from './retention.js';
 export { securityError } from './security.js';
 export { ElasticsearchSink, type RecordRef, type WriteOutcome } from './sink.js';

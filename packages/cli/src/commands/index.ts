@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { register as grok } from './grok.js';
+import { register as modules } from './modules.js';
+import { register as parse } from './parse.js';
 
 /**
  * Every subcommand is one module exporting `register(program)`. A new command is one
@@ -6,4 +9,4 @@ import type { Command } from 'commander';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [grok, parse, modules];

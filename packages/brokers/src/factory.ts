@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { BrokerError, ConfigError } from '@sluice/core';
+import { RedisConsumer, RedisProducer } from './redis/index.js';
 import type {
   BrokerKind,
   BrokerTarget,
@@ -30,8 +31,8 @@ const BACKENDS: Readonly<Record<BrokerKind, Backend>> = {
   redis: {
     label: 'Redis',
     start: 'redis-server --daemonize yes --port 6379',
-    producer: notBuilt('redis'),
-    consumer: notBuilt('redis'),
+    producer: (target, options) => new RedisProducer(target, options),
+    consumer: (target, options) => new RedisConsumer(target, options),
   },
   rabbitmq: {
     label: 'RabbitMQ',

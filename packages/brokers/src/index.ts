@@ -1,5 +1,6 @@
 export * from './factory.js';
 export * from './metrics.js';
+export * from './redis/index.js';
 export * from './types.js';
 export * from './url.js';
 export * from './wire.js';

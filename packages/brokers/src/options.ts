@@ -1,0 +1,78 @@
+import { ConfigError } from '@sluice/core';
+import type { BrokerTarget } from './types.js';
+
+/**
+ * Reads a numeric option from the constructor options or else the URL's query string,
+ * validated before anything connects; the message names the key, the value and the range.
+ */
+export function numberOption(
+  target: BrokerTarget,
+  key: string,
+  given: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = given ?? target.options[key];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`broker option ${key} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function choiceOption<T extends string>(
+  target: BrokerTarget,
+  key: string,
+  given: T | undefined,
+  fallback: T,
+  choices: readonly T[],
+): T {
+  const raw = given ?? target.options[key];
+  if (raw === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`broker option ${key} must be one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function booleanOption(target: BrokerTarget, key: string, fallback: boolean): boolean {
+  const raw = target.options[key];
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`broker option ${key} must be true or false, got "${raw}"`);
+}
+
+/** Credentials of `scheme://user:password@host`, percent-decoded. */
+export function credentialsOf(connection: string): { username?: string; password?: string } {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(connection);
+  if (!m) return {};
+  const userInfo = m[1] as string;
+  const colon = userInfo.indexOf(':');
+  const user = decodeURIComponent(colon >= 0 ? userInfo.slice(0, colon) : userInfo);
+  const password = colon >= 0 ? decodeURIComponent(userInfo.slice(colon + 1)) : undefined;
+  return {
+    ...(user ? { username: user } : {}),
+    ...(password !== undefined && password !== '' ? { password } : {}),
+  };
+}
+
+/**
+ * Removes a secret from free text: client libraries sometimes echo what they were given
+ * (a URL, an AUTH argument), and redactText only knows the `user:pass@` form.
+ */
+export function scrub(text: string, connection: string): string {
+  const { password } = credentialsOf(connection);
+  let out = text;
+  if (password) {
+    out = out.split(password).join('***');
+    const encoded = encodeURIComponent(password);
+    if (encoded !== password) out = out.split(encoded).join('***');
+  }
+  return out.replace(
+    /([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi,
+    (_m, s: string, u: string) => `${s}${u}:***@`,
+  );
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { BrokerError, type SluiceError } from '@sluice/core';
+import { Redis, type RedisOptions } from 'ioredis';
+import { booleanOption, credentialsOf, numberOption, scrub } from '../options.js';
+import type { BrokerTarget } from '../types.js';
+
+/**
+ * ioredis options from a parsed `redis://` or `rediss://` target. TLS: `rediss://`,
+ * `?tlsCa=/path/ca.pem` for a private CA, `?tlsInsecure=true` to skip verification (tests
+ * only). AUTH: `redis://:PASSWORD@` (default user) or `redis://USER:PASSWORD@` (ACL user).
+ */
+export function redisOptions(target: BrokerTarget, overrides: RedisOptions = {}): RedisOptions {
+  const [hostPort] = target.brokers;
+  const split = (hostPort as string).lastIndexOf(':');
+  const host = (hostPort as string).slice(0, split).replace(/^\[|\]$/g, '');
+  const port = Number((hostPort as string).slice(split + 1));
+  const tls = target.connection.startsWith('rediss:');
+  const ca = target.options.tlsCa;
+  return {
+    host,
+    port,
+    ...credentialsOf(target.connection),
+    db: numberOption(target, 'db', undefined, 0, 0, 15),
+    ...(tls
+      ? {
+          tls: {
+            servername: host,
+            rejectUnauthorized: !booleanOption(target, 'tlsInsecure', false),
+            ...(ca ? { ca: readFileSync(ca) } : {}),
+          },
+        }
+      : {}),
+    lazyConnect: true,
+    connectionName: 'sluice',
+    // Reconnect forever with a capped backoff; callers decide when to give up.
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 8), 5_000),
+    ...overrides,
+  };
+}
+
+export function createRedis(target: BrokerTarget, overrides: RedisOptions = {}): Redis {
+  const client = new Redis(redisOptions(target, overrides));
+  // Without a listener ioredis prints every connection error to the console, unredacted.
+  client.on('error', () => {});
+  return client;
+}
+
+const AUTH_FAILURE = /WRONGPASS|NOAUTH|NOPERM|invalid password|invalid username/i;
+
+/** A Redis failure as a BrokerError that names host:port, never the password. */
+export function redisError(target: BrokerTarget, action: string, error: unknown): SluiceError {
+  const message = scrub(error instanceof Error ? error.message : String(error), target.connection);
+  const where = target.brokers[0];
+  if (AUTH_FAILURE.test(message)) {
+    return new BrokerError(`Redis at ${where} refused ${action}: ${message}`, {
+      retriable: false,
+      hint: 'check the user and password in the URL (redis://:PASSWORD@HOST:PORT/LIST or redis://USER:PASSWORD@...) and the ACL rules for the list',
+    });
+  }
+  return new BrokerError(`Redis ${action} at ${where} failed: ${message}`, {
+    retriable: true,
+    hint: 'is Redis running? start it with `redis-server --daemonize yes --port 6379`; or pass a different URL',
+  });
+}
+
+/** Connects and checks AUTH, mapping the failure; ioredis would otherwise retry silently. */
+export async function connectRedis(client: Redis, target: BrokerTarget): Promise<void> {
+  let lastError: unknown;
+  const onError = (error: unknown) => {
+    lastError = error;
+  };
+  client.on('error', onError);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    throw redisError(target, 'connection', lastError ?? error);
+  } finally {
+    client.off('error', onError);
+  }
+}

@@ -1,0 +1,272 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  type BrokerKind,
+  type Consumer,
+  type ConsumerOptions,
+  createConsumer,
+  createProducer,
+  type InboundBatch,
+  type Producer,
+  parseBrokerUrl,
+} from '@sluice/brokers';
+import { type OutboundRecord, recordId } from '@sluice/core';
+import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
+import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
+
+/**
+ * One suite, run unchanged against every backend: the delivery promises of
+ * packages/brokers/src/types.ts, with exact counts. Each test uses its own stream.
+ */
+const BACKENDS: BrokerKind[] = ['redis', 'rabbitmq', 'kafka'];
+
+function records(source: string, count: number, from = 0): OutboundRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: recordId(source, from + i),
+    line: `line ${from + i} of ${source}`,
+    source,
+    offset: from + i,
+    shippedAt: Date.now(),
+  }));
+}
+
+async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+const open: { consumers: Consumer[]; producers: Producer[]; children: ChildProcess[] } = {
+  consumers: [],
+  producers: [],
+  children: [],
+};
+afterEach(async () => {
+  for (const child of open.children.splice(0)) child.kill('SIGKILL');
+  await Promise.allSettled(open.consumers.splice(0).map((c) => c.close()));
+  await Promise.allSettled(open.producers.splice(0).map((p) => p.close()));
+});
+
+const harnesses = new Map<BrokerKind, BrokerHarness>(
+  await Promise.all(BACKENDS.map(async (k) => [k, await harnessFor(k)] as const)),
+);
+afterAll(async () => {
+  for (const h of harnesses.values()) await h.close();
+});
+
+describe.each(BACKENDS)('broker conformance: %s', (kind) => {
+  const harness = harnesses.get(kind) as BrokerHarness;
+  // A backend that is not running here is reported as skipped, never as passed.
+  if (!harness.ready) itReal.skip(`${kind} is not reachable`, () => {});
+  const it = harness.ready ? itReal : itReal.skip;
+
+  const setup = async (prefix: string) => {
+    const h = harness;
+    const stream = h.stream(prefix);
+    const url = h.url(stream);
+    const target = parseBrokerUrl(url);
+    const producer = createProducer(target, h.producerOptions);
+    open.producers.push(producer);
+    const consumer = (options: ConsumerOptions = {}) => {
+      const c = createConsumer(target, { ...h.consumerOptions(stream), ...options });
+      open.consumers.push(c);
+      return c;
+    };
+    return { h, stream, url, target, producer, consumer };
+  };
+
+  /** Runs `consumer`, acking every batch, until `count` records have been acknowledged. */
+  const drain = async (consumer: Consumer, count: number): Promise<string[]> => {
+    const ids: string[] = [];
+    const running = consumer.run(async (batch) => {
+      ids.push(...batch.records.map((r) => r.id));
+      await batch.ack();
+    });
+    await waitFor(`${count} records`, () => ids.length >= count);
+    await consumer.close();
+    await running;
+    return ids;
+  };
+
+  it('delivers every record once, in order, with its id, line and source', async () => {
+    const { producer, consumer } = await setup('order');
+    const sent = records('/var/log/order.log', 120);
+    await producer.publish(sent.slice(0, 60));
+    await producer.publish(sent.slice(60));
+    const received: { id: string; line: string; source?: string; offset?: number }[] = [];
+    const c = consumer({ batchSize: 25 });
+    const running = c.run(async (batch) => {
+      received.push(...batch.records.map(({ id, line, source, offset }) => ({ id, line, source, offset })));
+      await batch.ack();
+    });
+    await waitFor('120 records', () => received.length >= 120);
+    await sleep(200);
+    await c.close();
+    await running;
+    expect(received).toEqual(sent.map(({ id, line, source, offset }) => ({ id, line, source, offset })));
+  });
+
+  it('acknowledges only after the handler succeeds: a throwing handler gets the batch again', async () => {
+    const { producer, consumer } = await setup('handler-throws');
+    const sent = records('/var/log/throws.log', 10);
+    await producer.publish(sent);
+    let attempts = 0;
+    const acked: string[] = [];
+    const c = consumer({ batchSize: 10 });
+    const running = c.run(async (batch) => {
+      attempts++;
+      if (attempts === 1) throw new Error('indexing failed');
+      acked.push(...batch.records.map((r) => r.id));
+      await batch.ack();
+    });
+    await waitFor('redelivery', () => acked.length >= 10);
+    await c.close();
+    await running;
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect([...new Set(acked)].sort()).toEqual(sent.map((r) => r.id).sort());
+    expect((await consumer().lag()).reduce((n, s) => n + s.lag, 0)).toBe(0);
+  });
+
+  it('at-least-once: a consumer killed before acknowledging leaves nothing behind', async () => {
+    const { h, url, stream, producer, consumer } = await setup('killed');
+    const sent = records('/var/log/killed.log', 40);
+    await producer.publish(sent);
+    const fixture = fileURLToPath(new URL('./fixtures/crash-consumer.mjs', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [fixture, url, JSON.stringify({ ...h.consumerOptions(stream), batchSize: 15 })],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    open.children.push(child);
+    const held = await new Promise<string[]>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d;
+        const nl = out.indexOf('\n');
+        if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as string[]);
+      });
+      child.once('exit', (code) => reject(new Error(`crash consumer exited with ${code} before receiving`)));
+    });
+    expect(held.length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const ids = await drain(consumer({ batchSize: 15 }), 40);
+    expect(new Set(ids)).toEqual(new Set(sent.map((r) => r.id)));
+    for (const id of held) expect(ids).toContain(id);
+  });
+
+  it('pause stops delivery and resume restarts it', async () => {
+    const { producer, consumer } = await setup('pause');
+    await producer.publish(records('/var/log/pause.log', 30));
+    const c = consumer({ batchSize: 10, maxInFlightBatches: 1 });
+    let batches = 0;
+    let received = 0;
+    const running = c.run(async (batch) => {
+      batches++;
+      received += batch.records.length;
+      if (batches === 1) c.pause();
+      await batch.ack();
+    });
+    await waitFor('first batch', () => batches >= 1);
+    await sleep(1_000);
+    expect(received).toBe(10);
+    c.resume();
+    await waitFor('all batches', () => received >= 30);
+    await c.close();
+    await running;
+    expect(received).toBe(30);
+  });
+
+  it('reports lag exactly: published and not yet acknowledged', async () => {
+    const { producer, consumer } = await setup('lag');
+    await producer.publish(records('/var/log/lag.log', 30));
+    const c = consumer({ batchSize: 10, maxInFlightBatches: 1 });
+    await waitFor('lag 30', async () => (await c.lag()).reduce((n, s) => n + s.lag, 0) === 30);
+    let held: InboundBatch | undefined;
+    let release: (() => void) | undefined;
+    const running = c.run(async (batch) => {
+      if (held === undefined) {
+        held = batch;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      }
+      await batch.ack();
+    });
+    await waitFor('a batch in the handler', () => release !== undefined);
+    // Received but not acknowledged still counts.
+    expect((await c.lag()).reduce((n, s) => n + s.lag, 0)).toBe(30);
+    release?.();
+    await waitFor('lag 0', async () => (await c.lag()).reduce((n, s) => n + s.lag, 0) === 0);
+    await c.close();
+    await running;
+  });
+
+  it('close drains in-flight batches before resolving', async () => {
+    const { producer, consumer } = await setup('drain');
+    await producer.publish(records('/var/log/drain.log', 20));
+    const c = consumer({ batchSize: 10, maxInFlightBatches: 2 });
+    let started = 0;
+    let acked = 0;
+    const running = c.run(async (batch) => {
+      started++;
+      await sleep(400);
+      await batch.ack();
+      acked += batch.records.length;
+    });
+    await waitFor('a batch in flight', () => started >= 1);
+    await c.close();
+    await running;
+    expect(acked).toBe(started * 10);
+    const lag = await consumer().lag();
+    expect(lag.reduce((n, s) => n + s.lag, 0)).toBe(20 - acked);
+  });
+
+  it('routes malformed payloads to the dead letter and keeps consuming', async () => {
+    const { h, stream, producer, consumer } = await setup('poison');
+    const good = records('/var/log/poison.log', 4);
+    await producer.publish(good.slice(0, 2));
+    await h.publishRaw(stream, ['{"message": "cut short', '{"sluice":{"id":"x"}}']);
+    await producer.publish(good.slice(2));
+    const ids = await drain(consumer({ batchSize: 10 }), 4);
+    expect(ids.sort()).toEqual(good.map((r) => r.id).sort());
+    await waitFor('2 dead letters', async () => (await h.deadLetterCount(stream)) === 2);
+  });
+
+  it('reconnects after the connection drops and loses nothing', async () => {
+    const { h, stream, producer, consumer } = await setup('reconnect');
+    const sent = records('/var/log/reconnect.log', 40);
+    await producer.publish(sent.slice(0, 20));
+    const ids: string[] = [];
+    const c = consumer({ batchSize: 10, consumerId: `${stream}-c` });
+    const running = c.run(async (batch) => {
+      ids.push(...batch.records.map((r) => r.id));
+      await batch.ack();
+    });
+    await waitFor('first 20', () => ids.length >= 20);
+    await h.dropConnections(`${stream}-c`);
+    await producer.publish(sent.slice(20));
+    await waitFor('all 40 after the reconnect', () => new Set(ids).size >= 40, 30_000);
+    await waitFor('connected', () => c.connected);
+    await c.close();
+    await running;
+    expect(new Set(ids)).toEqual(new Set(sent.map((r) => r.id)));
+  });
+});
+
+if (!existsSync(fileURLToPath(new URL('../../packages/brokers/dist/index.js', import.meta.url)))) {
+  throw new Error(
+    'build first (pnpm exec tsc -b packages/brokers): the crash test runs a consumer process from dist/',
+  );
+}

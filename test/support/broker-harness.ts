@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import type { BrokerKind, ConsumerOptions, ProducerOptions } from '@sluice/brokers';
+import type { Redis as RedisClient } from 'ioredis';
+import { brokerEnv, streamUrl, uniqueStream } from './brokers.js';
+
+const exec = promisify(execFile);
+// The broker clients are dependencies of @sluice/brokers, not of the workspace root:
+// load them the way that package does.
+const requireFromBrokers = createRequire(new URL('../../packages/brokers/package.json', import.meta.url));
+const { Redis } = requireFromBrokers('ioredis') as {
+  Redis: new (url: string, options: object) => RedisClient;
+};
+
+/**
+ * What the conformance suite needs from a backend beyond the Producer/Consumer contract:
+ * writing foreign bytes (poison), counting dead letters, and cutting connections.
+ * Options are short (heartbeats, waits) so every test stays well under 30 s.
+ */
+export interface BrokerHarness {
+  readonly kind: BrokerKind;
+  /** False when the backend is not running here: its tests are skipped, not failed. */
+  readonly ready: boolean;
+  readonly producerOptions: ProducerOptions;
+  stream(prefix: string): string;
+  url(stream: string): string;
+  consumerOptions(stream: string): ConsumerOptions & Record<string, unknown>;
+  publishRaw(stream: string, payloads: readonly string[]): Promise<void>;
+  deadLetterCount(stream: string): Promise<number>;
+  /** Closes the broker-side connections of the consumer with this id. */
+  dropConnections(consumerId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function harnessFor(kind: BrokerKind): Promise<BrokerHarness> {
+  const env = await brokerEnv();
+  if (kind === 'redis') return redisHarness(env.redisUrl);
+  return unavailable(kind);
+}
+
+function unavailable(kind: BrokerKind): BrokerHarness {
+  const no = () => Promise.reject(new Error(`${kind} is not available`));
+  return {
+    kind,
+    ready: false,
+    producerOptions: {},
+    stream: (p) => p,
+    url: (s) => s,
+    consumerOptions: () => ({}),
+    publishRaw: no,
+    deadLetterCount: no,
+    dropConnections: no,
+    close: () => Promise.resolve(),
+  };
+}
+
+async function redisHarness(base: string): Promise<BrokerHarness> {
+  const admin = new Redis(base, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+  } catch {
+    admin.disconnect();
+    return unavailable('redis');
+  }
+  const streams: string[] = [];
+  return {
+    kind: 'redis',
+    ready: true,
+    producerOptions: {},
+    stream: (prefix) => {
+      const s = uniqueStream(`conformance-${prefix}`);
+      streams.push(s);
+      return s;
+    },
+    url: (stream) => streamUrl(base, stream, { heartbeatMs: 1_000, reclaimIntervalMs: 250, blockMs: 200 }),
+    consumerOptions: () => ({}),
+    publishRaw: async (stream, payloads) => {
+      await admin.rpush(stream, ...payloads);
+    },
+    deadLetterCount: (stream) => admin.llen(`${stream}.dlq`),
+    dropConnections: async (consumerId) => {
+      const clients = (await admin.client('LIST')) as string;
+      const ids = clients
+        .split('\n')
+        .filter((l) => l.includes(`name=sluice-`) && l.includes(consumerId))
+        .map((l) => /\bid=(\d+)/.exec(l)?.[1])
+        .filter((id): id is string => id !== undefined);
+      if (ids.length === 0) throw new Error(`no Redis connection named after ${consumerId}`);
+      for (const id of ids) await admin.client('KILL', 'ID', id);
+    },
+    close: async () => {
+      for (const s of streams) {
+        const keys = await admin.keys(`${s}*`);
+        if (keys.length > 0) await admin.del(...keys);
+      }
+      await admin.quit();
+    },
+  };
+}
+
+export { exec };

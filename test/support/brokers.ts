@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Broker URLs for integration tests. Uses the shared `testEnv()` (test/support/env.ts)
+ * when it exists; otherwise REDIS_URL / AMQP_URL / KAFKA_BROKERS with the local defaults.
+ */
+export interface BrokerEnv {
+  readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
+  readonly amqpUrl: string;
+}
+
+export async function brokerEnv(): Promise<BrokerEnv> {
+  try {
+    const shared = (await import('./env.js')) as { testEnv: () => BrokerEnv };
+    return shared.testEnv();
+  } catch {
+    return {
+      kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      amqpUrl: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    };
+  }
+}
+
+/** A stream name no other test (or earlier run) uses. */
+export function uniqueStream(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The env's base URL with the stream as path and the query options appended. */
+export function streamUrl(base: string, stream: string, query: Record<string, string | number> = {}): string {
+  const root = base.replace(/\/\d*$/, '').replace(/\/$/, '');
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  return `${root}/${encodeURIComponent(stream)}${qs ? `?${qs}` : ''}`;
+}

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { register as dlq } from './dlq.js';
+import { register as retention } from './retention.js';
 import { register as grok } from './grok.js';
 import { register as modules } from './modules.js';
 import { register as parse } from './parse.js';
@@ -9,4 +11,4 @@ import { register as parse } from './parse.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [grok, parse, modules];
+export const commands: RegisterCommand[] = [retention, dlq, grok, parse, modules];

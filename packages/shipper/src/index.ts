@@ -1,1 +1,9 @@
-export {};
+export * from './config.js';
+export * from './event.js';
+export * from './inputs/file.js';
+export * from './lines.js';
+export * from './metrics.js';
+export * from './multiline.js';
+export * from './queue.js';
+export * from './registry.js';
+export * from './shipper.js';

@@ -73,7 +73,8 @@ export class LineSplitter {
         // Fast path: the whole line is inside this chunk; no copy.
         const len = nl - pos;
         this.lineBytes = len;
-        line = len > this.maxLineBytes ? chunk.subarray(pos, pos + this.maxLineBytes) : chunk.subarray(pos, nl);
+        line =
+          len > this.maxLineBytes ? chunk.subarray(pos, pos + this.maxLineBytes) : chunk.subarray(pos, nl);
       } else {
         this.keep(chunk, pos, nl);
         line = Buffer.concat(this.pending, this.pendingBytes);
@@ -109,7 +110,8 @@ export class LineSplitter {
     const truncated = bytes > this.maxLineBytes;
     let body = raw;
     // CRLF: the \r belongs to the terminator, unless the line was cut before reaching it.
-    if (!truncated && body.length > 0 && body[body.length - 1] === 13) body = body.subarray(0, body.length - 1);
+    if (!truncated && body.length > 0 && body[body.length - 1] === 13)
+      body = body.subarray(0, body.length - 1);
     // The cut may have split one multi-byte character: that damage is ours, not the source's.
     if (truncated) body = trimPartialCharacter(body);
     const invalidUtf8 = !isUtf8(body);

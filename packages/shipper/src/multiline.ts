@@ -70,7 +70,11 @@ function pythonClassifier(): LineClassifier {
     }
     if (afterException) {
       // Chained exceptions: blank lines and the "During handling..." sentences sit between tracebacks.
-      if (text === '' || text.startsWith('During handling of the above exception') || text.startsWith('The above exception was the direct cause')) {
+      if (
+        text === '' ||
+        text.startsWith('During handling of the above exception') ||
+        text.startsWith('The above exception was the direct cause')
+      ) {
         return true;
       }
       afterException = false;
@@ -80,7 +84,10 @@ function pythonClassifier(): LineClassifier {
 }
 
 /** Builds a fresh classifier for one stream (file, connection). */
-export function classifierFactory(config: MultilineConfig): { classify: () => LineClassifier; match: 'after' | 'before' } {
+export function classifierFactory(config: MultilineConfig): {
+  classify: () => LineClassifier;
+  match: 'after' | 'before';
+} {
   if (config.preset) {
     switch (config.preset) {
       case 'java':
@@ -218,7 +225,9 @@ class MultilineJoiner implements Joiner {
 
 export function validateMultiline(config: MultilineConfig, key: string): void {
   if (config.preset !== undefined && !MULTILINE_PRESETS.includes(config.preset)) {
-    throw new ConfigError(`${key}.preset must be one of ${MULTILINE_PRESETS.join(', ')}, got ${JSON.stringify(config.preset)}`);
+    throw new ConfigError(
+      `${key}.preset must be one of ${MULTILINE_PRESETS.join(', ')}, got ${JSON.stringify(config.preset)}`,
+    );
   }
   if (config.preset !== undefined && config.pattern !== undefined) {
     throw new ConfigError(`${key}: give either preset or pattern, not both`);

@@ -1,0 +1,243 @@
+import { checkBrokerReachable, createProducer, parseBrokerUrl } from '@sluice/brokers';
+import {
+  BrokerError,
+  ConfigError,
+  collectProcessMetrics,
+  createLogger,
+  redactUrl,
+  SluiceError,
+  startMetricsServer,
+} from '@sluice/core';
+import {
+  buildShipper,
+  type InputConfig,
+  loadShipperConfig,
+  MULTILINE_PRESETS,
+  type MultilinePreset,
+  type ShipperConfig,
+  type ShipperStats,
+} from '@sluice/shipper';
+import type { Command } from 'commander';
+import { runCommand } from '../run-command.js';
+
+interface ShipOptions {
+  file?: string[];
+  stdin?: boolean;
+  to?: string;
+  config?: string;
+  follow?: boolean;
+  fromBeginning?: boolean;
+  fromEnd?: boolean;
+  multiline?: string;
+  registry?: string;
+  metrics?: string;
+  field?: string[];
+  tag?: string[];
+  shipperId?: string;
+  batchSize?: number;
+  maxLineBytes?: number;
+  shutdownTimeout: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('ship')
+    .description(
+      'Read log files (or stdin, TCP, UDP, syslog) and publish each line to a broker; exits when one-shot input is confirmed',
+    )
+    .option('--file <glob...>', 'file path or quoted glob to read (repeatable)')
+    .option('--stdin', 'read lines from standard input')
+    .option(
+      '--to <url>',
+      'kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE',
+    )
+    .option('--config <file>', 'shipper config (YAML); see packages/shipper/README.md')
+    .option('--follow', 'keep tailing: new files, growth, rotation (default: read to the end once and exit)')
+    .option('--from-beginning', 'read files seen for the first time from their start (default)')
+    .option('--from-end', 'skip what files seen for the first time already hold (at start-up only)')
+    .option('--multiline <preset>', `join multi-line events: ${MULTILINE_PRESETS.join(', ')}`)
+    .option('--registry <path>', 'remember confirmed offsets here, so a restart resumes without loss')
+    .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz here')
+    .option('--field <key=value...>', 'add a field to every record (repeatable)')
+    .option('--tag <tag...>', 'add a tag to every record (repeatable)')
+    .option('--shipper-id <id>', 'agent.id on every record and part of record ids (default: host name)')
+    .option('--batch-size <n>', 'records per publish', intOption('--batch-size', 1, 100_000))
+    .option(
+      '--max-line-bytes <n>',
+      'longer lines are truncated and tagged sluice.truncated',
+      intOption('--max-line-bytes', 16, 1024 ** 3),
+    )
+    .option(
+      '--shutdown-timeout <seconds>',
+      'on SIGTERM, give unconfirmed records this long',
+      secondsOption('--shutdown-timeout'),
+      30,
+    )
+    .action((options: ShipOptions) => runCommand(() => ship(options)));
+}
+
+/** Turns the quick-form flags into the same config a YAML file gives. */
+export function quickConfig(options: ShipOptions): ShipperConfig {
+  if (!options.to) {
+    throw new ConfigError('missing --to', {
+      hint: 'for example: sluice ship --file /var/log/app.log --to redis://127.0.0.1:6379/logs',
+    });
+  }
+  if (!options.file?.length && !options.stdin) {
+    throw new ConfigError('nothing to read: give --file PATH, --stdin or --config FILE', {
+      hint: 'for example: sluice ship --file "/var/log/*.log" --to kafka://127.0.0.1:9092/logs',
+    });
+  }
+  if (options.fromBeginning && options.fromEnd)
+    throw new ConfigError('give only one of --from-beginning and --from-end');
+  if (options.multiline !== undefined && !MULTILINE_PRESETS.includes(options.multiline as MultilinePreset)) {
+    throw new ConfigError(
+      `--multiline must be one of ${MULTILINE_PRESETS.join(', ')}, got "${options.multiline}"`,
+    );
+  }
+  const fields: Record<string, string> = {};
+  for (const kv of options.field ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--field must be KEY=VALUE, got "${kv}"`);
+    fields[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const multiline = options.multiline ? { preset: options.multiline as MultilinePreset } : undefined;
+  const inputs: InputConfig[] = [];
+  if (options.file?.length) {
+    inputs.push({
+      type: 'file',
+      paths: options.file,
+      follow: options.follow ?? false,
+      startAt: options.fromEnd ? 'end' : 'beginning',
+      ...(multiline ? { multiline } : {}),
+    });
+  }
+  if (options.stdin) inputs.push({ type: 'stdin', ...(multiline ? { multiline } : {}) });
+  return {
+    output: { url: options.to, ...(options.batchSize ? { batchSize: options.batchSize } : {}) },
+    inputs,
+    fields,
+    tags: options.tag ?? [],
+    ...(options.registry ? { registry: { path: options.registry } } : {}),
+    ...(options.metrics ? { metrics: { address: options.metrics } } : {}),
+    ...(options.shipperId ? { shipperId: options.shipperId } : {}),
+    ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
+  };
+}
+
+async function ship(options: ShipOptions): Promise<number> {
+  const log = createLogger();
+  let config: ShipperConfig;
+  if (options.config) {
+    if (options.file?.length || options.stdin || options.to) {
+      throw new ConfigError('give either --config or the quick form (--file/--stdin with --to), not both');
+    }
+    config = await loadShipperConfig(options.config);
+  } else {
+    config = quickConfig(options);
+  }
+  // Everything that needs no network is checked first, so bad input fails fast with exit 2.
+  const target = parseBrokerUrl(config.output.url);
+  const built = await buildShipper(config, { logger: log, producer: () => createProducer(target) });
+  await built.preflight();
+  try {
+    await checkBrokerReachable(target);
+  } catch (error) {
+    if (error instanceof BrokerError) {
+      throw new SluiceError(error.message, {
+        cause: error,
+        exitCode: 2,
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    }
+    throw error;
+  }
+  const shipper = built.start();
+  const stop = new AbortController();
+  const abandon = new AbortController();
+  let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  if (config.metrics?.address) {
+    collectProcessMetrics();
+    server = await startMetricsServer(config.metrics.address, {
+      ready: () => (shipper.healthy ? true : 'publishing to the broker is failing'),
+    });
+    log.info('metrics', { url: `${server.url}/metrics` });
+  }
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log.warn('second signal: exiting now; unconfirmed lines are read and sent again after a restart');
+      process.exit(130);
+    }
+    log.info('stopping: sending what was read, then saving offsets', {
+      signal,
+      deadlineSeconds: options.shutdownTimeout,
+    });
+    setTimeout(() => abandon.abort(), options.shutdownTimeout * 1_000).unref();
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = process.stderr.isTTY ? startProgress(shipper.stats) : undefined;
+  log.info('shipping', { to: redactUrl(config.output.url), inputs: built.inputNames });
+  try {
+    const stats = await shipper.run(stop.signal, abandon.signal);
+    progress?.stop();
+    log.info('shipped', {
+      lines: stats.lines,
+      bytes: stats.bytes,
+      batches: stats.batches,
+      publishErrors: stats.publishErrors,
+    });
+  } finally {
+    progress?.stop();
+    await built.close();
+    await server?.close();
+  }
+  return 0;
+}
+
+/** One status line on a terminal, rewritten every second: lines, bytes and the current rate. */
+function startProgress(stats: ShipperStats): { stop(): void } {
+  let lastLines = 0;
+  let lastAt = performance.now();
+  let stopped = false;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const rate = ((stats.lines - lastLines) * 1_000) / (now - lastAt);
+    lastLines = stats.lines;
+    lastAt = now;
+    process.stderr.write(
+      `\rshipped ${stats.lines.toLocaleString('en')} lines, ${(stats.bytes / 1024 / 1024).toFixed(1)} MiB, ${Math.round(rate).toLocaleString('en')} lines/s   `,
+    );
+  }, 1_000);
+  timer.unref();
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      process.stderr.write('\n');
+    },
+  };
+}
+
+function intOption(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function secondsOption(name: string): (value: string) => number {
+  return (value) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+    if (!m) throw new ConfigError(`${name} must be a duration like 5, 30s, 500ms or 2m, got "${value}"`);
+    const n = Number(m[1]);
+    return m[2] === 'ms' ? n / 1_000 : m[2] === 'm' ? n * 60 : n;
+  };
+}

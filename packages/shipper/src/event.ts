@@ -1,0 +1,66 @@
+/** A value the shipper may put in a record's `fields` (what OutboundRecord allows). */
+export type FieldValue = string | number | boolean | readonly string[];
+export type Fields = Readonly<Record<string, FieldValue>>;
+
+/**
+ * One event read by an input, on its way to the broker. The publisher turns it into an
+ * OutboundRecord with id `recordId(idSource, offset)`.
+ */
+export interface ShipEvent {
+  /** The input type (`file`, `stdin`, `tcp`, `udp`, `syslog`): a bounded metric label. */
+  readonly input: InputType;
+  /** The line (or joined lines), without terminator. */
+  readonly text: string;
+  /** Human-readable origin (`/var/log/app.log`, `stdin`, `tcp://10.0.0.1:5050`); the partition key. */
+  readonly source: string;
+  /**
+   * Stable identity hashed into the record id together with `offset`. It must name the
+   * same bytes every time they are read (see GUARANTEES in README.md): for files it is the
+   * shipper id, device, inode and truncation generation, never the path alone.
+   */
+  readonly idSource: string;
+  /** Byte offset (files, streams) or sequence number (datagrams) within `idSource`. */
+  readonly offset: number;
+  /** The byte offset to publish as the record's `offset` (`log.offset`); absent for datagrams. */
+  readonly byteOffset?: number;
+  /** Bytes the event had at its source: queue accounting and the bytes metric. */
+  readonly bytes: number;
+  /** Per-event metadata (log.file.path, log.offset, syslog header fields, ...). */
+  readonly fields?: Fields;
+  readonly tags?: readonly string[];
+  /** When the line was read (ms since epoch): `shippedAt` and `event.created`. */
+  readonly readAt: number;
+  /**
+   * Called once the broker durably accepted the record (never before, never twice).
+   * Files advance their registry offset here.
+   */
+  readonly onConfirmed?: () => void;
+}
+
+export type InputType = 'file' | 'stdin' | 'tcp' | 'udp' | 'syslog';
+
+/** Where inputs put events. `push` resolves when there is room: awaiting it is the backpressure. */
+export interface EventSink {
+  push(event: ShipEvent): Promise<void>;
+  /** For inputs that cannot wait (UDP): false when the queue is full and the event was not taken. */
+  offer(event: ShipEvent): boolean;
+}
+
+/**
+ * A source of events (files, stdin, TCP, UDP, syslog). One interface, implementations
+ * side by side in `inputs/`.
+ */
+export interface Input {
+  /** For logs and errors: `file:/var/log/*.log`, `tcp:127.0.0.1:5140`, ... */
+  readonly name: string;
+  /**
+   * Reads until the input is exhausted (a one-shot file read, stdin at EOF) or `signal`
+   * aborts, pushing events into `sink`. When it resolves, the input pushes nothing more.
+   */
+  run(sink: EventSink, signal: AbortSignal): Promise<void>;
+  /**
+   * Acquires what can fail for configuration reasons (binds sockets), before the shipper
+   * connects to the broker, so "port in use" is a config error. Optional; idempotent.
+   */
+  prepare?(): Promise<void>;
+}

@@ -1,0 +1,207 @@
+import { hostname } from 'node:os';
+import type { Producer } from '@sluice/brokers';
+import {
+  type BackoffOptions,
+  createLogger,
+  errorMessage,
+  isRetriable,
+  type Logger,
+  type OutboundRecord,
+  recordId,
+  retry,
+  SluiceError,
+} from '@sluice/core';
+import type { Fields, FieldValue, Input, ShipEvent } from './event.js';
+import { shipperMetrics } from './metrics.js';
+import { EventQueue, type QueueLimits } from './queue.js';
+import type { FileRegistry } from './registry.js';
+
+export interface BatchOptions {
+  /** Records per publish. Default 500. */
+  readonly maxEvents?: number;
+  /** Bytes of line text per publish. Default 1 MiB. */
+  readonly maxBytes?: number;
+  /** How long to wait for a batch to fill once it has a first record, ms. Default 20. */
+  readonly lingerMs?: number;
+}
+
+export const BATCH_DEFAULTS = { maxEvents: 500, maxBytes: 1024 * 1024, lingerMs: 20 } as const;
+
+export interface ShipperOptions {
+  readonly producer: Producer;
+  readonly inputs: readonly Input[];
+  /** Offsets of files; advanced after each confirmed batch. Without it nothing is remembered. */
+  readonly registry?: FileRegistry;
+  /** `agent.id` on every record and part of file identities. Default: the host name. */
+  readonly shipperId?: string;
+  /** `host.name`. Default: os.hostname(). */
+  readonly hostName?: string;
+  /** Added to every record (dotted keys, e.g. `service.name`). */
+  readonly fields?: Fields;
+  readonly tags?: readonly string[];
+  readonly batch?: BatchOptions;
+  readonly queue?: QueueLimits;
+  /** Backoff between publish attempts while the broker is down. */
+  readonly retry?: BackoffOptions;
+  readonly logger?: Logger;
+}
+
+export interface ShipperStats {
+  /** Events the broker confirmed. */
+  lines: number;
+  /** Bytes of those events. */
+  bytes: number;
+  batches: number;
+  /** Failed publish attempts (retried). */
+  publishErrors: number;
+  /** Seconds inputs waited for room (the broker was the bottleneck). */
+  backpressureSeconds: number;
+}
+
+/**
+ * Inputs → bounded queue → one publisher. The publisher sends one batch at a time and
+ * waits for the broker's confirmation before it confirms the batch's events (advancing file
+ * offsets) and writes the registry; only then does it take the next batch. So after a crash
+ * at most the batch in flight is sent again, under the same ids (see README "Guarantees").
+ */
+export class Shipper {
+  readonly stats: ShipperStats = { lines: 0, bytes: 0, batches: 0, publishErrors: 0, backpressureSeconds: 0 };
+  private readonly log: Logger;
+  private readonly base: Record<string, FieldValue>;
+  private readonly tags: readonly string[];
+  private readonly batch: Required<BatchOptions>;
+  readonly queue: EventQueue;
+  private connected = true;
+
+  constructor(private readonly options: ShipperOptions) {
+    this.log = options.logger ?? createLogger();
+    const host = options.hostName ?? hostname();
+    this.base = {
+      ...options.fields,
+      'host.name': host,
+      'agent.id': options.shipperId ?? host,
+      'agent.type': 'sluice',
+    };
+    this.tags = options.tags ?? [];
+    this.batch = { ...BATCH_DEFAULTS, ...options.batch };
+    this.queue = new EventQueue(options.queue);
+  }
+
+  /** False while publishes are failing: drives `/readyz`. */
+  get healthy(): boolean {
+    return this.connected;
+  }
+
+  /**
+   * Runs every input and the publisher. Resolves when every input finished (one-shot files,
+   * stdin at EOF) or `stop` aborted them, AND everything they read has been confirmed by
+   * the broker and checkpointed. `abandon` gives up on unconfirmed events (a shutdown
+   * deadline): they will be read and sent again after a restart.
+   */
+  async run(stop: AbortSignal, abandon?: AbortSignal): Promise<ShipperStats> {
+    const inputsStop = new AbortController();
+    const onStop = () => inputsStop.abort();
+    stop.addEventListener('abort', onStop, { once: true });
+    if (stop.aborted) inputsStop.abort();
+    const registryTimer = this.options.registry
+      ? setInterval(() => {
+          this.options.registry
+            ?.flush()
+            .catch((error: unknown) => this.log.warn('registry write failed', { error }));
+        }, 1_000)
+      : undefined;
+    registryTimer?.unref();
+
+    let publishFailure: unknown;
+    const publisher = this.publishLoop(abandon).catch((error: unknown) => {
+      publishFailure = error;
+      inputsStop.abort();
+      this.queue.close();
+    });
+    let inputFailure: unknown;
+    await Promise.all(
+      this.options.inputs.map((input) =>
+        input.run(this.queue, inputsStop.signal).catch((error: unknown) => {
+          if (publishFailure !== undefined) return; // a consequence: the queue was closed under it
+          inputFailure ??= error;
+          inputsStop.abort();
+        }),
+      ),
+    );
+    this.queue.close();
+    await publisher;
+    clearInterval(registryTimer);
+    stop.removeEventListener('abort', onStop);
+    await this.options.registry?.flush();
+    if (publishFailure !== undefined) throw publishFailure;
+    if (inputFailure !== undefined) throw inputFailure;
+    return this.stats;
+  }
+
+  private async publishLoop(abandon: AbortSignal | undefined): Promise<void> {
+    const { producer, registry } = this.options;
+    let blockedSeen = 0;
+    for (;;) {
+      const events = await this.queue.take(this.batch.maxEvents, this.batch.maxBytes, this.batch.lingerMs);
+      if (events.length === 0) return;
+      const records = events.map((e) => this.toRecord(e));
+      const started = performance.now();
+      await retry(() => producer.publish(records), {
+        ...this.options.retry,
+        ...(abandon ? { signal: abandon } : {}),
+        shouldRetry: (error) => isRetriable(error) || !(error instanceof SluiceError),
+        onRetry: (error, attempt, delayMs) => {
+          this.connected = false;
+          this.stats.publishErrors++;
+          shipperMetrics.publishErrors.inc();
+          if (attempt === 1 || attempt % 10 === 0) {
+            this.log.warn('publish failed; retrying (inputs pause while the queue is full)', {
+              attempt,
+              retryInMs: delayMs,
+              error: errorMessage(error),
+            });
+          }
+        },
+      });
+      if (!this.connected) this.log.info('publishing again');
+      this.connected = true;
+      shipperMetrics.publishDuration.observe((performance.now() - started) / 1_000);
+      let bytes = 0;
+      for (const e of events) {
+        e.onConfirmed?.();
+        bytes += e.bytes;
+        shipperMetrics.lines.inc({ input: e.input });
+        shipperMetrics.bytes.inc({ input: e.input }, e.bytes);
+      }
+      this.stats.lines += events.length;
+      this.stats.bytes += bytes;
+      this.stats.batches++;
+      const blocked = this.queue.blockedMs;
+      if (blocked > blockedSeen) {
+        shipperMetrics.backpressure.inc((blocked - blockedSeen) / 1_000);
+        this.stats.backpressureSeconds = blocked / 1_000;
+        blockedSeen = blocked;
+      }
+      // The checkpoint goes to disk before the next batch is sent: "at most one batch again".
+      await registry?.flush();
+    }
+  }
+
+  private toRecord(e: ShipEvent): OutboundRecord {
+    const tags = e.tags && e.tags.length > 0 ? [...this.tags, ...e.tags] : this.tags;
+    const fields: Record<string, FieldValue> = {
+      ...this.base,
+      ...e.fields,
+      'event.created': new Date(e.readAt).toISOString(),
+    };
+    if (tags.length > 0) fields.tags = tags;
+    return {
+      id: recordId(e.idSource, e.offset),
+      line: e.text,
+      source: e.source,
+      ...(e.byteOffset !== undefined ? { offset: e.byteOffset } : {}),
+      shippedAt: e.readAt,
+      fields,
+    };
+  }
+}

@@ -10,5 +10,8 @@ export {
   parseDissectPattern,
 } from './dissect.js';
 export { drop } from './drop.js';
+export { JSON_FAILURE_TAG, json } from './json.js';
+export { kv, scanPairs } from './kv.js';
+export { compileTemplate, MUTATE_FAILURE_TAG, mutate } from './mutate.js';
 export { describe as describeValue, isFieldPath, OptionReader } from './options.js';
 export { knownProcessors, processorRegistry } from './registry.js';

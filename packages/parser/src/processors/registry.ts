@@ -3,6 +3,9 @@ import type { ProcessorFactory } from '../processor.js';
 import { date } from './date.js';
 import { dissect } from './dissect.js';
 import { drop } from './drop.js';
+import { json } from './json.js';
+import { kv } from './kv.js';
+import { mutate } from './mutate.js';
 
 /**
  * Config key -> factory. A new processor is one file beside this one plus one line here.
@@ -13,6 +16,9 @@ export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
   date,
   dissect,
   drop,
+  json,
+  kv,
+  mutate,
 };
 
 export function knownProcessors(

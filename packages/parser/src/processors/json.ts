@@ -1,0 +1,57 @@
+import { addTag, fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
+import type { Processor, ProcessorFactory } from '../processor.js';
+import { OptionReader } from './options.js';
+
+export const JSON_FAILURE_TAG = '_jsonparsefailure';
+
+/**
+ * `json`: parses a field holding JSON text.
+ *
+ * Options:
+ *   field           source field; default "message"
+ *   target          where to put the parsed value; default: merge an object's keys into
+ *                   the event root (a non-object without a target is a failure)
+ *   tag_on_failure  default ["_jsonparsefailure"]
+ *
+ * Invalid JSON leaves the event as it was (message kept) and adds the tags. A missing
+ * source field is left alone.
+ */
+export const json: ProcessorFactory = (options, context): Processor => {
+  const o = new OptionReader(options, context, ['field', 'target', 'tag_on_failure']);
+  const source = fieldPath(o.field('field', 'message'));
+  const targetName = o.field('target');
+  const target = targetName === undefined ? undefined : fieldPath(targetName);
+  const tags = o.failureTags(JSON_FAILURE_TAG);
+  const fail = (event: JsonObject) => {
+    for (const tag of tags) addTag(event, tag);
+    return event;
+  };
+  return {
+    name: 'json',
+    apply(event) {
+      const text = getField(event, source);
+      if (text === undefined || text === null) return event;
+      if (typeof text !== 'string') return fail(event);
+      let parsed: JsonValue;
+      try {
+        parsed = JSON.parse(text) as JsonValue;
+      } catch {
+        return fail(event);
+      }
+      if (target !== undefined) {
+        setField(event, target, parsed);
+        return event;
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return fail(event);
+      for (const key of Object.keys(parsed)) {
+        // Tags from the document join the event's tags instead of replacing them.
+        if (key === 'tags' && Array.isArray(event.tags) && Array.isArray(parsed.tags)) {
+          for (const tag of parsed.tags) if (typeof tag === 'string') addTag(event, tag);
+        } else {
+          event[key] = parsed[key] as JsonValue;
+        }
+      }
+      return event;
+    },
+  };
+};

@@ -1,0 +1,103 @@
+import { ConfigError } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { mutate } from './mutate.js';
+
+const where = 'p.yaml:5: processor 2 (mutate)';
+const run = (options: unknown, event: Record<string, unknown>) =>
+  mutate(options, { where }).apply(event as never);
+
+describe('mutate', () => {
+  it('runs operations in the order written', () => {
+    // uppercase before rename: the renamed field is upper-cased; the other order would miss it.
+    expect(run({ uppercase: ['a'], rename: { a: 'b' } }, { a: 'x' })).toEqual({ b: 'X' });
+    expect(run({ rename: { a: 'b' }, uppercase: ['a'] }, { a: 'x' })).toEqual({ b: 'x' });
+    expect(run([{ rename: { a: 'b' } }, { rename: { b: 'c' } }], { a: 1 })).toEqual({ c: 1 });
+  });
+
+  it('rename, copy, add with references, remove', () => {
+    const event = { a: { b: [1] }, user: 'bob', drop: 1 };
+    const out = run(
+      {
+        copy: { 'a.b': 'copy' },
+        rename: { user: 'user.name' },
+        add: { 'event.kind': 'event', greeting: 'hi %{user.name} %{[a][b]} %{missing}', n: 3 },
+        remove: ['drop', 'not.there'],
+      },
+      event,
+    );
+    expect(out).toEqual({
+      a: { b: [1] },
+      copy: [1],
+      user: { name: 'bob' },
+      event: { kind: 'event' },
+      greeting: 'hi bob [1] %{missing}',
+      n: 3,
+    });
+    (out as { copy: number[] }).copy.push(2);
+    expect(out.a).toEqual({ b: [1] });
+  });
+
+  it('convert, tagging values that do not convert', () => {
+    expect(
+      run(
+        { convert: { i: 'int', f: 'float', b: 'boolean', s: 'string', l: 'int', absent: 'int' } },
+        { i: '42', f: '1.5', b: 'yes', s: 7, l: ['1', '2.9'] },
+      ),
+    ).toEqual({ i: 42, f: 1.5, b: true, s: '7', l: [1, 2] });
+    expect(run({ convert: { i: 'int' } }, { i: 'abc' })).toEqual({ i: 'abc', tags: ['_mutate_error'] });
+    expect(run({ convert: { i: 'int' }, tag_on_failure: 'bad' }, { i: '' })).toEqual({
+      i: '',
+      tags: ['bad'],
+    });
+  });
+
+  it('lowercase, uppercase, strip, gsub, split, join', () => {
+    expect(
+      run(
+        {
+          strip: ['s'],
+          lowercase: ['l'],
+          gsub: ['g', '\\d+', '#', 'h', '(\\w+)@(\\w+)', '$2 at $1'],
+          split: { csv: ',' },
+          join: { arr: '|' },
+        },
+        { s: '  x ', l: ['A', 1], g: 'a1b22', h: 'me@host', csv: 'a,b', arr: [1, 'b', { c: 1 }] },
+      ),
+    ).toEqual({ s: 'x', l: ['a', 1], g: 'a#b#', h: 'host at me', csv: ['a', 'b'], arr: '1|b|{"c":1}' });
+    expect(
+      run({ gsub: [{ field: 'm', pattern: 'secret', replacement: '***' }] }, { m: 'a secret secret' }),
+    ).toEqual({
+      m: 'a *** ***',
+    });
+  });
+
+  it('validates options, naming the operation', () => {
+    const msg = (options: unknown) => {
+      try {
+        mutate(options, { where });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(msg({})).toBe(
+      'p.yaml:5: processor 2 (mutate): needs at least one operation: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, split, join',
+    );
+    expect(msg({ convert: { a: 'integer' } })).toBe(
+      'p.yaml:5: processor 2 (mutate): "convert.a" must be one of "int", "float", "boolean", "string", got "integer"',
+    );
+    expect(msg({ gsub: ['a', '('] })).toMatch(
+      /"gsub" must be a list of \[field, regex, replacement\] triples/,
+    );
+    expect(msg({ gsub: ['a', '(', 'x'] })).toMatch(
+      /^p\.yaml:5: processor 2 \(mutate\): "gsub" is not a valid regular expression: "\("/,
+    );
+    expect(msg([{ rename: { a: 'b' } }, { renam: {} }])).toBe(
+      'p.yaml:5: processor 2 (mutate): operation 2: unknown option "renam"; valid options: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, split, join, tag_on_failure',
+    );
+    expect(msg({ rename: { a: 3 } })).toBe(
+      'p.yaml:5: processor 2 (mutate): "rename.a" must be a field name, got 3',
+    );
+  });
+});

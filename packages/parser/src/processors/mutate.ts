@@ -1,0 +1,310 @@
+import {
+  addTag,
+  deleteField,
+  fieldPath,
+  getField,
+  type JsonObject,
+  type JsonValue,
+  setField,
+} from '@sluice/core';
+import type { Processor, ProcessorFactory } from '../processor.js';
+import { isFieldPath, OptionReader } from './options.js';
+
+export const MUTATE_FAILURE_TAG = '_mutate_error';
+
+/**
+ * `mutate`: field surgery, run in the order written (unlike Logstash's fixed order).
+ * Either a mapping of operations (`{ rename: {...}, convert: {...} }`, run in key order)
+ * or a list of one-operation mappings (`[{ rename: {...} }, { rename: {...} }]`) when an
+ * operation must run twice.
+ *
+ *   rename:    { from: to }                move a field (absent: nothing happens)
+ *   copy:      { from: to }                deep copy
+ *   add:       { field: value }            set (overwrite); strings may reference fields
+ *                                          as %{field} or %{[a][b]}; an absent reference
+ *                                          stays as written
+ *   remove:    [field, ...]                delete
+ *   convert:   { field: int|float|boolean|string }   lists are converted element-wise;
+ *                                          a value that does not convert stays and the
+ *                                          event gets `tag_on_failure`
+ *   lowercase / uppercase / strip: [field, ...]   strings (and lists of strings) only
+ *   gsub:      [[field, regex, replacement], ...] or [{ field, pattern, replacement }];
+ *              JavaScript regex (global), replacement uses $1 / $<name>
+ *   split:     { field: separator }        string -> list of strings
+ *   join:      { field: separator }        list -> string
+ *
+ *   tag_on_failure  default ["_mutate_error"] (a key beside the operations)
+ */
+export const mutate: ProcessorFactory = (options, context): Processor => {
+  const list = Array.isArray(options) ? options : [options];
+  const ops: Operation[] = [];
+  let tags = [MUTATE_FAILURE_TAG];
+  list.forEach((item, index) => {
+    const itemContext = Array.isArray(options)
+      ? { ...context, where: `${context.where}: operation ${index + 1}` }
+      : context;
+    const o = new OptionReader(item, itemContext, [...OPERATIONS, 'tag_on_failure']);
+    if (o.has('tag_on_failure')) tags = o.failureTags(MUTATE_FAILURE_TAG);
+    const keys = Object.keys((item ?? {}) as object).filter((k) => k !== 'tag_on_failure');
+    if (keys.length === 0) throw o.error(`needs at least one operation: ${OPERATIONS.join(', ')}`);
+    for (const key of keys) ops.push(...compileOperation(key as OperationName, o));
+  });
+  const failureTags = tags;
+  return {
+    name: 'mutate',
+    apply(event) {
+      let failed = false;
+      for (const op of ops) if (!op(event)) failed = true;
+      if (failed) for (const tag of failureTags) addTag(event, tag);
+      return event;
+    },
+  };
+};
+
+const OPERATIONS = [
+  'rename',
+  'copy',
+  'add',
+  'remove',
+  'convert',
+  'lowercase',
+  'uppercase',
+  'strip',
+  'gsub',
+  'split',
+  'join',
+] as const;
+type OperationName = (typeof OPERATIONS)[number];
+
+/** Returns false when it could not do its job on this event (the event gets the failure tag). */
+type Operation = (event: JsonObject) => boolean;
+
+function pairs(o: OptionReader, key: string, what: string): [string, string][] {
+  const map = o.mapping(key, `a mapping of ${what}`) ?? {};
+  return Object.entries(map).map(([from, to]) => {
+    if (!isFieldPath(from)) throw o.invalid(key, `a mapping of ${what}`, map);
+    if (typeof to !== 'string' || !isFieldPath(to)) throw o.invalid(`${key}.${from}`, 'a field name', to);
+    return [from, to];
+  });
+}
+
+function compileOperation(name: OperationName, o: OptionReader): Operation[] {
+  switch (name) {
+    case 'rename':
+    case 'copy':
+      return pairs(o, name, 'source field to destination field').map(([from, to]) => {
+        const src = fieldPath(from);
+        const dst = fieldPath(to);
+        return (event) => {
+          const value = getField(event, src);
+          if (value === undefined) return true;
+          if (name === 'rename') {
+            deleteField(event, src);
+            setField(event, dst, value);
+          } else {
+            setField(event, dst, structuredClone(value));
+          }
+          return true;
+        };
+      });
+    case 'add': {
+      const map = o.mapping('add', 'a mapping of field names to values') ?? {};
+      return Object.entries(map).map(([field, value]) => {
+        if (!isFieldPath(field)) throw o.invalid('add', 'a mapping of field names to values', map);
+        const dst = fieldPath(field);
+        const render = compileTemplate(value);
+        return (event) => {
+          setField(event, dst, render(event));
+          return true;
+        };
+      });
+    }
+    case 'remove':
+      return (o.fieldList('remove', { nonEmpty: true }) as string[]).map((field) => {
+        const path = fieldPath(field);
+        return (event) => {
+          deleteField(event, path);
+          return true;
+        };
+      });
+    case 'convert': {
+      const map = o.mapping('convert', 'a mapping of field names to int, float, boolean or string') ?? {};
+      return Object.entries(map).map(([field, type]) => {
+        if (!isFieldPath(field)) throw o.invalid('convert', 'a mapping of field names to types', map);
+        const conv = CONVERTERS[type as string];
+        if (typeof type !== 'string' || !conv)
+          throw o.invalid(`convert.${field}`, 'one of "int", "float", "boolean", "string"', type);
+        const path = fieldPath(field);
+        return (event) => {
+          const value = getField(event, path);
+          if (value === undefined) return true;
+          if (Array.isArray(value)) {
+            let ok = true;
+            const out = value.map((v) => {
+              const c = conv(v);
+              if (c === undefined) ok = false;
+              return c ?? v;
+            });
+            setField(event, path, out);
+            return ok;
+          }
+          const c = conv(value);
+          if (c === undefined) return false;
+          setField(event, path, c);
+          return true;
+        };
+      });
+    }
+    case 'lowercase':
+    case 'uppercase':
+    case 'strip': {
+      const fn = name === 'lowercase' ? lower : name === 'uppercase' ? upper : strip;
+      return (o.fieldList(name, { nonEmpty: true }) as string[]).map((field) =>
+        stringOp(fieldPath(field), fn),
+      );
+    }
+    case 'gsub':
+      return gsubRules(o).map(({ field, regex, replacement }) =>
+        stringOp(fieldPath(field), (s) => s.replace(regex, replacement)),
+      );
+    case 'split':
+      return Object.entries(o.mapping('split', 'a mapping of field names to separators') ?? {}).map(
+        ([field, sep]) => {
+          if (typeof sep !== 'string' || sep === '' || !isFieldPath(field)) {
+            throw o.invalid(`split.${field}`, 'a non-empty separator string', sep);
+          }
+          const path = fieldPath(field);
+          return (event) => {
+            const value = getField(event, path);
+            if (typeof value === 'string') setField(event, path, value.split(sep));
+            return value === undefined || typeof value === 'string' || Array.isArray(value);
+          };
+        },
+      );
+    case 'join':
+      return Object.entries(o.mapping('join', 'a mapping of field names to separators') ?? {}).map(
+        ([field, sep]) => {
+          if (typeof sep !== 'string' || !isFieldPath(field))
+            throw o.invalid(`join.${field}`, 'a separator string', sep);
+          const path = fieldPath(field);
+          return (event) => {
+            const value = getField(event, path);
+            if (Array.isArray(value)) {
+              setField(
+                event,
+                path,
+                value
+                  .map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)))
+                  .join(sep),
+              );
+            }
+            return true;
+          };
+        },
+      );
+  }
+}
+
+function gsubRules(o: OptionReader): { field: string; regex: RegExp; replacement: string }[] {
+  const raw = o.raw('gsub');
+  const expected =
+    'a list of [field, regex, replacement] triples or { field, pattern, replacement } mappings';
+  if (!Array.isArray(raw) || raw.length === 0) throw o.invalid('gsub', expected, raw);
+  // Logstash writes one flat list: [field, regex, replacement, field, regex, replacement, ...].
+  const flat = raw.every((x) => typeof x === 'string');
+  const triples: unknown[][] = [];
+  if (flat) {
+    if (raw.length % 3 !== 0) throw o.invalid('gsub', expected, raw);
+    for (let i = 0; i < raw.length; i += 3) triples.push(raw.slice(i, i + 3));
+  } else {
+    for (const item of raw) {
+      if (Array.isArray(item) && item.length === 3) triples.push(item);
+      else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        const r = item as Record<string, unknown>;
+        triples.push([r.field, r.pattern, r.replacement]);
+      } else throw o.invalid('gsub', expected, raw);
+    }
+  }
+  return triples.map(([field, pattern, replacement]) => {
+    if (typeof field !== 'string' || !isFieldPath(field) || typeof replacement !== 'string') {
+      throw o.invalid('gsub', expected, raw);
+    }
+    return { field, regex: o.regex('gsub', pattern, 'g'), replacement };
+  });
+}
+
+function stringOp(path: string[], fn: (s: string) => string): Operation {
+  return (event) => {
+    const value = getField(event, path);
+    if (typeof value === 'string') setField(event, path, fn(value));
+    else if (Array.isArray(value))
+      setField(
+        event,
+        path,
+        value.map((v) => (typeof v === 'string' ? fn(v) : v)),
+      );
+    return true;
+  };
+}
+
+const lower = (s: string) => s.toLowerCase();
+const upper = (s: string) => s.toUpperCase();
+const strip = (s: string) => s.trim();
+
+/** Each returns undefined when the value does not convert. */
+const CONVERTERS: Readonly<Record<string, (v: JsonValue) => JsonValue | undefined>> = {
+  int: (v) => {
+    if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : undefined;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(v)) return Math.trunc(Number(v));
+    return undefined;
+  },
+  float: (v) => {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v === 'string' && v.trim() !== '') {
+      const n = Number(v);
+      return Number.isFinite(n) ? n : undefined;
+    }
+    return undefined;
+  },
+  boolean: (v) => {
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : undefined;
+    if (typeof v === 'string') {
+      if (/^(true|t|yes|y|1|on)$/i.test(v)) return true;
+      if (/^(false|f|no|n|0|off)$/i.test(v)) return false;
+    }
+    return undefined;
+  },
+  string: (v) =>
+    typeof v === 'string' ? v : v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v),
+};
+
+/**
+ * `%{field}` / `%{[a][b]}` references in a string, resolved against the event. Non-string
+ * values are returned as they are (deep-copied per event so events never share objects).
+ */
+export function compileTemplate(value: JsonValue): (event: JsonObject) => JsonValue {
+  if (typeof value !== 'string') {
+    if (value === null || typeof value !== 'object') return () => value;
+    return () => structuredClone(value);
+  }
+  const parts = value.split(/(%\{[^}]+\})/);
+  if (parts.length === 1) return () => value;
+  const pieces = parts.map((part) => {
+    const m = /^%\{([^}]+)\}$/.exec(part);
+    if (!m || !isFieldPath(m[1] as string)) return () => part;
+    const path = fieldPath(m[1] as string);
+    return (event: JsonObject) => {
+      const v = getField(event, path);
+      if (v === undefined) return part;
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    };
+  });
+  return (event) => {
+    let out = '';
+    for (const piece of pieces) out += piece(event);
+    return out;
+  };
+}

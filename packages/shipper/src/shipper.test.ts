@@ -1,0 +1,202 @@
+import { appendFile, copyFile, mkdtemp, rename, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, recordId } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { FileInput, type FileInputOptions } from './inputs/file.js';
+import { FileRegistry } from './registry.js';
+import { Shipper, type ShipperOptions } from './shipper.js';
+import { MemoryProducer } from './testing/memory-producer.js';
+
+const log = createLogger({ level: 'silent' });
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function lines(from: number, to: number, prefix = 'line'): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += `${prefix} ${i}\n`;
+  return s;
+}
+
+function start(
+  input: Partial<FileInputOptions> & { paths: string[] },
+  extra: Partial<ShipperOptions> & { registry?: FileRegistry } = {},
+) {
+  const producer = (extra.producer as MemoryProducer | undefined) ?? new MemoryProducer();
+  const fileInput = new FileInput(
+    { follow: true, shipperId: 'test', scanIntervalMs: 30, pollIntervalMs: 10, ...input },
+    extra.registry,
+    log,
+  );
+  const shipper = new Shipper({
+    producer,
+    inputs: [fileInput],
+    hostName: 'h1',
+    shipperId: 'test',
+    logger: log,
+    retry: { initialMs: 5, maxMs: 20 },
+    ...extra,
+  });
+  const stop = new AbortController();
+  const done = shipper.run(stop.signal);
+  return { producer, shipper, stop: () => (stop.abort(), done), done };
+}
+
+describe('Shipper with files', () => {
+  it('one-shot: ships every line with deterministic ids and metadata, then resolves', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'a.log');
+    await writeFile(path, `${lines(0, 1200)}no newline at end`);
+    const { producer, done } = start(
+      { paths: [path], follow: false },
+      { fields: { env: 'test' }, tags: ['t1'] },
+    );
+    const stats = await done;
+    expect(stats.lines).toBe(1201);
+    expect(producer.records.map((r) => r.line).at(-1)).toBe('no newline at end');
+    const first = producer.records[0];
+    expect(first).toMatchObject({ line: 'line 0', source: path, offset: 0 });
+    expect(first?.fields).toMatchObject({
+      'host.name': 'h1',
+      'agent.id': 'test',
+      'log.file.path': path,
+      'log.offset': 0,
+      env: 'test',
+      tags: ['t1'],
+    });
+    expect(typeof first?.fields?.['event.created']).toBe('string');
+    expect(new Set(producer.records.map((r) => r.id)).size).toBe(1201);
+    // Same file, read again: same ids (a re-ship collapses downstream).
+    const again = start({ paths: [path], follow: false });
+    await again.done;
+    expect(again.producer.records.map((r) => r.id)).toEqual(producer.records.map((r) => r.id));
+    expect(producer.records[1]?.id).not.toBe(recordId(path, 7)); // identity is dev:ino:gen, not the path
+  });
+
+  it('resumes from the registry after a restart, sending nothing twice that was confirmed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'a.log');
+    const registryPath = join(dir, 'registry.json');
+    await writeFile(path, lines(0, 100));
+    const first = start(
+      { paths: [path], follow: false },
+      { registry: await FileRegistry.open(registryPath) },
+    );
+    await first.done;
+    await appendFile(path, lines(100, 150));
+    const second = start(
+      { paths: [path], follow: false },
+      { registry: await FileRegistry.open(registryPath) },
+    );
+    await second.done;
+    expect(second.producer.records.map((r) => r.line)).toEqual(lines(100, 150).trimEnd().split('\n'));
+  });
+
+  it('follow: rename-and-create and copytruncate rotations, every line exactly once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'app.log');
+    await writeFile(path, '');
+    const { producer, stop } = start({ paths: [path] });
+    let n = 0;
+    const write = async (count: number) => {
+      await appendFile(path, lines(n, n + count, 'rot'));
+      n += count;
+    };
+    const shipped = () => producer.records.length;
+    await write(50);
+    await waitFor(() => shipped() === 50, 'first lines');
+    // rename + create, with lines appended to the old file after the rename (the writer still has it open)
+    await rename(path, `${path}.1`);
+    await appendFile(`${path}.1`, lines(n, n + 5, 'rot'));
+    n += 5;
+    await writeFile(path, '');
+    await write(40);
+    await waitFor(() => shipped() === 95, 'lines after rename');
+    // copytruncate: the tail must have been read before the truncation (as with any copytruncate)
+    await copyFile(path, `${path}.2`);
+    await truncate(path, 0);
+    await write(30);
+    await waitFor(() => shipped() === 125, 'lines after copytruncate');
+    await rename(path, `${path}.3`);
+    await writeFile(path, lines(n, n + 10, 'rot'));
+    n += 10;
+    await waitFor(() => shipped() === 135, 'lines after second rename');
+    await stop();
+    const got = producer.records.map((r) => r.line).sort();
+    const want = lines(0, n, 'rot').trimEnd().split('\n').sort();
+    expect(got).toEqual(want);
+    expect(new Set(producer.records.map((r) => r.id)).size).toBe(n);
+  });
+
+  it('a truncated file is read again under a new generation, so equal offsets get new ids', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'a.log');
+    await writeFile(path, 'aaaa\nbbbb\n');
+    const { producer, stop } = start({ paths: [path] });
+    await waitFor(() => producer.records.length === 2, 'first lines');
+    await truncate(path, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    await writeFile(path, 'cc\n');
+    await waitFor(() => producer.records.length === 3, 'line after truncation');
+    await stop();
+    expect(producer.records.map((r) => [r.line, r.offset])).toEqual([
+      ['aaaa', 0],
+      ['bbbb', 5],
+      ['cc', 0],
+    ]);
+    expect(producer.records[2]?.id).not.toBe(producer.records[0]?.id);
+  });
+
+  it('--from-end skips what files held at start-up, but not files that appear later', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    await writeFile(join(dir, 'old.log'), 'old 1\nold 2\n');
+    const { producer, stop } = start({ paths: [join(dir, '*.log')], startAt: 'end' });
+    await new Promise((r) => setTimeout(r, 100));
+    await appendFile(join(dir, 'old.log'), 'old 3\n');
+    await writeFile(join(dir, 'new.log'), 'new 1\n');
+    await waitFor(() => producer.records.length === 2, 'new lines');
+    await stop();
+    expect(producer.records.map((r) => r.line).sort()).toEqual(['new 1', 'old 3']);
+  });
+
+  it('broker down: reading stops at the queue bound, nothing is lost, and it resumes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'a.log');
+    await writeFile(path, lines(0, 5_000));
+    const producer = new MemoryProducer();
+    producer.down = true;
+    const { shipper, stop } = start(
+      { paths: [path] },
+      { producer, queue: { maxEvents: 100 }, batch: { maxEvents: 50 } },
+    );
+    await waitFor(() => producer.attempts.length >= 3, 'retries');
+    // Bounded: one batch in the publisher plus at most the queue's 100 events, nothing more read.
+    expect(shipper.queue.size).toBeLessThanOrEqual(100);
+    expect(shipper.healthy).toBe(false);
+    producer.down = false;
+    await waitFor(() => producer.records.length === 5_000, 'all lines after recovery');
+    await stop();
+    expect(new Set(producer.records.map((r) => r.line)).size).toBe(5_000);
+    expect(shipper.stats.publishErrors).toBeGreaterThanOrEqual(3);
+    expect(shipper.stats.backpressureSeconds).toBeGreaterThan(0);
+  });
+
+  it('multiline java in a file: one event per exception, offset of its first line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'java.log');
+    const exception = (i: number) =>
+      `2024-01-01 ERROR failure ${i}\njava.lang.RuntimeException: e${i}\n\tat a.B.c(B.java:1)\nCaused by: java.io.IOException: x\n\t... 3 more\n`;
+    await writeFile(path, `${exception(1)}2024-01-01 INFO fine\n${exception(2)}`);
+    const { producer, done } = start({ paths: [path], follow: false, multiline: { preset: 'java' } });
+    await done;
+    expect(producer.records.map((r) => r.line.split('\n').length)).toEqual([5, 1, 5]);
+    expect(producer.records[2]?.offset).toBe(exception(1).length + '2024-01-01 INFO fine\n'.length);
+    expect(producer.records[0]?.fields?.tags).toEqual(['multiline']);
+  });
+});

@@ -4,6 +4,7 @@ import { register as retention } from './retention.js';
 import { register as grok } from './grok.js';
 import { register as modules } from './modules.js';
 import { register as parse } from './parse.js';
+import { register as stack } from './stack.js';
 import { register as ship } from './ship.js';
 
 /**
@@ -12,4 +13,4 @@ import { register as ship } from './ship.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [ship, retention, dlq, grok, parse, modules];
+export const commands: RegisterCommand[] = [ship, retention, dlq, grok, parse, modules, stack];

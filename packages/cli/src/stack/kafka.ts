@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KAFKA_CONTROLLER_PORT, KAFKA_HEAP, KAFKA_PORT, KAFKA_VERSION, type StackPaths } from './config.js';
+import { findJava } from './java.js';
+import { run, spawnDetached, stackMarker } from './process.js';
+
+export interface KafkaLayout {
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly logsDir: string;
+  readonly config: string;
+  readonly pidFile: string;
+  readonly logFile: string;
+}
+
+export function kafkaLayout(paths: StackPaths): KafkaLayout {
+  const dir = join(paths.run, 'kafka');
+  return {
+    dir,
+    dataDir: join(dir, 'data'),
+    logsDir: join(dir, 'logs'),
+    config: join(dir, 'server.properties'),
+    pidFile: join(dir, 'kafka.pid'),
+    logFile: join(dir, 'logs', 'server.log'),
+  };
+}
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The broker's classpath: resolved once by Maven (jars land in ~/.m2) and cached as a file,
+ * so later starts need neither mvn nor the network. Rebuilt if any jar disappeared.
+ */
+export async function kafkaClasspath(paths: StackPaths, note: (line: string) => void): Promise<string> {
+  const dir = join(paths.cache, 'kafka', KAFKA_VERSION);
+  const file = join(dir, 'classpath.txt');
+  if (await exists(file)) {
+    const classpath = (await readFile(file, 'utf8')).trim();
+    const jars = classpath.split(':');
+    if (jars.length > 0 && (await Promise.all(jars.map(exists))).every(Boolean)) return classpath;
+  }
+  note(`kafka: resolving kafka_2.13 ${KAFKA_VERSION} from Maven Central (first start only)`);
+  await mkdir(dir, { recursive: true });
+  // Run mvn on a copy so nothing (target/, outputs) is ever written into the repository.
+  const pom = join(dir, 'pom.xml');
+  await copyFile(join(paths.deploy, 'kafka', 'pom.xml'), pom);
+  await run(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      '-f',
+      pom,
+      `-Dkafka.version=${KAFKA_VERSION}`,
+      'dependency:build-classpath',
+      `-Dmdep.outputFile=${file}`,
+    ],
+    {
+      cwd: dir,
+      hint: 'install Maven: apt-get install -y maven (it fetches the Kafka jars from Maven Central)',
+    },
+  );
+  return (await readFile(file, 'utf8')).trim();
+}
+
+/**
+ * Single-node KRaft: one process is both broker and controller, everything on loopback,
+ * every internal topic with replication factor 1, and no initial rebalance delay so tests
+ * with consumer groups do not wait 3 s per group.
+ */
+function serverProperties(layout: KafkaLayout): string {
+  return `# Written by \`sluice stack up\` on every start; edit packages/cli/src/stack/kafka.ts instead.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
+listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=${layout.dataDir}
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+delete.topic.enable=true
+# Tests create many small topics; keep segments small and retention short so the disk stays quiet.
+log.segment.bytes=67108864
+log.retention.hours=24
+`;
+}
+
+function jvmArgs(paths: StackPaths, layout: KafkaLayout, classpath: string): string[] {
+  return [
+    KAFKA_HEAP,
+    '-Xms256m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${join(paths.deploy, 'kafka', 'log4j2.xml')}`,
+    `-Dkafka.logs.dir=${layout.logsDir}`,
+    stackMarker(paths.run),
+    '-cp',
+    classpath,
+  ];
+}
+
+/** Writes the config, formats storage on the very first start, and launches the broker. */
+export async function launchKafka(paths: StackPaths, note: (line: string) => void): Promise<number> {
+  const layout = kafkaLayout(paths);
+  const [java, classpath] = await Promise.all([findJava(), kafkaClasspath(paths, note)]);
+  await mkdir(layout.dataDir, { recursive: true });
+  await mkdir(layout.logsDir, { recursive: true });
+  await writeFile(layout.config, serverProperties(layout));
+  if (!(await exists(join(layout.dataDir, 'meta.properties')))) {
+    // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding (Kafka's Uuid format).
+    const clusterId = randomBytes(16).toString('base64url');
+    await run(
+      java.bin,
+      [
+        ...jvmArgs(paths, layout, classpath),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        layout.config,
+      ],
+      {
+        timeoutMs: 120_000,
+      },
+    );
+  }
+  return spawnDetached(java.bin, [...jvmArgs(paths, layout, classpath), 'kafka.Kafka', layout.config], {
+    cwd: layout.dir,
+    env: process.env,
+    logFile: join(layout.logsDir, 'stdout.log'),
+  });
+}

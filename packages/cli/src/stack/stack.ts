@@ -1,0 +1,462 @@
+import { rm } from 'node:fs/promises';
+import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
+import {
+  ELASTICSEARCH_PORT,
+  ELASTICSEARCH_VERSION,
+  ENV_VARS,
+  KAFKA_CONTROLLER_PORT,
+  KAFKA_PORT,
+  KAFKA_VERSION,
+  resolveEndpoints,
+  SERVICES,
+  type ServiceName,
+  type StackEndpoints,
+  type StackPaths,
+  stackPaths,
+} from './config.js';
+import { elasticsearchLayout, launchElasticsearch } from './elasticsearch.js';
+import { kafkaLayout, launchKafka } from './kafka.js';
+import { withStackLock } from './lock.js';
+import { MACHINE_SERVICES, type MachineService, startMachineService } from './machine.js';
+import { type ProbeResult, probeAmqp, probeElasticsearch, probeKafka, probeRedis } from './probe.js';
+import {
+  groupAlive,
+  listenerOn,
+  markedProcesses,
+  processGroupOf,
+  readPidFile,
+  removeFile,
+  sleep,
+  stackMarker,
+  stopGroup,
+  tail,
+  writePidFile,
+} from './process.js';
+
+/**
+ * Who runs a service: `sluice` (this stack, stopped by `down`), `machine` (a system service
+ * such as the Debian redis-server; never stopped by us), `env` (an address given in the
+ * environment; never started or stopped by us), `foreign` (something else on our port).
+ */
+export type Owner = 'sluice' | 'machine' | 'env' | 'foreign';
+
+export interface ServiceStatus {
+  readonly service: ServiceName;
+  readonly up: boolean;
+  /** Where clients connect; credentials are redacted. */
+  readonly url: string;
+  readonly owner: Owner;
+  readonly pid?: number;
+  /** One line for people: version, cluster state, what happened. */
+  readonly detail: string;
+}
+
+export interface StackOptions {
+  /** Default: all four. */
+  readonly services?: readonly ServiceName[];
+  /** Where KAFKA_BROKERS, ELASTICSEARCH_URL, REDIS_URL, AMQP_URL are read from. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Progress lines (downloads, starts); the final status is returned, not printed. */
+  readonly note?: (line: string) => void;
+}
+
+export interface StackUpResult {
+  readonly services: ServiceStatus[];
+  readonly endpoints: StackEndpoints;
+  readonly ms: number;
+}
+
+interface ManagedService {
+  readonly name: 'kafka' | 'elasticsearch';
+  readonly label: string;
+  /** Ports the service binds; all must be free (or ours) before it starts. */
+  readonly ports: readonly number[];
+  readonly startTimeoutMs: number;
+  readonly stopGraceMs: number;
+  pidFile(paths: StackPaths): string;
+  logFile(paths: StackPaths): string;
+  dir(paths: StackPaths): string;
+  url(endpoints: StackEndpoints): string;
+  probe(endpoints: StackEndpoints): Promise<ProbeResult>;
+  launch(paths: StackPaths, note: (line: string) => void): Promise<number>;
+}
+
+const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
+  kafka: {
+    name: 'kafka',
+    label: `Kafka ${KAFKA_VERSION}`,
+    ports: [KAFKA_PORT, KAFKA_CONTROLLER_PORT],
+    startTimeoutMs: 90_000,
+    stopGraceMs: 30_000,
+    pidFile: (p) => kafkaLayout(p).pidFile,
+    logFile: (p) => kafkaLayout(p).logFile,
+    dir: (p) => kafkaLayout(p).dir,
+    url: (e) => e.kafkaBrokers.join(','),
+    probe: (e) => probeKafka(e.kafkaBrokers),
+    launch: launchKafka,
+  },
+  elasticsearch: {
+    name: 'elasticsearch',
+    label: `Elasticsearch ${ELASTICSEARCH_VERSION}`,
+    ports: [ELASTICSEARCH_PORT],
+    startTimeoutMs: 180_000,
+    stopGraceMs: 30_000,
+    pidFile: (p) => elasticsearchLayout(p).pidFile,
+    logFile: (p) => elasticsearchLayout(p).logFile,
+    dir: (p) => elasticsearchLayout(p).dir,
+    url: (e) => e.elasticsearchUrl,
+    probe: (e) => probeElasticsearch(e.elasticsearchUrl),
+    launch: launchElasticsearch,
+  },
+};
+
+interface Machine {
+  readonly name: 'redis' | 'rabbitmq';
+  readonly port: number;
+  readonly command: MachineService;
+  readonly startTimeoutMs: number;
+  url(endpoints: StackEndpoints): string;
+  probe(endpoints: StackEndpoints): Promise<ProbeResult>;
+}
+
+const MACHINES: Record<'redis' | 'rabbitmq', Machine> = {
+  redis: {
+    name: 'redis',
+    port: 6379,
+    command: MACHINE_SERVICES.redis,
+    startTimeoutMs: 20_000,
+    url: (e) => e.redisUrl,
+    probe: (e) => probeRedis(e.redisUrl),
+  },
+  rabbitmq: {
+    name: 'rabbitmq',
+    port: 5672,
+    command: MACHINE_SERVICES.rabbitmq,
+    startTimeoutMs: 90_000,
+    url: (e) => e.amqpUrl,
+    probe: (e) => probeAmqp(e.amqpUrl),
+  },
+};
+
+const isManaged = (name: ServiceName): name is 'kafka' | 'elasticsearch' =>
+  name === 'kafka' || name === 'elasticsearch';
+
+/** The group of our marked processes that holds `pid`, if `pid` is one of ours. */
+async function ourGroups(paths: StackPaths): Promise<Set<number>> {
+  const groups = new Set<number>();
+  for (const pid of await markedProcesses(stackMarker(paths.run))) {
+    const group = await processGroupOf(pid);
+    if (group !== undefined) groups.add(group);
+  }
+  return groups;
+}
+
+/** The recorded process group, if it is alive and really ours (pids get reused). */
+async function runningGroup(service: ManagedService, paths: StackPaths): Promise<number | undefined> {
+  const pid = await readPidFile(service.pidFile(paths));
+  if (pid === undefined) return undefined;
+  if (groupAlive(pid) && (await ourGroups(paths)).has(pid)) return pid;
+  await removeFile(service.pidFile(paths));
+  return undefined;
+}
+
+async function waitHealthy(
+  what: string,
+  probe: () => Promise<ProbeResult>,
+  timeoutMs: number,
+  stillRunning: () => boolean,
+): Promise<ProbeResult> {
+  const started = Date.now();
+  let last: ProbeResult = { ok: false, detail: 'not probed yet' };
+  while (Date.now() - started < timeoutMs) {
+    last = await probe();
+    if (last.ok) return last;
+    if (!stillRunning()) return { ok: false, detail: `${what} exited` };
+    await sleep(500);
+  }
+  return {
+    ok: false,
+    detail: `not healthy after ${Math.round(timeoutMs / 1000)}s (last answer: ${last.detail})`,
+  };
+}
+
+function explicitFailure(service: ServiceName, url: string, detail: string): SluiceError {
+  const variable = ENV_VARS[service];
+  return new SluiceError(`${variable}=${redactUrl(url)} does not answer: ${detail}`, {
+    hint: `start that ${service}, or unset ${variable} so \`sluice stack up\` uses a local one`,
+    exitCode: 2,
+  });
+}
+
+async function upManaged(
+  service: ManagedService,
+  paths: StackPaths,
+  endpoints: StackEndpoints,
+  explicit: boolean,
+  note: (line: string) => void,
+): Promise<ServiceStatus> {
+  const url = redactUrl(service.url(endpoints));
+  if (explicit) {
+    const probe = await service.probe(endpoints);
+    if (!probe.ok) throw explicitFailure(service.name, service.url(endpoints), probe.detail);
+    return {
+      service: service.name,
+      up: true,
+      url,
+      owner: 'env',
+      detail: `from ${ENV_VARS[service.name]}: ${probe.detail}`,
+    };
+  }
+
+  let pid = await runningGroup(service, paths);
+  let detail = 'already running';
+  if (pid === undefined) {
+    const ours = await ourGroups(paths);
+    for (const port of service.ports) {
+      const listener = await listenerOn(port);
+      if (!listener) continue;
+      const group = listener.pid === undefined ? undefined : await processGroupOf(listener.pid);
+      if (group !== undefined && ours.has(group)) {
+        // Ours, but the pid file was lost (e.g. the run dir was cleaned while it ran): adopt it.
+        pid = group;
+        await writePidFile(service.pidFile(paths), group);
+        break;
+      }
+      const who =
+        listener.pid === undefined
+          ? 'a process we cannot see'
+          : `pid ${listener.pid} (${listener.command.slice(0, 80)})`;
+      if (port === service.ports[0]) {
+        const probe = await service.probe(endpoints);
+        if (probe.ok) {
+          return {
+            service: service.name,
+            up: true,
+            url,
+            owner: 'foreign',
+            ...(listener.pid === undefined ? {} : { pid: listener.pid }),
+            detail: `port ${port} is served by ${who}, not started by sluice; using it (${probe.detail})`,
+          };
+        }
+      }
+      throw new ConfigError(
+        `port ${port} is taken by ${who}, not started by sluice; ${service.name} cannot start`,
+        {
+          hint: `stop that process, or set ${ENV_VARS[service.name]} to a ${service.name} that is already running`,
+        },
+      );
+    }
+  }
+
+  const startedAt = Date.now();
+  if (pid === undefined) {
+    note(`${service.name}: starting ${service.label}`);
+    pid = await service.launch(paths, note);
+    await writePidFile(service.pidFile(paths), pid);
+    detail = 'started';
+  }
+
+  const group = pid;
+  const health = await waitHealthy(
+    service.name,
+    () => service.probe(endpoints),
+    service.startTimeoutMs,
+    () => groupAlive(group),
+  );
+  if (!health.ok) {
+    const log = service.logFile(paths);
+    const lines = await tail(log);
+    // A half-started JVM must not outlive the failed command.
+    if (groupAlive(group)) await stopGroup(group, 5_000);
+    await removeFile(service.pidFile(paths));
+    throw new SluiceError(
+      `${service.label} did not become healthy: ${health.detail}\n--- last lines of ${log}\n${lines}`,
+      {
+        hint: `read ${log}; \`sluice stack down --purge\` starts over with empty data`,
+      },
+    );
+  }
+  if (detail === 'started')
+    detail = `started, healthy after ${((Date.now() - startedAt) / 1000).toFixed(1)}s`;
+  return {
+    service: service.name,
+    up: true,
+    url,
+    owner: 'sluice',
+    pid: group,
+    detail: `${service.label}, ${detail}, ${health.detail}`,
+  };
+}
+
+async function upMachine(
+  machine: Machine,
+  endpoints: StackEndpoints,
+  explicit: boolean,
+  note: (line: string) => void,
+): Promise<ServiceStatus> {
+  const url = redactUrl(machine.url(endpoints));
+  const first = await machine.probe(endpoints);
+  if (explicit) {
+    if (!first.ok) throw explicitFailure(machine.name, machine.url(endpoints), first.detail);
+    return {
+      service: machine.name,
+      up: true,
+      url,
+      owner: 'env',
+      detail: `from ${ENV_VARS[machine.name]}: ${first.detail}`,
+    };
+  }
+  if (first.ok) return { service: machine.name, up: true, url, owner: 'machine', detail: first.detail };
+  const listener = await listenerOn(machine.port);
+  if (listener) {
+    const who =
+      listener.pid === undefined
+        ? 'a process we cannot see'
+        : `pid ${listener.pid} (${listener.command.slice(0, 80)})`;
+    throw new ConfigError(
+      `port ${machine.port} is taken by ${who} but ${machine.name} does not answer there: ${first.detail}`,
+      {
+        hint: `check that process, or set ${ENV_VARS[machine.name]}`,
+      },
+    );
+  }
+  note(`${machine.name}: not running, starting ${machine.command.binary}`);
+  await startMachineService(machine.command);
+  const health = await waitHealthy(
+    machine.name,
+    () => machine.probe(endpoints),
+    machine.startTimeoutMs,
+    () => true,
+  );
+  if (!health.ok) {
+    throw new SluiceError(`${machine.name} was started but does not answer: ${health.detail}`, {
+      hint: `look at its log (redis: /var/log/redis/ci.log; rabbitmq: /var/log/rabbitmq/)`,
+    });
+  }
+  return { service: machine.name, up: true, url, owner: 'machine', detail: `started: ${health.detail}` };
+}
+
+/**
+ * Brings every requested service to "answers requests" and returns where each is. Idempotent:
+ * running services are left as they are, addresses from the environment are only checked,
+ * and nothing is started on a port that something else holds.
+ */
+export async function stackUp(options: StackOptions = {}): Promise<StackUpResult> {
+  const started = Date.now();
+  const note = options.note ?? (() => undefined);
+  const paths = stackPaths(options.env);
+  const { endpoints, explicit } = resolveEndpoints(options.env);
+  const wanted = options.services ?? SERVICES;
+  const services = await withStackLock(paths.run, () =>
+    Promise.all(
+      wanted.map((name) =>
+        isManaged(name)
+          ? upManaged(MANAGED[name], paths, endpoints, explicit.has(name), note)
+          : upMachine(MACHINES[name], endpoints, explicit.has(name), note),
+      ),
+    ),
+  );
+  return { services, endpoints, ms: Date.now() - started };
+}
+
+export interface StopReport {
+  readonly service: ServiceName | 'stack';
+  readonly detail: string;
+}
+
+/**
+ * Stops what this stack started (Kafka, Elasticsearch) and proves it: the process group is
+ * gone and no process carrying our marker survives. Redis and RabbitMQ are the machine's and
+ * keep running. `purge` also deletes their data, logs and configs.
+ */
+export async function stackDown(
+  options: StackOptions & { readonly purge?: boolean } = {},
+): Promise<StopReport[]> {
+  const paths = stackPaths(options.env);
+  const wanted = options.services ?? SERVICES;
+  return withStackLock(paths.run, async () => {
+    const reports = await Promise.all(
+      wanted.map(async (name): Promise<StopReport> => {
+        if (!isManaged(name))
+          return { service: name, detail: 'left running (machine service, not ours to stop)' };
+        const service = MANAGED[name];
+        const pid = await runningGroup(service, paths);
+        let detail = 'was not running';
+        if (pid !== undefined) {
+          const stop = await stopGroup(pid, service.stopGraceMs);
+          detail = `stopped pid ${pid} in ${(stop.ms / 1000).toFixed(1)}s${stop.forced ? ' (killed after the grace period)' : ''}`;
+        }
+        await removeFile(service.pidFile(paths));
+        if (options.purge) {
+          await rm(service.dir(paths), { recursive: true, force: true });
+          detail += ', data purged';
+        }
+        return { service: name, detail };
+      }),
+    );
+    // Whatever escaped its group (or was started by an older run without a pid file) goes too.
+    const strays = await markedProcesses(stackMarker(paths.run));
+    for (const pid of strays) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (strays.length > 0) {
+      await sleep(500);
+      const left = await markedProcesses(stackMarker(paths.run));
+      if (left.length > 0)
+        throw new SluiceError(`processes of the stack survived SIGKILL: ${left.join(', ')}`);
+      reports.push({ service: 'stack', detail: `killed stray stack process(es) ${strays.join(', ')}` });
+    }
+    return reports;
+  });
+}
+
+/** What answers where, without starting or stopping anything. */
+export async function stackStatus(options: StackOptions = {}): Promise<ServiceStatus[]> {
+  const paths = stackPaths(options.env);
+  const { endpoints, explicit } = resolveEndpoints(options.env);
+  const wanted = options.services ?? SERVICES;
+  return Promise.all(
+    wanted.map(async (name): Promise<ServiceStatus> => {
+      const target = isManaged(name) ? MANAGED[name] : MACHINES[name];
+      const url = redactUrl(target.url(endpoints));
+      const probe = await target.probe(endpoints);
+      if (explicit.has(name)) return { service: name, up: probe.ok, url, owner: 'env', detail: probe.detail };
+      if (!isManaged(name))
+        return { service: name, up: probe.ok, url, owner: 'machine', detail: probe.detail };
+      const service = MANAGED[name];
+      const pid = await runningGroup(service, paths);
+      if (pid !== undefined) {
+        return {
+          service: name,
+          up: probe.ok,
+          url,
+          owner: 'sluice',
+          pid,
+          detail: probe.ok ? `${service.label}, ${probe.detail}` : `starting or unhealthy: ${probe.detail}`,
+        };
+      }
+      const listener = await listenerOn(service.ports[0] as number);
+      if (listener) {
+        return {
+          service: name,
+          up: probe.ok,
+          url,
+          owner: 'foreign',
+          ...(listener.pid === undefined ? {} : { pid: listener.pid }),
+          detail: `not started by sluice: ${listener.command.slice(0, 80) || 'unknown process'}`,
+        };
+      }
+      return {
+        service: name,
+        up: false,
+        url,
+        owner: 'sluice',
+        detail: 'not running (`sluice stack up` starts it)',
+      };
+    }),
+  );
+}

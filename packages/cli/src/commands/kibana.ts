@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importSavedObjects } from '../kibana/import.js';
-import { DEFAULT_INDEX_PATTERN, buildSavedObjects, toNdjson } from '../kibana/saved-objects.js';
+import { buildSavedObjects, DEFAULT_INDEX_PATTERN, toNdjson } from '../kibana/saved-objects.js';
 import { runCommand } from '../run-command.js';
 
 interface SetupOptions {
@@ -10,11 +10,17 @@ interface SetupOptions {
 }
 
 export function register(program: Command): void {
-  const kibana = program.command('kibana').description('Kibana data view and dashboard for the logs Sluice indexes');
+  const kibana = program
+    .command('kibana')
+    .description('Kibana data view and dashboard for the logs Sluice indexes');
   kibana
     .command('setup')
     .description('import the data view and the "Sluice: web traffic" dashboard (replaces earlier versions)')
-    .option('--kibana <url>', 'Kibana URL (credentials in the URL, or KIBANA_API_KEY)', process.env.KIBANA_URL ?? 'http://127.0.0.1:5601')
+    .option(
+      '--kibana <url>',
+      'Kibana URL (credentials in the URL, or KIBANA_API_KEY)',
+      process.env.KIBANA_URL ?? 'http://127.0.0.1:5601',
+    )
     .option('--index-pattern <pattern>', 'indices the data view covers', DEFAULT_INDEX_PATTERN)
     .option('--space <id>', 'Kibana space (default space when absent)')
     .action((options: SetupOptions) =>

@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, SluiceError } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,12 @@ async function fakeKibana(status: number, reply: unknown): Promise<{ url: string
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply));
     });
@@ -68,7 +73,10 @@ describe('importSavedObjects', () => {
 
   it('moves URL credentials into Basic auth, keeps a base path and targets a space', async () => {
     const kibana = await fakeKibana(200, { success: true, successCount: 2 });
-    await importSavedObjects(ndjson, { kibana: kibana.url.replace('http://', 'http://elastic:s3cret@') + '/kibana', space: 'ops' });
+    await importSavedObjects(ndjson, {
+      kibana: kibana.url.replace('http://', 'http://elastic:s3cret@') + '/kibana',
+      space: 'ops',
+    });
     const [req] = kibana.seen;
     expect(req.url).toBe('/kibana/s/ops/api/saved_objects/_import?overwrite=true');
     expect(req.headers.authorization).toBe(`Basic ${Buffer.from('elastic:s3cret').toString('base64')}`);
@@ -79,9 +87,9 @@ describe('importSavedObjects', () => {
     const kibana = await fakeKibana(200, {});
     await new Promise<void>((resolve) => server?.close(() => resolve()));
     server = undefined;
-    const error = await importSavedObjects(ndjson, { kibana: kibana.url.replace('http://', 'http://u:topsecret@') }).catch(
-      (e: unknown) => e,
-    );
+    const error = await importSavedObjects(ndjson, {
+      kibana: kibana.url.replace('http://', 'http://u:topsecret@'),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).exitCode).toBe(2);
     const text = formatError(error);
@@ -95,17 +103,31 @@ describe('importSavedObjects', () => {
     const kibana = await fakeKibana(200, {
       success: false,
       successCount: 1,
-      errors: [{ id: 'sluice-web-traffic', type: 'dashboard', error: { type: 'unknown', message: 'bad panelsJSON' } }],
+      errors: [
+        {
+          id: 'sluice-web-traffic',
+          type: 'dashboard',
+          error: { type: 'unknown', message: 'bad panelsJSON' },
+        },
+      ],
     });
     const error = await importSavedObjects(ndjson, { kibana: kibana.url }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SluiceError);
     expect((error as SluiceError).exitCode).toBe(2);
-    expect((error as Error).message).toBe('Kibana imported 1 objects and refused 1: dashboard sluice-web-traffic: unknown bad panelsJSON');
+    expect((error as Error).message).toBe(
+      'Kibana imported 1 objects and refused 1: dashboard sluice-web-traffic: unknown bad panelsJSON',
+    );
   });
 
   it('turns 401 into a hint about credentials', async () => {
-    const kibana = await fakeKibana(401, { statusCode: 401, error: 'Unauthorized', message: 'missing authentication' });
-    await expect(importSavedObjects(ndjson, { kibana: kibana.url })).rejects.toThrow(/refused the import \(401\)/);
+    const kibana = await fakeKibana(401, {
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'missing authentication',
+    });
+    await expect(importSavedObjects(ndjson, { kibana: kibana.url })).rejects.toThrow(
+      /refused the import \(401\)/,
+    );
   });
 
   it('rejects a --kibana that is not an http URL before any request', async () => {

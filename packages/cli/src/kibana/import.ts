@@ -1,4 +1,4 @@
-import { ConfigError, SluiceError, redactUrl } from '@sluice/core';
+import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
 
 export interface ImportOptions {
   /** Kibana base URL, e.g. http://127.0.0.1:5601 (credentials in the URL become Basic auth). */
@@ -30,7 +30,10 @@ interface ImportResponse {
 export async function importSavedObjects(ndjson: string, options: ImportOptions): Promise<ImportResult> {
   const { url, authorization } = parseKibanaUrl(options.kibana);
   const space = options.space ? `/s/${encodeURIComponent(options.space)}` : '';
-  const endpoint = new URL(`${url.pathname.replace(/\/$/, '')}${space}/api/saved_objects/_import?overwrite=true`, url);
+  const endpoint = new URL(
+    `${url.pathname.replace(/\/$/, '')}${space}/api/saved_objects/_import?overwrite=true`,
+    url,
+  );
   const headers: Record<string, string> = { 'kbn-xsrf': 'sluice' };
   if (options.apiKey) headers.authorization = `ApiKey ${options.apiKey}`;
   else if (authorization) headers.authorization = authorization;
@@ -73,11 +76,16 @@ export async function importSavedObjects(ndjson: string, options: ImportOptions)
     });
   }
   if (body.success !== true) {
-    const errors = (body.errors ?? []).map((e) => `${e.type} ${e.id}: ${e.error?.type ?? ''} ${e.error?.message ?? e.error?.reason ?? ''}`.trim());
-    throw new SluiceError(`Kibana imported ${body.successCount ?? 0} objects and refused ${errors.length}: ${errors.join('; ')}`, {
-      exitCode: 2,
-      hint: 'see the Kibana server log for the full reason',
-    });
+    const errors = (body.errors ?? []).map((e) =>
+      `${e.type} ${e.id}: ${e.error?.type ?? ''} ${e.error?.message ?? e.error?.reason ?? ''}`.trim(),
+    );
+    throw new SluiceError(
+      `Kibana imported ${body.successCount ?? 0} objects and refused ${errors.length}: ${errors.join('; ')}`,
+      {
+        exitCode: 2,
+        hint: 'see the Kibana server log for the full reason',
+      },
+    );
   }
   return { successCount: body.successCount ?? 0 };
 }
@@ -106,6 +114,7 @@ function parseKibanaUrl(value: string): { url: URL; authorization?: string } {
 
 function networkReason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -162,11 +162,17 @@ function lensPanel(panel: LensPanel): Record<string, unknown> {
         state: {
           // XY charts name their layers inside `layers`; the other types name their one layer at the root.
           visualization:
-            panel.visualizationType === 'lnsXY' ? panel.visualization : { layerId, layerType: 'data', ...panel.visualization },
+            panel.visualizationType === 'lnsXY'
+              ? panel.visualization
+              : { layerId, layerType: 'data', ...panel.visualization },
           query: kql(''),
           filters: [],
           datasourceStates: {
-            formBased: { layers: { [layerId]: { columns: panel.columns, columnOrder: panel.columnOrder, incompleteColumns: {} } } },
+            formBased: {
+              layers: {
+                [layerId]: { columns: panel.columns, columnOrder: panel.columnOrder, incompleteColumns: {} },
+              },
+            },
           },
           internalReferences: [],
           adHocDataViews: {},
@@ -281,7 +287,13 @@ export function buildSavedObjects(indexPattern = DEFAULT_INDEX_PATTERN): SavedOb
       description:
         'Access logs indexed by Sluice: requests by status class, error percentage, top requests, clients and user agents.',
       panelsJSON: JSON.stringify(lens.map(lensPanel)),
-      optionsJSON: JSON.stringify({ useMargins: true, syncColors: false, syncCursor: true, syncTooltips: false, hidePanelTitles: false }),
+      optionsJSON: JSON.stringify({
+        useMargins: true,
+        syncColors: false,
+        syncCursor: true,
+        syncTooltips: false,
+        hidePanelTitles: false,
+      }),
       timeRestore: true,
       timeFrom: 'now-24h',
       timeTo: 'now',
@@ -291,7 +303,11 @@ export function buildSavedObjects(indexPattern = DEFAULT_INDEX_PATTERN): SavedOb
     },
     // A by-value Lens panel's data view reference is stored on the dashboard, prefixed with the
     // panel index; that is how Kibana finds (and on import remaps) the data view.
-    references: lens.map((p) => ({ type: 'index-pattern', id: DATA_VIEW_ID, name: `${p.id}:${layerRefName(`${p.id}-layer`)}` })),
+    references: lens.map((p) => ({
+      type: 'index-pattern',
+      id: DATA_VIEW_ID,
+      name: `${p.id}:${layerRefName(`${p.id}-layer`)}`,
+    })),
     coreMigrationVersion: '8.8.0',
     typeMigrationVersion: '8.7.0',
     managed: false,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
-import { runTop } from '../top/run.js';
-import { secondsOption } from './options.js';
+import { parseInterval, runTop } from '../top/run.js';
 
 interface TopCommandOptions {
   metrics: string[];
@@ -21,7 +20,7 @@ export function register(program: Command): void {
       'live view of rates per stage, lag, in-flight work, pool utilization and failures from /metrics endpoints',
     )
     .option('--metrics <urls>', 'comma-separated /metrics URLs or HOST:PORT (repeatable)', collect)
-    .option('--interval <duration>', 'time between scrapes: 2s, 500ms, 1m', secondsOption('--interval'), 2)
+    .option('--interval <duration>', 'time between scrapes: 2s, 500ms, 1m', parseInterval, 2)
     .option('--once', 'print one view from two scrapes one interval apart, then exit (for scripts)')
     .action((options: TopCommandOptions) =>
       runCommand(async () => {

@@ -18,6 +18,18 @@ export interface TopOptions {
   readonly signal?: AbortSignal;
 }
 
+/** `--interval`: seconds as a number or with a unit (`2`, `2s`, `500ms`, `1m`), at least 100 ms. */
+export function parseInterval(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  const seconds = m ? (Number(m[1]) / (m[2] === 'ms' ? 1000 : 1)) * (m[2] === 'm' ? 60 : 1) : Number.NaN;
+  if (!(seconds >= 0.1)) {
+    throw new ConfigError(
+      `--interval must be a duration of at least 100ms, like 2s, 500ms or 1m, got "${value}"`,
+    );
+  }
+  return seconds;
+}
+
 /** `HOST:PORT`, `http://HOST:PORT` or a full URL; the path defaults to /metrics. */
 export function normalizeEndpoint(value: string): string {
   const text = value.trim();

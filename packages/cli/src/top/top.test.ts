@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, counter, histogram, metricsRegistry } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseExposition } from './exposition.js';
-import { normalizeEndpoint, runTop } from './run.js';
+import { normalizeEndpoint, parseInterval, runTop } from './run.js';
 import { buildView } from './view.js';
 
 const servers: Server[] = [];
@@ -207,5 +207,17 @@ describe('normalizeEndpoint', () => {
     expect(normalizeEndpoint('http://consumer:9464')).toBe('http://consumer:9464/metrics');
     expect(normalizeEndpoint('https://h/custom')).toBe('https://h/custom');
     expect(() => normalizeEndpoint('kafka://x:1')).toThrow(ConfigError);
+  });
+});
+
+describe('parseInterval', () => {
+  it('reads seconds with or without a unit and refuses less than 100 ms', () => {
+    expect(parseInterval('2')).toBe(2);
+    expect(parseInterval('500ms')).toBe(0.5);
+    expect(parseInterval('1m')).toBe(60);
+    expect(() => parseInterval('50ms')).toThrow(
+      '--interval must be a duration of at least 100ms, like 2s, 500ms or 1m, got "50ms"',
+    );
+    expect(() => parseInterval('soon')).toThrow(ConfigError);
   });
 });

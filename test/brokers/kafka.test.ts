@@ -1,0 +1,432 @@
+import { createRequire } from 'node:module';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BrokerTarget, type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
+import {
+  createLogger,
+  type InboundRecord,
+  type Logger,
+  metricsRegistry,
+  type OutboundRecord,
+  recordId,
+} from '@sluice/core';
+import type * as KafkaJs from 'kafkajs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaConsumer, type KafkaConsumerOptions } from '../../packages/brokers/src/kafka/consumer.js';
+import { KafkaProducer } from '../../packages/brokers/src/kafka/producer.js';
+import { brokerEnv, uniqueStream } from '../support/brokers.js';
+
+/**
+ * Kafka-specific behaviour that the shared conformance suite cannot express: contiguous
+ * commits under out-of-order acks, rebalances mid-batch, heartbeats during long batches,
+ * lag from committed offsets. Real broker (the stack's KRaft node); every test has its own
+ * topic and group.
+ */
+const requireFromBrokers = createRequire(new URL('../../packages/brokers/package.json', import.meta.url));
+const { Kafka, logLevel } = requireFromBrokers('kafkajs') as typeof KafkaJs;
+
+const env = await brokerEnv();
+const bootstrap = env.kafkaBrokers[0] ?? '127.0.0.1:9092';
+const reachable = await new Promise<boolean>((resolve) => {
+  const [host, port] = [
+    bootstrap.slice(0, bootstrap.lastIndexOf(':')),
+    Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)),
+  ];
+  const socket = connect({ host, port });
+  socket.setTimeout(1_000, () => {
+    socket.destroy();
+    resolve(false);
+  });
+  socket.once('connect', () => {
+    socket.destroy();
+    resolve(true);
+  });
+  socket.once('error', () => resolve(false));
+});
+
+const kafka = new Kafka({
+  brokers: [...env.kafkaBrokers],
+  clientId: 'sluice-test',
+  logLevel: logLevel.NOTHING,
+});
+let admin: KafkaJs.Admin;
+const topics: string[] = [];
+const open: { close(): Promise<void> }[] = [];
+
+function records(source: string, count: number, from = 0): OutboundRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: recordId(source, from + i),
+    line: `line ${from + i} of ${source}`,
+    source,
+    offset: from + i,
+    shippedAt: Date.now(),
+  }));
+}
+
+async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** A topic with its own name and partition count, and a target for it. */
+async function topic(prefix: string, partitions: number, query = ''): Promise<BrokerTarget> {
+  const name = uniqueStream(`kafka-${prefix}`);
+  topics.push(name, `${name}.dlq`);
+  await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+  return parseBrokerUrl(`kafka://${env.kafkaBrokers.join(',')}/${name}?partitions=${partitions}${query}`);
+}
+
+function producer(target: BrokerTarget): KafkaProducer {
+  const p = new KafkaProducer(target, { logger: quiet() });
+  open.push(p);
+  return p;
+}
+
+/** Log lines of one consumer, to count group joins. */
+function capture(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream;
+  return { logger: createLogger({ level: 'debug', format: 'json', stream }), lines };
+}
+
+function quiet(): Logger {
+  return createLogger({ level: 'silent' });
+}
+
+function consumer(target: BrokerTarget, options: KafkaConsumerOptions = {}): KafkaConsumer {
+  const c = new KafkaConsumer(target, {
+    sessionTimeoutMs: 6_000,
+    heartbeatIntervalMs: 500,
+    closeTimeoutMs: 5_000,
+    logger: quiet(),
+    ...options,
+  });
+  open.push(c);
+  return c;
+}
+
+/** Committed offsets of a group, by partition (-1: none). */
+async function committed(group: string, name: string): Promise<Map<number, number>> {
+  const [t] = await admin.fetchOffsets({ groupId: group, topics: [name] });
+  return new Map((t?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+}
+
+/** A handler that keeps every batch until the test decides. */
+function holder() {
+  const held: InboundBatch[] = [];
+  const seen: InboundRecord[] = [];
+  const handle = async (batch: InboundBatch) => {
+    held.push(batch);
+    seen.push(...batch.records);
+    // Never resolves by itself: the test acks or hands back through `held`.
+    await new Promise<void>((resolve) => {
+      const ack = batch.ack.bind(batch);
+      const retry = batch.retryLater.bind(batch);
+      Object.assign(batch, {
+        ack: async () => {
+          await ack();
+          resolve();
+        },
+        retryLater: async () => {
+          await retry();
+          resolve();
+        },
+      });
+    });
+  };
+  return { held, seen, handle };
+}
+
+function partitionOf(record: InboundRecord): number {
+  return Number(/\/(\d+)@/.exec(record.origin)?.[1]);
+}
+
+function offsetOf(record: InboundRecord): number {
+  return Number(/@(\d+)$/.exec(record.origin)?.[1]);
+}
+
+describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterEach(async () => {
+    await Promise.allSettled(open.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    if (topics.length > 0) await admin.deleteTopics({ topics: topics.splice(0) }).catch(() => {});
+    await admin.disconnect();
+  });
+
+  it('round trip: ids, source, offsets and per-source order survive; headers carry the metadata', async () => {
+    const target = await topic('roundtrip', 3);
+    const p = producer(target);
+    const sent = [...records('/var/log/a.log', 40), ...records('/var/log/b.log', 40)];
+    await Promise.all([p.publish(sent.slice(0, 50)), p.publish(sent.slice(50))]);
+
+    const got: InboundRecord[] = [];
+    const c = consumer(target, { group: uniqueStream('g') });
+    void c.run(async (batch) => {
+      got.push(...batch.records);
+      await batch.ack();
+    });
+    await waitFor('80 records', () => got.length >= 80);
+    expect(got).toHaveLength(80);
+    expect(new Set(got.map((r) => r.id))).toEqual(new Set(sent.map((r) => r.id)));
+    for (const source of ['/var/log/a.log', '/var/log/b.log']) {
+      const mine = got.filter((r) => r.source === source);
+      // One source, one partition, in order.
+      expect(new Set(mine.map(partitionOf)).size).toBe(1);
+      expect(mine.map((r) => r.offset)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    }
+    expect(got[0]).toMatchObject({ format: 'sluice', line: expect.stringMatching(/^line \d+ of /) });
+
+    // The raw message as any Kafka tool sees it.
+    const raw = kafka.consumer({ groupId: uniqueStream('raw') });
+    await raw.connect();
+    await raw.subscribe({ topic: target.stream, fromBeginning: true });
+    let first: KafkaJs.KafkaMessage | undefined;
+    await raw.run({
+      eachMessage: async ({ message }) => {
+        first ??= message;
+      },
+    });
+    await waitFor('a raw message', () => first !== undefined);
+    await raw.disconnect();
+    const m = first as KafkaJs.KafkaMessage;
+    expect(m.key?.toString()).toMatch(/^\/var\/log\/[ab]\.log$/);
+    expect(m.value?.toString()).toMatch(/^line \d+ of /);
+    expect(Object.keys(m.headers ?? {}).sort()).toEqual([
+      'x-sluice-id',
+      'x-sluice-offset',
+      'x-sluice-shipped-at',
+      'x-sluice-source',
+    ]);
+
+    // Lag is zero once everything is acknowledged (committed, not just fetched).
+    await waitFor('lag 0', async () => (await c.lag()).every((s) => s.lag === 0));
+    const metrics = await metricsRegistry.getSingleMetricAsString('sluice_broker_published_records_total');
+    expect(metrics).toMatch(/backend="kafka"\} \d+/);
+  });
+
+  it('commits only up to the highest contiguous acknowledged offset; lag = high watermark - committed', async () => {
+    const target = await topic('contiguous', 1);
+    await producer(target).publish(records('one', 40));
+    const group = uniqueStream('g');
+    const h = holder();
+    const c = consumer(target, { group, batchSize: 10, maxInFlightBatches: 4 });
+    void c.run(h.handle);
+    await waitFor('4 batches in flight', () => h.held.length === 4);
+    const [b0, b1, b2, b3] = h.held as [InboundBatch, InboundBatch, InboundBatch, InboundBatch];
+    expect(b0.records.map(offsetOf)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+
+    // Out of order: the last three finish first. Nothing may be committed.
+    await b3.ack();
+    await b1.ack();
+    await b2.ack();
+    await sleep(300);
+    expect((await committed(group, target.stream)).get(0)).toBe(-1);
+    expect(await c.lag()).toEqual([{ stream: target.stream, partition: 0, lag: 40 }]);
+
+    // The first finishes: the commit jumps over all four.
+    await b0.ack();
+    expect((await committed(group, target.stream)).get(0)).toBe(40);
+    expect(await c.lag()).toEqual([{ stream: target.stream, partition: 0, lag: 0 }]);
+  });
+
+  it('a consumer that closes without acknowledging leaves everything to the next member', async () => {
+    const target = await topic('unacked', 3);
+    const sent = [...records('s1', 30), ...records('s2', 30), ...records('s3', 30)];
+    await producer(target).publish(sent);
+    const group = uniqueStream('g');
+    const h = holder();
+    const a = consumer(target, { group, batchSize: 15, maxInFlightBatches: 2, closeTimeoutMs: 500 });
+    void a.run(h.handle);
+    await waitFor('a holds 2 batches', () => h.held.length === 2);
+    await h.held[0]?.ack(); // one batch acked: exactly those 15 are not redelivered
+    const ackedIds = new Set(h.held[0]?.records.map((r) => r.id));
+    await a.close();
+
+    const got: InboundRecord[] = [];
+    const b = consumer(target, { group });
+    void b.run(async (batch) => {
+      got.push(...batch.records);
+      await batch.ack();
+    });
+    await waitFor('the other 75', () => got.length >= 75);
+    await sleep(500);
+    expect(got).toHaveLength(75);
+    expect(new Set([...got.map((r) => r.id), ...ackedIds])).toEqual(new Set(sent.map((r) => r.id)));
+  });
+
+  it('two consumers in one group share the partitions; nothing is lost or doubled once both ack', async () => {
+    const target = await topic('share', 4);
+    const group = uniqueStream('g');
+    const seen = [new Map<string, number>(), new Map<string, number>()];
+    const logs = [capture(), capture()];
+    const make = (i: number) => {
+      const c = consumer(target, { group, batchSize: 20, logger: logs[i]?.logger });
+      void c.run(async (batch) => {
+        for (const r of batch.records) seen[i]?.set(r.id, partitionOf(r));
+        await batch.ack();
+      });
+      return c;
+    };
+    make(0);
+    make(1);
+    // Publish once both hold partitions (the latest join of each), so the split is visible.
+    const lastAssignment = (lines: string[]) => {
+      const joins = lines.filter((l) => l.includes('joined the group'));
+      const last = joins[joins.length - 1];
+      return last === undefined ? [] : ((JSON.parse(last) as { partitions: number[] }).partitions ?? []);
+    };
+    await waitFor(
+      'both members hold partitions',
+      () =>
+        logs.every((l) => lastAssignment(l.lines).length > 0) &&
+        lastAssignment(logs[0]?.lines ?? []).length + lastAssignment(logs[1]?.lines ?? []).length === 4,
+    );
+    const sent = Array.from({ length: 8 }, (_, s) => records(`src-${s}`, 25)).flat();
+    await producer(target).publish(sent);
+    await waitFor(
+      'all 200',
+      () => new Set([...(seen[0]?.keys() ?? []), ...(seen[1]?.keys() ?? [])]).size === 200,
+    );
+    const p0 = new Set(seen[0]?.values());
+    const p1 = new Set(seen[1]?.values());
+    expect(p0.size).toBeGreaterThan(0);
+    expect(p1.size).toBeGreaterThan(0);
+    expect([...p0].filter((p) => p1.has(p))).toEqual([]);
+  });
+
+  it('pause stops delivery; resume brings it back', async () => {
+    const target = await topic('pause', 1);
+    const p = producer(target);
+    const got: InboundRecord[] = [];
+    const c = consumer(target, { group: uniqueStream('g') });
+    void c.run(async (batch) => {
+      got.push(...batch.records);
+      await batch.ack();
+    });
+    await p.publish(records('x', 10));
+    await waitFor('first 10', () => got.length === 10);
+    c.pause();
+    await p.publish(records('x', 10, 10));
+    await sleep(2_500);
+    expect(got).toHaveLength(10);
+    c.resume();
+    await waitFor('the other 10', () => got.length === 20);
+  });
+
+  it('retryLater seeks back: the batch and the ones after it are redelivered', async () => {
+    const target = await topic('retry', 1);
+    await producer(target).publish(records('r', 30));
+    const deliveries: number[][] = [];
+    let handedBack = false;
+    const c = consumer(target, { group: uniqueStream('g'), batchSize: 10, maxInFlightBatches: 1 });
+    void c.run(async (batch) => {
+      deliveries.push(batch.records.map(offsetOf));
+      if (!handedBack && batch.records[0] && offsetOf(batch.records[0]) === 10) {
+        handedBack = true;
+        await batch.retryLater();
+        return;
+      }
+      await batch.ack();
+    });
+    await waitFor('30 acknowledged', async () => (await c.lag())[0]?.lag === 0);
+    const starts = deliveries.map((d) => d[0]);
+    expect(starts).toEqual([0, 10, 10, 20]);
+  });
+
+  it('malformed payloads go to the dead-letter topic; good ones flow and everything is committed', async () => {
+    const target = await topic('dlq', 1);
+    const raw = kafka.producer();
+    await raw.connect();
+    await raw.send({
+      topic: target.stream,
+      messages: [
+        { value: 'good line 1' },
+        { value: '{"message": "broken' },
+        { value: null },
+        { value: 'good line 2' },
+      ],
+    });
+    await raw.disconnect();
+    const got: InboundRecord[] = [];
+    const group = uniqueStream('g');
+    const c = consumer(target, { group });
+    void c.run(async (batch) => {
+      got.push(...batch.records);
+      await batch.ack();
+    });
+    await waitFor('2 good records', () => got.length === 2);
+    expect(got.map((r) => [r.line, r.format, r.id])).toEqual([
+      ['good line 1', 'raw', `${target.stream}/0@0`],
+      ['good line 2', 'raw', `${target.stream}/0@3`],
+    ]);
+    await waitFor('commit 4', async () => (await committed(group, target.stream)).get(0) === 4);
+    const dl = await admin.fetchTopicOffsets(`${target.stream}.dlq`);
+    expect(dl.reduce((n, p) => n + Number(p.high), 0)).toBe(2);
+  });
+
+  it('a long batch keeps the membership: heartbeats continue while the window is full (kafkajs #387)', async () => {
+    const target = await topic('heartbeat', 1);
+    await producer(target).publish(records('h', 40));
+    const group = uniqueStream('g');
+    const log = capture();
+    const c = consumer(target, { group, batchSize: 10, maxInFlightBatches: 1, logger: log.logger });
+    let calls = 0;
+    void c.run(async (batch) => {
+      calls++;
+      // The first batch takes longer than the 6 s session timeout.
+      if (calls === 1) await sleep(9_000);
+      await batch.ack();
+    });
+    await waitFor(
+      'all 40 committed',
+      async () => (await committed(group, target.stream)).get(0) === 40,
+      25_000,
+    );
+    expect(calls).toBe(4);
+    expect(log.lines.filter((l) => l.includes('joined the group'))).toHaveLength(1);
+  }, 30_000);
+
+  it('a rebalance mid-batch: acks of revoked partitions commit nothing; the new owner gets their records (kafkajs #916)', async () => {
+    const target = await topic('rebalance', 2);
+    // Sources chosen so that both partitions get records.
+    const sent = Array.from({ length: 6 }, (_, s) => records(`reb-${s}`, 10)).flat();
+    await producer(target).publish(sent);
+    const group = uniqueStream('g');
+    const a = holder();
+    const ca = consumer(target, { group, batchSize: 100, maxInFlightBatches: 2 });
+    void ca.run(a.handle);
+    await waitFor('a holds both partitions', () => new Set(a.seen.map(partitionOf)).size === 2);
+
+    const b = holder();
+    const cb = consumer(target, { group, batchSize: 100, maxInFlightBatches: 2 });
+    void cb.run(b.handle);
+    await waitFor('b got a partition', () => b.held.length > 0, 25_000);
+    const lost = new Set(b.seen.map(partitionOf));
+    expect(lost.size).toBe(1);
+
+    // a finishes everything it held, including the partition it lost.
+    for (const batch of [...a.held]) await batch.ack();
+    await sleep(500);
+    const afterA = await committed(group, target.stream);
+    for (const p of lost) expect(afterA.get(p)).toBe(-1);
+    // b has every record of the partition it took over, from the start.
+    const bIds = new Set(b.seen.map((r) => r.id));
+    const lostRecords = a.seen.filter((r) => lost.has(partitionOf(r)));
+    expect(lostRecords.length).toBeGreaterThan(0);
+    for (const r of lostRecords) expect(bIds.has(r.id)).toBe(true);
+    for (const batch of [...b.held]) await batch.ack();
+    await waitFor('everything committed', async () => (await ca.lag()).every((s) => s.lag === 0));
+  }, 40_000);
+});

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
+import { register as consume } from './consume.js';
 import { register as dlq } from './dlq.js';
 import { register as retention } from './retention.js';
 import { register as grok } from './grok.js';
+import { register as kibana } from './kibana.js';
+import { register as top } from './top.js';
 import { register as modules } from './modules.js';
 import { register as parse } from './parse.js';
-import { register as stack } from './stack.js';
 import { register as ship } from './ship.js';
+import { register as stack } from './stack.js';
 
 /**
  * Every subcommand is one module exporting `register(program)`. A new command is one
@@ -13,4 +16,4 @@ import { register as ship } from './ship.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [ship, retention, dlq, grok, parse, modules, stack];
+export const commands: RegisterCommand[] = [ship, consume, retention, dlq, grok, parse, modules, kibana, top, stack];

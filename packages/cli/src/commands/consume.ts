@@ -1,0 +1,114 @@
+import { checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
+import { ConsumerRuntime } from '@sluice/consumer';
+import { ConfigError, collectProcessMetrics, createLogger, startMetricsServer } from '@sluice/core';
+import { ElasticsearchSink } from '@sluice/indexer';
+import { ParserPool } from '@sluice/parser';
+import type { Command } from 'commander';
+import { runCommand } from '../run-command.js';
+import { intOption, secondsOption } from './options.js';
+
+interface ConsumeOptions {
+  from: string;
+  es: string;
+  index: string;
+  pattern?: string[];
+  module?: string;
+  config?: string;
+  patternsDir?: string;
+  group: string;
+  exitWhenIdle?: number;
+  metrics?: string;
+  threads?: number;
+  batchSize: number;
+  maxInflightEvents: number;
+  maxInflightMib: number;
+  shutdownTimeout: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('consume')
+    .description('Consume from a broker, parse in a worker pool, bulk-index into Elasticsearch; ack only after indexing')
+    .requiredOption('--from <url>', 'kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE')
+    .option('--es <url>', 'Elasticsearch URL', process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200')
+    .option('--index <name>', 'index name or template, e.g. logs-%{+yyyy.MM.dd}', 'logs-%{+yyyy.MM.dd}')
+    .option('--pattern <grok...>', 'grok pattern(s), tried in order')
+    .option('--module <name>', 'prebuilt pipeline (see `sluice modules`)')
+    .option('--config <file>', 'pipeline file (YAML or JSON)')
+    .option('--patterns-dir <dir>', 'directory of extra grok pattern files')
+    .option('--group <name>', 'consumer group (Kafka) / consumer name prefix (Redis, RabbitMQ)', 'sluice')
+    .option('--exit-when-idle <seconds>', 'exit 0 after this long with nothing received', secondsOption('--exit-when-idle'))
+    .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz here')
+    .option('--threads <n>', 'parser worker threads (default: cores)', intOption('--threads', 1, 256))
+    .option('--batch-size <n>', 'records per broker batch', intOption('--batch-size', 1, 100_000), 500)
+    .option('--max-inflight-events <n>', 'pause the broker above this many unacknowledged events', intOption('--max-inflight-events', 1, 10_000_000), 20_000)
+    .option('--max-inflight-mib <n>', 'pause the broker above this many MiB of unacknowledged lines', intOption('--max-inflight-mib', 1, 65_536), 32)
+    .option('--shutdown-timeout <seconds>', 'on SIGTERM, give in-flight work this long to finish', secondsOption('--shutdown-timeout'), 30)
+    .action((options: ConsumeOptions) => runCommand(() => consume(options)));
+}
+
+async function consume(options: ConsumeOptions): Promise<number> {
+  const log = createLogger();
+  const sources = [options.pattern?.length ? 1 : 0, options.module ? 1 : 0, options.config ? 1 : 0].reduce((a, b) => a + b, 0);
+  if (sources > 1) throw new ConfigError('give only one of --pattern, --module, --config');
+  // Validate everything that needs no network first, so bad input fails fast with exit 2.
+  const target = parseBrokerUrl(options.from);
+  const pool = await ParserPool.create({
+    pipeline: {
+      ...(options.module ? { module: options.module } : {}),
+      ...(options.pattern?.length ? { patterns: options.pattern } : {}),
+      ...(options.config ? { configFile: options.config } : {}),
+      ...(options.patternsDir ? { patternsDir: options.patternsDir } : {}),
+    },
+    index: options.index,
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+  const shutdown = new AbortController();
+  try {
+    const sink = await ElasticsearchSink.create({ node: options.es, signal: shutdown.signal });
+    await checkBrokerReachable(target);
+    const consumer = createConsumer(target, { group: options.group, batchSize: options.batchSize });
+    const runtime = new ConsumerRuntime({
+      consumer,
+      encoder: pool,
+      sink,
+      backend: target.kind,
+      logger: log,
+      budget: { maxEvents: options.maxInflightEvents, maxBytes: options.maxInflightMib * 1024 * 1024 },
+      ...(options.exitWhenIdle !== undefined ? { exitWhenIdleMs: options.exitWhenIdle * 1_000 } : {}),
+    });
+    let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+    if (options.metrics) {
+      collectProcessMetrics();
+      server = await startMetricsServer(options.metrics, {
+        ready: () => (consumer.connected ? true : 'not connected to the broker'),
+      });
+      log.info('metrics', { url: `${server.url}/metrics` });
+    }
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        log.warn('second signal: exiting without draining; unacknowledged records will be redelivered');
+        process.exit(130);
+      }
+      log.info('draining in-flight work', { signal, deadlineSeconds: options.shutdownTimeout });
+      setTimeout(() => {
+        log.error('shutdown deadline passed; unacknowledged records will be redelivered');
+        shutdown.abort();
+        process.exit(1);
+      }, options.shutdownTimeout * 1_000).unref();
+      void runtime.stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    log.info('consuming', { from: options.from, es: options.es, index: options.index, group: options.group });
+    const summary = await runtime.run();
+    await sink.close();
+    await server?.close();
+    log.info('stopped', { ...summary });
+    return 0;
+  } finally {
+    await pool.close();
+  }
+}

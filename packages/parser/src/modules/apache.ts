@@ -1,3 +1,4 @@
+import { finish } from './common.js';
 import type { ModuleDefinition } from './types.js';
 
 /** Apache httpd access log, Common or Combined Log Format (mod_log_config). */
@@ -5,7 +6,17 @@ export const apacheAccess: ModuleDefinition = {
   name: 'apache.access',
   description: 'Apache httpd access log, Common or Combined Log Format',
   steps: [
-    { grok: { patterns: ['%{HTTPD_ACCESSLOG}'] } },
-    { date: { field: 'timestamp', formats: ['dd/MMM/yyyy:HH:mm:ss Z'] } },
+    { grok: { patterns: ['^%{HTTPD_ACCESSLOG}'] } },
+    ...finish('apache.access', ['dd/MMM/yyyy:HH:mm:ss Z']),
+  ],
+};
+
+/** Apache httpd error log, 2.2 (`[date] [level] [client ip]`) and 2.4 (`[module:level] [pid:tid] AHnnnnn:`) layouts. */
+export const apacheError: ModuleDefinition = {
+  name: 'apache.error',
+  description: 'Apache httpd error log, 2.2 and 2.4 layouts',
+  steps: [
+    { grok: { patterns: ['^%{HTTPD_ERRORLOG}'] } },
+    ...finish('apache.error', ['EEE MMM dd HH:mm:ss.SSSSSS yyyy', 'EEE MMM dd HH:mm:ss yyyy']),
   ],
 };

@@ -1,13 +1,30 @@
 import type { ModuleSteps } from '../pipeline/compile.js';
-import { apacheAccess } from './apache.js';
-import { nginxAccess } from './nginx.js';
+import { apacheAccess, apacheError } from './apache.js';
+import { docker, java, mysqlError, mysqlSlowlog, python, rails } from './apps.js';
+import { auth } from './auth.js';
+import { nginxAccess, nginxError } from './nginx.js';
+import { syslogRfc3164, syslogRfc5424 } from './syslog.js';
 import type { ModuleDefinition } from './types.js';
 
 export type { ModuleDefinition, MultilineRule } from './types.js';
 
-/** Every module by name. A new module is one definition plus one line here. */
+/** Every module by name. A new module is one definition plus one entry here. */
 export const modules: Readonly<Record<string, ModuleDefinition>> = Object.fromEntries(
-  [nginxAccess, apacheAccess].map((m) => [m.name, m]),
+  [
+    nginxAccess,
+    nginxError,
+    apacheAccess,
+    apacheError,
+    syslogRfc3164,
+    syslogRfc5424,
+    auth,
+    python,
+    rails,
+    mysqlError,
+    mysqlSlowlog,
+    docker,
+    java,
+  ].map((m) => [m.name, m]),
 );
 
 export function moduleNames(): string[] {

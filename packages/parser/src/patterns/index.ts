@@ -1,10 +1,20 @@
+import { appPatterns } from './apps.js';
 import { basePatterns } from './base.js';
 import { httpdPatterns } from './httpd.js';
 import { javaPatterns } from './java.js';
+import { linuxPatterns } from './linux.js';
 import { nginxPatterns } from './nginx.js';
 import { syslogPatterns } from './syslog.js';
 
-export { basePatterns, httpdPatterns, javaPatterns, nginxPatterns, syslogPatterns };
+export {
+  appPatterns,
+  basePatterns,
+  httpdPatterns,
+  javaPatterns,
+  linuxPatterns,
+  nginxPatterns,
+  syslogPatterns,
+};
 
 /** The built-in library: every set merged. Names are unique across sets (a test checks it). */
 export const builtinPatterns: Readonly<Record<string, string>> = {
@@ -13,6 +23,8 @@ export const builtinPatterns: Readonly<Record<string, string>> = {
   ...syslogPatterns,
   ...nginxPatterns,
   ...javaPatterns,
+  ...linuxPatterns,
+  ...appPatterns,
 };
 
 export const patternSets: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -21,4 +33,6 @@ export const patternSets: Readonly<Record<string, Readonly<Record<string, string
   syslog: syslogPatterns,
   nginx: nginxPatterns,
   java: javaPatterns,
+  linux: linuxPatterns,
+  apps: appPatterns,
 };

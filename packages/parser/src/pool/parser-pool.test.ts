@@ -57,13 +57,14 @@ describe('ParserPool', () => {
       },
       url: { original: '/index.html' },
       user_agent: { original: 'curl/8.5.0' },
-      event: { created: '2024-01-15T10:00:00.000Z' },
+      event: { module: 'nginx', dataset: 'nginx.access', created: '2024-01-15T10:00:00.000Z' },
     });
+    expect(first?.source).not.toHaveProperty('timestamp');
     expect(second?.source).toEqual({
       message: 'not an access log line',
       tags: ['_grokparsefailure'],
       '@timestamp': '2024-01-15T10:00:00.000Z',
-      event: { created: '2024-01-15T10:00:00.000Z' },
+      event: { module: 'nginx', dataset: 'nginx.access', created: '2024-01-15T10:00:00.000Z' },
     });
   });
 

@@ -1,0 +1,19 @@
+import type { ProcessorSpec } from '../pipeline/compile.js';
+
+/**
+ * The steps every module ends with: the parsed `timestamp` becomes `@timestamp` (the date
+ * processor), and is removed only when it was understood, so a date no format fits stays
+ * visible next to its `_dateparsefailure` tag. `event.module` / `event.dataset` say which
+ * module parsed the event, as Filebeat modules do.
+ */
+export function finish(dataset: string, formats: readonly string[], timezone?: string): ProcessorSpec[] {
+  const [module] = dataset.split('.');
+  return [
+    {
+      date: { field: 'timestamp', formats: [...formats], ...(timezone === undefined ? {} : { timezone }) },
+      if: { exists: 'timestamp' },
+    },
+    { mutate: { remove: ['timestamp'] }, if: { not: { tag: '_dateparsefailure' } } },
+    { mutate: { add: { 'event.module': module as string, 'event.dataset': dataset } } },
+  ];
+}

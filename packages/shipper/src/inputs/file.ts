@@ -5,16 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, type Logger } from '@sluice/core';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { EventSink, Fields, Input, ShipEvent } from '../event.js';
-import { type Line, LineSplitter, TAG_INVALID_UTF8, TAG_TRUNCATED } from '../lines.js';
-import {
-  type JoinedLine,
-  type Joiner,
-  joinerFactory,
-  type MultilineConfig,
-  TAG_MULTILINE,
-  TAG_MULTILINE_LIMIT,
-} from '../multiline.js';
+import { type Line, LineSplitter } from '../lines.js';
+import { type JoinedLine, type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
 import { type FileRegistry, type FileState, fileKey } from '../registry.js';
+import { lineTags } from './stream.js';
 
 export interface FileInputOptions {
   /** Paths or glob patterns (tinyglobby syntax). Relative ones resolve against the working directory. */
@@ -339,11 +333,7 @@ export class FileInput implements Input {
   private toEvent(t: Tracked, line: JoinedLine): ShipEvent {
     const { dev, ino, gen } = t.state;
     const key = fileKey(dev, ino);
-    const tags: string[] = [...this.baseTags];
-    if (line.truncated) tags.push(TAG_TRUNCATED);
-    if (line.invalidUtf8) tags.push(TAG_INVALID_UTF8);
-    if (line.lines > 1) tags.push(TAG_MULTILINE);
-    if (line.limited) tags.push(TAG_MULTILINE_LIMIT);
+    const tags = lineTags(line, this.baseTags);
     const registry = this.registry;
     const end = line.end;
     return {

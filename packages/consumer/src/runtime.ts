@@ -143,7 +143,7 @@ export class ConsumerRuntime {
       const idleMs = this.options.exitWhenIdleMs;
       timers.push(
         setInterval(() => {
-          if (this.inFlightBatches === 0 && Date.now() - this.lastActivity >= idleMs) {
+          if (this.stopping === undefined && this.inFlightBatches === 0 && Date.now() - this.lastActivity >= idleMs) {
             this.log.info('idle: no records received', { idleSeconds: idleMs / 1_000 });
             void this.stop();
           }

@@ -12,6 +12,13 @@ const requireFromBrokers = createRequire(new URL('../../packages/brokers/package
 const { Redis } = requireFromBrokers('ioredis') as {
   Redis: new (url: string, options: object) => RedisClient;
 };
+const amqp = requireFromBrokers('amqplib') as typeof import('amqplib');
+
+/** Only "nothing listens there" makes a backend unavailable; any other failure fails the suite. */
+function isUnreachable(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || /ECONNREFUSED/.test(String(error));
+}
 
 /**
  * What the conformance suite needs from a backend beyond the Producer/Consumer contract:
@@ -36,6 +43,7 @@ export interface BrokerHarness {
 export async function harnessFor(kind: BrokerKind): Promise<BrokerHarness> {
   const env = await brokerEnv();
   if (kind === 'redis') return redisHarness(env.redisUrl);
+  if (kind === 'rabbitmq') return rabbitHarness(env.amqpUrl);
   return unavailable(kind);
 }
 
@@ -60,9 +68,10 @@ async function redisHarness(base: string): Promise<BrokerHarness> {
   admin.on('error', () => {});
   try {
     await admin.connect();
-  } catch {
+  } catch (error) {
     admin.disconnect();
-    return unavailable('redis');
+    if (isUnreachable(error)) return unavailable('redis');
+    throw error;
   }
   const streams: string[] = [];
   return {
@@ -100,4 +109,70 @@ async function redisHarness(base: string): Promise<BrokerHarness> {
   };
 }
 
-export { exec };
+async function rabbitHarness(base: string): Promise<BrokerHarness> {
+  let model: import('amqplib').ChannelModel;
+  try {
+    model = await amqp.connect(base);
+  } catch (error) {
+    if (isUnreachable(error)) return unavailable('rabbitmq');
+    throw error;
+  }
+  model.on('error', () => {});
+  // checkQueue on a missing queue closes the channel: open a fresh one per call.
+  const withChannel = async <T>(use: (ch: import('amqplib').Channel) => Promise<T>): Promise<T> => {
+    const ch = await model.createChannel();
+    ch.on('error', () => {});
+    try {
+      return await use(ch);
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  };
+  const streams: string[] = [];
+  return {
+    kind: 'rabbitmq',
+    ready: true,
+    producerOptions: {},
+    stream: (prefix) => {
+      const s = uniqueStream(`conformance-${prefix}`);
+      streams.push(s);
+      return s;
+    },
+    url: (stream) => streamUrl(base, stream, { lingerMs: 20, reconnectMs: 100 }),
+    consumerOptions: () => ({}),
+    publishRaw: (stream, payloads) =>
+      withChannel(async (ch) => {
+        for (const p of payloads)
+          ch.sendToQueue(stream, Buffer.from(p), { persistent: true, contentType: 'application/json' });
+      }),
+    deadLetterCount: (stream) =>
+      withChannel(async (ch) => (await ch.checkQueue(`${stream}.dlq`)).messageCount),
+    dropConnections: async (consumerId) => {
+      // rabbitmqctl is the broker's own tool: the drop happens server-side, as in a real outage.
+      const { stdout } = await exec('rabbitmqctl', [
+        'list_connections',
+        'pid',
+        'client_properties',
+        '--no-table-headers',
+        '-q',
+      ]);
+      const pids = stdout
+        .split('\n')
+        .filter((l) => l.includes(`sluice-${consumerId}`))
+        .map((l) => l.split('\t')[0] as string);
+      if (pids.length === 0) throw new Error(`no RabbitMQ connection named after ${consumerId}`);
+      for (const pid of pids)
+        await exec('rabbitmqctl', ['close_connection', pid, 'conformance test drops the connection', '-q']);
+    },
+    close: async () => {
+      await withChannel(async (ch) => {
+        for (const s of streams) {
+          await ch.deleteQueue(s).catch(() => {});
+          await ch.deleteQueue(`${s}.dlq`).catch(() => {});
+          await ch.deleteExchange(`${s}.dlx`).catch(() => {});
+        }
+      }).catch(() => {});
+      await model.close().catch(() => {});
+    },
+  };
+}

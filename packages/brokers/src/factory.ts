@@ -1,5 +1,7 @@
 import { connect } from 'node:net';
-import { BrokerError, ConfigError } from '@sluice/core';
+import { BrokerError } from '@sluice/core';
+import { KafkaConsumer, KafkaProducer } from './kafka/index.js';
+import { RabbitMqConsumer, RabbitMqProducer } from './rabbitmq/index.js';
 import { RedisConsumer, RedisProducer } from './redis/index.js';
 import type {
   BrokerKind,
@@ -22,12 +24,13 @@ interface Backend {
   consumer(target: BrokerTarget, options: ConsumerOptions): Consumer;
 }
 
-const notBuilt = (kind: BrokerKind) => (): never => {
-  throw new ConfigError(`${kind} adapter not built yet`, { hint: 'use another broker URL scheme for now' });
-};
-
 const BACKENDS: Readonly<Record<BrokerKind, Backend>> = {
-  kafka: { label: 'Kafka', start: 'pnpm stack up', producer: notBuilt('kafka'), consumer: notBuilt('kafka') },
+  kafka: {
+    label: 'Kafka',
+    start: 'pnpm stack up',
+    producer: (target, options) => new KafkaProducer(target, options),
+    consumer: (target, options) => new KafkaConsumer(target, options),
+  },
   redis: {
     label: 'Redis',
     start: 'redis-server --daemonize yes --port 6379',
@@ -37,8 +40,8 @@ const BACKENDS: Readonly<Record<BrokerKind, Backend>> = {
   rabbitmq: {
     label: 'RabbitMQ',
     start: 'rabbitmq-server -detached',
-    producer: notBuilt('rabbitmq'),
-    consumer: notBuilt('rabbitmq'),
+    producer: (target, options) => new RabbitMqProducer(target, options),
+    consumer: (target, options) => new RabbitMqConsumer(target, options),
   },
 };
 

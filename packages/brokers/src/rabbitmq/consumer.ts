@@ -1,0 +1,427 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BrokerError,
+  backoffDelay,
+  createLogger,
+  errorMessage,
+  type InboundRecord,
+  type Logger,
+} from '@sluice/core';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { brokerCount, recordLag } from '../metrics.js';
+import { numberOption } from '../options.js';
+import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
+import { decodeAmqp, isPoison } from '../wire.js';
+import {
+  connectRabbit,
+  declareTopology,
+  type RabbitTopology,
+  rabbitError,
+  rabbitTopology,
+} from './connection.js';
+
+export interface RabbitMqConsumerOptions extends ConsumerOptions {
+  /** Longest wait for a batch to fill before it is handed over. Default 50 ms (`?lingerMs=`). */
+  readonly lingerMs?: number;
+  /** First reconnect delay; doubles up to 30 s, with jitter. Default 250 ms (`?reconnectMs=`). */
+  readonly reconnectMs?: number;
+  readonly logger?: Logger;
+}
+
+/** One connection + channel; replaced as a whole after a drop. Messages belong to their session. */
+interface Session {
+  readonly id: number;
+  readonly model: ChannelModel;
+  readonly channel: Channel;
+  consumerTag: string | undefined;
+  alive: boolean;
+  /** Delivered on this channel and not yet acked or nacked: our share of "unacknowledged". */
+  unacked: number;
+}
+
+/**
+ * Manual-ack consumer: `prefetch = batchSize × maxInFlightBatches` is the backpressure
+ * window (the broker sends no more than that unacknowledged), messages are acked only
+ * when their batch is, and poison is rejected without requeue into the dead-letter
+ * exchange. After a connection or channel drop it reconnects with backoff; what was
+ * unacked on the old channel is redelivered by the broker (flagged `redelivered`).
+ */
+export class RabbitMqConsumer implements Consumer {
+  readonly consumerId: string;
+  private readonly topology: RabbitTopology;
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private readonly lingerMs: number;
+  private readonly reconnectMs: number;
+  private readonly log: Logger;
+  private session: Session | undefined;
+  private sessions = 0;
+  private buffer: ConsumeMessage[] = [];
+  private bufferSession: Session | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<RabbitBatch>();
+  private handler: ((batch: InboundBatch) => Promise<void>) | undefined;
+  private paused = false;
+  private closing = false;
+  private running: Promise<void> | undefined;
+  private finish: (() => void) | undefined;
+  private drained: (() => void) | undefined;
+  private reconnecting: Promise<void> | undefined;
+  private lagSession: Promise<{ model: ChannelModel; channel: Channel }> | undefined;
+
+  constructor(
+    private readonly target: BrokerTarget,
+    options: RabbitMqConsumerOptions = {},
+  ) {
+    this.topology = rabbitTopology(target, options.deadLetter);
+    this.consumerId =
+      options.consumerId ??
+      `${options.group ?? 'sluice'}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.batchSize = numberOption(target, 'batchSize', options.batchSize, 500, 1, 65_535);
+    this.maxInFlight = numberOption(target, 'maxInFlightBatches', options.maxInFlightBatches, 4, 1, 1_000);
+    if (this.batchSize * this.maxInFlight > 65_535) {
+      throw new BrokerError(
+        `batchSize × maxInFlightBatches is the AMQP prefetch and must be at most 65535, got ${this.batchSize * this.maxInFlight}`,
+        {
+          exitCode: 2,
+        },
+      );
+    }
+    this.lingerMs = numberOption(target, 'lingerMs', options.lingerMs, 50, 0, 60_000);
+    this.reconnectMs = numberOption(target, 'reconnectMs', options.reconnectMs, 250, 10, 60_000);
+    this.log =
+      options.logger ??
+      createLogger({}, { component: 'rabbitmq-consumer', queue: target.stream, consumer: this.consumerId });
+  }
+
+  get connected(): boolean {
+    return this.session?.alive === true;
+  }
+
+  run(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
+    this.running ??= (async () => {
+      this.handler = handle;
+      const finished = new Promise<void>((resolve) => {
+        this.finish = resolve;
+      });
+      await this.connect();
+      await finished;
+    })();
+    return this.running;
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    const session = this.session;
+    if (session?.alive && session.consumerTag) {
+      const tag = session.consumerTag;
+      session.consumerTag = undefined;
+      session.channel.cancel(tag).catch(() => {});
+    }
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.flush();
+    const session = this.session;
+    if (session?.alive && !session.consumerTag && !this.closing)
+      void this.startConsuming(session).catch(() => {});
+  }
+
+  /**
+   * Ready (from the broker) + unacknowledged. Without the management API the broker only
+   * reports ready messages, so unacked counts this consumer's own; with `?managementUrl=`
+   * it is the queue's total across all consumers.
+   */
+  async lag(): Promise<LagSample[]> {
+    const queue = this.topology.queue;
+    let lag: number;
+    const management = this.target.options.managementUrl;
+    if (management) {
+      lag = await managementLag(management, this.target, queue);
+    } else {
+      const { channel } = await this.lagChannel();
+      const { messageCount } = await channel.checkQueue(queue).catch((error: unknown) => {
+        this.lagSession = undefined;
+        throw rabbitError(this.target, 'checkQueue', error);
+      });
+      lag = messageCount + (this.session?.alive ? this.session.unacked : 0);
+    }
+    const samples = [{ stream: queue, lag }];
+    recordLag('rabbitmq', samples);
+    return samples;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const session = this.session;
+    if (session?.alive && session.consumerTag)
+      await session.channel.cancel(session.consumerTag).catch(() => {});
+    // Buffered messages not yet handed to the pipeline go straight back to the queue.
+    this.returnBuffer();
+    if (this.inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+      });
+    }
+    // Channel first: its close is queued behind the acks on the same channel, whereas a
+    // connection close travels on channel 0 and can overtake them (they would be requeued).
+    await this.session?.channel.close().catch(() => {});
+    await this.session?.model.close().catch(() => {});
+    this.session = undefined;
+    const lag = await this.lagSession?.catch(() => undefined);
+    this.lagSession = undefined;
+    await lag?.model.close().catch(() => {});
+    this.finish?.();
+  }
+
+  private lagChannel(): Promise<{ model: ChannelModel; channel: Channel }> {
+    this.lagSession ??= (async () => {
+      const model = await connectRabbit(this.target, `sluice-lag-${this.consumerId}`);
+      const channel = await model.createChannel();
+      channel.on('error', () => {});
+      const forget = () => {
+        this.lagSession = undefined;
+      };
+      model.on('close', forget);
+      channel.on('close', forget);
+      // A queue that does not exist yet has a lag of nothing: declare it, as producers do.
+      await declareTopology(channel, this.topology);
+      return { model, channel };
+    })().catch((error: unknown) => {
+      this.lagSession = undefined;
+      throw rabbitError(this.target, 'lag', error);
+    });
+    return this.lagSession;
+  }
+
+  /** First connection: errors (auth, topology) reject `run`. Later ones retry forever. */
+  private async connect(): Promise<void> {
+    const model = await connectRabbit(this.target, `sluice-${this.consumerId}`);
+    let channel: Channel;
+    try {
+      channel = await model.createChannel();
+      channel.on('error', () => {});
+      await declareTopology(channel, this.topology);
+      await channel.prefetch(this.batchSize * this.maxInFlight, false);
+    } catch (error) {
+      await model.close().catch(() => {});
+      throw rabbitError(this.target, 'declare', error);
+    }
+    const session: Session = {
+      id: ++this.sessions,
+      model,
+      channel,
+      consumerTag: undefined,
+      alive: true,
+      unacked: 0,
+    };
+    const lost = () => this.onLost(session);
+    model.on('close', lost);
+    channel.on('close', lost);
+    this.session = session;
+    if (!this.paused && !this.closing) await this.startConsuming(session);
+  }
+
+  private async startConsuming(session: Session): Promise<void> {
+    const { consumerTag } = await session.channel.consume(
+      this.topology.queue,
+      (msg) => this.onMessage(session, msg),
+      { noAck: false },
+    );
+    if (this.paused || this.closing || !session.alive) {
+      await session.channel.cancel(consumerTag).catch(() => {});
+    } else {
+      session.consumerTag = consumerTag;
+    }
+  }
+
+  private onLost(session: Session): void {
+    if (!session.alive) return;
+    session.alive = false;
+    session.consumerTag = undefined;
+    if (this.bufferSession === session) {
+      // The broker requeues these itself; they are no longer ours to ack.
+      this.buffer = [];
+      this.bufferSession = undefined;
+    }
+    if (this.closing || this.session !== session) return;
+    this.log.warn('connection to RabbitMQ lost; reconnecting (unacknowledged messages will be redelivered)');
+    this.reconnecting ??= this.reconnect().finally(() => {
+      this.reconnecting = undefined;
+    });
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let attempt = 1; !this.closing; attempt++) {
+      await sleep(backoffDelay(attempt, { initialMs: this.reconnectMs, maxMs: 30_000 }));
+      if (this.closing) return;
+      try {
+        await this.connect();
+        brokerCount('reconnects', 'rabbitmq');
+        this.log.info('reconnected to RabbitMQ', { attempt });
+        return;
+      } catch (error) {
+        this.log.warn('reconnect failed', { attempt, error: errorMessage(error) });
+      }
+    }
+  }
+
+  private onMessage(session: Session, msg: ConsumeMessage | null): void {
+    // null: the broker cancelled the consumer (queue deleted); treat like a lost channel.
+    if (msg === null) {
+      session.model.close().catch(() => {});
+      return;
+    }
+    session.unacked++;
+    brokerCount('consumed', 'rabbitmq');
+    if (msg.fields.redelivered) brokerCount('redelivered', 'rabbitmq');
+    if (this.bufferSession !== session) {
+      this.buffer = [];
+      this.bufferSession = session;
+    }
+    this.buffer.push(msg);
+    if (this.buffer.length >= this.batchSize) this.flush();
+    else this.lingerTimer ??= setTimeout(() => this.flush(), this.lingerMs);
+  }
+
+  /** Hands buffered messages over as batches while the window has room. */
+  private flush(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    const session = this.bufferSession;
+    while (
+      this.buffer.length > 0 &&
+      !this.paused &&
+      !this.closing &&
+      this.inFlight.size < this.maxInFlight &&
+      session?.alive
+    ) {
+      const messages = this.buffer.splice(0, this.batchSize);
+      this.dispatch(session, messages);
+    }
+  }
+
+  private dispatch(session: Session, messages: ConsumeMessage[]): void {
+    const records: InboundRecord[] = [];
+    const kept: ConsumeMessage[] = [];
+    for (const msg of messages) {
+      const decoded = decodeAmqp(msg.content, msg.properties, {
+        origin: `amqp:${this.topology.queue}`,
+        stream: this.topology.queue,
+      });
+      if (isPoison(decoded)) {
+        // requeue=false sends it through the queue's dead-letter exchange to <queue>.dlq.
+        session.channel.nack(msg, false, false);
+        session.unacked--;
+        brokerCount('deadLettered', 'rabbitmq');
+        this.log.warn('malformed message rejected to the dead-letter queue', {
+          reason: decoded.reason,
+          deadLetter: this.topology.deadLetterQueue,
+        });
+      } else {
+        records.push(decoded);
+        kept.push(msg);
+      }
+    }
+    if (records.length === 0) return;
+    const batch = new RabbitBatch(records, kept, session, this.target, this.topology.queue);
+    this.inFlight.add(batch);
+    const handler = this.handler as (batch: InboundBatch) => Promise<void>;
+    void (async () => {
+      try {
+        await handler(batch);
+      } catch (error) {
+        this.log.warn('handler failed; batch handed back for redelivery', {
+          error: errorMessage(error),
+          records: records.length,
+        });
+      }
+      try {
+        if (!batch.settled) await batch.retryLater();
+      } catch {
+        // The channel is gone: the broker redelivers the batch anyway.
+      } finally {
+        this.inFlight.delete(batch);
+        if (this.inFlight.size === 0) this.drained?.();
+        this.flush();
+      }
+    })();
+  }
+
+  private returnBuffer(): void {
+    const session = this.bufferSession;
+    if (session?.alive) {
+      for (const msg of this.buffer) {
+        session.channel.nack(msg, false, true);
+        session.unacked--;
+      }
+    }
+    this.buffer = [];
+  }
+}
+
+class RabbitBatch implements InboundBatch {
+  settled = false;
+
+  constructor(
+    readonly records: readonly InboundRecord[],
+    private readonly messages: readonly ConsumeMessage[],
+    private readonly session: Session,
+    private readonly target: BrokerTarget,
+    private readonly queue: string,
+  ) {}
+
+  async ack(): Promise<void> {
+    if (this.settled) return;
+    if (!this.session.alive) {
+      throw new BrokerError(
+        `RabbitMQ connection to ${this.target.brokers[0]} was lost before the acknowledgement; the broker redelivers the batch`,
+        {
+          retriable: true,
+        },
+      );
+    }
+    // One ack per message: `multiple` would also ack earlier deliveries of other batches still in flight.
+    for (const msg of this.messages) this.session.channel.ack(msg);
+    this.settled = true;
+    this.session.unacked -= this.messages.length;
+    // basic.ack has no reply. A synchronous method on the same channel is answered only
+    // after the broker processed the acks before it, so when this resolves they are done.
+    try {
+      await this.session.channel.checkQueue(this.queue);
+    } catch (error) {
+      throw rabbitError(this.target, 'acknowledgement', error);
+    }
+    brokerCount('acknowledged', 'rabbitmq', this.messages.length);
+  }
+
+  async retryLater(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    if (!this.session.alive) return; // requeued by the broker when the channel closed
+    for (const msg of this.messages) this.session.channel.nack(msg, false, true);
+    this.session.unacked -= this.messages.length;
+  }
+}
+
+/** messages_ready + messages_unacknowledged from the management HTTP API. */
+async function managementLag(base: string, target: BrokerTarget, queue: string): Promise<number> {
+  const vhost = encodeURIComponent(target.options.vhost ?? '/');
+  const url = new URL(`/api/queues/${vhost}/${encodeURIComponent(queue)}`, base);
+  const auth = url.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+    : undefined;
+  url.username = '';
+  url.password = '';
+  const res = await fetch(url, auth ? { headers: { authorization: auth } } : {}).catch((error: unknown) => {
+    throw rabbitError(target, 'management API request', error);
+  });
+  if (!res.ok) throw rabbitError(target, 'management API request', `HTTP ${res.status} from ${url.origin}`);
+  const body = (await res.json()) as { messages_ready?: number; messages_unacknowledged?: number };
+  return (body.messages_ready ?? 0) + (body.messages_unacknowledged ?? 0);
+}

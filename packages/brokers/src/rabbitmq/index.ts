@@ -1,0 +1,3 @@
+export { type RabbitTopology, rabbitTopology } from './connection.js';
+export { RabbitMqConsumer, type RabbitMqConsumerOptions } from './consumer.js';
+export { RabbitMqProducer } from './producer.js';

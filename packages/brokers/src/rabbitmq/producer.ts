@@ -1,0 +1,100 @@
+import type { OutboundRecord } from '@sluice/core';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { brokerCount } from '../metrics.js';
+import { choiceOption } from '../options.js';
+import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
+import { encodeAmqp } from '../wire.js';
+import {
+  connectRabbit,
+  declareTopology,
+  type RabbitTopology,
+  rabbitError,
+  rabbitTopology,
+} from './connection.js';
+
+/**
+ * Publishes one persistent message per record on a confirm channel; `publish` resolves
+ * when the broker confirmed every message (for a durable queue: written to disk, or to a
+ * quorum of nodes). A dropped connection fails the publish; the next one reconnects.
+ */
+export class RabbitMqProducer implements Producer {
+  private readonly topology: RabbitTopology;
+  private readonly format: 'sluice' | 'beats';
+  private session: Promise<{ model: ChannelModel; channel: ConfirmChannel }> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly target: BrokerTarget,
+    options: ProducerOptions = {},
+  ) {
+    this.topology = rabbitTopology(target);
+    this.format = choiceOption(target, 'format', options.format, 'sluice', ['sluice', 'beats'] as const);
+  }
+
+  private open(): Promise<{ model: ChannelModel; channel: ConfirmChannel }> {
+    this.session ??= (async () => {
+      const model = await connectRabbit(this.target, 'sluice-producer');
+      try {
+        const channel = await model.createConfirmChannel();
+        channel.on('error', () => {});
+        await declareTopology(channel, this.topology);
+        const forget = () => {
+          this.session = undefined;
+        };
+        model.on('close', forget);
+        channel.on('close', forget);
+        return { model, channel };
+      } catch (error) {
+        await model.close().catch(() => {});
+        throw rabbitError(this.target, 'declare', error);
+      }
+    })().catch((error: unknown) => {
+      this.session = undefined;
+      throw error;
+    });
+    return this.session;
+  }
+
+  async publish(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (this.closed) throw rabbitError(this.target, 'publish', 'producer is closed');
+    const { channel } = await this.open();
+    const { exchange, routingKey, queue } = this.topology;
+    try {
+      for (const record of records) {
+        const m = encodeAmqp(record, this.format);
+        const options = {
+          persistent: true,
+          messageId: m.messageId,
+          timestamp: m.timestamp,
+          contentType: m.contentType,
+          headers: m.headers,
+        };
+        // false = the channel's write buffer is full: wait for it to drain (bounded memory).
+        const flushed =
+          exchange === ''
+            ? channel.sendToQueue(queue, m.body, options)
+            : channel.publish(exchange, routingKey, m.body, options);
+        if (!flushed) {
+          await new Promise((resolve) => {
+            channel.once('drain', resolve);
+            channel.once('close', resolve);
+          });
+        }
+      }
+      await channel.waitForConfirms();
+    } catch (error) {
+      throw rabbitError(this.target, 'publish', error);
+    }
+    brokerCount('published', 'rabbitmq', records.length);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const session = await this.session?.catch(() => undefined);
+    this.session = undefined;
+    if (!session) return;
+    await session.channel.waitForConfirms().catch(() => {});
+    await session.model.close().catch(() => {});
+  }
+}

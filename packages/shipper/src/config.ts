@@ -199,6 +199,11 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `inputs[0]` + `port` → `inputs[0].port`; top level keys have no prefix. */
+function at(key: string, k: string): string {
+  return key ? `${key}.${k}` : k;
+}
+
 function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
@@ -217,18 +222,18 @@ function str(o: Obj, k: string, key: string, required?: false): string | undefin
 function str(o: Obj, k: string, key: string, required = false): string | undefined {
   const v = o[k];
   if (v === undefined) {
-    if (required) throw new ConfigError(`${key}.${k} is required`);
+    if (required) throw new ConfigError(`${at(key, k)} is required`);
     return undefined;
   }
   if (typeof v !== 'string' || v === '')
-    throw new ConfigError(`${key}.${k} must be a non-empty string, got ${show(v)}`);
+    throw new ConfigError(`${at(key, k)} must be a non-empty string, got ${show(v)}`);
   return v;
 }
 
 function bool(o: Obj, k: string, key: string): boolean | undefined {
   const v = o[k];
   if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new ConfigError(`${key}.${k} must be true or false, got ${show(v)}`);
+  if (typeof v !== 'boolean') throw new ConfigError(`${at(key, k)} must be true or false, got ${show(v)}`);
   return v;
 }
 
@@ -236,18 +241,18 @@ function oneOf<T extends string>(o: Obj, k: string, key: string, values: readonl
   const v = o[k];
   if (v === undefined) return undefined;
   if (!values.includes(v as T))
-    throw new ConfigError(`${key}.${k} must be one of ${values.join(', ')}, got ${show(v)}`);
+    throw new ConfigError(`${at(key, k)} must be one of ${values.join(', ')}, got ${show(v)}`);
   return v as T;
 }
 
 function int(o: Obj, k: string, key: string, min: number, max: number, required = false): number | undefined {
   const v = o[k];
   if (v === undefined) {
-    if (required) throw new ConfigError(`${key}.${k} is required (a whole number from ${min} to ${max})`);
+    if (required) throw new ConfigError(`${at(key, k)} is required (a whole number from ${min} to ${max})`);
     return undefined;
   }
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ConfigError(`${key}.${k} must be a whole number from ${min} to ${max}, got ${show(v)}`);
+    throw new ConfigError(`${at(key, k)} must be a whole number from ${min} to ${max}, got ${show(v)}`);
   }
   return v;
 }
@@ -293,11 +298,11 @@ export function parseSize(v: unknown, key: string, min: number, max: number): nu
 }
 
 function optDuration(o: Obj, k: string, key: string, minMs: number, maxMs: number): number | undefined {
-  return o[k] === undefined ? undefined : parseDuration(o[k], `${key}.${k}`, minMs, maxMs);
+  return o[k] === undefined ? undefined : parseDuration(o[k], `${at(key, k)}`, minMs, maxMs);
 }
 
 function optSize(o: Obj, k: string, key: string, min: number, max: number): number | undefined {
-  return o[k] === undefined ? undefined : parseSize(o[k], `${key}.${k}`, min, max);
+  return o[k] === undefined ? undefined : parseSize(o[k], `${at(key, k)}`, min, max);
 }
 
 function fieldsOf(v: unknown, key: string): Record<string, FieldValue> | undefined {
@@ -488,10 +493,10 @@ export function validateShipperConfig(doc: unknown): ShipperConfig {
     onlyKeys(doc.metrics, 'metrics', ['address']);
     metrics = { address: str(doc.metrics, 'address', 'metrics', true) };
   }
-  const shipperId = str(doc, 'shipperId', 'config');
+  const shipperId = str(doc, 'shipperId', '');
   const fields = fieldsOf(doc.fields, 'fields');
   const tags = tagsOf(doc.tags, 'tags');
-  const maxLineBytes = optSize(doc, 'maxLineBytes', 'config', 16, 1024 ** 3);
+  const maxLineBytes = optSize(doc, 'maxLineBytes', '', 16, 1024 ** 3);
   let queue: ShipperConfig['queue'];
   if (doc.queue !== undefined) {
     if (!isObj(doc.queue)) throw new ConfigError(`queue must be a map, got ${show(doc.queue)}`);

@@ -1,0 +1,122 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadShipperConfig, parseDuration, parseSize, validateShipperConfig } from './config.js';
+
+const minimal = {
+  output: { url: 'redis://127.0.0.1:6379/logs' },
+  inputs: [{ type: 'file', paths: ['/var/log/*.log'] }],
+};
+
+describe('shipper config', () => {
+  it('accepts the documented example', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-cfg-'));
+    const path = join(dir, 'shipper.yaml');
+    await writeFile(
+      path,
+      `output:
+  url: kafka://127.0.0.1:9092/logs
+  batchSize: 1000
+  batchBytes: 2MiB
+  linger: 50ms
+registry: { path: /var/lib/sluice/registry.json }
+metrics: { address: 127.0.0.1:9464 }
+shipperId: web-01
+fields: { service: { name: shop }, env: prod }
+tags: [web]
+maxLineBytes: 64KiB
+queue: { maxEvents: 8192, maxBytes: 32MiB }
+inputs:
+  - type: file
+    paths: ["/var/log/app/*.log"]
+    startAt: end
+    closeInactive: 5m
+    multiline: java
+  - type: file
+    paths: /var/log/py.log
+    multiline: { pattern: '^\\s', negate: false, match: after, timeout: 2s, maxLines: 200 }
+  - { type: tcp, port: 5170 }
+  - { type: udp, port: 5171, codec: json }
+  - { type: syslog, protocol: tcp, host: 0.0.0.0, port: 5514 }
+`,
+    );
+    const config = await loadShipperConfig(path);
+    expect(config.output).toEqual({
+      url: 'kafka://127.0.0.1:9092/logs',
+      batchSize: 1000,
+      batchBytes: 2 * 1024 * 1024,
+      lingerMs: 50,
+    });
+    expect(config.fields).toEqual({ 'service.name': 'shop', env: 'prod' });
+    expect(config.maxLineBytes).toBe(65_536);
+    expect(config.inputs[0]).toMatchObject({
+      type: 'file',
+      startAt: 'end',
+      closeInactiveMs: 300_000,
+      multiline: { preset: 'java' },
+    });
+    expect(config.inputs[1]).toMatchObject({
+      paths: ['/var/log/py.log'],
+      multiline: { timeoutMs: 2_000, maxLines: 200 },
+    });
+    expect(config.inputs[4]).toMatchObject({ type: 'syslog', protocol: 'tcp', host: '0.0.0.0', port: 5514 });
+  });
+
+  it.each([
+    [{ ...minimal, output: {} }, 'output.url is required'],
+    [{ ...minimal, inputs: [] }, 'inputs must be a non-empty list, got []'],
+    [
+      { ...minimal, inputs: [{ type: 'ftp' }] },
+      'inputs[0].type must be one of file, stdin, tcp, udp, syslog, got "ftp"',
+    ],
+    [
+      { ...minimal, inputs: [{ type: 'tcp', port: 70000 }] },
+      'inputs[0].port must be a whole number from 0 to 65535, got 70000',
+    ],
+    [
+      { ...minimal, inputs: [{ type: 'file', paths: [] }] },
+      'inputs[0].paths must be a path or a non-empty list of paths/globs, got []',
+    ],
+    [
+      { ...minimal, inputs: [{ type: 'file', paths: 'a', multiline: 'ruby' }] },
+      'inputs[0].multiline must be one of java, python, indented or a map, got "ruby"',
+    ],
+    [
+      { ...minimal, inputs: [{ type: 'file', paths: 'a', scanInterval: 'soon' }] },
+      'inputs[0].scanInterval must be a duration like 250ms, 5s or 2m, got "soon"',
+    ],
+    [
+      { ...minimal, inputs: [{ type: 'file', paths: 'a', folow: true }] },
+      'inputs[0].folow is not a known setting',
+    ],
+    [
+      { ...minimal, output: { url: 'x', batchSize: 0 } },
+      'output.batchSize must be a whole number from 1 to 100000, got 0',
+    ],
+    [
+      { ...minimal, maxLineBytes: '2GiB' },
+      'maxLineBytes must be between 16 and 1073741824 bytes, got "2GiB"',
+    ],
+    [
+      { ...minimal, fields: { a: null } },
+      'fields.a must be a string, number, boolean or list of strings, got null',
+    ],
+  ])('rejects %j with a message naming key and value', (doc, message) => {
+    expect(() => validateShipperConfig(doc)).toThrow(message);
+  });
+
+  it('names the file in config errors', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-cfg-'));
+    const path = join(dir, 'bad.yaml');
+    await writeFile(path, 'output: { url: x }\ninputs: [{ type: udp }]\n');
+    await expect(loadShipperConfig(path)).rejects.toThrow(`${path}: inputs[0].port is required`);
+  });
+
+  it('parses durations and sizes', () => {
+    expect(parseDuration('1.5s', 'k', 0, 1e9)).toBe(1_500);
+    expect(parseDuration(20, 'k', 0, 1e9)).toBe(20);
+    expect(parseSize('64KiB', 'k', 0, 1e12)).toBe(65_536);
+    expect(() => parseDuration('5s', 'k', 0, 1_000)).toThrow('k must be between 0ms and 1000ms, got "5s"');
+  });
+});

@@ -10,8 +10,20 @@ export {
   parseDissectPattern,
 } from './dissect.js';
 export { drop } from './drop.js';
+export { canonicalJson, fingerprint, murmur3 } from './fingerprint.js';
+export { geoip } from './geoip.js';
 export { JSON_FAILURE_TAG, json } from './json.js';
 export { kv, scanPairs } from './kv.js';
 export { compileTemplate, MUTATE_FAILURE_TAG, mutate } from './mutate.js';
 export { describe as describeValue, isFieldPath, OptionReader } from './options.js';
+export {
+  compileRedactor,
+  DETECTOR_NAMES,
+  type DetectorName,
+  isCardNumber,
+  luhnValid,
+  type Replacer,
+  redact,
+} from './redact.js';
 export { knownProcessors, processorRegistry } from './registry.js';
+export { userAgent } from './user-agent.js';

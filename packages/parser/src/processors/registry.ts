@@ -3,9 +3,13 @@ import type { ProcessorFactory } from '../processor.js';
 import { date } from './date.js';
 import { dissect } from './dissect.js';
 import { drop } from './drop.js';
+import { fingerprint } from './fingerprint.js';
+import { geoip } from './geoip.js';
 import { json } from './json.js';
 import { kv } from './kv.js';
 import { mutate } from './mutate.js';
+import { redact } from './redact.js';
+import { userAgent } from './user-agent.js';
 
 /**
  * Config key -> factory. A new processor is one file beside this one plus one line here.
@@ -19,6 +23,10 @@ export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
   json,
   kv,
   mutate,
+  fingerprint,
+  geoip,
+  redact,
+  user_agent: userAgent,
 };
 
 export function knownProcessors(

@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@sluice/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkPipelineFile, compilePipelineFile, loadPipelineFile, parsePipelineText } from './load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-load-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const error = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  return 'no error';
+};
+
+const GOOD = `# an nginx-ish pipeline
+description: test
+pattern_definitions:
+  REQID: "[A-Z]{3}-\\\\d+"
+processors:
+  - grok:
+      patterns: ["%{IPORHOST:source.address} %{REQID:req} %{GREEDYDATA:rest}"]
+  - date: { field: ts, formats: ["ISO8601"] }
+  - drop: {}
+    if: { field: rest, matches: "^/health" }
+`;
+
+describe('pipeline files', () => {
+  it('loads YAML with line numbers per step and compiles with inline pattern definitions', async () => {
+    const path = write('good.yaml', GOOD);
+    const file = await loadPipelineFile(path);
+    expect(file.specs).toHaveLength(3);
+    expect(file.description).toBe('test');
+    expect([0, 1, 2].map(file.where)).toEqual([`${path}:6`, `${path}:8`, `${path}:9`]);
+    const run = await compilePipelineFile(path);
+    expect(run({ message: '10.0.0.1 ABC-12 /x', ts: '2024-01-01T00:00:00Z' })).toMatchObject({
+      source: { address: '10.0.0.1' },
+      req: 'ABC-12',
+      rest: '/x',
+      '@timestamp': '2024-01-01T00:00:00.000Z',
+    });
+    expect(run({ message: '10.0.0.1 ABC-12 /healthz' })).toBeNull();
+  });
+
+  it('reads patterns_dir relative to the file', async () => {
+    mkdirSync(join(dir, 'patterns'), { recursive: true });
+    write('patterns/app', 'APPID app-\\d+\n');
+    const path = write(
+      'dir.yaml',
+      'patterns_dir: ./patterns\nprocessors:\n  - grok: { patterns: ["%{APPID:id}"] }\n',
+    );
+    expect((await compilePipelineFile(path))({ message: 'app-7' })).toMatchObject({ id: 'app-7' });
+  });
+
+  it('accepts JSON and a bare list', async () => {
+    const path = write(
+      'p.json',
+      '{\n  "processors": [\n    {"json": {}},\n    {"mutate": {"rename": {"a": "b"}}}\n  ]\n}\n',
+    );
+    const file = await loadPipelineFile(path);
+    expect([0, 1].map(file.where)).toEqual([`${path}:3`, `${path}:4`]);
+    expect((await compilePipelineFile(path))({ message: '{"a":1}' })).toEqual({ message: '{"a":1}', b: 1 });
+    expect(parsePipelineText('- drop: {}\n', 'list.yaml').specs).toEqual([{ drop: {} }]);
+  });
+
+  it('names file, line and processor in errors', async () => {
+    const bad = write(
+      'bad.yaml',
+      'processors:\n  - grok: { patterns: ["%{WORD:w}"] }\n\n  - date:\n      field: ts\n      formats: abc\n  - nope: {}\n',
+    );
+    await expect(compilePipelineFile(bad)).rejects.toThrow(
+      `${bad}:4: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"`,
+    );
+    const checked = await checkPipelineFile(bad);
+    expect(checked.steps).toBe(1);
+    expect(checked.errors.map((e) => e.message)).toEqual([
+      `${bad}:4: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"`,
+      `${bad}:7: processor 3 (nope): unknown processor "nope"; known processors: date, dissect, drop, fingerprint, geoip, grok, json, kv, mutate, redact, user_agent`,
+    ]);
+  });
+
+  it('refuses bad files before any processor is built', async () => {
+    expect(error(() => parsePipelineText('processors:\n  - grok: [\n', 'x.yaml'))).toMatch(
+      /^x\.yaml:3: not valid YAML: /,
+    );
+    expect(error(() => parsePipelineText('{"processors": [}', 'x.json'))).toMatch(
+      /^x\.json:1: not valid JSON: /,
+    );
+    expect(error(() => parsePipelineText('procesors: []\n', 'x.yaml'))).toBe(
+      'x.yaml:1: unknown key "procesors"; valid top-level keys: description, patterns_dir, pattern_definitions, processors',
+    );
+    expect(error(() => parsePipelineText('description: x\n', 'x.yaml'))).toBe(
+      'x.yaml:1: "processors" is missing; valid top-level keys: description, patterns_dir, pattern_definitions, processors',
+    );
+    expect(error(() => parsePipelineText('a\n', 'x.yaml'))).toBe(
+      'x.yaml:1: a pipeline file must be a mapping with "processors" (or a list of processors)',
+    );
+    expect(error(() => parsePipelineText('description: x\nprocessors: 3\n', 'x.yaml'))).toBe(
+      'x.yaml:2: "processors" must be a list of steps, got 3',
+    );
+    expect(
+      error(() => parsePipelineText('pattern_definitions: { a-b: x }\nprocessors: []\n', 'x.yaml')),
+    ).toBe(
+      'x.yaml:1: "pattern_definitions" must map pattern names (letters, digits, _) to regex strings, got {"a-b":"x"}',
+    );
+    expect(error(() => parsePipelineText('processors: []\nprocessors: []\n', 'x.yaml'))).toMatch(
+      /^x\.yaml:2: not valid YAML: .*[Uu]nique/,
+    );
+    await expect(loadPipelineFile(join(dir, 'missing.yaml'))).rejects.toThrow(
+      `cannot read pipeline file ${join(dir, 'missing.yaml')}: ENOENT`,
+    );
+  });
+});

@@ -175,10 +175,19 @@ export class ConsumerRuntime {
     this.inFlightBatches++;
     this.budget.acquire(records.length, bytes);
     try {
+      const t0 = performance.now();
       const encoded = await this.options.encoder.encode(records);
+      const t1 = performance.now();
       this.countParse(encoded, records.length);
       const outcome = await this.options.sink.write(encoded, records);
+      const t2 = performance.now();
       await batch.ack();
+      this.log.debug('batch done', {
+        records: records.length,
+        parseMs: Math.round(t1 - t0),
+        indexMs: Math.round(t2 - t1),
+        ackMs: Math.round(performance.now() - t2),
+      });
       this.summary.batches++;
       this.summary.records += records.length;
       this.summary.indexed += outcome.indexed;

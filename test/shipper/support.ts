@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type BrokerKind, createConsumer, createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { createLogger, type InboundRecord } from '@sluice/core';
+import { FileInput, type FileInputOptions, Shipper } from '@sluice/shipper';
+import type { BrokerHarness } from '../support/broker-harness.js';
+
+export const BACKENDS: readonly BrokerKind[] = ['redis', 'rabbitmq', 'kafka'];
+export const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const quiet = createLogger({ level: 'silent' });
+
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The shipper in this process, tailing files into the real broker behind `url`. */
+export function shipInProcess(url: string, input: Omit<FileInputOptions, 'shipperId'>) {
+  const producer = createProducer(parseBrokerUrl(url));
+  const shipper = new Shipper({
+    producer,
+    inputs: [
+      new FileInput({ shipperId: 'it', scanIntervalMs: 50, pollIntervalMs: 20, ...input }, undefined, quiet),
+    ],
+    shipperId: 'it',
+    logger: quiet,
+  });
+  const stop = new AbortController();
+  const done = shipper.run(stop.signal);
+  return {
+    shipper,
+    async stop() {
+      stop.abort();
+      await done;
+      await producer.close();
+    },
+    done: done.then(async (stats) => {
+      await producer.close();
+      return stats;
+    }),
+  };
+}
+
+/**
+ * Reads everything on the stream through the real Consumer contract until `expected` records
+ * arrived, then keeps reading for `settleMs` more, so duplicates would show up too.
+ */
+export async function collect(
+  h: BrokerHarness,
+  stream: string,
+  expected: number,
+  settleMs = 1_000,
+  timeoutMs = 60_000,
+): Promise<InboundRecord[]> {
+  const consumer = createConsumer(parseBrokerUrl(h.url(stream)), {
+    ...h.consumerOptions(stream),
+    batchSize: 500,
+  });
+  const records: InboundRecord[] = [];
+  const running = consumer.run(async (batch) => {
+    records.push(...batch.records);
+    await batch.ack();
+  });
+  try {
+    await waitFor(
+      () => records.length >= expected,
+      `${expected} records on ${stream} (got ${records.length})`,
+      timeoutMs,
+    );
+    await new Promise((r) => setTimeout(r, settleMs));
+  } finally {
+    await consumer.close();
+    await running;
+  }
+  return records;
+}
+
+/** Runs the CLI; resolves with its exit code and output. */
+export function runCli(args: string[], options: { onSpawn?: (child: ChildProcess) => void } = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' },
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  options.onSpawn?.(child);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>(
+    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, output })),
+  );
+  return { child, exit };
+}
+
+/** Confirmed offset the registry holds for any file, or 0. */
+export async function registryOffset(path: string): Promise<number> {
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as { files: Array<{ offset: number }> };
+    return doc.files.reduce((max, f) => Math.max(max, f.offset), 0);
+  } catch {
+    return 0;
+  }
+}
+
+export function linesOf(records: readonly InboundRecord[]): string[] {
+  return records.map((r) => r.line);
+}

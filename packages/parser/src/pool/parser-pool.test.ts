@@ -1,4 +1,4 @@
-import { type EncodedBatch, type InboundRecord, itemCount, itemText } from '@sluice/core';
+import { type EncodedBatch, type InboundRecord, itemCount, itemText, metricsRegistry } from '@sluice/core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ParserPool } from './parser-pool.js';
 
@@ -105,5 +105,70 @@ describe('ParserPool', () => {
     await expect(
       ParserPool.create({ pipeline: { module: 'nginx.access' }, index: 'Logs/x' }),
     ).rejects.toThrow(/character Elasticsearch refuses/);
+  });
+
+  test('hostile lines (1 MiB, invalid UTF-8, lone surrogates, binary noise) become tagged items, never a stuck or dead worker', async () => {
+    const pool = await ParserPool.create({
+      pipeline: { module: 'apache.access' },
+      index: 'logs',
+      threads: 2,
+      eventBudgetMs: 2000,
+    });
+    pools.push(pool);
+    const noise = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919 + 13) % 256;
+    const lines = [
+      `1.2.3.4 - - [15/Jan/2024:10:23:45 +0000] "GET /${'a'.repeat(1024 * 1024)} HTTP/1.1" 200 1`,
+      '1.2.3.4 '.repeat(150_000),
+      Buffer.from([0x31, 0x2e, 0xff, 0xfe, 0xc3, 0x28, 0x20, 0xe2, 0x82]).toString('utf8'),
+      'lone \ud800 surrogate \udfff',
+      noise.toString('latin1'),
+      noise.toString('utf8'),
+    ];
+    const started = performance.now();
+    const batch = await pool.encode(lines.map((line, i) => record(`h${i}`, line)));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(itemCount(batch)).toBe(lines.length);
+    const parsed = items(batch);
+    expect((parsed[0]?.source.url as { original: string }).original).toHaveLength(1024 * 1024 + 1);
+    for (const item of parsed.slice(1)) expect(item.source.tags).toEqual(['_grokparsefailure']);
+    expect(parsed[3]?.source.message).toBe('lone \ud800 surrogate \udfff');
+    expect(batch.failures).toEqual({ _grokparsefailure: lines.length - 1 });
+  });
+
+  test('per-pattern match counts and time reach the main-thread metrics registry', async () => {
+    const pool = await ParserPool.create({
+      pipeline: { patterns: ['^%{INT:n:int}$', '^%{WORD:w}$'] },
+      index: 'logs',
+      threads: 1,
+    });
+    pools.push(pool);
+    await pool.encode([record('m1', '12'), record('m2', 'abc'), record('m3', 'abc')]);
+    const text = await metricsRegistry.metrics();
+    expect(text).toContain('sluice_parser_pattern_matches_total{pattern="^%{INT:n:int}$"} 1');
+    expect(text).toContain('sluice_parser_pattern_matches_total{pattern="^%{WORD:w}$"} 2');
+    expect(text).toContain('sluice_parser_pattern_misses_total{pattern="^%{INT:n:int}$"} 2');
+    expect(text).toMatch(/sluice_parser_pattern_seconds_total\{pattern="\^%\{WORD:w\}\$"\} [0-9.e-]+/);
+  });
+
+  test('batches run in parallel on all threads, index names come from event fields, and a closed pool refuses work', async () => {
+    const pool = await ParserPool.create({
+      pipeline: { patterns: ['^%{WORD:w}$'] },
+      index: '%{[w]}-%{+yyyy.MM}',
+      threads: 2,
+    });
+    expect(pool.threads).toBe(2);
+    const batches = await Promise.all(
+      [0, 1, 2, 3].map((b) =>
+        pool.encode(Array.from({ length: 50 }, (_, i) => record(`b${b}-${i}`, `Word${b}`))),
+      ),
+    );
+    for (const [b, batch] of batches.entries()) {
+      expect(itemCount(batch)).toBe(50);
+      expect(items(batch)[0]?.action).toEqual({ create: { _index: `word${b}-2024.01`, _id: `b${b}-0` } });
+    }
+    expect(pool.utilization()).toBeGreaterThanOrEqual(0);
+    await pool.close();
+    await expect(pool.encode([record('late', 'x')])).rejects.toThrow(/closed/);
   });
 });

@@ -52,26 +52,10 @@ export async function compileSource(source: PipelineSource): Promise<CompiledPip
 }
 
 /**
- * Pipeline files are read by the pipeline package's loader (packages/parser/src/pipeline).
- * It is imported lazily so that a build without it still serves modules and patterns.
+ * Pipeline files are read by the pipeline package's loader (packages/parser/src/pipeline/load.ts),
+ * imported lazily: a pipeline of modules or patterns does not need the YAML parser.
  */
 async function compileConfigFile(file: string, context: PipelineContext): Promise<CompiledPipeline> {
-  const loaderPath = '../pipeline/load.js';
-  let loader: {
-    loadPipelineFile?: (
-      file: string,
-      context: PipelineContext,
-    ) => Promise<CompiledPipeline> | CompiledPipeline;
-  };
-  try {
-    loader = (await import(loaderPath)) as typeof loader;
-  } catch (error) {
-    throw new ConfigError(`cannot load pipeline file "${file}": the pipeline file loader is not available`, {
-      cause: error,
-    });
-  }
-  if (typeof loader.loadPipelineFile !== 'function') {
-    throw new ConfigError(`cannot load pipeline file "${file}": the pipeline file loader is not available`);
-  }
-  return loader.loadPipelineFile(file, context);
+  const { compilePipelineFile } = await import('../pipeline/load.js');
+  return compilePipelineFile(file, context);
 }

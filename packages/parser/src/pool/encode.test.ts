@@ -1,0 +1,98 @@
+import { compileIndexName, itemCount, itemText, type LogEvent } from '@sluice/core';
+import { describe, expect, test } from 'vitest';
+import { encodeRecords } from './encode.js';
+import type { RecordInput } from './event.js';
+import { startEvent } from './event.js';
+
+const indexName = compileIndexName('logs-%{+yyyy.MM.dd}');
+
+describe('encodeRecords', () => {
+  test('drops leave no item; starts and recordIndex map items back to records', () => {
+    const records: RecordInput[] = ['a', 'b', 'c', 'd'].map((line, i) => ({
+      id: `id${i}`,
+      line,
+      format: 'raw',
+      shippedAt: 0,
+    }));
+    const batch = encodeRecords(records, {
+      pipeline: (event) => (event.message === 'b' || event.message === 'd' ? null : event),
+      indexName,
+      now: 0,
+    });
+    expect(batch.dropped).toBe(2);
+    expect(itemCount(batch)).toBe(2);
+    expect(Array.from(batch.recordIndex)).toEqual([0, 2]);
+    expect(batch.starts).toHaveLength(3);
+    expect(batch.starts[2]).toBe(batch.body.length);
+    expect(itemText(batch, 1)).toBe(
+      '{"create":{"_index":"logs-1970.01.01","_id":"id2"}}\n{"message":"c","@timestamp":"1970-01-01T00:00:00.000Z","event":{"created":"1970-01-01T00:00:00.000Z"}}\n',
+    );
+  });
+
+  test("@timestamp: the pipeline's, else the shipped event's, else shippedAt, else now", () => {
+    const run = (record: RecordInput, pipeline = (e: LogEvent) => e) => {
+      const batch = encodeRecords([record], { pipeline, indexName, now: Date.UTC(2024, 5, 1) });
+      return JSON.parse(itemText(batch, 0).split('\n')[1] as string) as LogEvent;
+    };
+    const shippedAt = Date.UTC(2024, 0, 2);
+    expect(
+      run({ id: '1', line: 'x', format: 'raw', shippedAt }, (e) => ({
+        ...e,
+        '@timestamp': '2023-01-01T00:00:00.000Z',
+      }))['@timestamp'],
+    ).toBe('2023-01-01T00:00:00.000Z');
+    expect(
+      run({
+        id: '1',
+        line: 'x',
+        format: 'beats',
+        shippedAt,
+        fields: { '@timestamp': '2022-01-01T00:00:00.000Z' },
+      })['@timestamp'],
+    ).toBe('2022-01-01T00:00:00.000Z');
+    expect(run({ id: '1', line: 'x', format: 'raw', shippedAt })['@timestamp']).toBe(
+      '2024-01-02T00:00:00.000Z',
+    );
+    expect(run({ id: '1', line: 'x', format: 'raw' })).toEqual({
+      message: 'x',
+      '@timestamp': '2024-06-01T00:00:00.000Z',
+    });
+  });
+
+  test('failure tags are counted by tag; the skip set emits records unparsed with _groktimeout', () => {
+    const records: RecordInput[] = ['a', 'b', 'c'].map((line, i) => ({ id: `${i}`, line, format: 'raw' }));
+    const batch = encodeRecords(records, {
+      pipeline: (event) => ({ ...event, tags: ['_grokparsefailure', 'mine'] }),
+      indexName,
+      skip: new Set([1]),
+    });
+    expect(batch.failures).toEqual({ _grokparsefailure: 2, _groktimeout: 1 });
+    expect(itemText(batch, 1)).toContain('"tags":["_groktimeout"]');
+  });
+});
+
+describe('startEvent', () => {
+  test('shipper metadata with dotted keys becomes nested; foreign events stay as they are; parsed fields win', () => {
+    expect(
+      startEvent(
+        {
+          id: '1',
+          line: 'l',
+          format: 'sluice',
+          fields: { 'host.name': 'web-1', 'log.offset': 42, tags: ['a'] },
+        },
+        false,
+      ),
+    ).toEqual({
+      host: { name: 'web-1' },
+      log: { offset: 42 },
+      tags: ['a'],
+      message: 'l',
+    });
+    const beats = { '@timestamp': 't', agent: { type: 'filebeat' }, message: 'l', 'odd.key': 1 };
+    const event = startEvent({ id: '1', line: 'l', format: 'beats', fields: beats }, false);
+    expect(event).toEqual(beats);
+    (event.agent as { type: string }).type = 'changed';
+    expect(beats.agent.type).toBe('filebeat');
+  });
+});

@@ -130,7 +130,9 @@ describe('ParserPool', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(itemCount(batch)).toBe(lines.length);
     const parsed = items(batch);
-    expect((parsed[0]?.source.url as { original?: string } | undefined)?.original).toHaveLength(1024 * 1024 + 1);
+    expect((parsed[0]?.source.url as { original?: string } | undefined)?.original).toHaveLength(
+      1024 * 1024 + 1,
+    );
     for (const item of parsed.slice(1)) expect(item.source.tags).toEqual(['_grokparsefailure']);
     expect(parsed[3]?.source.message).toBe('lone \ud800 surrogate \udfff');
     expect(batch.failures).toEqual({ _grokparsefailure: lines.length - 1 });

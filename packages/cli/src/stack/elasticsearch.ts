@@ -147,6 +147,12 @@ export async function launchElasticsearch(paths: StackPaths, note: (line: string
     await cp(join(home, 'config'), layout.configDir, { recursive: true });
   }
   await writeFile(join(layout.configDir, 'elasticsearch.yml'), elasticsearchYml(layout));
+  // The stock GC log keeps up to 32 x 64 MiB; a test node needs a little history, not 2 GiB.
+  const jvmOptions = join(layout.configDir, 'jvm.options');
+  await writeFile(
+    jvmOptions,
+    (await readFile(jvmOptions, 'utf8')).replace('filecount=32,filesize=64m', 'filecount=2,filesize=16m'),
+  );
   if (user) {
     await chown(paths.run, 0, 0).catch(() => undefined);
     await chownTree(layout.dir, user.uid, user.gid);
@@ -160,7 +166,8 @@ export async function launchElasticsearch(paths: StackPaths, note: (line: string
     HOME: layout.dir,
   };
   delete env.JAVA_HOME;
-  return spawnDetached(join(home, 'bin', 'elasticsearch'), [], {
+  // -q: no console copy of the log; the node's own log files (rotated) are the record.
+  return spawnDetached(join(home, 'bin', 'elasticsearch'), ['-q'], {
     cwd: layout.logsDir,
     env,
     logFile: join(layout.logsDir, 'stdout.log'),

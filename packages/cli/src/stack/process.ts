@@ -127,9 +127,18 @@ export async function processGroupOf(pid: number): Promise<number | undefined> {
   }
 }
 
+/**
+ * A short description of a process for messages: the program and its last arguments (for a
+ * JVM that is the main class and its config file, not a page of -X flags).
+ */
 export async function commandLine(pid: number): Promise<string> {
   try {
-    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ').trim();
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+    const program = argv[0]?.split('/').pop() ?? '?';
+    const rest = argv.slice(1);
+    const shown = rest.length > 2 ? ['...', ...rest.slice(-2)] : rest;
+    const text = [program, ...shown].join(' ');
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   } catch {
     return '';
   }

@@ -223,9 +223,7 @@ async function upManaged(
         break;
       }
       const who =
-        listener.pid === undefined
-          ? 'a process we cannot see'
-          : `pid ${listener.pid} (${listener.command.slice(0, 80)})`;
+        listener.pid === undefined ? 'a process we cannot see' : `pid ${listener.pid} (${listener.command})`;
       if (port === service.ports[0]) {
         const probe = await service.probe(endpoints);
         if (probe.ok) {
@@ -310,9 +308,7 @@ async function upMachine(
   const listener = await listenerOn(machine.port);
   if (listener) {
     const who =
-      listener.pid === undefined
-        ? 'a process we cannot see'
-        : `pid ${listener.pid} (${listener.command.slice(0, 80)})`;
+      listener.pid === undefined ? 'a process we cannot see' : `pid ${listener.pid} (${listener.command})`;
     throw new ConfigError(
       `port ${machine.port} is taken by ${who} but ${machine.name} does not answer there: ${first.detail}`,
       {
@@ -447,7 +443,7 @@ export async function stackStatus(options: StackOptions = {}): Promise<ServiceSt
           url,
           owner: 'foreign',
           ...(listener.pid === undefined ? {} : { pid: listener.pid }),
-          detail: `not started by sluice: ${listener.command.slice(0, 80) || 'unknown process'}`,
+          detail: `not started by sluice: ${listener.command || 'unknown process'}`,
         };
       }
       return {

@@ -7,6 +7,7 @@ export const apacheAccess: ModuleDefinition = {
   description: 'Apache httpd access log, Common or Combined Log Format',
   steps: [
     { grok: { patterns: ['^%{HTTPD_ACCESSLOG}'] } },
+    { user_agent: {}, if: { exists: 'user_agent.original' } },
     ...finish('apache.access', ['dd/MMM/yyyy:HH:mm:ss Z']),
   ],
 };

@@ -7,6 +7,7 @@ export const nginxAccess: ModuleDefinition = {
   description: 'nginx access log, the predefined "combined" format (optionally + X-Forwarded-For)',
   steps: [
     { grok: { patterns: ['^%{NGINX_ACCESS}'] } },
+    { user_agent: {}, if: { exists: 'user_agent.original' } },
     ...finish('nginx.access', ['dd/MMM/yyyy:HH:mm:ss Z']),
   ],
 };

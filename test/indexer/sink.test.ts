@@ -100,7 +100,8 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
     const sink = await ElasticsearchSink.create({
       node: url,
       logger: quiet,
-      indexTemplate: { name: templateName, patterns: [`${prefix}-2*`] },
+      // Above the default sluice-logs template (150) that other tests may have installed for logs-*.
+      indexTemplate: { name: templateName, patterns: [`${prefix}-2*`], priority: 300 },
       deadLetter: { kind: 'index', index: dlq },
     });
     try {
@@ -212,6 +213,33 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
     expect(proxy.rejectedRequests).toBeGreaterThanOrEqual(proxy.bulkRequests / 2);
     expect(proxy.rejectedItems).toBe(286); // ids 0..1999 divisible by 7
     expect((await documentsMetric('retried')) - retriedBefore).toBeGreaterThanOrEqual(286);
+  });
+
+  it('waits out an Elasticsearch that resets every connection, then indexes everything exactly once', async () => {
+    const index = uniqueIndexName('logs-down');
+    cleanup.push(index);
+    let downUntil = 0;
+    const proxy = await startEsProxy(url, {
+      rejectRequest: () => (Date.now() < downUntil ? { status: 0 } : undefined),
+    });
+    const sink = await ElasticsearchSink.create({
+      node: proxy.url,
+      logger: quiet,
+      indexTemplate: false,
+      policy: { backoff: { initialMs: 50, maxMs: 400, factor: 2 } },
+    });
+    try {
+      downUntil = Date.now() + 2_000;
+      const { batch, records } = makeBatch(index, 3000);
+      const started = Date.now();
+      expect(await sink.write(batch, records)).toEqual({ indexed: 3000, duplicates: 0, deadLettered: 0 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+      expect(proxy.rejectedRequests).toBeGreaterThanOrEqual(3);
+    } finally {
+      await sink.close();
+      await proxy.close();
+    }
+    expect(await countDocs(admin, index)).toBe(3000);
   });
 
   it('stops with a non-retriable error naming the privilege and the index, with what to grant, on 403', async () => {

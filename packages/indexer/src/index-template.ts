@@ -96,7 +96,8 @@ export function logsTemplate(options: IndexTemplateOptions = {}): Record<string,
 export function deadLetterTemplate(patterns: readonly string[] = ['sluice-dlq-*']): Record<string, unknown> {
   return {
     index_patterns: [...patterns],
-    priority: 150,
+    // Above the logs template (150): a DLQ pattern like logs-dlq-* must never clash with it.
+    priority: 200,
     template: {
       settings: { number_of_shards: 1 },
       mappings: {
@@ -162,9 +163,15 @@ export async function ensureIndexTemplate(
       });
       return false;
     }
-    throw new IndexError(`installing index template ${name} failed: ${errorMessage(error)}`, {
+    const reason =
+      (error as { meta?: { body?: { error?: { reason?: string } } } }).meta?.body?.error?.reason ??
+      errorMessage(error);
+    throw new IndexError(`installing index template ${name} failed: ${reason}`, {
       retriable: status === undefined || status >= 500,
       cause: error,
+      hint: /same priority/.test(reason)
+        ? 'another index template matches the same indices with the same priority: give ours another priority (indexTemplate.priority) or other patterns'
+        : undefined,
     });
   }
 }

@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
  * state is a map of document ids seen (the ids of one test).
  */
 export interface BulkFault {
-  /** Answer the whole bulk request with this instead of forwarding it. */
-  readonly rejectRequest?: (n: number) => { status: number; body: unknown } | undefined;
+  /** Answer the whole bulk request with this instead of forwarding it; status 0 resets the connection (Elasticsearch down). */
+  readonly rejectRequest?: (n: number) => { status: number; body?: unknown } | undefined;
   /**
    * Refuse single items: return a status + error for an item (by its `_id` and how often
    * this id was seen), which is then not forwarded; the rest are forwarded and the
@@ -89,7 +89,8 @@ export async function startEsProxy(elasticsearchUrl: string, initial: BulkFault 
       const whole = fault.rejectRequest?.(n);
       if (whole) {
         rejectedRequests++;
-        send(res, whole.status, whole.body);
+        if (whole.status === 0) req.socket.destroy();
+        else send(res, whole.status, whole.body);
         return;
       }
       if (!fault.rejectItem) {

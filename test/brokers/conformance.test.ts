@@ -140,13 +140,15 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
     const sent = records('/var/log/killed.log', 40);
     await producer.publish(sent);
     const fixture = fileURLToPath(new URL('./fixtures/crash-consumer.mjs', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [fixture, url, JSON.stringify({ ...h.consumerOptions(stream), batchSize: 15 })],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+    // Functions and objects (socket factories, loggers) do not cross a process boundary.
+    const plain = Object.fromEntries(
+      Object.entries(h.consumerOptions(stream)).filter(
+        ([, v]) => typeof v !== 'object' && typeof v !== 'function',
+      ),
     );
+    const child = spawn(process.execPath, [fixture, url, JSON.stringify({ ...plain, batchSize: 15 })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     open.children.push(child);
     const held = await new Promise<string[]>((resolve, reject) => {
       let out = '';
@@ -255,7 +257,7 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
       await batch.ack();
     });
     await waitFor('first 20', () => ids.length >= 20);
-    await h.dropConnections(`${stream}-c`);
+    await h.dropConnections(stream, `${stream}-c`);
     await producer.publish(sent.slice(20));
     await waitFor('all 40 after the reconnect', () => new Set(ids).size >= 40, 30_000);
     await waitFor('connected', () => c.connected);

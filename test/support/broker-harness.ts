@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { type Socket, connect as tcpConnect } from 'node:net';
 import { promisify } from 'node:util';
 import type { BrokerKind, ConsumerOptions, ProducerOptions } from '@sluice/brokers';
 import type { Redis as RedisClient } from 'ioredis';
@@ -13,6 +14,7 @@ const { Redis } = requireFromBrokers('ioredis') as {
   Redis: new (url: string, options: object) => RedisClient;
 };
 const amqp = requireFromBrokers('amqplib') as typeof import('amqplib');
+const kafkajs = requireFromBrokers('kafkajs') as typeof import('kafkajs');
 
 /** Only "nothing listens there" makes a backend unavailable; any other failure fails the suite. */
 function isUnreachable(error: unknown): boolean {
@@ -35,8 +37,8 @@ export interface BrokerHarness {
   consumerOptions(stream: string): ConsumerOptions & Record<string, unknown>;
   publishRaw(stream: string, payloads: readonly string[]): Promise<void>;
   deadLetterCount(stream: string): Promise<number>;
-  /** Closes the broker-side connections of the consumer with this id. */
-  dropConnections(consumerId: string): Promise<void>;
+  /** Cuts the connections of the consumer with this id (created with `consumerOptions(stream)`). */
+  dropConnections(stream: string, consumerId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function harnessFor(kind: BrokerKind): Promise<BrokerHarness> {
   const env = await brokerEnv();
   if (kind === 'redis') return redisHarness(env.redisUrl);
   if (kind === 'rabbitmq') return rabbitHarness(env.amqpUrl);
+  if (kind === 'kafka') return kafkaHarness([...env.kafkaBrokers]);
   return unavailable(kind);
 }
 
@@ -89,7 +92,7 @@ async function redisHarness(base: string): Promise<BrokerHarness> {
       await admin.rpush(stream, ...payloads);
     },
     deadLetterCount: (stream) => admin.llen(`${stream}.dlq`),
-    dropConnections: async (consumerId) => {
+    dropConnections: async (_stream, consumerId) => {
       const clients = (await admin.client('LIST')) as string;
       const ids = clients
         .split('\n')
@@ -147,7 +150,7 @@ async function rabbitHarness(base: string): Promise<BrokerHarness> {
       }),
     deadLetterCount: (stream) =>
       withChannel(async (ch) => (await ch.checkQueue(`${stream}.dlq`)).messageCount),
-    dropConnections: async (consumerId) => {
+    dropConnections: async (_stream, consumerId) => {
       // rabbitmqctl is the broker's own tool: the drop happens server-side, as in a real outage.
       const { stdout } = await exec('rabbitmqctl', [
         'list_connections',
@@ -173,6 +176,85 @@ async function rabbitHarness(base: string): Promise<BrokerHarness> {
         }
       }).catch(() => {});
       await model.close().catch(() => {});
+    },
+  };
+}
+
+async function kafkaHarness(brokers: string[]): Promise<BrokerHarness> {
+  const kafka = new kafkajs.Kafka({
+    brokers,
+    clientId: 'sluice-conformance',
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: { retries: 2 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    if (isUnreachable(error) || /ECONNREFUSED|Connection error/i.test(String(error)))
+      return unavailable('kafka');
+    throw error;
+  }
+  const producer = kafka.producer();
+  await producer.connect();
+  const topics: string[] = [];
+  // The consumers' sockets, per stream, so one test can cut its consumer's connections
+  // (kafkajs socketFactory) while the shared broker keeps serving everyone else.
+  const sockets = new Map<string, Set<Socket>>();
+  const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+  return {
+    kind: 'kafka',
+    ready: true,
+    producerOptions: {},
+    stream: (prefix) => {
+      const s = uniqueStream(`conformance-${prefix}`);
+      topics.push(s, `${s}.dlq`);
+      return s;
+    },
+    // One partition: the suite's records share a source (one key), so they would share one anyway.
+    url: (stream) => `kafka://${brokers.join(',')}/${stream}?partitions=1`,
+    consumerOptions: (stream) => {
+      const open = sockets.get(stream) ?? new Set<Socket>();
+      sockets.set(stream, open);
+      const socketFactory: import('kafkajs').ISocketFactory = ({ host, port, onConnect }) => {
+        const socket = tcpConnect({ host, port }, onConnect);
+        open.add(socket);
+        socket.once('close', () => open.delete(socket));
+        return socket;
+      };
+      // Short session so the member a crash leaves behind is evicted within seconds.
+      return {
+        group: `${stream}-group`,
+        sessionTimeoutMs: 6_000,
+        heartbeatIntervalMs: 500,
+        closeTimeoutMs: 5_000,
+        socketFactory,
+        ...(process.env.CONFORMANCE_DEBUG ? {} : { logger: quiet }),
+      };
+    },
+    publishRaw: async (stream, payloads) => {
+      await producer.send({ topic: stream, messages: payloads.map((value) => ({ value })) });
+    },
+    deadLetterCount: async (stream) => {
+      const existing = await admin.listTopics();
+      if (!existing.includes(`${stream}.dlq`)) return 0;
+      const offsets = await admin.fetchTopicOffsets(`${stream}.dlq`);
+      return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+    },
+    dropConnections: async (stream) => {
+      const open = sockets.get(stream);
+      if (!open || open.size === 0) throw new Error(`no Kafka connections of a consumer on ${stream}`);
+      // As a TCP reset shows itself: an error, then close (a bare destroy() emits no error,
+      // and kafkajs would wait out its request timeout before noticing).
+      for (const socket of open)
+        socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    },
+    close: async () => {
+      const existing = new Set(await admin.listTopics());
+      const ours = topics.filter((t) => existing.has(t));
+      if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => {});
+      await producer.disconnect();
+      await admin.disconnect();
     },
   };
 }

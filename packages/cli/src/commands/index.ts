@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as check } from './check.js';
 import { register as consume } from './consume.js';
 import { register as dlq } from './dlq.js';
 import { register as retention } from './retention.js';
@@ -16,4 +17,4 @@ import { register as stack } from './stack.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [ship, consume, retention, dlq, grok, parse, modules, kibana, top, stack];
+export const commands: RegisterCommand[] = [ship, consume, retention, dlq, grok, parse, check, modules, kibana, top, stack];

@@ -1,4 +1,4 @@
-import { ConfigError, fieldPath, type JsonValue } from '@sluice/core';
+import { ConfigError, fieldPath, type JsonValue, redactConfig } from '@sluice/core';
 import type { ProcessorContext } from '../processor.js';
 
 /**
@@ -167,16 +167,21 @@ export class OptionReader {
   }
 
   invalid(key: string, expected: string, value: unknown): ConfigError {
-    return this.error(`"${key}" must be ${expected}, got ${describe(value)}`);
+    // A value under a secret-looking key (hash_secret, password, token...) is never printed.
+    const shown = (redactConfig({ [key]: value }) as Record<string, unknown>)[key];
+    return this.error(`"${key}" must be ${expected}, got ${describe(shown)}`);
   }
 }
 
-/** A short, single-line rendering of a config value for error messages. */
+/**
+ * A short, single-line rendering of a config value for error messages, with secrets
+ * (values under secret-looking keys, passwords in URLs) masked.
+ */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(redactConfig(value)) ?? String(value);
   } catch {
     text = String(value);
   }

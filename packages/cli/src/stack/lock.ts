@@ -17,11 +17,24 @@ function alive(pid: number): boolean {
  * setup may both call `up`): without it both would see "not running" and start two brokers.
  * A lock whose owner died is taken over.
  */
-export async function withStackLock<T>(
-  runDir: string,
-  body: () => Promise<T>,
-  timeoutMs = 600_000,
-): Promise<T> {
+export function withStackLock<T>(runDir: string, body: () => Promise<T>, timeoutMs = 600_000): Promise<T> {
+  // Callers in this process queue up first; the file then arbitrates between processes.
+  const previous = queues.get(runDir) ?? Promise.resolve();
+  const mine = previous.then(() => withFileLock(runDir, body, timeoutMs));
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(runDir, settled);
+  void settled.then(() => {
+    if (queues.get(runDir) === settled) queues.delete(runDir);
+  });
+  return mine;
+}
+
+const queues = new Map<string, Promise<void>>();
+
+async function withFileLock<T>(runDir: string, body: () => Promise<T>, timeoutMs: number): Promise<T> {
   await mkdir(runDir, { recursive: true });
   const file = join(runDir, '.lock');
   const started = Date.now();
@@ -32,6 +45,8 @@ export async function withStackLock<T>(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+      // Our own pid here is a leftover of a dead process whose pid we reuse: holders in this
+      // process are queued above and always remove the file.
       if (!Number.isInteger(owner) || owner === process.pid || !alive(owner)) {
         await rm(file, { force: true });
         continue;

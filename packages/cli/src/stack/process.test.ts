@@ -1,0 +1,97 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  groupAlive,
+  listenerOn,
+  markedProcesses,
+  processGroupOf,
+  spawnDetached,
+  stackMarker,
+  stopGroup,
+} from './process.js';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0)) await fn();
+});
+
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-stack-test-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('process groups', () => {
+  it('stops a detached group including the children it forked, and nothing marked survives', async () => {
+    const dir = await scratch();
+    const marker = stackMarker(dir);
+    // A shell that forks two children which carry the marker, like the ES launcher forking its server JVM.
+    const idle = `'${process.execPath}' -e 'setInterval(() => {}, 1000)' -- ${marker}`;
+    const pid = await spawnDetached('sh', ['-c', `${idle} & ${idle} & wait`], {
+      cwd: dir,
+      env: process.env,
+      logFile: join(dir, 'out.log'),
+    });
+    cleanup.push(async () => {
+      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    });
+    expect(await processGroupOf(pid)).toBe(pid);
+    let marked: number[] = [];
+    for (let i = 0; i < 40 && marked.length < 2; i++) {
+      marked = await markedProcesses(marker);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(marked).toHaveLength(2);
+    for (const child of marked) expect(await processGroupOf(child)).toBe(pid);
+
+    const result = await stopGroup(pid, 5_000);
+    expect(result.forced).toBe(false);
+    expect(groupAlive(pid)).toBe(false);
+    expect(await markedProcesses(marker)).toEqual([]);
+  });
+
+  it('kills a group that ignores SIGTERM once the grace period is over', async () => {
+    const dir = await scratch();
+    const pid = await spawnDetached('sh', ['-c', `trap '' TERM; echo ready; while :; do sleep 1; done`], {
+      cwd: dir,
+      env: process.env,
+      logFile: join(dir, 'out.log'),
+    });
+    cleanup.push(async () => {
+      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    });
+    for (let i = 0; i < 50 && !(await readFile(join(dir, 'out.log'), 'utf8')).includes('ready'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const result = await stopGroup(pid, 300);
+    expect(result.forced).toBe(true);
+    expect(groupAlive(pid)).toBe(false);
+  });
+
+  it('reports a failed spawn as an error naming the command', async () => {
+    const dir = await scratch();
+    await expect(
+      spawnDetached(join(dir, 'no-such-binary'), [], {
+        cwd: dir,
+        env: process.env,
+        logFile: join(dir, 'out.log'),
+      }),
+    ).rejects.toThrow(/could not start .*no-such-binary/);
+  });
+
+  it('names the owner of a listening port, and nothing for a free one', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const port = (server.address() as { port: number }).port;
+    const listener = await listenerOn(port);
+    expect(listener?.pid).toBe(process.pid);
+    expect(listener?.command).toMatch(/node/);
+    server.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await listenerOn(port)).toBeUndefined();
+  });
+});

@@ -147,7 +147,8 @@ export class RedisConsumer implements Consumer {
     // Interrupts a pending BLMOVE; an element it moved in that instant is an orphan,
     // returned to the main list by the recovery in the loop's clean-up.
     this.blocking.disconnect();
-    await this.running;
+    // A failed run already reported its error to the caller of run().
+    await this.running?.catch(() => {});
     if (!this.running) {
       this.client.disconnect();
     }

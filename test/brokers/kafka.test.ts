@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BrokerTarget, type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
 import {
@@ -97,7 +97,8 @@ function capture(): { logger: Logger; lines: string[] } {
 }
 
 function quiet(): Logger {
-  return createLogger({ level: 'silent' });
+  // KAFKA_TEST_DEBUG=1 shows the adapter's and kafkajs's log lines on stderr.
+  return createLogger({ level: process.env.KAFKA_TEST_DEBUG ? 'debug' : 'silent', format: 'json' });
 }
 
 function consumer(target: BrokerTarget, options: KafkaConsumerOptions = {}): KafkaConsumer {
@@ -429,4 +430,58 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     for (const batch of [...b.held]) await batch.ack();
     await waitFor('everything committed', async () => (await ca.lag()).every((s) => s.lag === 0));
   }, 40_000);
+
+  it('the broker goes away (connections cut, refused for 10 s): consumption resumes by itself', async () => {
+    const target = await topic('outage', 2);
+    const p = producer(target);
+    const outage = socketSwitch();
+    const got = new Set<string>();
+    const group = uniqueStream('g');
+    const c = consumer(target, { group, batchSize: 20, socketFactory: outage.factory });
+    void c.run(async (batch) => {
+      for (const r of batch.records) got.add(r.id);
+      await batch.ack();
+    });
+    await p.publish([...records('o1', 25), ...records('o2', 25)]);
+    await waitFor('first 50', () => got.size === 50);
+    outage.cut(10_000);
+    expect(c.connected).toBe(true); // it does not know yet
+    await p.publish([...records('o1', 25, 25), ...records('o2', 25, 25)]);
+    await sleep(3_000);
+    expect(got.size).toBe(50);
+    await waitFor('the 50 published during the outage', () => got.size === 100, 25_000);
+    await waitFor('all committed', async () => (await c.lag()).every((l) => l.lag === 0));
+    expect(outage.refused).toBeGreaterThan(0);
+  }, 45_000);
 });
+
+/**
+ * A kafkajs socket factory that can play a broker outage for one client: every open
+ * connection is cut and new ones are refused until the outage ends. The shared broker
+ * keeps running for everyone else.
+ */
+function socketSwitch() {
+  const sockets = new Set<Socket>();
+  let downUntil = 0;
+  const state = { refused: 0 };
+  const factory: KafkaJs.ISocketFactory = ({ host, port, onConnect }) => {
+    const down = Date.now() < downUntil;
+    if (down) state.refused++;
+    // Port 1 on loopback refuses: the same error as a broker that is not listening.
+    const socket = connect({ host: down ? '127.0.0.1' : host, port: down ? 1 : port }, onConnect);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
+  };
+  return {
+    factory,
+    get refused() {
+      return state.refused;
+    },
+    cut(ms: number) {
+      downUntil = Date.now() + ms;
+      // As a dying broker's peer sees it: the connection is reset.
+      for (const s of sockets) s.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    },
+  };
+}

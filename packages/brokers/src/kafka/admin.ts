@@ -19,13 +19,16 @@ export async function ensureTopic(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const created = await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor }],
-      waitForLeaders: true,
-    });
-    if (created) {
-      logger.info('created Kafka topic', { topic, partitions });
-      return partitions;
+    // Look first: createTopics on an existing topic works but makes kafkajs log an error.
+    if (!(await admin.listTopics()).includes(topic)) {
+      const created = await admin.createTopics({
+        topics: [{ topic, numPartitions: partitions, replicationFactor }],
+        waitForLeaders: true,
+      });
+      if (created) {
+        logger.info('created Kafka topic', { topic, partitions });
+        return partitions;
+      }
     }
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     const existing = meta.topics[0]?.partitions.length ?? 0;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ConfigError, createLogger, type Logger, redactText } from '@sluice/core';
-import { type KafkaConfig, type LogEntry, logLevel, type SASLOptions } from 'kafkajs';
+import { type ISocketFactory, type KafkaConfig, type LogEntry, logLevel, type SASLOptions } from 'kafkajs';
 import type { BrokerTarget } from '../types.js';
 
 /**
@@ -107,8 +107,13 @@ function userInfo(connection: string): { username: string; password: string } | 
  * backoff); past that the consumer's crash handler restarts it, so a broker that comes
  * back after minutes is still picked up (see KafkaConsumer).
  */
-export function kafkaConfig(settings: KafkaConnectionSettings, logger: Logger): KafkaConfig {
+export function kafkaConfig(
+  settings: KafkaConnectionSettings,
+  logger: Logger,
+  socketFactory?: ISocketFactory,
+): KafkaConfig {
   return {
+    ...(socketFactory ? { socketFactory } : {}),
     brokers: settings.brokers,
     clientId: settings.clientId,
     ssl: settings.ssl,

@@ -10,6 +10,7 @@ import {
 import {
   type Admin,
   type EachBatchPayload,
+  type ISocketFactory,
   Kafka,
   type Consumer as KafkaJsConsumer,
   type Producer as KafkaJsProducer,
@@ -34,6 +35,8 @@ export interface KafkaConsumerOptions extends ConsumerOptions {
   /** Partitions for a topic the consumer creates because it does not exist yet. Default 3. URL: `?partitions=`. */
   readonly partitions?: number;
   readonly logger?: Logger;
+  /** How connections are opened (kafkajs `socketFactory`): proxies, tunnels, fault injection in tests. */
+  readonly socketFactory?: ISocketFactory;
 }
 
 /**
@@ -129,7 +132,7 @@ export class KafkaConsumer implements Consumer {
     this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, 30_000, 0, 3_600_000);
     this.partitions = intOption('partitions', options.partitions ?? o.partitions, 3, 1, 10_000);
     this.log = (options.logger ?? defaultLogger()).child({ topic: this.topic, group: this.group });
-    this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log));
+    this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log, options.socketFactory));
     this.consumer = this.kafka.consumer({
       groupId: this.group,
       sessionTimeout,
@@ -517,10 +520,12 @@ export class KafkaConsumer implements Consumer {
         batches: this.inFlight.size,
       });
     }
-    // Acks after this point commit nothing.
-    await this.flushCommits();
+    // Acks after this point commit nothing. The final commit and leaving the group are
+    // bounded too: with the broker unreachable they would wait for kafkajs's retries.
+    const bounded = (work: Promise<void>) => Promise.race([work, sleep(10_000)]);
+    await bounded(this.flushCommits());
     this.tracker.revokeAll();
-    await this.shutdownClients();
+    await bounded(this.shutdownClients());
     this.finish?.resolve();
     this.finish = undefined;
   }

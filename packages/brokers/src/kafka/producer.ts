@@ -1,6 +1,7 @@
 import { BrokerError, ConfigError, type Logger, type OutboundRecord } from '@sluice/core';
 import {
   type CompressionTypes,
+  type ISocketFactory,
   Kafka,
   type Producer as KafkaJsProducer,
   type Message,
@@ -24,7 +25,11 @@ export interface KafkaProducerOptions extends ProducerOptions {
   readonly batchBytes?: number;
   /** Replication factor for a topic created here; -1 = the broker's default. URL: `?replicationFactor=`. */
   readonly replicationFactor?: number;
+  /** How long `close()` waits for queued records to be confirmed. Default 30 000. */
+  readonly closeTimeoutMs?: number;
   readonly logger?: Logger;
+  /** How connections are opened (kafkajs `socketFactory`): proxies, tunnels, fault injection in tests. */
+  readonly socketFactory?: ISocketFactory;
 }
 
 interface Pending {
@@ -55,6 +60,7 @@ export class KafkaProducer implements Producer {
   private readonly lingerMs: number;
   private readonly batchBytes: number;
   private readonly log: Logger;
+  private readonly closeTimeoutMs: number;
   private connecting: Promise<void> | undefined;
   private queue: Pending[] = [];
   private queuedBytes = 0;
@@ -90,11 +96,16 @@ export class KafkaProducer implements Producer {
     if (format !== 'sluice' && format !== 'beats')
       throw new ConfigError(`Kafka option format must be sluice or beats, got "${format}"`);
     this.format = format;
+    this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, 30_000, 0, 3_600_000);
     this.log = options.logger ?? defaultLogger();
-    this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log));
+    this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log, options.socketFactory));
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      // The idempotent producer must not give up on a batch and send the next one (its
+      // sequence numbers would no longer line up), so it retries until the broker is back;
+      // `publish` waits meanwhile, which is the backpressure the shipper wants.
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
@@ -113,15 +124,28 @@ export class KafkaProducer implements Producer {
     });
   }
 
+  /**
+   * Flushes what is queued, then disconnects. Bounded by `closeTimeoutMs`: publishes still
+   * waiting then (the broker is unreachable) are rejected as retriable.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Flush what is queued now, without lingering.
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
-    while (this.queue.length > 0 || this.sending) {
+    const deadline = Date.now() + this.closeTimeoutMs;
+    while ((this.queue.length > 0 || this.sending) && Date.now() < deadline) {
       if (!this.sending) void this.flush();
       await new Promise((r) => setTimeout(r, 5));
+    }
+    const abandoned = this.queue.splice(0);
+    this.queuedBytes = 0;
+    for (const p of abandoned) {
+      p.reject(
+        new BrokerError(`Kafka producer closed before the broker confirmed the batch (topic ${this.topic})`, {
+          retriable: true,
+        }),
+      );
     }
     if (this.connecting) await this.producer.disconnect().catch(() => {});
   }

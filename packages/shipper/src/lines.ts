@@ -16,6 +16,10 @@ export interface Line {
   readonly bytes: number;
   readonly truncated: boolean;
   readonly invalidUtf8: boolean;
+  /** Lines joined into this one (1 unless multi-line joining made it). */
+  readonly lines: number;
+  /** Multi-line joining stopped at maxLines/maxBytes; the run continues in the next event. */
+  readonly limited: boolean;
 }
 
 export interface LineSplitterOptions {
@@ -122,6 +126,8 @@ export class LineSplitter {
       bytes,
       truncated,
       invalidUtf8,
+      lines: 1,
+      limited: false,
     };
     this.lineStart = line.end;
     this.pending = [];

@@ -41,10 +41,7 @@ export const TAG_MULTILINE = 'multiline';
 export const TAG_MULTILINE_LIMIT = 'sluice.multiline_limit';
 
 /** A line or a group of lines joined into one event. */
-export interface JoinedLine extends Line {
-  readonly lines: number;
-  readonly limited: boolean;
-}
+export type JoinedLine = Line;
 
 /** Says whether a line "matches" (is part of a multi-line group). May keep state per stream. */
 export type LineClassifier = (text: string) => boolean;
@@ -130,7 +127,7 @@ export interface Joiner {
 class PassThroughJoiner implements Joiner {
   readonly pendingLines = 0;
   push(line: Line): JoinedLine[] {
-    return [{ ...line, lines: 1, limited: false }];
+    return [line];
   }
   flush(): undefined {
     return undefined;
@@ -201,7 +198,7 @@ class MultilineJoiner implements Joiner {
     this.bytes = 0;
     const first = parts[0] as Line;
     const last = parts[parts.length - 1] as Line;
-    if (parts.length === 1 && !limited) return { ...first, lines: 1, limited: false };
+    if (parts.length === 1 && !limited) return first;
     let bytes = 0;
     let truncated = false;
     let invalidUtf8 = false;

@@ -167,11 +167,19 @@ export class Shipper {
       this.connected = true;
       shipperMetrics.publishDuration.observe((performance.now() - started) / 1_000);
       let bytes = 0;
+      const perInput = new Map<string, { lines: number; bytes: number }>();
       for (const e of events) {
         e.onConfirmed?.();
         bytes += e.bytes;
-        shipperMetrics.lines.inc({ input: e.input });
-        shipperMetrics.bytes.inc({ input: e.input }, e.bytes);
+        const c = perInput.get(e.input);
+        if (c) {
+          c.lines++;
+          c.bytes += e.bytes;
+        } else perInput.set(e.input, { lines: 1, bytes: e.bytes });
+      }
+      for (const [input, c] of perInput) {
+        shipperMetrics.lines.inc({ input }, c.lines);
+        shipperMetrics.bytes.inc({ input }, c.bytes);
       }
       this.stats.lines += events.length;
       this.stats.bytes += bytes;
@@ -187,13 +195,20 @@ export class Shipper {
     }
   }
 
+  private lastReadAt = 0;
+  private lastCreated = '';
+
   private toRecord(e: ShipEvent): OutboundRecord {
-    const tags = e.tags && e.tags.length > 0 ? [...this.tags, ...e.tags] : this.tags;
-    const fields: Record<string, FieldValue> = {
-      ...this.base,
-      ...e.fields,
-      'event.created': new Date(e.readAt).toISOString(),
-    };
+    const tags =
+      e.tags && e.tags.length > 0 ? (this.tags.length > 0 ? [...this.tags, ...e.tags] : e.tags) : this.tags;
+    if (e.readAt !== this.lastReadAt) {
+      // Lines of one read share a timestamp: format it once.
+      this.lastReadAt = e.readAt;
+      this.lastCreated = new Date(e.readAt).toISOString();
+    }
+    const fields: Record<string, FieldValue> = Object.assign({}, this.base, e.fields);
+    fields['event.created'] = this.lastCreated;
+    if (e.byteOffset !== undefined) fields['log.offset'] = e.byteOffset;
     if (tags.length > 0) fields.tags = tags;
     return {
       id: recordId(e.idSource, e.offset),

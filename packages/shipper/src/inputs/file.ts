@@ -60,6 +60,9 @@ interface Tracked {
   harvester: Promise<void> | undefined;
   /** Size when its harvester closed for inactivity; growth past it reopens the file. */
   closedAtSize: number;
+  idSource?: string;
+  idGen?: number;
+  fields?: Fields;
 }
 
 /**
@@ -336,15 +339,21 @@ export class FileInput implements Input {
     const tags = lineTags(line, this.baseTags);
     const registry = this.registry;
     const end = line.end;
+    // Built once per file and generation, shared by its events (they never change them).
+    if (t.idSource === undefined || t.idGen !== gen) {
+      t.idSource = `${this.options.shipperId}:${dev}:${ino}:${gen}`;
+      t.idGen = gen;
+    }
+    t.fields ??= { ...this.fields, 'log.file.path': t.source };
     return {
       input: 'file',
       text: line.text,
       source: t.source,
-      idSource: `${this.options.shipperId}:${dev}:${ino}:${gen}`,
+      idSource: t.idSource,
       offset: line.offset,
       byteOffset: line.offset,
       bytes: line.bytes,
-      fields: { ...this.fields, 'log.file.path': t.source, 'log.offset': line.offset },
+      fields: t.fields,
       tags,
       readAt: Date.now(),
       ...(registry ? { onConfirmed: () => registry.advance(key, gen, end) } : {}),

@@ -3,7 +3,9 @@ import { type Line, LineSplitter, TAG_INVALID_UTF8, TAG_TRUNCATED } from '../lin
 import { type JoinedLine, type Joiner, TAG_MULTILINE, TAG_MULTILINE_LIMIT } from '../multiline.js';
 
 /** The tags a line earns on its way through splitting and joining. */
-export function lineTags(line: JoinedLine, base: readonly string[]): string[] {
+export function lineTags(line: JoinedLine, base: readonly string[]): readonly string[] {
+  // The common case allocates nothing: most lines earn no tag.
+  if (!line.truncated && !line.invalidUtf8 && line.lines === 1) return base;
   const tags = [...base];
   if (line.truncated) tags.push(TAG_TRUNCATED);
   if (line.invalidUtf8) tags.push(TAG_INVALID_UTF8);

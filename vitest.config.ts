@@ -17,11 +17,23 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // Tests that stop, restart or starve a shared service (Elasticsearch down for a minute,
+    // RabbitMQ restarted) would break whatever runs beside them: they live in test/faults/
+    // and run after everything else, one file at a time (`scripts/test-all.mjs`).
+    projects: [
+      {
+        extends: true,
+        test: { name: 'main', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/faults/**', '**/node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: { name: 'faults', include: ['test/faults/**/*.test.ts'], fileParallelism: false, testTimeout: 300_000 },
+      },
+    ],
   },
 });

@@ -1,10 +1,10 @@
 // The whole test suite from a fresh clone: install, build, start the local stack
 // (unless explicit URLs point elsewhere), run vitest, and print `N passed, N failed`
 // as the last line. Stops the stack it started, even when tests fail.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { build, ensureInstalled, root, run, sluice } from './pnpm.mjs';
 
-const report = `${root}.cache/vitest-report.json`;
+const reports = [`${root}.cache/vitest-main.json`, `${root}.cache/vitest-faults.json`];
 let code = 1;
 let started = false;
 try {
@@ -14,8 +14,16 @@ try {
   if (up !== 0) throw new Error(`the local stack did not start (exit ${up}); see the messages above`);
   started = true;
   mkdirSync(`${root}.cache`, { recursive: true });
-  const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
-  code = await run(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, ...vitestArgs]);
+  for (const report of reports) rmSync(report, { force: true });
+  // First everything that can share the services, then the fault tests, which stop or starve them, alone.
+  const vitest = (project, report) =>
+    run(process.execPath, [
+      `${root}node_modules/vitest/vitest.mjs`, 'run', '--project', project, '--passWithNoTests',
+      '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2),
+    ]);
+  const mainCode = await vitest('main', reports[0]);
+  const faultsCode = await vitest('faults', reports[1]);
+  code = mainCode || faultsCode;
 } catch (error) {
   process.stderr.write(`test-all: ${error instanceof Error ? error.message : String(error)}\n`);
 } finally {
@@ -23,12 +31,12 @@ try {
 }
 let passed = 0;
 let failed = 0;
-if (existsSync(report)) {
+for (const report of reports) {
+  if (!existsSync(report)) continue;
   const result = JSON.parse(readFileSync(report, 'utf8'));
-  passed = result.numPassedTests ?? 0;
-  failed = result.numFailedTests ?? 0;
+  passed += result.numPassedTests ?? 0;
   // A file that fails to load has no failed test in it, but it failed all the same.
-  if (failed === 0) failed = result.numFailedTestSuites ?? 0;
+  failed += result.numFailedTests || result.numFailedTestSuites || 0;
 }
 if (code !== 0 && failed === 0) failed = 1; // a crash before or around the tests still counts as a failure
 console.log(`${passed} passed, ${failed} failed`);

@@ -33,6 +33,9 @@ describe('redact: detectors', () => {
     expect(text('from [2001:db8::1]:8080 and fe80::1%eth0 and ::1')).toBe(
       'from [[REDACTED:ip]]:8080 and [REDACTED:ip]%eth0 and [REDACTED:ip]',
     );
+    expect(text('GET http://198.51.100.7/x Chrome/120.0.0.0 Safari/537.36')).toBe(
+      'GET http://[REDACTED:ip]/x Chrome/120.0.0.0 Safari/537.36',
+    );
     expect(text('v1.2.3 at 12:30:45 mac 00:1a:2b:3c:4d:5e ActionController::Base 999.1.1.1 1.2.3.4.5')).toBe(
       'v1.2.3 at 12:30:45 mac 00:1a:2b:3c:4d:5e ActionController::Base 999.1.1.1 1.2.3.4.5',
     );

@@ -117,7 +117,9 @@ const BEARER = /(\bbearer\s{1,8})([A-Za-z0-9\-._~+/]{8,4096}=*)/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,8192}/g;
 const SECRET_KV =
   /((?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)["']?\s{0,8}[:=]\s{0,8}["']?)([^\s"'&,;]{1,4096})/gi;
-const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
+// Not inside a word or a dotted run, and not a product version (`Chrome/120.0.0.0` in
+// User-Agents); `http://1.2.3.4/` still counts.
+const IPV4 = /(?<![\w.]|\w\/)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
 // Bounded by non-word characters so `Controller::Base` is not read as the address `::ba`.
 const HEX_RUN = /(?<![A-Za-z0-9_])[0-9A-Fa-f:.%]{2,}(?![A-Za-z0-9_])/g;
 const CARD = /(?<![\d])\d(?:[ -]?\d){12,18}(?!\d)/g;

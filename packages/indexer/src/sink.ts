@@ -125,6 +125,27 @@ function spanText(span: Span): string {
   return body.slice(starts[span.from], starts[span.to]);
 }
 
+/** Cuts a list of spans after `count` items. */
+function splitSpans(spans: readonly Span[], count: number): [Span[], Span[]] {
+  const first: Span[] = [];
+  const second: Span[] = [];
+  let left = count;
+  for (const span of spans) {
+    const n = span.to - span.from;
+    if (left >= n) {
+      first.push(span);
+      left -= n;
+    } else if (left > 0) {
+      first.push({ ...span, to: span.from + left });
+      second.push({ ...span, from: span.from + left });
+      left = 0;
+    } else {
+      second.push(span);
+    }
+  }
+  return [first, second];
+}
+
 function statusOf(error: unknown): number | undefined {
   const meta = (error as { meta?: { statusCode?: unknown } } | null)?.meta;
   return typeof meta?.statusCode === 'number' && meta.statusCode > 0 ? meta.statusCode : undefined;
@@ -386,75 +407,12 @@ export class ElasticsearchSink {
     this.queuedChars -= spanChars(span);
   }
 
+  /** Holds a request slot while `deliver` runs; the only place slots are taken and given back. */
   private async send(spans: Span[]): Promise<void> {
     this.inflight++;
     this.metrics.inflight.set(this.inflight);
-    let items = 0;
-    for (const span of spans) items += span.to - span.from;
     try {
-      const body = Buffer.from(
-        spans.length === 1 ? spanText(spans[0] as Span) : spans.map(spanText).join(''),
-      );
-      for (let attempt = 1; ; attempt++) {
-        if (this.fatal || this.abort.signal.aborted) return;
-        const started = process.hrtime.bigint();
-        let response: BulkResponse;
-        try {
-          this.metrics.bytes.inc(body.length);
-          response = (await this.client.transport.request(
-            { method: 'POST', path: '/_bulk', bulkBody: body, querystring: { filter_path: BULK_FILTER } },
-            { signal: this.abort.signal },
-          )) as BulkResponse;
-        } catch (error) {
-          this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-          if (this.abort.signal.aborted) return;
-          const status = statusOf(error);
-          const action = requestAction(this.policy, status);
-          if (action === 'fatal') {
-            this.metrics.requests.inc({ outcome: 'failed' });
-            const reason = reasonOf(error);
-            this.fail(
-              status === 401 || status === 403
-                ? securityError(status, reason.reason)
-                : new IndexError(
-                    `Elasticsearch refused a bulk request (${status ?? 'no answer'}): ${reason.reason}`,
-                    {
-                      retriable: false,
-                      cause: error,
-                    },
-                  ),
-            );
-            return;
-          }
-          if (action === 'split') {
-            this.metrics.requests.inc({ outcome: 'split' });
-            await this.split(spans, items, status ?? 0, reasonOf(error));
-            return;
-          }
-          this.metrics.requests.inc({ outcome: 'retried' });
-          this.metrics.documents.inc({ outcome: 'retried' }, items);
-          if (attempt >= this.policy.maxAttempts) {
-            this.giveUp(spans, `a bulk request failed ${attempt} times: ${errorMessage(error)}`, error);
-            return;
-          }
-          const delay = backoffDelay(attempt, this.policy.backoff);
-          this.log.warn('bulk request failed; retrying', {
-            status: status ?? 'no answer',
-            attempt,
-            delayMs: delay,
-            error: errorMessage(error),
-          });
-          try {
-            await sleep(delay, undefined, { signal: this.abort.signal });
-          } catch {
-            return;
-          }
-          continue;
-        }
-        this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-        await this.settleItems(spans, items, response);
-        return;
-      }
+      await this.deliver(spans);
     } catch (error) {
       // A bug in this file, not an Elasticsearch answer: do not lose the batches silently.
       this.fail(new IndexError(`indexer failed: ${errorMessage(error)}`, { retriable: false, cause: error }));
@@ -462,6 +420,73 @@ export class ElasticsearchSink {
       this.inflight--;
       this.metrics.inflight.set(this.inflight);
       this.pump();
+    }
+  }
+
+  /** Sends one bulk request until its items are settled, retried later, or split and delivered half by half. */
+  private async deliver(spans: readonly Span[]): Promise<void> {
+    let items = 0;
+    for (const span of spans) items += span.to - span.from;
+    const body = Buffer.from(spans.length === 1 ? spanText(spans[0] as Span) : spans.map(spanText).join(''));
+    for (let attempt = 1; ; attempt++) {
+      if (this.fatal || this.abort.signal.aborted) return;
+      const started = process.hrtime.bigint();
+      let response: BulkResponse;
+      try {
+        this.metrics.bytes.inc(body.length);
+        response = (await this.client.transport.request(
+          { method: 'POST', path: '/_bulk', bulkBody: body, querystring: { filter_path: BULK_FILTER } },
+          { signal: this.abort.signal },
+        )) as BulkResponse;
+      } catch (error) {
+        this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        if (this.abort.signal.aborted) return;
+        const status = statusOf(error);
+        const action = requestAction(this.policy, status);
+        if (action === 'fatal') {
+          this.metrics.requests.inc({ outcome: 'failed' });
+          const reason = reasonOf(error);
+          this.fail(
+            status === 401 || status === 403
+              ? securityError(status, reason.reason)
+              : new IndexError(
+                  `Elasticsearch refused a bulk request (${status ?? 'no answer'}): ${reason.reason}`,
+                  {
+                    retriable: false,
+                    cause: error,
+                  },
+                ),
+          );
+          return;
+        }
+        if (action === 'split') {
+          this.metrics.requests.inc({ outcome: 'split' });
+          await this.split(spans, items, status ?? 0, reasonOf(error));
+          return;
+        }
+        this.metrics.requests.inc({ outcome: 'retried' });
+        this.metrics.documents.inc({ outcome: 'retried' }, items);
+        if (attempt >= this.policy.maxAttempts) {
+          this.giveUp(spans, `a bulk request failed ${attempt} times: ${errorMessage(error)}`, error);
+          return;
+        }
+        const delay = backoffDelay(attempt, this.policy.backoff);
+        this.log.warn('bulk request failed; retrying', {
+          status: status ?? 'no answer',
+          attempt,
+          delayMs: delay,
+          error: errorMessage(error),
+        });
+        try {
+          await sleep(delay, undefined, { signal: this.abort.signal });
+        } catch {
+          return;
+        }
+        continue;
+      }
+      this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      await this.settleItems(spans, items, response);
+      return;
     }
   }
 
@@ -554,17 +579,11 @@ export class ElasticsearchSink {
       ]);
       return;
     }
-    const singles: Span[] = [];
-    for (const span of spans) {
-      for (let i = span.from; i < span.to; i++)
-        singles.push({ state: span.state, from: i, to: i + 1, attempts: span.attempts });
-    }
-    const half = Math.ceil(singles.length / 2);
-    // Back to the front, in order, as two groups: each goes out as one request (flushCount permitting).
-    const parts = [singles.slice(0, half), singles.slice(half)];
-    for (const part of parts.reverse()) {
-      for (const span of part.reverse()) this.enqueue(span, true);
-    }
+    // Halves go out one after the other inside this request's slot, so the queue cannot
+    // merge them back into one request; a poison item is found in log2(n) requests.
+    const [first, second] = splitSpans(spans, Math.ceil(items / 2));
+    await this.deliver(first);
+    await this.deliver(second);
   }
 
   private scheduleRetry(spans: Span[]): void {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
  */
 export interface BulkFault {
   /** Answer the whole bulk request with this instead of forwarding it; status 0 resets the connection (Elasticsearch down). */
-  readonly rejectRequest?: (n: number) => { status: number; body?: unknown } | undefined;
+  readonly rejectRequest?: (n: number, body: string) => { status: number; body?: unknown } | undefined;
   /**
    * Refuse single items: return a status + error for an item (by its `_id` and how often
    * this id was seen), which is then not forwarded; the rest are forwarded and the
@@ -86,7 +86,7 @@ export async function startEsProxy(elasticsearchUrl: string, initial: BulkFault 
         return;
       }
       const n = bulkRequests++;
-      const whole = fault.rejectRequest?.(n);
+      const whole = fault.rejectRequest?.(n, body.toString('utf8'));
       if (whole) {
         rejectedRequests++;
         if (whole.status === 0) req.socket.destroy();

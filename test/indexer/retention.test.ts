@@ -15,8 +15,11 @@ const names = [
 
 beforeAll(async () => {
   admin = adminClient(await elasticsearchUrl());
-  for (const index of names)
-    await admin.indices.create({ index, settings: { number_of_shards: 1, number_of_replicas: 0 } });
+  await Promise.all(
+    names.map((index) =>
+      admin.indices.create({ index, settings: { number_of_shards: 1, number_of_replicas: 0 } }),
+    ),
+  );
 });
 
 afterAll(async () => {

@@ -47,11 +47,9 @@ export interface ConsumerRuntimeOptions {
   readonly budget?: Partial<BudgetLimits>;
   /** Stop after this long with nothing in flight and nothing received. */
   readonly exitWhenIdleMs?: number;
-  /** How often lag is sampled into `sluice_consumer_lag_records`. Default 5 s. */
+  /** How often lag is sampled (the adapters export it as `sluice_consumer_lag_records`). Default 5 s. */
   readonly lagIntervalMs?: number;
   readonly logger?: Logger;
-  /** Backend label for metrics. */
-  readonly backend?: string;
 }
 
 export interface RunSummary {
@@ -83,13 +81,6 @@ const parserEvents = () =>
   counter<'outcome'>({ name: 'sluice_parser_events_total', help: 'Events out of the parser, by outcome.', labelNames: ['outcome'] });
 const parserFailures = () =>
   counter<'tag'>({ name: 'sluice_parser_failures_total', help: 'Events tagged with a parse failure, by tag.', labelNames: ['tag'] });
-const lagGauge = () =>
-  gauge<'backend' | 'stream' | 'partition'>({
-    name: 'sluice_consumer_lag_records',
-    help: 'Records published and not yet acknowledged by the group (Kafka: high watermark minus committed offset).',
-    labelNames: ['backend', 'stream', 'partition'],
-  });
-
 /**
  * The consumer-group runtime: broker consumer -> parser pool -> sink, with the
  * acknowledgement to the broker only after the sink resolved (see GUARANTEES.md).
@@ -243,13 +234,10 @@ export class ConsumerRuntime {
     }
   }
 
+  /** Each adapter records what `lag()` returns in `sluice_consumer_lag_records`; sampling it on a timer keeps the gauge fresh. */
   private async sampleLag(): Promise<void> {
     try {
-      const samples = await this.options.consumer.lag();
-      const g = lagGauge();
-      for (const s of samples) {
-        g.set({ backend: this.options.backend ?? 'unknown', stream: s.stream, partition: String(s.partition ?? '') }, s.lag);
-      }
+      await this.options.consumer.lag();
     } catch (error) {
       this.log.debug('lag sample failed', { error: errorMessage(error) });
     }

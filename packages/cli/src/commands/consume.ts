@@ -72,7 +72,6 @@ async function consume(options: ConsumeOptions): Promise<number> {
       consumer,
       encoder: pool,
       sink,
-      backend: target.kind,
       logger: log,
       budget: { maxEvents: options.maxInflightEvents, maxBytes: options.maxInflightMib * 1024 * 1024 },
       ...(options.exitWhenIdle !== undefined ? { exitWhenIdleMs: options.exitWhenIdle * 1_000 } : {}),

@@ -5,6 +5,7 @@ import { register as dlq } from './dlq.js';
 import { register as retention } from './retention.js';
 import { register as grok } from './grok.js';
 import { register as kibana } from './kibana.js';
+import { register as lag } from './lag.js';
 import { register as top } from './top.js';
 import { register as modules } from './modules.js';
 import { register as parse } from './parse.js';
@@ -17,4 +18,4 @@ import { register as stack } from './stack.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [ship, consume, retention, dlq, grok, parse, check, modules, kibana, top, stack];
+export const commands: RegisterCommand[] = [ship, consume, retention, dlq, grok, parse, check, modules, kibana, top, lag, stack];

@@ -1,0 +1,39 @@
+import { createConsumer, parseBrokerUrl } from '@sluice/brokers';
+import type { Command } from 'commander';
+import { runCommand } from '../run-command.js';
+
+interface LagOptions {
+  from: string;
+  group: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('lag')
+    .description('Print the consumer lag once (Kafka: high watermark minus committed offset; Redis: list + processing; RabbitMQ: ready + unacked)')
+    .requiredOption('--from <url>', 'the topic, list or queue, as a broker URL')
+    .option('--group <name>', 'consumer group (Kafka)', 'sluice')
+    .option('--json', 'one JSON object per stream/partition, for scripts')
+    .action((options: LagOptions) => runCommand(() => printLag(options)));
+}
+
+async function printLag(options: LagOptions): Promise<void> {
+  const target = parseBrokerUrl(options.from);
+  // Reading lag joins no group and acknowledges nothing.
+  const consumer = createConsumer(target, { group: options.group });
+  try {
+    const samples = await consumer.lag();
+    if (options.json) {
+      for (const s of samples) process.stdout.write(`${JSON.stringify({ backend: target.kind, group: options.group, ...s })}\n`);
+      return;
+    }
+    const total = samples.reduce((sum, s) => sum + s.lag, 0);
+    for (const s of samples) {
+      process.stdout.write(`${s.stream}${s.partition === undefined ? '' : `/${s.partition}`}\t${s.lag}\n`);
+    }
+    if (samples.length > 1) process.stdout.write(`total\t${total}\n`);
+  } finally {
+    await consumer.close();
+  }
+}

@@ -80,6 +80,17 @@ export function logsMappings(): Mapping {
   };
 }
 
+/**
+ * The index pattern an index-name template writes into, from its static prefix:
+ * `logs-%{+yyyy.MM.dd}` -> `logs-*`, `app-%{[service][name]}-%{+yyyy.MM}` -> `app-*`.
+ * Undefined when the name starts with a field (`%{[service][name]}-...`): no safe pattern.
+ */
+export function indexPatternFor(indexName: string): string | undefined {
+  const prefix = indexName.split('%{')[0]?.toLowerCase() ?? '';
+  if (prefix.length === 0) return undefined;
+  return indexName.includes('%{') ? `${prefix}*` : prefix;
+}
+
 export function logsTemplate(options: IndexTemplateOptions = {}): Record<string, unknown> {
   const settings: Record<string, unknown> = { number_of_shards: options.shards ?? 1 };
   if (options.replicas !== undefined) settings.number_of_replicas = options.replicas;

@@ -11,6 +11,7 @@ export {
   deadLetterTemplate,
   ensureIndexTemplate,
   type IndexTemplateOptions,
+  indexPatternFor,
   logsMappings,
   logsTemplate,
 } from './index-template.js';

@@ -40,7 +40,12 @@ export interface SinkOptions extends ConnectionOptions {
   readonly policy?: Partial<OutcomePolicy>;
   /** Default: index `sluice-dlq-%{+yyyy.MM.dd}`. */
   readonly deadLetter?: DeadLetterTarget;
-  /** Index template installed at start-up when absent; `false` to skip. Default: `logs-*`. */
+  /**
+   * The index-name template the parser writes into (`logs-%{+yyyy.MM.dd}`). Only used to
+   * derive the index template's pattern (`logs-*`) when `indexTemplate.patterns` is not given.
+   */
+  readonly indexName?: string;
+  /** Index template installed at start-up when absent; `false` to skip. Default patterns: from `indexName`, else `logs-*`. */
   readonly indexTemplate?: IndexTemplateOptions | false;
   /** Aborting stops retries: pending writes reject with a retriable IndexError. */
   readonly signal?: AbortSignal;

@@ -22,7 +22,13 @@ import {
   type DeadLetterWriter,
   IndexDeadLetterWriter,
 } from './dead-letter.js';
-import { checkDataStreams, deadLetterTemplate, ensureIndexTemplate, logsTemplate } from './index-template.js';
+import {
+  checkDataStreams,
+  deadLetterTemplate,
+  ensureIndexTemplate,
+  indexPatternFor,
+  logsTemplate,
+} from './index-template.js';
 import {
   createClient,
   describeNode,
@@ -254,7 +260,18 @@ export class ElasticsearchSink {
     }
     try {
       if (options.indexTemplate !== false) {
-        const template = options.indexTemplate ?? {};
+        const derived = options.indexName ? indexPatternFor(options.indexName) : undefined;
+        const given = options.indexTemplate ?? {};
+        const template = given.patterns || !derived ? given : { ...given, patterns: [derived] };
+        if (options.indexName && !derived && !given.patterns) {
+          log.warn(
+            'index name starts with a field: no index template pattern can be derived; installing it for logs-*',
+            {
+              indexName: options.indexName,
+              hint: 'set indexTemplate.patterns to cover your index names',
+            },
+          );
+        }
         if (template.dataStream) await checkDataStreams(client);
         await ensureIndexTemplate(client, template.name ?? 'sluice-logs', logsTemplate(template), log);
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { compilePattern, Grok, parsePatternDefinitions } from './compiler.js';
+import { applyCapturesGeneric, compilePattern, Grok, parsePatternDefinitions } from './compiler.js';
 import { loadPatternsDir } from './patterns-dir.js';
 
 const match = (pattern: string, line: string, definitions?: Record<string, string>) =>
@@ -272,5 +272,42 @@ describe('properties', () => {
         expect(result).toEqual(text === '' ? {} : { t: text });
       }),
     );
+  });
+
+  test('the generated capture writer does exactly what the reference implementation does', () => {
+    const segment = fc.constantFrom('a', 'b', 'c', 'message', 'x y', 'quote"d', 'back\\slash');
+    const path = fc.array(segment, { minLength: 1, maxLength: 3 });
+    const capture = fc.record({
+      path,
+      type: fc.constantFrom('', ':int', ':float'),
+      body: fc.constantFrom('\\d*', '[a-z]*', '\\d+\\.?\\d*', '-?\\d+'),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(capture, { minLength: 1, maxLength: 5 }),
+        fc.stringMatching(/^[a-z0-9.-]{0,12}$/),
+        fc.boolean(),
+        (captures, text, alternate) => {
+          const definitions = Object.fromEntries(captures.map((c, i) => [`P${i}`, c.body]));
+          const groups = captures.map((c, i) => `%{P${i}:${c.path.map((p) => `[${p}]`).join('')}${c.type}}`);
+          // Alternatives make some captures not participate; a sequence makes all of them try.
+          const source = alternate ? `^(?:${groups.join('|')})` : `^${groups.join('')}`;
+          const compiled = compilePattern(source, { builtins: false, definitions });
+          const m = compiled.regex.exec(text);
+          if (m === null) return;
+          const start = () => ({ a: 'scalar in the way', keep: { me: 1 } });
+          const generated = start();
+          const reference = start();
+          expect(compiled.apply(generated, m)).toBe(applyCapturesGeneric(reference, compiled, m));
+          expect(generated).toEqual(reference);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('field names that would reach Object.prototype are refused', () => {
+    expect(() => compilePattern('%{WORD:__proto__}')).toThrow(/is not a field name/);
+    expect(() => compilePattern('(?<[a][constructor]>x)')).toThrow(/is not a field name/);
   });
 });

@@ -1,5 +1,6 @@
 import { ConfigError, fieldPath, type JsonObject, type JsonValue } from '@sluice/core';
 import { builtinPatterns } from '../patterns/index.js';
+import { type Applier, compileApplier } from './applier.js';
 import { CAPTURE_MARK, type CaptureSpec, type CaptureType, TranslateError, translate } from './translate.js';
 
 /**
@@ -49,8 +50,8 @@ export interface CompiledPattern {
   readonly captures: readonly CompiledCapture[];
   /** Needs backtracking-only features (lookaround, atomic groups): no linear-time engine can run it. */
   readonly backtrackingOnly: boolean;
-  /** Several captures share a field name (alternatives); only then is first-wins bookkeeping needed. */
-  readonly sharedNames: boolean;
+  /** Writes the captures of a match of `regex` into an event (generated code, see applier.ts). */
+  readonly apply: Applier;
 }
 
 /** Expands references recursively. `stack` holds the names being expanded, to report cycles. */
@@ -102,7 +103,10 @@ function checkFieldName(field: string, where: string, original: string): string[
   } catch {
     parts = [];
   }
-  if (parts.length === 0 || parts.some((p) => p === '')) {
+  if (
+    parts.length === 0 ||
+    parts.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype')
+  ) {
     throw new ConfigError(`${where}grok capture name "${field}" is not a field name in "${original}"`, {
       hint: 'use a name like client, http.request.method or [http][request][method]',
     });
@@ -139,8 +143,13 @@ export function compilePattern(pattern: string, options: GrokOptions = {}): Comp
     path: checkFieldName(capture.name, where, pattern),
     type: capture.type,
   }));
-  const sharedNames = new Set(captures.map((c) => c.name)).size !== captures.length;
-  return { pattern, regex, captures, backtrackingOnly: translated.backtrackingOnly, sharedNames };
+  return {
+    pattern,
+    regex,
+    captures,
+    backtrackingOnly: translated.backtrackingOnly,
+    apply: compileApplier(captures),
+  };
 }
 
 function convert(value: string, type: CaptureType | undefined): JsonValue {
@@ -155,40 +164,37 @@ function convert(value: string, type: CaptureType | undefined): JsonValue {
   return value;
 }
 
-/** Writes the captures of one match into `target`; returns how many fields were set. */
-export function applyCaptures(target: JsonObject, compiled: CompiledPattern, m: RegExpExecArray): number {
-  const captures = compiled.captures;
+/**
+ * Reference implementation of what a compiled pattern's `apply` does, kept simple on
+ * purpose: the property tests check the generated appliers against it.
+ */
+export function applyCapturesGeneric(
+  target: JsonObject,
+  compiled: CompiledPattern,
+  m: RegExpExecArray,
+): number {
   let set = 0;
-  let seen: Set<string> | undefined;
-  for (let c = 0; c < captures.length; c++) {
-    const capture = captures[c] as CompiledCapture;
+  const seen = new Set<string>();
+  for (const capture of compiled.captures) {
     const raw = m[capture.group];
     if (raw === undefined || raw === '') continue;
-    // The first capture of a name that matched wins; later ones with the same name are alternatives.
-    if (compiled.sharedNames) {
-      seen ??= new Set();
-      if (seen.has(capture.name)) continue;
-      seen.add(capture.name);
-    }
+    // The first capture of a field that matched wins; later ones with the same field are alternatives.
+    const key = capture.path.join('\u0000');
+    if (seen.has(key)) continue;
+    seen.add(key);
     const value = convert(raw, capture.type);
-    const path = capture.path;
-    if (path.length === 1) {
-      target[path[0] as string] = value;
-    } else {
-      let node: JsonObject = target;
-      for (let p = 0; p < path.length - 1; p++) {
-        const key = path[p] as string;
-        const next = node[key];
-        if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-          const created: JsonObject = {};
-          node[key] = created;
-          node = created;
-        } else {
-          node = next;
-        }
+    let node: JsonObject = target;
+    for (const part of capture.path.slice(0, -1)) {
+      const next = node[part];
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+        const created: JsonObject = {};
+        node[part] = created;
+        node = created;
+      } else {
+        node = next;
       }
-      node[path[path.length - 1] as string] = value;
     }
+    node[capture.path[capture.path.length - 1] as string] = value;
     set += 1;
   }
   return set;
@@ -215,7 +221,7 @@ export class Grok {
       const compiled = patterns[p] as CompiledPattern;
       const m = compiled.regex.exec(text);
       if (m !== null) {
-        applyCaptures(target, compiled, m);
+        compiled.apply(target, m);
         return p;
       }
     }
@@ -224,7 +230,7 @@ export class Grok {
 
   /** Writes the captures of a match of `pattern` (one of this.patterns) into `target`. */
   apply(target: JsonObject, pattern: CompiledPattern, m: RegExpExecArray): void {
-    applyCaptures(target, pattern, m);
+    pattern.apply(target, m);
   }
 
   /** The captured fields as a nested object, or null when no pattern matches. */

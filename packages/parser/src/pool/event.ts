@@ -49,17 +49,30 @@ export function finishEvent(event: LogEvent, record: RecordInput, now: number): 
   const shipped =
     typeof record.shippedAt === 'number' && Number.isFinite(record.shippedAt) ? record.shippedAt : undefined;
   if (event['@timestamp'] === undefined || event['@timestamp'] === null) {
-    event['@timestamp'] = new Date(shipped ?? now).toISOString();
+    event['@timestamp'] = isoTime(shipped ?? now);
   }
   if (shipped !== undefined) {
+    const created = isoTime(shipped);
     const current = event.event;
     if (current !== null && typeof current === 'object' && !Array.isArray(current)) {
-      (current as JsonObject).created = new Date(shipped).toISOString();
+      (current as JsonObject).created = created;
     } else {
-      event.event = { created: new Date(shipped).toISOString() };
+      event.event = { created };
     }
   }
   return event;
+}
+
+// Records of one batch mostly share their shipping time (to the millisecond), and
+// formatting a date costs more than matching a short line: remember the last one.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 /** Runs one record through a pipeline; null when it was dropped. */

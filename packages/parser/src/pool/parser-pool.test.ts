@@ -74,7 +74,8 @@ describe('ParserPool', () => {
       pipeline: { patterns: ['^(?<word>a+)+$', '^%{WORD:word}'] },
       index: 'logs',
       threads: 1,
-      eventBudgetMs: 100,
+      // Generous for a loaded CI machine: a normal record takes microseconds, the evil one forever.
+      eventBudgetMs: 500,
     });
     pools.push(pool);
     const started = performance.now();
@@ -83,7 +84,7 @@ describe('ParserPool', () => {
       record('evil', `${'a'.repeat(40)}!`),
       record('ok2', 'bbb'),
     ]);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(performance.now() - started).toBeLessThan(15_000);
     const [ok1, evil, ok2] = items(batch);
     expect(ok1?.source.word).toBe('aaaa');
     expect(evil?.source.tags).toEqual(['_groktimeout']);

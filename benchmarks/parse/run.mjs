@@ -1,0 +1,275 @@
+// The parse benchmark: lines/s and MiB/s for Apache common, Apache combined, syslog and a
+// JSON log, each next to a bare baseline over the same lines in the same run:
+//
+//   bare        RegExp.exec over the lines with the very regex grok compiled (JSON.parse for
+//               the JSON log): the floor, what any parser on this engine must pay.
+//   grok        Grok.matchInto: exec + writing the captures into an object (types applied).
+//   pipeline    the per-record pipeline in this thread: start event, grok processor
+//               (with its per-pattern statistics), @timestamp/event.created.
+//   encode      pipeline + the bulk body (action line + JSON source per item): all the
+//               work a worker does per record, on one core.
+//   pool x N    ParserPool with N worker threads end to end (JSON wire in, EncodedBatch out,
+//               batches of 1000, 2 batches in flight per thread).
+//
+// Rounds alternate the variants so that load from anything else on the machine hits them
+// alike; the table reports the median round. Usage:
+//   pnpm bench:parse [--lines N] [--rounds R] [--threads T]
+// Writes benchmarks/results/<date>-parse.md (and .json).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+const root = new URL('../../', import.meta.url).pathname;
+const parser = await import(`${root}packages/parser/dist/index.js`);
+const core = await import(`${root}packages/core/dist/index.js`);
+
+const { values: args } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '5' },
+    threads: { type: 'string', default: String(os.availableParallelism()) },
+  },
+});
+const LINES = Number(args.lines);
+const ROUNDS = Number(args.rounds);
+const MAX_THREADS = Number(args.threads);
+const BATCH = 1000;
+
+// Deterministic, varied lines (a small LCG, so every run parses the same text).
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+const pick = (r, list) => list[Math.floor(r() * list.length)];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const PATHS = [
+  '/',
+  '/index.html',
+  '/api/v1/orders',
+  '/api/v1/orders/7781?expand=items',
+  '/static/app.3f2a1c.js',
+  '/login',
+  '/wp-login.php',
+  '/health',
+];
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+  'curl/8.5.0',
+  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+];
+const pad = (n) => String(n).padStart(2, '0');
+function ip(r) {
+  return `${1 + Math.floor(r() * 223)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${1 + Math.floor(r() * 254)}`;
+}
+function common(r) {
+  const user = r() < 0.2 ? 'alice' : '-';
+  return `${ip(r)} - ${user} [${pad(1 + Math.floor(r() * 28))}/${pick(r, MONTHS)}/2024:${pad(Math.floor(r() * 24))}:${pad(Math.floor(r() * 60))}:${pad(Math.floor(r() * 60))} +0000] "${pick(r, ['GET', 'GET', 'POST', 'PUT'])} ${pick(r, PATHS)} HTTP/1.1" ${pick(r, [200, 200, 200, 304, 404, 500])} ${Math.floor(r() * 50000)}`;
+}
+function combined(r) {
+  return `${common(r)} "${r() < 0.5 ? '-' : 'https://shop.example.com/cart'}" "${pick(r, AGENTS)}"`;
+}
+function syslog(r) {
+  const day = 1 + Math.floor(r() * 28);
+  const msg = pick(r, [
+    `Failed password for invalid user admin from ${ip(r)} port ${1024 + Math.floor(r() * 60000)} ssh2`,
+    `Accepted publickey for deploy from ${ip(r)} port ${1024 + Math.floor(r() * 60000)} ssh2`,
+    '(root) CMD (run-parts /etc/cron.hourly)',
+    `Started Session ${Math.floor(r() * 9999)} of user alice.`,
+  ]);
+  return `${pick(r, MONTHS)} ${day < 10 ? ` ${day}` : day} ${pad(Math.floor(r() * 24))}:${pad(Math.floor(r() * 60))}:${pad(Math.floor(r() * 60))} web-${pad(Math.floor(r() * 20))} ${pick(r, ['sshd', 'CRON', 'systemd'])}[${100 + Math.floor(r() * 60000)}]: ${msg}`;
+}
+function jsonLog(r) {
+  return JSON.stringify({
+    time: `2024-01-${pad(1 + Math.floor(r() * 28))}T${pad(Math.floor(r() * 24))}:${pad(Math.floor(r() * 60))}:${pad(Math.floor(r() * 60))}.${String(Math.floor(r() * 1000)).padStart(3, '0')}Z`,
+    level: pick(r, ['info', 'info', 'warn', 'error', 'debug']),
+    logger: pick(r, ['http', 'db', 'auth']),
+    msg: pick(r, ['request served', 'slow query', 'token refreshed', 'cache miss']),
+    user: { id: Math.floor(r() * 100000), name: pick(r, ['alice', 'bob', 'carol']) },
+    latency_ms: Math.round(r() * 5000) / 10,
+    trace_id: Math.floor(r() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  });
+}
+
+const tmp = `${os.tmpdir()}/sluice-bench-parse-${process.pid}`;
+mkdirSync(tmp, { recursive: true });
+writeFileSync(`${tmp}/json.yaml`, 'processors:\n  - json: { field: message, target: app }\n');
+
+const datasets = [
+  { name: 'Apache common', make: common, pattern: '^%{HTTPD_COMMONLOG}' },
+  { name: 'Apache combined', make: combined, pattern: '^%{HTTPD_COMBINEDLOG}' },
+  { name: 'syslog (RFC 3164)', make: syslog, pattern: '^%{SYSLOGLINE}' },
+  { name: 'JSON log', make: jsonLog, config: `${tmp}/json.yaml` },
+];
+
+function records(lines) {
+  const shippedAt = Date.UTC(2024, 0, 15);
+  return lines.map((line, i) => ({ id: `r${i}`, line, format: 'raw', shippedAt, origin: 'bench' }));
+}
+
+function time(fn) {
+  const started = process.hrtime.bigint();
+  const result = fn();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
+}
+
+async function timeAsync(fn) {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
+}
+
+async function runPool(pool, batches) {
+  // Keep 2 batches per thread in flight, like the consumer's in-flight budget would.
+  let next = 0;
+  let items = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++];
+      const encoded = await pool.encode(batch);
+      items += encoded.recordIndex.length;
+    }
+  };
+  await Promise.all(Array.from({ length: pool.threads * 2 }, worker));
+  return items;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = [];
+
+for (const dataset of datasets) {
+  const r = rng(42);
+  const lines = Array.from({ length: LINES }, () => dataset.make(r));
+  const recs = records(lines);
+  const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
+  const batches = [];
+  for (let i = 0; i < recs.length; i += BATCH) batches.push(recs.slice(i, i + BATCH));
+  const source = dataset.pattern ? { patterns: [dataset.pattern] } : { configFile: dataset.config };
+
+  const pipelineFn = await parser.compileSource(source);
+  const runRecord = await parser.createPipeline(source);
+  const indexName = core.compileIndexName('logs-%{+yyyy.MM.dd}');
+  const grok = dataset.pattern ? new parser.Grok([dataset.pattern]) : undefined;
+  const regex = grok?.patterns[0].regex;
+
+  const variants = {
+    bare: () => {
+      let matched = 0;
+      if (regex) {
+        for (let i = 0; i < lines.length; i++) if (regex.exec(lines[i]) !== null) matched++;
+      } else {
+        for (let i = 0; i < lines.length; i++) if (JSON.parse(lines[i]) !== null) matched++;
+      }
+      return matched;
+    },
+    grok: grok
+      ? () => {
+          let matched = 0;
+          for (let i = 0; i < lines.length; i++) if (grok.matchInto(lines[i], {}) >= 0) matched++;
+          return matched;
+        }
+      : undefined,
+    pipeline: () => {
+      let n = 0;
+      for (let i = 0; i < recs.length; i++) n += runRecord(recs[i]).length;
+      return n;
+    },
+    encode: () => {
+      let items = 0;
+      for (const batch of batches)
+        items += parser.encodeRecords(batch, { pipeline: pipelineFn, indexName }).recordIndex.length;
+      return items;
+    },
+  };
+
+  const pools = {};
+  const threadCounts = [...new Set([1, MAX_THREADS])];
+  for (const t of threadCounts) {
+    pools[t] = await parser.ParserPool.create({ pipeline: source, index: 'logs-%{+yyyy.MM.dd}', threads: t });
+    await runPool(pools[t], batches.slice(0, 5)); // warm up: workers started, code optimised
+  }
+  for (const fn of Object.values(variants)) if (fn) fn(); // warm up
+
+  const rounds = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, fn] of Object.entries(variants)) {
+      if (!fn) continue;
+      const { seconds, result } = time(fn);
+      if (typeof result === 'number' && result !== LINES) {
+        throw new Error(
+          `${dataset.name}/${name}: ${result} of ${LINES} lines handled; the benchmark lines must all parse`,
+        );
+      }
+      rounds[name] ??= [];
+      rounds[name].push(seconds);
+    }
+    for (const t of threadCounts) {
+      const { seconds, result } = await timeAsync(() => runPool(pools[t], batches));
+      if (result !== LINES) throw new Error(`${dataset.name}/pool ${t}: ${result} items for ${LINES} lines`);
+      rounds[`pool x${t}`] ??= [];
+      rounds[`pool x${t}`].push(seconds);
+    }
+  }
+  for (const pool of Object.values(pools)) await pool.close();
+
+  const row = { dataset: dataset.name, lines: LINES, bytes, variants: {} };
+  for (const [name, secs] of Object.entries(rounds)) {
+    const s = median(secs);
+    row.variants[name] = { seconds: s, linesPerSec: LINES / s, mibPerSec: bytes / 2 ** 20 / s };
+  }
+  results.push(row);
+  const v = row.variants;
+  process.stderr.write(
+    `${dataset.name}: ${Object.entries(v)
+      .map(([k, x]) => `${k} ${Math.round(x.linesPerSec).toLocaleString('en-US')}/s`)
+      .join(', ')}\n`,
+  );
+}
+
+// ---- the table ----
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const cpus = os.cpus();
+const date = new Date().toISOString().slice(0, 10);
+const load = os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ');
+let md = `# Parse benchmark, ${date}\n\n`;
+md += `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}. Node ${process.version}. Load average at the end (1/5/15 min): ${load}.\n`;
+md += `${LINES.toLocaleString('en-US')} lines per dataset, median of ${ROUNDS} alternating rounds. Pool: batches of ${BATCH}, 2 in flight per thread.\n\n`;
+md += '| dataset | variant | lines/s | MiB/s | time vs bare |\n|---|---|---:|---:|---:|\n';
+for (const row of results) {
+  const bare = row.variants.bare.seconds;
+  for (const [name, v] of Object.entries(row.variants)) {
+    md += `| ${row.dataset} | ${name} | ${fmt(v.linesPerSec)} | ${v.mibPerSec.toFixed(1)} | ${(v.seconds / bare).toFixed(2)}x |\n`;
+  }
+}
+md +=
+  '\n## Targets\n\n| dataset | grok vs bare regex (target ≤ 1.15x) | pool x' +
+  MAX_THREADS +
+  ' / pool x1 (target ≥ 1.8x) |\n|---|---:|---:|\n';
+for (const row of results) {
+  const v = row.variants;
+  const grokRatio = v.grok ? (v.grok.seconds / v.bare.seconds).toFixed(2) + 'x' : 'n/a (no grok)';
+  const scale =
+    v[`pool x${MAX_THREADS}`] && v['pool x1']
+      ? (v['pool x1'].seconds / v[`pool x${MAX_THREADS}`].seconds).toFixed(2) + 'x'
+      : 'n/a';
+  md += `| ${row.dataset} | ${grokRatio} | ${scale} |\n`;
+}
+md +=
+  "\nVariants: **bare** = `RegExp.exec` with the regex grok compiled (JSON.parse for the JSON log); **grok** = exec + captures into an object with types; **pipeline** = the per-record pipeline in one thread (start event, grok processor with per-pattern statistics, timestamps); **encode** = pipeline + bulk body (action + JSON source per item), i.e. a worker's whole per-record work on one core; **pool xN** = ParserPool end to end with N worker threads (JSON wire in, EncodedBatch out).\n";
+
+const out = new URL(`../results/${date}-parse`, import.meta.url).pathname;
+writeFileSync(`${out}.md`, md);
+writeFileSync(
+  `${out}.json`,
+  `${JSON.stringify({ date, node: process.version, load: os.loadavg(), results }, null, 2)}\n`,
+);
+process.stdout.write(md);
+process.stderr.write(`wrote ${out}.md\n`);

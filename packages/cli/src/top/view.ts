@@ -34,8 +34,12 @@ export interface RowSpec {
   readonly unit: 'per_s' | 'count' | 'bytes' | 'ratio';
   /** Counters or gauges added together for the row. */
   readonly series: readonly { readonly name: string; readonly match?: Match }[];
-  /** How the total column combines endpoints: sum (default) or mean. */
-  readonly total?: 'sum' | 'mean';
+  /**
+   * How the total column combines endpoints: sum (default), mean, or `partitions`: each
+   * (backend, stream, partition) once at its highest reading, because every consumer of a
+   * group may report the group's lag for the same partitions.
+   */
+  readonly total?: 'sum' | 'mean' | 'partitions';
 }
 
 const counter = (name: string, match?: Match) => ({ name, match });
@@ -98,7 +102,13 @@ export const ROWS: readonly RowSpec[] = [
       counter('sluice_broker_dead_lettered_records_total'),
     ],
   },
-  { label: 'lag (records)', kind: 'gauge', unit: 'count', series: [counter('sluice_consumer_lag_records')] },
+  {
+    label: 'lag (records)',
+    kind: 'gauge',
+    unit: 'count',
+    series: [counter('sluice_consumer_lag_records')],
+    total: 'partitions',
+  },
   {
     label: 'in-flight events',
     kind: 'gauge',
@@ -187,27 +197,33 @@ export function buildView(before: readonly Scrape[], after: readonly Scrape[]): 
     const error = a.error ?? b?.error;
     return { endpoint: a.endpoint, error, seconds: (a.at - (b?.at ?? a.at)) / 1000 };
   });
+  const lag = partitionLag(after);
   const rows = ROWS.map((spec) => {
     const values = after.map((a, i) => {
+      if (!a.samples) return undefined;
+      if (spec.kind === 'gauge') return gaugeValue(a.samples, spec);
+      // A rate needs the previous scrape of the same endpoint too.
       const b = before[i];
-      if (!a.samples || !b?.samples) return undefined;
-      return spec.kind === 'rate'
-        ? rate(b.samples, a.samples, spec, endpoints[i]?.seconds ?? 0)
-        : gaugeValue(a.samples, spec);
+      return b?.samples ? rate(b.samples, a.samples, spec, endpoints[i]?.seconds ?? 0) : undefined;
     });
     const present = values.filter((v): v is number => v !== undefined);
     let total: number | undefined;
-    if (present.length > 0) {
+    if (spec.total === 'partitions') {
+      total = lag.length > 0 ? lag.reduce((x, r) => x + r.lag, 0) : undefined;
+    } else if (present.length > 0) {
       const s = present.reduce((x, y) => x + y, 0);
       total = spec.total === 'mean' ? s / present.length : s;
     }
     return { spec, values: [...values, total] };
   });
-  // Every consumer of a group may report the group's lag for the same partitions, so the total
-  // counts each (backend, stream, partition) once, at its highest reading.
-  const lagByKey = new Map<string, LagRow>();
-  for (const a of after) {
-    for (const s of a.samples ?? []) {
+  return { endpoints, rows, lag };
+}
+
+/** Lag per (backend, stream, partition) across endpoints, each at its highest reading, largest first. */
+function partitionLag(scrapes: readonly Scrape[]): LagRow[] {
+  const byKey = new Map<string, LagRow>();
+  for (const scrape of scrapes) {
+    for (const s of scrape.samples ?? []) {
       if (s.name !== 'sluice_consumer_lag_records') continue;
       const row = {
         backend: s.labels.backend ?? '',
@@ -216,18 +232,14 @@ export function buildView(before: readonly Scrape[], after: readonly Scrape[]): 
         lag: s.value,
       };
       const key = `${row.backend}\u0000${row.stream}\u0000${row.partition}`;
-      const seen = lagByKey.get(key);
-      if (!seen || seen.lag < row.lag) lagByKey.set(key, row);
+      const seen = byKey.get(key);
+      if (!seen || seen.lag < row.lag) byKey.set(key, row);
     }
   }
-  const lag = [...lagByKey.values()].sort(
+  return [...byKey.values()].sort(
     (x, y) =>
       y.lag - x.lag ||
       x.stream.localeCompare(y.stream) ||
       x.partition.localeCompare(y.partition, undefined, { numeric: true }),
   );
-  const lagRow = rows.find((r) => r.spec.label === 'lag (records)');
-  if (lagRow && lag.length > 0)
-    (lagRow.values as (number | undefined)[])[after.length] = lag.reduce((x, r) => x + r.lag, 0);
-  return { endpoints, rows, lag };
 }

@@ -45,7 +45,15 @@ function start(
   });
   const stop = new AbortController();
   const done = shipper.run(stop.signal);
-  return { producer, shipper, stop: () => (stop.abort(), done), done };
+  return {
+    producer,
+    shipper,
+    stop: () => {
+      stop.abort();
+      return done;
+    },
+    done,
+  };
 }
 
 describe('Shipper with files', () => {
@@ -198,5 +206,20 @@ describe('Shipper with files', () => {
     expect(producer.records.map((r) => r.line.split('\n').length)).toEqual([5, 1, 5]);
     expect(producer.records[2]?.offset).toBe(exception(1).length + '2024-01-01 INFO fine\n'.length);
     expect(producer.records[0]?.fields?.tags).toEqual(['multiline']);
+  });
+
+  it('forgets files rotated away once they are closed, here and in the registry', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'a.log');
+    const registry = await FileRegistry.open(join(dir, 'registry.json'));
+    await writeFile(path, 'one\n');
+    const { producer, stop } = start({ paths: [path], closeInactiveMs: 100 }, { registry });
+    await waitFor(() => producer.records.length === 1, 'first line');
+    await rename(path, `${path}.1`);
+    await writeFile(path, 'two\n');
+    await waitFor(() => producer.records.length === 2, 'line of the new file');
+    await waitFor(() => registry.all().length === 1, 'the rotated file forgotten');
+    await stop();
+    expect(registry.all()[0]).toMatchObject({ path, offset: 4 });
   });
 });

@@ -160,9 +160,28 @@ export class FileInput implements Input {
         }
       }
       first = false;
+      this.forgetGone();
       await sleep(this.options.scanIntervalMs, undefined, { signal }).catch(() => undefined);
     }
     await Promise.all([...this.tracked.values()].map((t) => t.harvester));
+  }
+
+  /** Keys (dev:ino) found by the latest scan. */
+  private seen = new Set<string>();
+
+  /**
+   * Closed files that no glob matches any more (rotated away, deleted) are forgotten, here
+   * and in the registry, so neither grows with every rotation. Open ones are kept until
+   * they close for inactivity: a renamed file is still read to its end.
+   */
+  private forgetGone(): void {
+    for (const [key, t] of this.tracked) {
+      if (!t.harvester && !this.seen.has(key)) {
+        this.tracked.delete(key);
+        this.registry?.delete(key);
+      }
+    }
+    this.seen = new Set();
   }
 
   /**
@@ -173,6 +192,7 @@ export class FileInput implements Input {
     const st = await stat(path, { bigint: false }).catch(() => undefined);
     if (!st?.isFile()) return undefined;
     const key = fileKey(st.dev, st.ino);
+    this.seen.add(key);
     const known = this.tracked.get(key);
     if (known) {
       if (known.harvester) return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveEndpoints, stackPaths } from './config.js';
+import { resolveEndpoints, stackPaths, stackPorts } from './config.js';
 
 describe('resolveEndpoints', () => {
   it('uses the loopback defaults when nothing is set', () => {
@@ -32,5 +32,28 @@ describe('stackPaths', () => {
     expect(paths.cache).toBe('/c');
     expect(paths.run).toBe('/r');
     expect(paths.deploy).toMatch(/deploy\/native\/$/);
+  });
+});
+
+describe('stackPorts', () => {
+  it('moves the local defaults with the overrides, for a second isolated stack', () => {
+    const env = {
+      SLUICE_KAFKA_PORT: '19092',
+      SLUICE_KAFKA_CONTROLLER_PORT: '19093',
+      SLUICE_ELASTICSEARCH_PORT: '19200',
+    };
+    expect(stackPorts(env)).toEqual({ kafka: 19092, kafkaController: 19093, elasticsearch: 19200 });
+    const { endpoints } = resolveEndpoints(env);
+    expect(endpoints.kafkaBrokers).toEqual(['127.0.0.1:19092']);
+    expect(endpoints.elasticsearchUrl).toBe('http://127.0.0.1:19200');
+  });
+
+  it('rejects a port that is not a number in range, naming the variable and value', () => {
+    expect(() => stackPorts({ SLUICE_KAFKA_PORT: '80' })).toThrow(
+      'SLUICE_KAFKA_PORT must be a port between 1024 and 65535, got 80',
+    );
+    expect(() => stackPorts({ SLUICE_ELASTICSEARCH_PORT: 'x' })).toThrow(
+      /SLUICE_ELASTICSEARCH_PORT .* got x/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '@sluice/core';
 
 /**
  * The one place the native stack's versions, ports and directories are decided.
@@ -59,6 +60,12 @@ export interface ResolvedEndpoints {
 }
 
 export function resolveEndpoints(env: NodeJS.ProcessEnv = process.env): ResolvedEndpoints {
+  const ports = stackPorts(env);
+  const defaults: StackEndpoints = {
+    ...DEFAULT_ENDPOINTS,
+    kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
+    elasticsearchUrl: `http://127.0.0.1:${ports.elasticsearch}`,
+  };
   const explicit = new Set<ServiceName>();
   const pick = (service: ServiceName, fallback: string): string => {
     const value = env[ENV_VARS[service]]?.trim();
@@ -66,18 +73,52 @@ export function resolveEndpoints(env: NodeJS.ProcessEnv = process.env): Resolved
     explicit.add(service);
     return value;
   };
-  const brokers = pick('kafka', DEFAULT_ENDPOINTS.kafkaBrokers.join(','));
+  const brokers = pick('kafka', defaults.kafkaBrokers.join(','));
   return {
     endpoints: {
       kafkaBrokers: brokers
         .split(',')
         .map((b) => b.trim().replace(/^[a-z]+:\/\//i, ''))
         .filter(Boolean),
-      elasticsearchUrl: pick('elasticsearch', DEFAULT_ENDPOINTS.elasticsearchUrl).replace(/\/+$/, ''),
+      elasticsearchUrl: pick('elasticsearch', defaults.elasticsearchUrl).replace(/\/+$/, ''),
       redisUrl: pick('redis', DEFAULT_ENDPOINTS.redisUrl),
       amqpUrl: pick('rabbitmq', DEFAULT_ENDPOINTS.amqpUrl),
     },
     explicit,
+  };
+}
+
+export interface StackPorts {
+  readonly kafka: number;
+  readonly kafkaController: number;
+  readonly elasticsearch: number;
+}
+
+const PORT_VARIABLES = {
+  kafka: ['SLUICE_KAFKA_PORT', KAFKA_PORT],
+  kafkaController: ['SLUICE_KAFKA_CONTROLLER_PORT', KAFKA_CONTROLLER_PORT],
+  elasticsearch: ['SLUICE_ELASTICSEARCH_PORT', ELASTICSEARCH_PORT],
+} as const;
+
+/**
+ * Ports of the services this stack starts. The defaults are what every doc and test assumes;
+ * the overrides exist to run a second, isolated stack (with its own SLUICE_STACK_DIR) beside
+ * the shared one, e.g. to measure a cold start without stopping anyone's broker.
+ */
+export function stackPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
+  const read = ([variable, fallback]: readonly [string, number]): number => {
+    const raw = env[variable]?.trim();
+    if (!raw) return fallback;
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+      throw new ConfigError(`${variable} must be a port between 1024 and 65535, got ${raw}`);
+    }
+    return port;
+  };
+  return {
+    kafka: read(PORT_VARIABLES.kafka),
+    kafkaController: read(PORT_VARIABLES.kafkaController),
+    elasticsearch: read(PORT_VARIABLES.elasticsearch),
   };
 }
 
@@ -90,6 +131,7 @@ export interface StackPaths {
   readonly deploy: string;
   /** Maven's local repository, where the Kafka jars and the Elasticsearch zip are cached. */
   readonly m2: string;
+  readonly ports: StackPorts;
 }
 
 /**
@@ -110,5 +152,5 @@ export function stackPaths(env: NodeJS.ProcessEnv = process.env): StackPaths {
       : join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'sluice', 'stack'));
   // src/stack and dist/stack sit at the same depth, so this works from sources (vitest) and builds.
   const deploy = fileURLToPath(new URL('../../../../deploy/native/', import.meta.url));
-  return { cache, run, deploy, m2: join(home, '.m2', 'repository') };
+  return { cache, run, deploy, m2: join(home, '.m2', 'repository'), ports: stackPorts(env) };
 }

@@ -1,13 +1,7 @@
 import { chown, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@sluice/core';
-import {
-  DEFAULT_ES_USER,
-  ELASTICSEARCH_HEAP,
-  ELASTICSEARCH_PORT,
-  ELASTICSEARCH_VERSION,
-  type StackPaths,
-} from './config.js';
+import { DEFAULT_ES_USER, ELASTICSEARCH_HEAP, ELASTICSEARCH_VERSION, type StackPaths } from './config.js';
 import { findJava } from './java.js';
 import { run, spawnDetached, stackMarker } from './process.js';
 
@@ -108,13 +102,13 @@ async function runAs(env: NodeJS.ProcessEnv): Promise<RunAs | undefined> {
   return { uid: Number(entry[2]), gid: Number(entry[3]), name };
 }
 
-function elasticsearchYml(layout: ElasticsearchLayout): string {
+function elasticsearchYml(layout: ElasticsearchLayout, port: number): string {
   return `# Written by \`sluice stack up\` on every start; edit packages/cli/src/stack/elasticsearch.ts instead.
 cluster.name: sluice-dev
 node.name: sluice-1
 discovery.type: single-node
 network.host: 127.0.0.1
-http.port: ${ELASTICSEARCH_PORT}
+http.port: ${port}
 path.data: ${layout.dataDir}
 path.logs: ${layout.logsDir}
 # A developer disk that is 90% full must not turn test indices read-only.
@@ -146,7 +140,10 @@ export async function launchElasticsearch(paths: StackPaths, note: (line: string
   if (!(await exists(join(layout.configDir, 'jvm.options')))) {
     await cp(join(home, 'config'), layout.configDir, { recursive: true });
   }
-  await writeFile(join(layout.configDir, 'elasticsearch.yml'), elasticsearchYml(layout));
+  await writeFile(
+    join(layout.configDir, 'elasticsearch.yml'),
+    elasticsearchYml(layout, paths.ports.elasticsearch),
+  );
   // The stock GC log keeps up to 32 x 64 MiB; a test node needs a little history, not 2 GiB.
   const jvmOptions = join(layout.configDir, 'jvm.options');
   await writeFile(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KAFKA_CONTROLLER_PORT, KAFKA_HEAP, KAFKA_PORT, KAFKA_VERSION, type StackPaths } from './config.js';
+import { KAFKA_HEAP, KAFKA_VERSION, type StackPaths } from './config.js';
 import { findJava } from './java.js';
 import { run, spawnDetached, stackMarker } from './process.js';
 
@@ -73,13 +73,13 @@ export async function kafkaClasspath(paths: StackPaths, note: (line: string) => 
  * every internal topic with replication factor 1, and no initial rebalance delay so tests
  * with consumer groups do not wait 3 s per group.
  */
-function serverProperties(layout: KafkaLayout): string {
+function serverProperties(layout: KafkaLayout, ports: StackPaths['ports']): string {
   return `# Written by \`sluice stack up\` on every start; edit packages/cli/src/stack/kafka.ts instead.
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
-listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}
+controller.quorum.voters=1@127.0.0.1:${ports.kafkaController}
+listeners=PLAINTEXT://127.0.0.1:${ports.kafka},CONTROLLER://127.0.0.1:${ports.kafkaController}
+advertised.listeners=PLAINTEXT://127.0.0.1:${ports.kafka}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
@@ -123,7 +123,7 @@ export async function launchKafka(paths: StackPaths, note: (line: string) => voi
   const [java, classpath] = await Promise.all([findJava(), kafkaClasspath(paths, note)]);
   await mkdir(layout.dataDir, { recursive: true });
   await mkdir(layout.logsDir, { recursive: true });
-  await writeFile(layout.config, serverProperties(layout));
+  await writeFile(layout.config, serverProperties(layout, paths.ports));
   if (!(await exists(join(layout.dataDir, 'meta.properties')))) {
     // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding (Kafka's Uuid format).
     const clusterId = randomBytes(16).toString('base64url');

@@ -1,11 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
 import {
-  ELASTICSEARCH_PORT,
   ELASTICSEARCH_VERSION,
   ENV_VARS,
-  KAFKA_CONTROLLER_PORT,
-  KAFKA_PORT,
   KAFKA_VERSION,
   resolveEndpoints,
   SERVICES,
@@ -69,8 +66,8 @@ export interface StackUpResult {
 interface ManagedService {
   readonly name: 'kafka' | 'elasticsearch';
   readonly label: string;
-  /** Ports the service binds; all must be free (or ours) before it starts. */
-  readonly ports: readonly number[];
+  /** Ports the service binds; all must be free (or ours) before it starts. The first is the clients' port. */
+  ports(paths: StackPaths): readonly number[];
   readonly startTimeoutMs: number;
   readonly stopGraceMs: number;
   pidFile(paths: StackPaths): string;
@@ -81,12 +78,14 @@ interface ManagedService {
   launch(paths: StackPaths, note: (line: string) => void): Promise<number>;
 }
 
+// Start timeouts are generous on purpose: on a 2-core machine shared with builds and tests
+// (load average 20), a cold Elasticsearch took over 3 minutes to answer; an idle one takes ~25 s.
 const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
   kafka: {
     name: 'kafka',
     label: `Kafka ${KAFKA_VERSION}`,
-    ports: [KAFKA_PORT, KAFKA_CONTROLLER_PORT],
-    startTimeoutMs: 90_000,
+    ports: (p) => [p.ports.kafka, p.ports.kafkaController],
+    startTimeoutMs: 180_000,
     stopGraceMs: 30_000,
     pidFile: (p) => kafkaLayout(p).pidFile,
     logFile: (p) => kafkaLayout(p).logFile,
@@ -98,8 +97,8 @@ const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
   elasticsearch: {
     name: 'elasticsearch',
     label: `Elasticsearch ${ELASTICSEARCH_VERSION}`,
-    ports: [ELASTICSEARCH_PORT],
-    startTimeoutMs: 180_000,
+    ports: (p) => [p.ports.elasticsearch],
+    startTimeoutMs: 300_000,
     stopGraceMs: 30_000,
     pidFile: (p) => elasticsearchLayout(p).pidFile,
     logFile: (p) => elasticsearchLayout(p).logFile,
@@ -132,7 +131,7 @@ const MACHINES: Record<'redis' | 'rabbitmq', Machine> = {
     name: 'rabbitmq',
     port: 5672,
     command: MACHINE_SERVICES.rabbitmq,
-    startTimeoutMs: 90_000,
+    startTimeoutMs: 180_000,
     url: (e) => e.amqpUrl,
     probe: (e) => probeAmqp(e.amqpUrl),
   },
@@ -212,7 +211,8 @@ async function upManaged(
   let detail = 'already running';
   if (pid === undefined) {
     const ours = await ourGroups(paths);
-    for (const port of service.ports) {
+    const ports = service.ports(paths);
+    for (const port of ports) {
       const listener = await listenerOn(port);
       if (!listener) continue;
       const group = listener.pid === undefined ? undefined : await processGroupOf(listener.pid);
@@ -224,7 +224,7 @@ async function upManaged(
       }
       const who =
         listener.pid === undefined ? 'a process we cannot see' : `pid ${listener.pid} (${listener.command})`;
-      if (port === service.ports[0]) {
+      if (port === ports[0]) {
         const probe = await service.probe(endpoints);
         if (probe.ok) {
           return {
@@ -435,7 +435,7 @@ export async function stackStatus(options: StackOptions = {}): Promise<ServiceSt
           detail: probe.ok ? `${service.label}, ${probe.detail}` : `starting or unhealthy: ${probe.detail}`,
         };
       }
-      const listener = await listenerOn(service.ports[0] as number);
+      const listener = await listenerOn(service.ports(paths)[0] as number);
       if (listener) {
         return {
           service: name,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileDateFormat, DateFormatError } from './date-format.js';
+import { compileDateFormat, DateFormatError, toIsoString } from './date-format.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const parse = (format: string, value: string | number, timezone?: string, now?: string) =>
@@ -163,5 +163,18 @@ describe('compileDateFormat: named formats', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('toIsoString', () => {
+  it('matches Date#toISOString everywhere in years 0-9999 and beyond (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62198755200000, max: 253402300800000 + 1e11 }), (ms) => {
+        expect(toIsoString(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const ms of [0, -1, 951782400000, 253402300799999, -62167219200000])
+      expect(toIsoString(ms)).toBe(new Date(ms).toISOString());
   });
 });

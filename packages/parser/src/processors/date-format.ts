@@ -52,8 +52,12 @@ const MONTHS_LONG = [
 ];
 const MONTH_INDEX = new Map<string, number>();
 for (let i = 0; i < 12; i++) {
-  MONTH_INDEX.set(MONTHS[i] as string, i + 1);
-  MONTH_INDEX.set(MONTHS_LONG[i] as string, i + 1);
+  for (const name of [MONTHS[i] as string, MONTHS_LONG[i] as string]) {
+    // The spellings logs use, so the hot path rarely needs toLowerCase().
+    MONTH_INDEX.set(name, i + 1);
+    MONTH_INDEX.set(name.toUpperCase(), i + 1);
+    MONTH_INDEX.set((name[0] as string).toUpperCase() + name.slice(1), i + 1);
+  }
 }
 // "Sept" appears in some logs; harmless to accept.
 MONTH_INDEX.set('sept', 9);
@@ -174,14 +178,55 @@ function fractionToMillis(digits: string): number {
   return Math.floor(Number(digits.length >= 3 ? digits.slice(0, 3) : digits.padEnd(3, '0')));
 }
 
-/** `Z`, `+02`, `+0200`, `+02:00` -> minutes east of UTC. */
+/** `Z`, `+02`, `+0200`, `+02:00` -> minutes east of UTC (the regexes guarantee the shape). */
 function offsetMinutes(text: string): number {
-  if (text === 'Z' || text === 'z') return 0;
-  const sign = text[0] === '-' ? -1 : 1;
-  const digits = text.slice(1).replace(':', '');
-  const hours = Number(digits.slice(0, 2));
-  const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-  return sign * (hours * 60 + minutes);
+  if (text.length === 1) return 0;
+  const sign = text.charCodeAt(0) === 45 /* - */ ? -1 : 1;
+  const hours = (text.charCodeAt(1) - 48) * 10 + (text.charCodeAt(2) - 48);
+  if (text.length === 3) return sign * hours * 60;
+  const m = text.length === 6 ? 4 : 3; // `+02:00` or `+0200`
+  return sign * (hours * 60 + (text.charCodeAt(m) - 48) * 10 + (text.charCodeAt(m + 1) - 48));
+}
+
+/** The value of a run of ASCII digits (what the regexes captured), without Number()'s generality. */
+function digitsValue(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) n = n * 10 + (text.charCodeAt(i) - 48);
+  return n;
+}
+
+const TWO = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+
+/**
+ * Epoch milliseconds as `YYYY-MM-DDTHH:mm:ss.sssZ`, the same text as
+ * `new Date(ms).toISOString()` for years 0-9999, without allocating a Date (this runs
+ * once per event). Outside that range it falls back to Date.
+ */
+export function toIsoString(ms: number): string {
+  if (!(ms >= -62167219200000 && ms < 253402300800000)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const millis = rest - second * 1000;
+  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const y = year < 1000 ? String(year).padStart(4, '0') : String(year);
+  const mss = millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : String(millis);
+  return `${y}-${TWO[month]}-${TWO[day]}T${TWO[hour]}:${TWO[minute]}:${TWO[second]}.${mss}Z`;
 }
 
 interface Token {
@@ -255,7 +300,7 @@ function compileJoda(format: string, timezone: string, now: () => number): DateP
         } else {
           source += fixed ? `(\\d{${count}})` : '(\\d{4})';
           setters.push((p, t) => {
-            p.year = Number(t);
+            p.year = digitsValue(t);
             return true;
           });
         }
@@ -264,13 +309,13 @@ function compileJoda(format: string, timezone: string, now: () => number): DateP
         if (count <= 2) {
           source += digits(1, 2);
           setters.push((p, t) => {
-            p.month = Number(t);
+            p.month = digitsValue(t);
             return true;
           });
         } else {
           source += '([A-Za-z]{3,9})';
           setters.push((p, t) => {
-            const month = MONTH_INDEX.get(t.toLowerCase());
+            const month = MONTH_INDEX.get(t) ?? MONTH_INDEX.get(t.toLowerCase());
             if (month === undefined) return false;
             p.month = month;
             return true;
@@ -281,7 +326,7 @@ function compileJoda(format: string, timezone: string, now: () => number): DateP
         if (count > 2) throw unsupported();
         source += digits(1, 2);
         setters.push((p, t) => {
-          p.day = Number(t);
+          p.day = digitsValue(t);
           return true;
         });
         return;
@@ -291,7 +336,7 @@ function compileJoda(format: string, timezone: string, now: () => number): DateP
         if (letter === 'h') hasHour12 = true;
         source += digits(1, 2);
         setters.push((p, t) => {
-          p.hour = Number(t);
+          p.hour = digitsValue(t);
           return true;
         });
         return;
@@ -299,7 +344,7 @@ function compileJoda(format: string, timezone: string, now: () => number): DateP
         if (count > 2) throw unsupported();
         source += digits(1, 2);
         setters.push((p, t) => {
-          p.minute = Number(t);
+          p.minute = digitsValue(t);
           return true;
         });
         return;
@@ -307,7 +352,7 @@ function compileJoda(format: string, timezone: string, now: () => number): DateP
         if (count > 2) throw unsupported();
         source += digits(1, 2);
         setters.push((p, t) => {
-          p.second = Number(t);
+          p.second = digitsValue(t);
           return true;
         });
         return;

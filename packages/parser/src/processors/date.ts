@@ -1,6 +1,12 @@
 import { addTag, fieldPath, getField, type JsonValue, setField } from '@sluice/core';
 import type { Processor, ProcessorFactory } from '../processor.js';
-import { compileDateFormat, DateFormatError, type DateParser, isValidTimeZone } from './date-format.js';
+import {
+  compileDateFormat,
+  DateFormatError,
+  type DateParser,
+  isValidTimeZone,
+  toIsoString,
+} from './date-format.js';
 import { OptionReader } from './options.js';
 
 export const DATE_FAILURE_TAG = '_dateparsefailure';
@@ -67,7 +73,7 @@ export const date: ProcessorFactory = (options, context): Processor => {
         for (const parse of parsers) {
           const ms = parse(value);
           if (ms !== undefined) {
-            setField(event, dest, new Date(ms).toISOString());
+            setField(event, dest, toIsoString(ms));
             return event;
           }
         }

@@ -1,7 +1,13 @@
 // The processors other than grok, their registry, and the option reader they share.
 
 export { DATE_FAILURE_TAG, date } from './date.js';
-export { compileDateFormat, DateFormatError, type DateParseOptions, type DateParser } from './date-format.js';
+export {
+  compileDateFormat,
+  DateFormatError,
+  type DateParseOptions,
+  type DateParser,
+  toIsoString,
+} from './date-format.js';
 export {
   DISSECT_FAILURE_TAG,
   type DissectKey,

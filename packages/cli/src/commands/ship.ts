@@ -152,6 +152,9 @@ async function ship(options: ShipOptions): Promise<number> {
     }
     throw error;
   }
+  if (!config.registry && config.inputs.some((i) => i.type === 'file' && i.follow !== false)) {
+    log.warn('no --registry: offsets are not remembered, a restart reads the files again from the start');
+  }
   const shipper = built.start();
   const stop = new AbortController();
   const abandon = new AbortController();

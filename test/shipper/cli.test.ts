@@ -1,0 +1,89 @@
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
+import { collect, registryOffset, runCli, waitFor } from './support.js';
+
+let h: BrokerHarness | undefined;
+afterAll(async () => {
+  await h?.close();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('sluice ship (CLI)', () => {
+  it('a missing file: exit 2, "file not found" and a hint', async () => {
+    const r = await runCli(['ship', '--file', '/nonexistent/app.log', '--to', 'redis://127.0.0.1:6379/x'])
+      .exit;
+    expect(r.code).toBe(2);
+    expect(r.output).toContain('sluice: file not found: /nonexistent/app.log');
+    expect(r.output).toContain('hint: ');
+  });
+
+  it('an unreachable broker: exit 2 with host:port and how to fix it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
+    await writeFile(join(dir, 'a.log'), 'x\n');
+    const port = await freePort();
+    const r = await runCli(['ship', '--file', join(dir, 'a.log'), '--to', `redis://127.0.0.1:${port}/x`])
+      .exit;
+    expect(r.code).toBe(2);
+    expect(r.output).toContain(`cannot reach Redis at 127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(r.output).toContain('hint: is Redis running?');
+  });
+
+  it('a bad config value: exit 2 naming the file, key and value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
+    const config = join(dir, 'shipper.yaml');
+    await writeFile(
+      config,
+      'output: { url: redis://127.0.0.1:6379/x }\ninputs: [{ type: file, paths: a.log, startAt: middle }]\n',
+    );
+    const r = await runCli(['ship', '--config', config]).exit;
+    expect(r.code).toBe(2);
+    expect(r.output).toContain(`${config}: inputs[0].startAt must be one of beginning, end, got "middle"`);
+  });
+
+  it('--follow with --metrics: serves shipper metrics, and SIGTERM drains and exits 0', async () => {
+    h = await harnessFor('redis');
+    if (!h.ready) return expect.unreachable('redis is not running');
+    const stream = h.stream('ship-cli');
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
+    const file = join(dir, 'a.log');
+    const registry = join(dir, 'registry.json');
+    await writeFile(file, 'first\n');
+    const port = await freePort();
+    const run = runCli([
+      'ship',
+      '--file',
+      file,
+      '--to',
+      h.url(stream),
+      '--follow',
+      '--registry',
+      registry,
+      '--metrics',
+      `127.0.0.1:${port}`,
+    ]);
+    await waitFor(async () => (await registryOffset(registry)) === 6, 'first line confirmed');
+    await appendFile(file, 'second\n');
+    await waitFor(async () => (await registryOffset(registry)) === 13, 'second line confirmed');
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/sluice_shipper_lines_total\{input="file"\} 2/);
+    expect(metrics).toContain('sluice_shipper_publish_duration_seconds_bucket');
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    const r = await run.exit;
+    expect(r.code, r.output).toBe(0);
+    const records = await collect(h, stream, 2, 300);
+    expect(records.map((x) => x.line)).toEqual(['first', 'second']);
+  }, 120_000);
+});

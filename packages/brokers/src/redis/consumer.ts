@@ -16,7 +16,7 @@ import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample }
 import { decodePayload, isPoison } from '../wire.js';
 import { connectRedis, createRedis, redisError } from './connection.js';
 import { type RedisKeys, redisKeys } from './keys.js';
-import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER_ORPHANS, TAKE } from './scripts.js';
+import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE } from './scripts.js';
 
 export interface RedisConsumerOptions extends ConsumerOptions {
   /** TTL of this consumer's heartbeat key; after it lapses, others reclaim its records. Default 30 000 ms (`?heartbeatMs=`). */
@@ -31,16 +31,17 @@ export interface RedisConsumerOptions extends ConsumerOptions {
 type Script = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
 
 /**
- * The reliable-queue consumer (see scripts.ts for the invariants): records move from the
- * main list into this consumer's processing list, stay there until acknowledged, and go
- * back to the head of the main list if handed back or if this consumer dies (heartbeat
- * key expires, another consumer's reclaimer returns them). At-least-once: a crash at any
- * point leaves every unacknowledged record in a list.
+ * The reliable-queue consumer (see scripts.ts and keys.ts for the invariants): each batch
+ * moves from the main list into a processing list of its own, registered under this
+ * consumer, and leaves it only when acknowledged (DEL), handed back (to the head of the
+ * main list, order kept) or dead-lettered. If this consumer dies, its heartbeat key
+ * expires and another consumer's reclaimer returns its batches. At-least-once: a crash at
+ * any point leaves every unacknowledged record in a list.
  */
 export class RedisConsumer implements Consumer {
   readonly consumerId: string;
   private readonly keys: RedisKeys;
-  private readonly processingKey: string;
+  private readonly batchesKey: string;
   private readonly deadLetterKey: string;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
@@ -55,6 +56,7 @@ export class RedisConsumer implements Consumer {
     Script
   >;
   private readonly inFlight = new Set<RedisBatch>();
+  private seq = 0;
   private paused = false;
   private closing = false;
   private running: Promise<void> | undefined;
@@ -71,7 +73,7 @@ export class RedisConsumer implements Consumer {
     this.consumerId =
       options.consumerId ??
       `${options.group ?? 'sluice'}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.processingKey = this.keys.processing(this.consumerId);
+    this.batchesKey = this.keys.batches(this.consumerId);
     this.deadLetterKey = options.deadLetter ?? `${target.stream}.dlq`;
     this.batchSize = numberOption(target, 'batchSize', options.batchSize, 500, 1, 100_000);
     this.maxInFlight = numberOption(target, 'maxInFlightBatches', options.maxInFlightBatches, 4, 1, 1_000);
@@ -108,7 +110,7 @@ export class RedisConsumer implements Consumer {
       giveBack: script(GIVE_BACK),
       deadLetter: script(DEAD_LETTER),
       reclaim: script(RECLAIM),
-      recover: script(RECOVER_ORPHANS),
+      recover: script(RECOVER),
       lag: script(LAG),
     };
   }
@@ -134,7 +136,7 @@ export class RedisConsumer implements Consumer {
   async lag(): Promise<LagSample[]> {
     await this.connect();
     const lag = Number(
-      await this.scripts.lag([this.keys.main, this.keys.consumers], [this.keys.processingPrefix]),
+      await this.scripts.lag([this.keys.main, this.keys.consumers], [this.keys.batches('')]),
     );
     const samples = [{ stream: this.target.stream, lag }];
     recordLag('redis', samples);
@@ -144,14 +146,12 @@ export class RedisConsumer implements Consumer {
   async close(): Promise<void> {
     this.closing = true;
     this.wake();
-    // Interrupts a pending BLMOVE; an element it moved in that instant is an orphan,
-    // returned to the main list by the recovery in the loop's clean-up.
+    // Interrupts a pending BLMOVE; a record it moved in that instant sits in a registered
+    // batch list, returned to the main list by the recovery in the loop's clean-up.
     this.blocking.disconnect();
     // A failed run already reported its error to the caller of run().
     await this.running?.catch(() => {});
-    if (!this.running) {
-      this.client.disconnect();
-    }
+    if (!this.running) this.client.disconnect();
   }
 
   private connect(): Promise<void> {
@@ -180,20 +180,18 @@ export class RedisConsumer implements Consumer {
       this.client.disconnect();
       throw error;
     });
-    let initialReady = 2;
     const onReady = () => {
-      if (initialReady > 0) return;
       this.needsRecovery = true;
       brokerCount('reconnects', 'redis');
       this.log.info('reconnected to Redis');
     };
+    // Registered after the first connection: every later 'ready' is a reconnect.
     this.client.on('ready', onReady);
     this.blocking.on('ready', onReady);
-    initialReady = 0;
     let fatal: SluiceError | undefined;
     try {
       await this.heartbeat();
-      // Records a previous incarnation with the same consumer id left behind.
+      // Batches a previous incarnation with the same consumer id left behind.
       await this.recover();
       this.timers.push(
         setInterval(
@@ -210,12 +208,15 @@ export class RedisConsumer implements Consumer {
         }
         try {
           if (this.needsRecovery) await this.recover();
-          const elements = await this.take();
+          const { key, elements } = await this.take();
           failures = 0;
-          if (elements.length > 0) await this.dispatch(elements, handle);
+          if (elements.length > 0) {
+            this.seq++;
+            await this.dispatch(key, elements, handle);
+          }
         } catch (error) {
-          const mapped = redisError(this.target, 'fetch', error);
           if (this.closing) break;
+          const mapped = redisError(this.target, 'fetch', error);
           if (!mapped.retriable) {
             fatal = mapped;
             break;
@@ -252,33 +253,28 @@ export class RedisConsumer implements Consumer {
     if (fatal) throw fatal;
   }
 
-  /** Up to batchSize elements: non-blocking first, then one BLMOVE wait on an empty list. */
-  private async take(): Promise<string[]> {
-    const taken = (await this.scripts.take(
-      [this.keys.main, this.processingKey],
-      [this.batchSize],
-    )) as string[];
-    if (taken.length > 0) return taken;
-    const first = await this.blocking.blmove(
-      this.keys.main,
-      this.processingKey,
-      'LEFT',
-      'RIGHT',
-      this.blockSeconds,
-    );
-    if (first === null) return [];
-    if (this.batchSize === 1) return [first];
-    const more = (await this.scripts.take(
-      [this.keys.main, this.processingKey],
-      [this.batchSize - 1],
-    )) as string[];
-    return [first, ...more];
+  /** Up to batchSize records in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
+  private async take(): Promise<{ key: string; elements: string[] }> {
+    // TAKE registers the batch list in this consumer's set before anything moves into
+    // it, so the BLMOVE below never lands a record where a reclaimer would not look.
+    const key = this.keys.batch(this.consumerId, this.seq);
+    const keys = [this.keys.main, key, this.batchesKey];
+    const taken = (await this.scripts.take(keys, [this.batchSize])) as string[];
+    if (taken.length > 0) return { key, elements: taken };
+    const first = await this.blocking.blmove(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
+    if (first === null) return { key, elements: [] };
+    const more =
+      this.batchSize > 1 ? ((await this.scripts.take(keys, [this.batchSize - 1])) as string[]) : [];
+    return { key, elements: [first, ...more] };
   }
 
-  private async dispatch(elements: string[], handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
+  private async dispatch(
+    key: string,
+    elements: string[],
+    handle: (batch: InboundBatch) => Promise<void>,
+  ): Promise<void> {
     brokerCount('consumed', 'redis', elements.length);
     const records: InboundRecord[] = [];
-    const kept: string[] = [];
     const poison: string[] = [];
     for (const element of elements) {
       const decoded = decodePayload(element, {
@@ -293,15 +289,17 @@ export class RedisConsumer implements Consumer {
         });
       } else {
         records.push(decoded);
-        kept.push(element);
       }
     }
     if (poison.length > 0) {
-      const moved = Number(await this.scripts.deadLetter([this.processingKey, this.deadLetterKey], poison));
+      const moved = Number(await this.scripts.deadLetter([key, this.deadLetterKey], poison));
       brokerCount('deadLettered', 'redis', moved);
     }
-    if (records.length === 0) return;
-    const batch = new RedisBatch(records, kept, this);
+    if (records.length === 0) {
+      await this.scripts.ack([key, this.batchesKey], []);
+      return;
+    }
+    const batch = new RedisBatch(records, key, this);
     this.inFlight.add(batch);
     void (async () => {
       try {
@@ -330,20 +328,18 @@ export class RedisConsumer implements Consumer {
   /** @internal used by RedisBatch */
   async settle(batch: RedisBatch, how: 'ack' | 'giveBack'): Promise<void> {
     if (how === 'ack') {
-      const removed = Number(await this.scripts.ack([this.processingKey], batch.elements));
-      brokerCount('acknowledged', 'redis', batch.elements.length);
-      if (removed < batch.elements.length) {
+      const held = Number(await this.scripts.ack([batch.key, this.batchesKey], []));
+      brokerCount('acknowledged', 'redis', batch.records.length);
+      if (held < batch.records.length) {
         this.log.warn(
-          'some acknowledged records were already reclaimed by another consumer and will be delivered again',
+          'acknowledged records were already reclaimed by another consumer and will be delivered again',
           {
-            missing: batch.elements.length - removed,
+            records: batch.records.length - held,
           },
         );
       }
     } else {
-      const returned = Number(
-        await this.scripts.giveBack([this.processingKey, this.keys.main], batch.elements),
-      );
+      const returned = Number(await this.scripts.giveBack([batch.key, this.batchesKey, this.keys.main], []));
       brokerCount('redelivered', 'redis', returned);
     }
   }
@@ -359,13 +355,11 @@ export class RedisConsumer implements Consumer {
   private async recover(): Promise<void> {
     this.needsRecovery = false;
     const tracked: string[] = [];
-    for (const batch of this.inFlight) if (!batch.settled) tracked.push(...batch.elements);
-    const returned = Number(await this.scripts.recover([this.processingKey, this.keys.main], tracked));
+    for (const batch of this.inFlight) if (!batch.settled) tracked.push(batch.key);
+    const returned = Number(await this.scripts.recover([this.batchesKey, this.keys.main], tracked));
     if (returned > 0) {
       brokerCount('redelivered', 'redis', returned);
-      this.log.info('returned untracked records from the processing list to the main list', {
-        records: returned,
-      });
+      this.log.info('returned records no batch in flight holds to the main list', { records: returned });
     }
   }
 
@@ -383,12 +377,8 @@ export class RedisConsumer implements Consumer {
       const ids = await this.client.smembers(this.keys.consumers);
       for (const id of ids) {
         if (id === this.consumerId) continue;
-        const moved = Number(
-          await this.scripts.reclaim(
-            [this.keys.heartbeat(id), this.keys.processing(id), this.keys.main, this.keys.consumers],
-            [id],
-          ),
-        );
+        const keys = [this.keys.heartbeat(id), this.keys.batches(id), this.keys.main, this.keys.consumers];
+        const moved = Number(await this.scripts.reclaim(keys, [id]));
         if (moved > 0) {
           brokerCount('redelivered', 'redis', moved);
           this.log.warn('reclaimed records of a consumer whose heartbeat expired', {
@@ -409,7 +399,8 @@ class RedisBatch implements InboundBatch {
 
   constructor(
     readonly records: readonly InboundRecord[],
-    readonly elements: readonly string[],
+    /** The batch's own processing list (poison already moved out). */
+    readonly key: string,
     private readonly consumer: RedisConsumer,
   ) {}
 

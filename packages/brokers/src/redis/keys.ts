@@ -1,27 +1,30 @@
 /**
  * Key names around a list. The main list keeps the user's name (Filebeat and Logstash
- * write to it); Sluice's bookkeeping sits beside it under `<list>:sluice:`.
+ * write to it); Sluice's bookkeeping sits beside it under `<list>:sluice:`:
+ *
+ * - `consumers`: set of consumer ids that may hold records;
+ * - `alive:<id>`: heartbeat key with a TTL;
+ * - `batches:<id>`: set of that consumer's batch lists;
+ * - `processing:<id>:<seq>`: one list per batch in flight, so acknowledging a batch is one
+ *   DEL instead of an LREM per record scanning every record in flight.
  */
 export interface RedisKeys {
   readonly main: string;
   readonly consumers: string;
   readonly reclaimLock: string;
-  readonly processingPrefix: string;
-  readonly heartbeatPrefix: string;
-  processing(consumerId: string): string;
   heartbeat(consumerId: string): string;
+  batches(consumerId: string): string;
+  batch(consumerId: string, seq: number): string;
 }
 
 export function redisKeys(list: string): RedisKeys {
-  const processingPrefix = `${list}:sluice:processing:`;
-  const heartbeatPrefix = `${list}:sluice:alive:`;
+  const base = `${list}:sluice:`;
   return {
     main: list,
-    consumers: `${list}:sluice:consumers`,
-    reclaimLock: `${list}:sluice:reclaim-lock`,
-    processingPrefix,
-    heartbeatPrefix,
-    processing: (id) => processingPrefix + id,
-    heartbeat: (id) => heartbeatPrefix + id,
+    consumers: `${base}consumers`,
+    reclaimLock: `${base}reclaim-lock`,
+    heartbeat: (id) => `${base}alive:${id}`,
+    batches: (id) => `${base}batches:${id}`,
+    batch: (id, seq) => `${base}processing:${id}:${seq}`,
   };
 }

@@ -1,15 +1,17 @@
 /**
- * Lua scripts for the reliable-queue pattern. Each runs atomically, so a record is
- * always in exactly one of: the main list, one consumer's processing list, the dead-letter
- * list, or acknowledged (gone). The main list's head (LEFT) is the oldest record:
- * producers (ours, Filebeat's and Logstash's) RPUSH.
+ * Lua scripts for the reliable-queue pattern. Each runs atomically, so a record is always
+ * in exactly one of: the main list, one batch list of one consumer (registered in that
+ * consumer's `batches` set BEFORE anything is moved into it), the dead-letter list, or
+ * acknowledged (gone). The main list's head (LEFT) is the oldest record: producers (ours,
+ * Filebeat's and Logstash's) RPUSH.
  *
- * These scripts touch keys derived inside the script (processing lists of other
- * consumers), which standalone and Sentinel Redis allow; Redis Cluster is not supported.
+ * Scripts that follow the sets touch keys not passed in KEYS, which standalone and
+ * Sentinel Redis allow; Redis Cluster is not supported.
  */
 
-/** KEYS: main, processing. ARGV: max. Moves up to `max` from the head of main to the tail of processing. */
+/** KEYS: main, batch list, batches set. ARGV: max. Registers the batch list, moves up to `max` records into it. */
 export const TAKE = `
+redis.call('SADD', KEYS[3], KEYS[2])
 local out = {}
 for i = 1, tonumber(ARGV[1]) do
   local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT')
@@ -18,30 +20,24 @@ for i = 1, tonumber(ARGV[1]) do
 end
 return out`;
 
-/** KEYS: processing. ARGV: elements. Removes one occurrence of each; returns how many were there. */
+/** KEYS: batch list, batches set. Acknowledges a batch: returns how many records it still held. */
 export const ACK = `
-local n = 0
-for i = 1, #ARGV do
-  n = n + redis.call('LREM', KEYS[1], 1, ARGV[i])
-end
+local n = redis.call('LLEN', KEYS[1])
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], KEYS[1])
 return n`;
 
 /**
- * KEYS: processing, main. ARGV: elements in delivery order. Puts back at the head of
- * main, in their original order, only those still in processing: if a reclaimer already
- * returned them, pushing again would duplicate them.
+ * KEYS: batch list, batches set, main. Puts a batch back at the head of main in its
+ * original order. A batch a reclaimer already returned no longer exists: nothing moves twice.
  */
 export const GIVE_BACK = `
 local n = 0
-for i = #ARGV, 1, -1 do
-  if redis.call('LREM', KEYS[1], 1, ARGV[i]) == 1 then
-    redis.call('LPUSH', KEYS[2], ARGV[i])
-    n = n + 1
-  end
-end
+while redis.call('LMOVE', KEYS[1], KEYS[3], 'RIGHT', 'LEFT') do n = n + 1 end
+redis.call('SREM', KEYS[2], KEYS[1])
 return n`;
 
-/** KEYS: processing, dead-letter. ARGV: elements. Moves each from processing to the dead-letter tail. */
+/** KEYS: batch list, dead-letter list. ARGV: elements. Moves each from the batch to the dead-letter tail. */
 export const DEAD_LETTER = `
 local n = 0
 for i = 1, #ARGV do
@@ -52,42 +48,51 @@ for i = 1, #ARGV do
 end
 return n`;
 
+// Lua: batch lists of a set, minus those in `keep`, newest first (keys end in `:<seq>`), so
+// that pushing each back to the head of main leaves the oldest record at the head.
+const RETURN_ALL = `
+local function return_batches(set, main, keep)
+  local keys = redis.call('SMEMBERS', set)
+  local list = {}
+  for i = 1, #keys do if not keep[keys[i]] then list[#list + 1] = keys[i] end end
+  table.sort(list, function(a, b) return tonumber(string.match(a, ':(%d+)$')) > tonumber(string.match(b, ':(%d+)$')) end)
+  local n = 0
+  for i = 1, #list do
+    while redis.call('LMOVE', list[i], main, 'RIGHT', 'LEFT') do n = n + 1 end
+    redis.call('SREM', set, list[i])
+  end
+  return n
+end`;
+
 /**
- * KEYS: heartbeat, processing, main, consumers. ARGV: consumer id. If the consumer's
- * heartbeat has expired, returns its whole processing list to the head of main (order
- * kept) and forgets the consumer. Returns the count moved, or -1 if it is alive.
+ * KEYS: batches set, main. ARGV: batch lists still tracked in flight. Returns every other
+ * batch list of this consumer to main: at start-up (a previous incarnation's), at close,
+ * and after a reconnect, when a BLMOVE whose reply was lost may have left a record in a
+ * batch list this process does not know it holds (no reclaimer would find it while this
+ * consumer keeps its heartbeat).
  */
-export const RECLAIM = `
+export const RECOVER = `${RETURN_ALL}
+local keep = {}
+for i = 1, #ARGV do keep[ARGV[i]] = true end
+return return_batches(KEYS[1], KEYS[2], keep)`;
+
+/**
+ * KEYS: heartbeat, batches set, main, consumers. ARGV: consumer id. If the consumer's
+ * heartbeat has expired, returns all its batches to main and forgets the consumer.
+ * Returns the count moved, or -1 if it is alive.
+ */
+export const RECLAIM = `${RETURN_ALL}
 if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
-local n = 0
-while redis.call('LMOVE', KEYS[2], KEYS[3], 'RIGHT', 'LEFT') do n = n + 1 end
+local n = return_batches(KEYS[2], KEYS[3], {})
 redis.call('SREM', KEYS[4], ARGV[1])
 return n`;
 
-/**
- * KEYS: processing, main. ARGV: the elements this consumer tracks as in flight.
- * Returns to main every element of processing that is not tracked: a BLMOVE whose
- * reply was lost in a disconnect leaves such orphans, which no reclaimer would find
- * while this consumer keeps its heartbeat.
- */
-export const RECOVER_ORPHANS = `
-local tracked = {}
-for i = 1, #ARGV do tracked[ARGV[i]] = (tracked[ARGV[i]] or 0) + 1 end
-local items = redis.call('LRANGE', KEYS[1], 0, -1)
-local orphans = {}
-for i = 1, #items do
-  local v = items[i]
-  if (tracked[v] or 0) > 0 then tracked[v] = tracked[v] - 1 else orphans[#orphans + 1] = v end
-end
-for i = #orphans, 1, -1 do
-  redis.call('LREM', KEYS[1], 1, orphans[i])
-  redis.call('LPUSH', KEYS[2], orphans[i])
-end
-return #orphans`;
-
-/** KEYS: main, consumers. ARGV: processing-key prefix. Lag = main + every processing list, read atomically. */
+/** KEYS: main, consumers. ARGV: batches-set prefix. Lag = main + every batch list, read atomically. */
 export const LAG = `
 local n = redis.call('LLEN', KEYS[1])
 local ids = redis.call('SMEMBERS', KEYS[2])
-for i = 1, #ids do n = n + redis.call('LLEN', ARGV[1] .. ids[i]) end
+for i = 1, #ids do
+  local keys = redis.call('SMEMBERS', ARGV[1] .. ids[i])
+  for j = 1, #keys do n = n + redis.call('LLEN', keys[j]) end
+end
 return n`;

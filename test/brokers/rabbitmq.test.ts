@@ -1,0 +1,126 @@
+import { createRequire } from 'node:module';
+import { createProducer, parseBrokerUrl, RabbitMqConsumer } from '@sluice/brokers';
+import { type InboundRecord, recordId } from '@sluice/core';
+import type * as Amqp from 'amqplib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { brokerEnv, streamUrl, uniqueStream } from '../support/brokers.js';
+
+/** RabbitMQ-specific behaviour beyond the conformance suite. */
+const requireFromBrokers = createRequire(new URL('../../packages/brokers/package.json', import.meta.url));
+const amqp = requireFromBrokers('amqplib') as typeof Amqp;
+const env = await brokerEnv();
+const model = await amqp.connect(env.amqpUrl);
+const queues: string[] = [];
+afterAll(async () => {
+  const ch = await model.createChannel();
+  for (const q of queues) {
+    await ch.deleteQueue(q).catch(() => {});
+    await ch.deleteQueue(`${q}.dlq`).catch(() => {});
+    await ch.deleteExchange(`${q}.dlx`).catch(() => {});
+  }
+  await model.close();
+});
+
+function queue(prefix: string): string {
+  const q = uniqueStream(`rabbitmq-${prefix}`);
+  queues.push(q);
+  return q;
+}
+
+async function consumeAll(url: string, count: number): Promise<InboundRecord[]> {
+  const consumer = new RabbitMqConsumer(parseBrokerUrl(url), { batchSize: 50, lingerMs: 10 });
+  const got: InboundRecord[] = [];
+  await consumer.run(async (batch) => {
+    got.push(...batch.records);
+    await batch.ack();
+    if (got.length >= count) void consumer.close();
+  });
+  return got;
+}
+
+describe('RabbitMQ', () => {
+  it('publishes persistent messages with the id, coordinates and a durable queue with a dead-letter exchange', async () => {
+    const q = queue('props');
+    const producer = createProducer(parseBrokerUrl(streamUrl(env.amqpUrl, q)));
+    await producer.publish([
+      {
+        id: recordId('/a', 7),
+        line: 'a line',
+        source: '/a',
+        offset: 7,
+        shippedAt: 1_767_225_600_000,
+        fields: { tags: ['x'] },
+      },
+    ]);
+    await producer.close();
+    const ch = await model.createChannel();
+    const msg = await ch.get(q, { noAck: true });
+    await ch.close();
+    expect(msg).not.toBe(false);
+    if (msg === false) return;
+    expect(msg.content.toString()).toBe('a line');
+    expect(msg.properties).toMatchObject({
+      deliveryMode: 2,
+      messageId: recordId('/a', 7),
+      timestamp: 1_767_225_600,
+      headers: {
+        'x-sluice-source': '/a',
+        'x-sluice-offset': 7,
+        'x-sluice-shipped-at': 1_767_225_600_000,
+        'x-sluice-fields': '{"tags":["x"]}',
+      },
+    });
+  });
+
+  it('works with a quorum queue (?queueType=quorum) and refuses to redeclare it as classic, with a hint', async () => {
+    const q = queue('quorum');
+    const url = streamUrl(env.amqpUrl, q, { queueType: 'quorum' });
+    const producer = createProducer(parseBrokerUrl(url));
+    await producer.publish(
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `q${i}`,
+        line: `l${i}`,
+        source: '/q',
+        offset: i,
+        shippedAt: 1,
+      })),
+    );
+    await producer.close();
+    const got = await consumeAll(url, 30);
+    expect(got.map((r) => r.id)).toEqual(Array.from({ length: 30 }, (_, i) => `q${i}`));
+
+    const classic = new RabbitMqConsumer(parseBrokerUrl(streamUrl(env.amqpUrl, q)));
+    const error = await classic.run(async () => {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ retriable: false });
+    expect((error as Error).message).toContain('inequivalent arg');
+    expect((error as { hint?: string }).hint).toContain('?queueType=');
+    await classic.close();
+  });
+
+  it("reads JSON events as Logstash's rabbitmq output publishes them", async () => {
+    const q = queue('logstash');
+    const url = streamUrl(env.amqpUrl, q);
+    const producer = createProducer(parseBrokerUrl(url)); // declares the topology
+    await producer.publish([]);
+    await producer.close();
+    const ch = await model.createChannel();
+    await new RabbitMqConsumer(parseBrokerUrl(url)).lag(); // declares too
+    const event = {
+      '@timestamp': '2026-01-01T00:00:00.000Z',
+      '@version': '1',
+      host: { name: 'h' },
+      message: 'from logstash',
+    };
+    ch.publish('sluice', q, Buffer.from(JSON.stringify(event)), {
+      contentType: 'application/json',
+      persistent: true,
+    });
+    await ch.close();
+    const [record] = await consumeAll(url, 1);
+    expect(record).toMatchObject({
+      format: 'logstash',
+      line: 'from logstash',
+      fields: { host: { name: 'h' } },
+    });
+  });
+});

@@ -282,6 +282,51 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
     });
   });
 
+  it('sends gzip bodies when asked, with the same exact counts', async () => {
+    const index = uniqueIndexName('logs-gzip');
+    cleanup.push(index);
+    const proxy = await startEsProxy(url);
+    const sink = await ElasticsearchSink.create({
+      node: proxy.url,
+      gzip: true,
+      logger: quiet,
+      indexTemplate: false,
+    });
+    try {
+      const { batch, records } = makeBatch(index, 500);
+      expect(await sink.write(batch, records)).toEqual({ indexed: 500, duplicates: 0, deadLettered: 0 });
+      expect(proxy.lastBulkEncoding).toBe('gzip');
+    } finally {
+      await sink.close();
+      await proxy.close();
+    }
+    expect(await countDocs(admin, index)).toBe(500);
+  });
+
+  it('hands the batch back (retriable rejection) when aborted while Elasticsearch is down', async () => {
+    const index = uniqueIndexName('logs-abort');
+    const proxy = await startEsProxy(url, { rejectRequest: () => ({ status: 0 }) });
+    const controller = new AbortController();
+    const sink = await ElasticsearchSink.create({
+      node: proxy.url,
+      logger: quiet,
+      indexTemplate: false,
+      signal: controller.signal,
+    });
+    try {
+      const { batch, records } = makeBatch(index, 10);
+      const pending = sink.write(batch, records).catch((e: unknown) => e);
+      setTimeout(() => controller.abort(), 300);
+      const error = (await pending) as IndexError;
+      expect(error).toBeInstanceOf(IndexError);
+      expect(error.retriable).toBe(true);
+      expect(error.message).toBe('indexer stopped before Elasticsearch took the batch');
+    } finally {
+      await sink.close();
+      await proxy.close();
+    }
+  });
+
   it('stops with a non-retriable error naming the privilege and the index, with what to grant, on 403', async () => {
     const index = uniqueIndexName('logs-denied');
     const reason = `action [indices:admin/auto_create] is unauthorized for user [sluice_writer] with effective roles [logs_writer] on indices [${index}], this action is granted by the index privileges [auto_configure,create_index,manage,all]`;

@@ -25,6 +25,8 @@ export interface EsProxy {
   readonly bulkRequests: number;
   readonly rejectedRequests: number;
   readonly rejectedItems: number;
+  /** Content-Encoding of the last bulk request, if any. */
+  readonly lastBulkEncoding: string | undefined;
   setFault(fault: BulkFault): void;
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startEsProxy(elasticsearchUrl: string, initial: BulkFault 
   let bulkRequests = 0;
   let rejectedRequests = 0;
   let rejectedItems = 0;
+  let lastBulkEncoding: string | undefined;
   const seen = new Map<string, number>();
 
   const server: Server = createServer((req, res) => {
@@ -86,6 +89,7 @@ export async function startEsProxy(elasticsearchUrl: string, initial: BulkFault 
         return;
       }
       const n = bulkRequests++;
+      lastBulkEncoding = req.headers['content-encoding'];
       const whole = fault.rejectRequest?.(n, body.toString('utf8'));
       if (whole) {
         rejectedRequests++;
@@ -152,6 +156,9 @@ export async function startEsProxy(elasticsearchUrl: string, initial: BulkFault 
     },
     get rejectedItems() {
       return rejectedItems;
+    },
+    get lastBulkEncoding() {
+      return lastBulkEncoding;
     },
     setFault(next) {
       fault = next;

@@ -1,20 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { createClient } from '@sluice/indexer';
+import { testEnv, uniqueName } from '../../support/env.js';
 
-/** The Elasticsearch URL from the shared test env (test/support/env.ts) when it exists, else ELASTICSEARCH_URL or the local default. */
+/** The Elasticsearch of this test run (test/support/env.ts decides which). */
 export async function elasticsearchUrl(): Promise<string> {
-  try {
-    const shared = (await import('../../support/env.js')) as { testEnv: () => { elasticsearchUrl: string } };
-    return shared.testEnv().elasticsearchUrl;
-  } catch {
-    return process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
-  }
+  return testEnv().elasticsearchUrl;
 }
 
 /** A lowercase index-safe name no other test or earlier run uses. */
 export function uniqueIndexName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  return uniqueName(prefix);
 }
 
 export function adminClient(url: string): Client {

@@ -84,9 +84,10 @@ describe('sluice top (built CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(n).toBe(2);
-    // 1,000 records over ~200 ms of wall-clock time: about 5,000/s.
+    // 1,000 records between scrapes at least 200 ms apart: at most 5,000/s (wall-clock time,
+    // so a loaded machine gets less; the exact arithmetic is in packages/cli/src/top/top.test.ts).
     const rate = Number(/^consumed\/s +([\d,.]+)$/m.exec(r.stdout)?.[1]?.replaceAll(',', ''));
-    expect(rate).toBeGreaterThan(2_000);
+    expect(rate).toBeGreaterThan(250);
     expect(rate).toBeLessThanOrEqual(5_000);
     expect(r.stdout).toMatch(/^lag \(records\) +42$/m);
   });

@@ -14,6 +14,14 @@ describe('test environment', () => {
     expect(env.kafkaBrokers.length).toBeGreaterThan(0);
   });
 
+  it('is also in the environment, so processes a test spawns (the CLI) use the same services', () => {
+    expect(process.env.SLUICE_TEST_ENV_SOURCE).toBe(env.source);
+    expect(process.env.KAFKA_BROKERS).toBe(env.kafkaBrokers.join(','));
+    expect(process.env.ELASTICSEARCH_URL).toBe(env.elasticsearchUrl);
+    expect(process.env.REDIS_URL).toBe(env.redisUrl);
+    expect(process.env.AMQP_URL).toBe(env.amqpUrl);
+  });
+
   it('kafka answers metadata and creates a topic', async () => {
     const kafka = new Kafka({
       clientId: 'stack-test',

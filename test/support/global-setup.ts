@@ -29,7 +29,36 @@ import type { TestEnv, TestEnvSource } from './env.js';
  * packages/ (unit tests beside the code), nothing is started either: those tests need no
  * services, and a unit-test loop must not wait for Elasticsearch.
  */
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+interface Selection {
+  readonly env: TestEnv;
+  readonly teardown: (() => Promise<void>) | undefined;
+}
+
+interface Shared {
+  selection?: Promise<Selection>;
+  users: number;
+}
+
+// vitest runs global setup once per project (main, faults) in the same process. The second call
+// must reuse the first choice: it would otherwise see the URLs the first one exported, take them
+// for explicit ones and report `env`. Containers stop when the last project's teardown runs.
+const SHARED = Symbol.for('sluice.test.globalSetup');
+const globals = globalThis as typeof globalThis & { [SHARED]?: Shared };
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  globals[SHARED] ??= { users: 0 };
+  const shared = globals[SHARED];
+  shared.users++;
+  shared.selection ??= select();
+  const { env, teardown } = await shared.selection;
+  project.provide('sluiceTestEnv', env);
+  return async () => {
+    shared.users--;
+    if (shared.users === 0 && teardown) await teardown();
+  };
+}
+
+async function select(): Promise<Selection> {
   const mode = process.env.SLUICE_TEST_STACK || 'auto';
   if (!['auto', 'native', 'testcontainers', 'off'].includes(mode)) {
     throw new Error(`SLUICE_TEST_STACK must be one of auto, native, testcontainers, off; got ${mode}`);
@@ -58,7 +87,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
 
   const env: TestEnv = { ...resolved, kafkaBrokers: [...resolved.kafkaBrokers], source };
-  project.provide('sluiceTestEnv', env);
   process.env.KAFKA_BROKERS = env.kafkaBrokers.join(',');
   process.env.ELASTICSEARCH_URL = env.elasticsearchUrl;
   process.env.REDIS_URL = env.redisUrl;
@@ -68,7 +96,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     `sluice test env: ${source} (${how}); kafka ${env.kafkaBrokers.join(',')}, elasticsearch ${env.elasticsearchUrl}, ` +
       `redis ${redact(env.redisUrl)}, amqp ${redact(env.amqpUrl)}`,
   );
-  return teardown;
+  return { env, teardown };
 }
 
 function redact(url: string): string {

@@ -90,13 +90,17 @@ export async function probeRedis(url: string, timeoutMs = 2000): Promise<ProbeRe
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // connect() only says "Connection is closed"; the reason (ECONNREFUSED, auth) comes as an event.
+  let reason: unknown;
+  client.on('error', (error) => {
+    reason ??= error;
+  });
   try {
     await client.connect();
     const pong = await client.ping();
     return { ok: pong === 'PONG', detail: pong };
   } catch (error) {
-    return failed(error);
+    return failed(reason ?? error);
   } finally {
     client.disconnect();
   }

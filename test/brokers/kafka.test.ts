@@ -217,6 +217,24 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     expect(metrics).toMatch(/backend="kafka"\} \d+/);
   });
 
+  it.each(['gzip', 'lz4', 'zstd'])(
+    '%s compression: what the producer compresses, the consumer reads',
+    async (compression) => {
+      const target = await topic(`compress-${compression}`, 1, `&compression=${compression}`);
+      // 300 lines of ~400 bytes: one batch of ~120 KiB, more than one LZ4 block.
+      const sent = records('c', 300).map((r) => ({ ...r, line: `${r.line} ${'abcdefghij'.repeat(40)}` }));
+      await producer(target).publish(sent);
+      const got: InboundRecord[] = [];
+      const c = consumer(target, { group: uniqueStream('g') });
+      void c.run(async (batch) => {
+        got.push(...batch.records);
+        await batch.ack();
+      });
+      await waitFor('300 records', () => got.length === 300);
+      expect(got.map((r) => r.line)).toEqual(sent.map((r) => r.line));
+    },
+  );
+
   it('commits only up to the highest contiguous acknowledged offset; lag = high watermark - committed', async () => {
     const target = await topic('contiguous', 1);
     await producer(target).publish(records('one', 40));

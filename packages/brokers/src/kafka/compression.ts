@@ -1,12 +1,97 @@
+import { createRequire } from 'node:module';
+import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import { ConfigError } from '@sluice/core';
-import { CompressionTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
+
+// kafkajs is CommonJS; Node's ESM loader does not see `CompressionCodecs` as a named export.
+const { CompressionCodecs, CompressionTypes } = kafkajs;
+type CompressionTypes = kafkajs.CompressionTypes;
 
 /**
- * Kafka compression by name. kafkajs implements gzip itself; lz4 and zstd need a codec
- * registered in `CompressionCodecs`, which this package does not ship (see README,
- * "Kafka: compression"), so they are refused up front rather than failing at the first send.
+ * Kafka compression by name. kafkajs implements gzip itself; lz4 and zstd are codecs
+ * registered in its `CompressionCodecs` table, here from registry packages that need no
+ * native build: `lz4js` (pure JavaScript LZ4 frames) and `@bokuweb/zstd-wasm`
+ * (WebAssembly). The codec packages made for kafkajs need native addons that do not build
+ * here: `@kafkajs/zstd` (cppzst fails to compile against Node 20's headers) and
+ * `kafkajs-lz4` (its `lz4` dependency ships macOS binaries and must be rebuilt). Both were
+ * checked against Kafka 4.4 with the Java client reading what kafkajs wrote (README).
+ * Registered on import, so the consumer also reads topics that other producers
+ * (Filebeat, Java clients) compress with lz4 or zstd.
  */
 const NAMES = ['none', 'gzip', 'lz4', 'zstd'] as const;
+
+// lz4js is CommonJS without types: the calls used here.
+const require = createRequire(import.meta.url);
+const lz4 = require('lz4js') as {
+  compressBound(n: number): number;
+  compressBlock(
+    src: Uint8Array,
+    dst: Uint8Array,
+    sIndex: number,
+    sLength: number,
+    hashTable: Uint32Array,
+  ): number;
+  decompress(src: Uint8Array): Uint8Array;
+};
+const xxh32 = (
+  require('lz4js/xxh32.js') as { hash(seed: number, src: Uint8Array, index: number, length: number): number }
+).hash;
+
+const LZ4_BLOCK = 64 * 1024; // what Kafka's own writer uses (block size id 4)
+
+/**
+ * An LZ4 frame as Kafka's broker accepts it (KIP-57): independent blocks, flagged as such
+ * (the broker refuses "dependent block streams", which is what lz4js's own frame writer
+ * declares), 64 KiB blocks, no content checksum. Each block gets a fresh match table, so
+ * no block refers to an earlier one.
+ */
+export function lz4Frame(src: Uint8Array): Buffer {
+  const chunks: Buffer[] = [];
+  const header = Buffer.alloc(7);
+  header.writeUInt32LE(0x184d2204, 0); // magic
+  header[4] = 0x40 | 0x20; // version 01, block independence
+  header[5] = 4 << 4; // block max size 64 KiB
+  header[6] = (xxh32(0, header, 4, 2) >>> 8) & 0xff; // header checksum
+  chunks.push(header);
+  const block = new Uint8Array(lz4.compressBound(LZ4_BLOCK));
+  for (let start = 0; start < src.length; start += LZ4_BLOCK) {
+    const size = Math.min(LZ4_BLOCK, src.length - start);
+    const n = lz4.compressBlock(src, block, start, size, new Uint32Array(1 << 16));
+    const length = Buffer.alloc(4);
+    if (n === 0 || n >= size) {
+      length.writeUInt32LE((0x80000000 | size) >>> 0, 0); // stored uncompressed
+      chunks.push(length, Buffer.from(src.buffer, src.byteOffset + start, size));
+    } else {
+      length.writeUInt32LE(n, 0);
+      chunks.push(length, Buffer.from(block.subarray(0, n)));
+    }
+  }
+  chunks.push(Buffer.alloc(4)); // end mark
+  return Buffer.concat(chunks);
+}
+
+let zstdReady: Promise<void> | undefined;
+const ZSTD_LEVEL = 3; // Kafka's default level
+
+CompressionCodecs[CompressionTypes.LZ4] = () => ({
+  compress: async (encoder: { buffer: Buffer }) => lz4Frame(encoder.buffer),
+  decompress: async (buffer: Buffer) => {
+    const out = lz4.decompress(buffer);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  },
+});
+CompressionCodecs[CompressionTypes.ZSTD] = () => ({
+  compress: async (encoder: { buffer: Buffer }) => {
+    zstdReady ??= zstdInit();
+    await zstdReady;
+    return Buffer.from(zstdCompress(encoder.buffer, ZSTD_LEVEL));
+  },
+  decompress: async (buffer: Buffer) => {
+    zstdReady ??= zstdInit();
+    await zstdReady;
+    return Buffer.from(zstdDecompress(buffer));
+  },
+});
 
 export function compressionCodec(name: string): CompressionTypes {
   switch (name.toLowerCase()) {
@@ -15,10 +100,9 @@ export function compressionCodec(name: string): CompressionTypes {
     case 'gzip':
       return CompressionTypes.GZIP;
     case 'lz4':
+      return CompressionTypes.LZ4;
     case 'zstd':
-      throw new ConfigError(`Kafka compression ${name} is not available in this build`, {
-        hint: 'use ?compression=gzip (or none); lz4/zstd codecs for kafkajs need native modules that are not installed',
-      });
+      return CompressionTypes.ZSTD;
     default:
       throw new ConfigError(`Kafka option compression must be one of ${NAMES.join(', ')}, got "${name}"`);
   }

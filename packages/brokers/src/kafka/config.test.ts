@@ -47,6 +47,8 @@ describe('Kafka connection settings', () => {
     expect(() => new KafkaProducer(t, { compression: 'brotli' })).toThrow(
       'Kafka option compression must be one of none, gzip, lz4, zstd, got "brotli"',
     );
+    for (const compression of ['none', 'gzip', 'lz4', 'zstd', 'GZIP'])
+      expect(() => new KafkaProducer(t, { compression })).not.toThrow();
     expect(() => new KafkaProducer(parseBrokerUrl('kafka://h/logs?partitions=0'))).toThrow(
       'Kafka option partitions must be an integer between 1 and 10000, got "0"',
     );

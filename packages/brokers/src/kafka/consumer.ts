@@ -22,6 +22,8 @@ import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample }
 import { isPoison } from '../wire.js';
 import { asBrokerError, ensureTopic, groupLag } from './admin.js';
 import { decodeKafkaMessage, KAFKA_HEADER } from './codec.js';
+// Registers the lz4 and zstd codecs, so topics compressed by other producers can be read.
+import './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
 import { OffsetTracker, type Span } from './offsets.js';
 

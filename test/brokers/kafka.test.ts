@@ -417,6 +417,37 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     expect(log.lines.filter((l) => l.includes('joined the group'))).toHaveLength(1);
   }, 30_000);
 
+  it('control for the test above: plain kafkajs blocking eachBatch as long is fenced out of the group and rejoins (the trap is real here)', async () => {
+    const target = await topic('heartbeat-control', 1);
+    await producer(target).publish(records('h', 40));
+    const raw = kafka.consumer({
+      groupId: uniqueStream('g'),
+      sessionTimeout: 6_000,
+      heartbeatInterval: 500,
+      maxBytes: 2_000,
+    });
+    let joins = 0;
+    raw.on(raw.events.GROUP_JOIN, () => joins++);
+    let delivered = 0;
+    let calls = 0;
+    await raw.connect();
+    await raw.subscribe({ topic: target.stream, fromBeginning: true });
+    await raw.run({
+      eachBatch: async ({ batch }) => {
+        calls++;
+        if (calls === 1) await sleep(9_000); // no heartbeat from in here
+        delivered += batch.messages.length;
+      },
+    });
+    try {
+      await waitFor('a second join', () => joins >= 2, 25_000);
+      await waitFor('40 delivered', () => delivered >= 40);
+    } finally {
+      await raw.disconnect();
+    }
+    expect(joins).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
   it('a rebalance mid-batch: acks of revoked partitions commit nothing; the new owner gets their records (kafkajs #916)', async () => {
     const target = await topic('rebalance', 2);
     // Sources chosen so that both partitions get records.

@@ -53,10 +53,22 @@ export async function elasticsearchHome(paths: StackPaths, note: (line: string) 
   );
   if (!(await exists(zip))) {
     note(`elasticsearch: downloading ${ARTIFACT} from Maven Central (first start only)`);
-    await run('mvn', ['-q', '-B', 'dependency:get', `-Dartifact=${ARTIFACT}`, '-Dtransitive=false'], {
-      cwd: paths.cache,
-      hint: 'install Maven: apt-get install -y maven (it fetches the Elasticsearch zip from Maven Central)',
-    });
+    // dependency:get needs no project; the pinned local repo puts the zip at `zip` above.
+    await run(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        `-Dmaven.repo.local=${paths.m2}`,
+        'dependency:get',
+        `-Dartifact=${ARTIFACT}`,
+        '-Dtransitive=false',
+      ],
+      {
+        cwd: paths.cache,
+        hint: 'install Maven: apt-get install -y maven (it fetches the Elasticsearch zip from Maven Central)',
+      },
+    );
   }
   note(`elasticsearch: unpacking ${ELASTICSEARCH_VERSION} into ${base}`);
   // Unpack beside the target and rename, so an interrupted unpack never looks complete.

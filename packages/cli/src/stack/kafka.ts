@@ -56,6 +56,8 @@ export async function kafkaClasspath(paths: StackPaths, note: (line: string) => 
       '-B',
       '-f',
       pom,
+      // Pinned so the jars are where the cached classpath says, whatever settings.xml prefers.
+      `-Dmaven.repo.local=${paths.m2}`,
       `-Dkafka.version=${KAFKA_VERSION}`,
       'dependency:build-classpath',
       `-Dmdep.outputFile=${file}`,

@@ -1,4 +1,4 @@
-import { finish } from './common.js';
+import { finish, sourceIp } from './common.js';
 import type { ModuleDefinition } from './types.js';
 
 /** Apache httpd access log, Common or Combined Log Format (mod_log_config). */
@@ -8,6 +8,7 @@ export const apacheAccess: ModuleDefinition = {
   steps: [
     { grok: { patterns: ['^%{HTTPD_ACCESSLOG}'] } },
     { user_agent: {}, if: { exists: 'user_agent.original' } },
+    sourceIp,
     ...finish('apache.access', ['dd/MMM/yyyy:HH:mm:ss Z']),
   ],
 };
@@ -18,6 +19,7 @@ export const apacheError: ModuleDefinition = {
   description: 'Apache httpd error log, 2.2 and 2.4 layouts',
   steps: [
     { grok: { patterns: ['^%{HTTPD_ERRORLOG}'] } },
+    sourceIp,
     ...finish('apache.error', ['EEE MMM dd HH:mm:ss.SSSSSS yyyy', 'EEE MMM dd HH:mm:ss yyyy']),
   ],
 };

@@ -17,3 +17,15 @@ export function finish(dataset: string, formats: readonly string[], timezone?: s
     { mutate: { add: { 'event.module': module as string, 'event.dataset': dataset } } },
   ];
 }
+
+/**
+ * `source.address` is what the log wrote (an IP or a host name); ECS wants `source.ip` as
+ * well when it is an address, so that IP aggregations, ranges and geoip work on it.
+ */
+export const sourceIp: ProcessorSpec = {
+  mutate: { copy: { 'source.address': 'source.ip' } },
+  if: {
+    field: 'source.address',
+    matches: '^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$',
+  },
+};

@@ -1,4 +1,4 @@
-import { finish } from './common.js';
+import { finish, sourceIp } from './common.js';
 import type { ModuleDefinition } from './types.js';
 
 /** nginx access log in the predefined `combined` format, optionally with `"$http_x_forwarded_for"`. */
@@ -8,6 +8,7 @@ export const nginxAccess: ModuleDefinition = {
   steps: [
     { grok: { patterns: ['^%{NGINX_ACCESS}'] } },
     { user_agent: {}, if: { exists: 'user_agent.original' } },
+    sourceIp,
     ...finish('nginx.access', ['dd/MMM/yyyy:HH:mm:ss Z']),
   ],
 };
@@ -32,6 +33,7 @@ export const nginxError: ModuleDefinition = {
       },
     },
     { grok: { patterns: [', host: "(?<[url][domain]>[^"]+)"'], tag_on_failure: [] } },
+    sourceIp,
     ...finish('nginx.error', ['yyyy/MM/dd HH:mm:ss']),
   ],
 };

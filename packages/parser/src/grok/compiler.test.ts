@@ -123,6 +123,13 @@ describe('Oniguruma syntax', () => {
     expect(match('^(?<x>a{1,2}+)a$', 'aaa')).toEqual({ x: 'aa' });
   });
 
+  test('a quantifier after an atomic group or possessive atom repeats all of it', () => {
+    // Each repetition commits to its first alternative that fits: "ab", then "a".
+    expect(match('^(?<x>(?>ab|a)*)$', 'aba')).toEqual({ x: 'aba' });
+    expect(match('^(?<x>(?>ab|a){2})$', 'aba')).toEqual({ x: 'aba' });
+    expect(match('^(?<x>(?:ab)?+)(?<y>a)$', 'aba')).toEqual({ x: 'ab', y: 'a' });
+  });
+
   test('captures after atomic groups keep their numbers', () => {
     expect(match('(?>(?<a>x))(?<b>y)(?>z)(?<c>w)', 'xyzw')).toEqual({ a: 'x', b: 'y', c: 'w' });
   });
@@ -150,6 +157,7 @@ describe('Oniguruma syntax', () => {
     expect(() => compilePattern('a(?i:b)')).toThrow(/inline modifier "\(\?i:" is not supported/);
     expect(() => compilePattern('\\Gab')).toThrow(/\\G is not supported/);
     expect(() => compilePattern('[a[b]]')).toThrow(/nested character class/);
+    expect(() => compilePattern('\\p{L}+')).toThrow(/Unicode property \\p\{\.\.\.\} is not supported/);
   });
 });
 

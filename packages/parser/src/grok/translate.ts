@@ -90,7 +90,7 @@ export function translate(source: string, marked: readonly CaptureSpec[]): Trans
 
   const wrapAtomic = (from: number) => {
     const name = `a${atomicCount++}`;
-    out = `${out.slice(0, from)}(?=(?<${name}>${out.slice(from)}))\\k<${name}>`;
+    out = `${out.slice(0, from)}(?:(?=(?<${name}>${out.slice(from)}))\\k<${name}>)`;
     backtrackingOnly = true;
   };
 
@@ -121,7 +121,8 @@ export function translate(source: string, marked: readonly CaptureSpec[]): Trans
       if (rest.startsWith('(?>')) {
         const name = `a${atomicCount++}`;
         stack.push({ kind: 'atomic', outStart: out.length, atomicName: name });
-        out += `(?=(?<${name}>`;
+        // The outer (?:...) makes a quantifier after the atomic group apply to all of it.
+        out += `(?:(?=(?<${name}>`;
         backtrackingOnly = true;
         i += 3;
         continue;
@@ -177,7 +178,7 @@ export function translate(source: string, marked: readonly CaptureSpec[]): Trans
     if (c === ')') {
       const open = stack.pop();
       if (!open) throw new TranslateError(`unmatched ")" at offset ${i}`);
-      if (open.kind === 'atomic') out += `))\\k<${open.atomicName}>`;
+      if (open.kind === 'atomic') out += `))\\k<${open.atomicName}>)`;
       else out += ')';
       atomStart = open.outStart;
       i += 1;
@@ -272,6 +273,12 @@ function translateEscape(
       return { text: '\\x1b', length: 2, assertion: false };
     case 'a':
       return { text: '\\x07', length: 2, assertion: false };
+    case 'p':
+    case 'P':
+      if (source[i + 2] === '{') {
+        throw new TranslateError(`Unicode property \\${e}{...} is not supported; use a character class`);
+      }
+      break;
     case 'G':
     case 'K':
     case 'R':

@@ -343,15 +343,25 @@ export async function stackUp(options: StackOptions = {}): Promise<StackUpResult
   const paths = stackPaths(options.env);
   const { endpoints, explicit } = resolveEndpoints(options.env);
   const wanted = options.services ?? SERVICES;
-  const services = await withStackLock(paths.run, () =>
-    Promise.all(
+  const services = await withStackLock(paths.run, async () => {
+    // allSettled, not all: the lock must be held until every start has finished, or a second
+    // `up` could start a service that is still starting here.
+    const outcomes = await Promise.allSettled(
       wanted.map((name) =>
         isManaged(name)
           ? upManaged(MANAGED[name], paths, endpoints, explicit.has(name), note)
           : upMachine(MACHINES[name], endpoints, explicit.has(name), note),
       ),
-    ),
-  );
+    );
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) {
+      for (const o of outcomes) {
+        if (o.status === 'fulfilled') note(`${o.value.service}: up (${o.value.detail})`);
+      }
+      throw failure.reason;
+    }
+    return outcomes.map((o) => (o as PromiseFulfilledResult<ServiceStatus>).value);
+  });
   return { services, endpoints, ms: Date.now() - started };
 }
 

@@ -235,6 +235,38 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     },
   );
 
+  it('SASL credentials never reach a log line or an error message', async () => {
+    const secret = 'Sup3r-Secret-pw';
+    const name = uniqueStream('kafka-secret');
+    // The stack's listener is PLAINTEXT, so the SASL handshake fails: an error that would print the URL if anything did.
+    const target = parseBrokerUrl(
+      `kafka://alice:${secret}@${env.kafkaBrokers.join(',')}/${name}?sasl=scram-sha-512`,
+    );
+    const log = capture();
+    const p = new KafkaProducer(target, { logger: log.logger, closeTimeoutMs: 1_000 });
+    open.push(p);
+    const error = await p.publish(records('s', 1)).then(
+      () => undefined,
+      (e: unknown) => e as Error & { hint?: string; cause?: unknown },
+    );
+    expect(error).toBeInstanceOf(Error);
+    const c = new KafkaConsumer(target, { logger: log.logger, group: uniqueStream('g') });
+    open.push(c);
+    const runError = await c
+      .run(async () => {})
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    expect(runError).toBeInstanceOf(Error);
+    const causes = (e: unknown): string =>
+      e instanceof Error ? `${e.message} ${(e as { hint?: string }).hint ?? ''} ${causes(e.cause)}` : '';
+    const everything = [...log.lines, causes(error), causes(runError)].join('\n');
+    expect(everything).toContain('SASL');
+    expect(error?.hint).toMatch(/listener does not accept this SASL mechanism/);
+    expect(everything).not.toContain(secret);
+  });
+
   it('commits only up to the highest contiguous acknowledged offset; lag = high watermark - committed', async () => {
     const target = await topic('contiguous', 1);
     await producer(target).publish(records('one', 40));

@@ -78,9 +78,16 @@ export function asBrokerError(error: unknown, context: string): BrokerError {
   const message = e?.message ?? String(error);
   const auth = e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED';
   const authorization = typeof e?.type === 'string' && /AUTHORIZATION_FAILED/.test(e.type);
+  // The listener speaks no SASL, or not this mechanism: a configuration mismatch, not an outage.
+  const saslMismatch = e?.type === 'ILLEGAL_SASL_STATE' || e?.type === 'UNSUPPORTED_SASL_MECHANISM';
   return new BrokerError(`${context}: ${message}`, {
     cause: error,
-    retriable: auth || authorization ? false : (e?.retriable ?? true),
+    retriable: auth || authorization || saslMismatch ? false : (e?.retriable ?? true),
+    ...(saslMismatch
+      ? {
+          hint: 'the broker listener does not accept this SASL mechanism: check the port (PLAINTEXT vs SASL listener) and ?sasl=',
+        }
+      : {}),
     ...(auth
       ? {
           hint: 'check the SASL username, password and mechanism (URL, KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD, ?sasl=)',

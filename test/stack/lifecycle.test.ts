@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stackDown, stackStatus, stackUp } from '../../packages/cli/src/stack/index.js';
-import { listenerOn, markedProcesses, stackMarker } from '../../packages/cli/src/stack/process.js';
+import { listenerOn, markedProcesses } from '../../packages/cli/src/stack/process.js';
 
 // The stack's promises, on a second, isolated Kafka (its own ports and run dir, the shared
 // download cache), so the shared stack other tests use is never touched. Kafka only: it proves
@@ -34,7 +34,7 @@ describe('stack lifecycle (isolated Kafka)', async () => {
     expect(kafka).toMatchObject({ service: 'kafka', up: true, owner: 'sluice', url: `127.0.0.1:${port}` });
     const pid = kafka?.pid as number;
     expect(Number(await readFile(join(run, 'kafka', 'kafka.pid'), 'utf8'))).toBe(pid);
-    expect(await markedProcesses(stackMarker(run))).not.toHaveLength(0);
+    expect(await markedProcesses(run)).not.toHaveLength(0);
 
     const again = await stackUp({ env, services: ['kafka'] });
     expect(again.services[0]).toMatchObject({ up: true, owner: 'sluice', pid });
@@ -47,7 +47,7 @@ describe('stack lifecycle (isolated Kafka)', async () => {
 
     const [stopped] = await stackDown({ env, services: ['kafka'] });
     expect(stopped?.detail).toMatch(new RegExp(`^stopped pid ${pid} in`));
-    expect(await markedProcesses(stackMarker(run))).toEqual([]);
+    expect(await markedProcesses(run)).toEqual([]);
     expect(await listenerOn(port)).toBeUndefined();
     expect(await listenerOn(port + 1)).toBeUndefined();
     const [status] = await stackStatus({ env, services: ['kafka'] });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@sluice/core';
 import { DEFAULT_ES_USER, ELASTICSEARCH_HEAP, ELASTICSEARCH_VERSION, type StackPaths } from './config.js';
 import { findJava } from './java.js';
-import { run, spawnDetached, stackMarker } from './process.js';
+import { run, STACK_ENV, spawnDetached, stackMarker } from './process.js';
 
 const ARTIFACT = `org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ELASTICSEARCH_VERSION}:zip`;
 
@@ -171,6 +171,7 @@ export async function launchElasticsearch(paths: StackPaths, note: (line: string
     ES_JAVA_HOME: java.home,
     ES_JAVA_OPTS: `${ELASTICSEARCH_HEAP} ${stackMarker(paths.run)}`,
     ES_PATH_CONF: layout.configDir,
+    [STACK_ENV]: paths.run,
     // The JVM writes gc logs relative to its working directory; HOME must be writable for `nobody`.
     HOME: layout.dir,
   };

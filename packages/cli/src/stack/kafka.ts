@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KAFKA_HEAP, KAFKA_VERSION, type StackPaths } from './config.js';
 import { findJava } from './java.js';
-import { run, spawnDetached, stackMarker } from './process.js';
+import { run, STACK_ENV, spawnDetached, stackMarker } from './process.js';
 
 export interface KafkaLayout {
   readonly dir: string;
@@ -147,7 +147,7 @@ export async function launchKafka(paths: StackPaths, note: (line: string) => voi
   }
   return spawnDetached(java.bin, [...jvmArgs(paths, layout, classpath), 'kafka.Kafka', layout.config], {
     cwd: layout.dir,
-    env: process.env,
+    env: { ...process.env, [STACK_ENV]: paths.run },
     logFile: join(layout.logsDir, 'stdout.log'),
   });
 }

@@ -7,6 +7,7 @@ import {
   listenerOn,
   markedProcesses,
   processGroupOf,
+  STACK_ENV,
   spawnDetached,
   stackMarker,
   stopGroup,
@@ -40,7 +41,7 @@ describe('process groups', () => {
     expect(await processGroupOf(pid)).toBe(pid);
     let marked: number[] = [];
     for (let i = 0; i < 40 && marked.length < 2; i++) {
-      marked = await markedProcesses(marker);
+      marked = await markedProcesses(dir);
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(marked).toHaveLength(2);
@@ -49,7 +50,23 @@ describe('process groups', () => {
     const result = await stopGroup(pid, 5_000);
     expect(result.forced).toBe(false);
     expect(groupAlive(pid)).toBe(false);
-    expect(await markedProcesses(marker)).toEqual([]);
+    expect(await markedProcesses(dir)).toEqual([]);
+  });
+
+  it('recognises a process by the stack variable alone (the ES launcher JVM has no -D marker)', async () => {
+    const dir = await scratch();
+    const pid = await spawnDetached('sleep', ['60'], {
+      cwd: dir,
+      env: { ...process.env, [STACK_ENV]: dir },
+      logFile: join(dir, 'out.log'),
+    });
+    cleanup.push(async () => {
+      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    });
+    expect(await markedProcesses(dir)).toEqual([pid]);
+    expect(await markedProcesses(`${dir}-other`)).toEqual([]);
+    await stopGroup(pid, 5_000);
+    expect(await markedProcesses(dir)).toEqual([]);
   });
 
   it('kills a group that ignores SIGTERM once the grace period is over', async () => {

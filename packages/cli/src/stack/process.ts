@@ -101,16 +101,30 @@ export async function stopGroup(pgid: number, graceMs: number): Promise<StopResu
   return { forced, ms: Date.now() - started };
 }
 
-/** Pids whose command line carries the marker, i.e. processes of this stack. */
-export async function markedProcesses(marker: string): Promise<number[]> {
+/**
+ * Every process we start also carries this variable, and so does everything it forks. The
+ * Elasticsearch launcher JVM has no -D marker, so without it a freshly started group would
+ * look foreign until the server JVM appears.
+ */
+export const STACK_ENV = 'SLUICE_STACK_RUN';
+
+/** Pids that belong to the stack of `runDir`: the -D marker on the command line or STACK_ENV. */
+export async function markedProcesses(runDir: string): Promise<number[]> {
+  const marker = stackMarker(runDir);
+  const envEntry = `${STACK_ENV}=${runDir}`;
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.split('\0').includes(marker)) found.push(Number(entry));
+      if (cmdline.split('\0').includes(marker)) {
+        found.push(Number(entry));
+        continue;
+      }
+      const environ = await readFile(`/proc/${entry}/environ`, 'utf8');
+      if (environ.split('\0').includes(envEntry)) found.push(Number(entry));
     } catch {
-      // exited while we looked
+      // exited while we looked, or not ours to read
     }
   }
   return found;

@@ -24,7 +24,6 @@ import {
   readPidFile,
   removeFile,
   sleep,
-  stackMarker,
   stopGroup,
   tail,
   writePidFile,
@@ -143,7 +142,7 @@ const isManaged = (name: ServiceName): name is 'kafka' | 'elasticsearch' =>
 /** The group of our marked processes that holds `pid`, if `pid` is one of ours. */
 async function ourGroups(paths: StackPaths): Promise<Set<number>> {
   const groups = new Set<number>();
-  for (const pid of await markedProcesses(stackMarker(paths.run))) {
+  for (const pid of await markedProcesses(paths.run)) {
     const group = await processGroupOf(pid);
     if (group !== undefined) groups.add(group);
   }
@@ -401,7 +400,7 @@ export async function stackDown(
       }),
     );
     // Whatever escaped its group (or was started by an older run without a pid file) goes too.
-    const strays = await markedProcesses(stackMarker(paths.run));
+    const strays = await markedProcesses(paths.run);
     for (const pid of strays) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -411,7 +410,7 @@ export async function stackDown(
     }
     if (strays.length > 0) {
       await sleep(500);
-      const left = await markedProcesses(stackMarker(paths.run));
+      const left = await markedProcesses(paths.run);
       if (left.length > 0)
         throw new SluiceError(`processes of the stack survived SIGKILL: ${left.join(', ')}`);
       reports.push({ service: 'stack', detail: `killed stray stack process(es) ${strays.join(', ')}` });

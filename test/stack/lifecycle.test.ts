@@ -26,6 +26,24 @@ describe('stack lifecycle (isolated Kafka)', async () => {
     await rm(`${run}-other`, { recursive: true, force: true });
   });
 
+  it('refuses to start beside a process of someone else on one of its ports, naming it', async () => {
+    const { createServer } = await import('node:net');
+    const squatter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(port + 1, '127.0.0.1', resolve));
+    try {
+      const error = await stackUp({ env, services: ['kafka'] }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ConfigError', exitCode: 2 });
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^port ${port + 1} is taken by pid ${process.pid} \\(node .*\\), not started by sluice; kafka cannot start$`,
+        ),
+      );
+      expect(await markedProcesses(run)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
   it('starts, is idempotent, is recognised as foreign by another stack, and stops without strays', {
     timeout: 300_000,
   }, async () => {

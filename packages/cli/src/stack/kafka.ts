@@ -98,9 +98,12 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 delete.topic.enable=true
-# Tests create many small topics; keep segments small and retention short so the disk stays quiet.
+# Retention by size only: log lines are often shipped with their own (old) event time as the
+# record timestamp, and time-based retention would then delete unconsumed test data as soon as
+# a segment rolls. 1 GiB per partition bounds the disk instead.
 log.segment.bytes=67108864
-log.retention.hours=24
+log.retention.ms=-1
+log.retention.bytes=1073741824
 `;
 }
 

@@ -170,7 +170,10 @@ describe('ParserPool', () => {
       expect(itemCount(batch)).toBe(50);
       expect(items(batch)[0]?.action).toEqual({ create: { _index: `word${b}-2024.01`, _id: `b${b}-0` } });
     }
-    expect(pool.utilization()).toBeGreaterThanOrEqual(0);
+    const utilization = pool.utilization();
+    expect(utilization).toBeGreaterThan(0);
+    expect(utilization).toBeLessThanOrEqual(1);
+    expect(pool.utilization()).toBe(0); // nothing ran since the previous sample
     await pool.close();
     await expect(pool.encode([record('late', 'x')])).rejects.toThrow(/closed/);
   });

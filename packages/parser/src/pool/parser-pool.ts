@@ -105,6 +105,11 @@ export class ParserPool {
   private readonly budgetMs: number;
   private readonly pool: Piscina<WorkerTask, WorkerResult>;
   private closed = false;
+  // Piscina's own utilization reads 0 on Node 20 (its histogram units), so workers report
+  // their busy time with each batch and the ratio is taken between two calls.
+  private busySeconds = 0;
+  private sampledBusy = 0;
+  private sampledAt = performance.now();
 
   private constructor(pool: Piscina<WorkerTask, WorkerResult>, threads: number, budgetMs: number) {
     this.pool = pool;
@@ -157,7 +162,7 @@ export class ParserPool {
         failures: {},
       };
     }
-    const input = toWire(records);
+    const wire = toWire(records);
     const skip: number[] = [];
     for (;;) {
       const progress = new Int32Array(new SharedArrayBuffer(4));
@@ -179,9 +184,9 @@ export class ParserPool {
         }
       }, tick);
       try {
-        const result = await this.pool.run({ input, progress, skip }, { signal: controller.signal });
+        const result = await this.pool.run({ ...wire, progress, skip }, { signal: controller.signal });
         this.record(result);
-        const { stats: _stats, ...batch } = result;
+        const { stats: _stats, busySeconds: _busy, ...batch } = result;
         return batch;
       } catch (error) {
         if (overran < 0 || this.closed) throw error;
@@ -194,6 +199,7 @@ export class ParserPool {
   }
 
   private record(result: WorkerResult): void {
+    this.busySeconds += result.busySeconds;
     for (const [pattern, matches, misses, seconds] of result.stats) {
       if (matches > 0) patternMatches.inc({ pattern }, matches);
       if (misses > 0) patternMisses.inc({ pattern }, misses);
@@ -201,9 +207,18 @@ export class ParserPool {
     }
   }
 
-  /** Share of the workers' capacity in use since start (0..1), for metrics. */
+  /**
+   * Share of the workers' capacity spent parsing since the previous call (0..1), for a
+   * gauge sampled at scrape time. Near 1 means more threads (or consumers) would help.
+   */
   utilization(): number {
-    return this.pool.utilization;
+    const now = performance.now();
+    const elapsed = (now - this.sampledAt) / 1000;
+    const busy = this.busySeconds - this.sampledBusy;
+    this.sampledAt = now;
+    this.sampledBusy = this.busySeconds;
+    if (elapsed <= 0) return 0;
+    return Math.min(1, busy / (elapsed * this.threads));
   }
 
   /** Waits for running batches, then stops the workers. */

@@ -1,4 +1,5 @@
 import type { EncodedBatch, InboundRecord, WireFormat } from '@sluice/core';
+import type { RecordInput } from './event.js';
 import type { PipelineSource } from './source.js';
 
 /** What every worker gets once, when it starts. */
@@ -8,18 +9,28 @@ export interface WorkerData {
   readonly indexMissing?: string;
 }
 
-/** One record as it crosses into a worker, inside one JSON string per batch: no object per line is cloned. */
-export type WireRecord = [
-  id: string,
-  line: string,
-  shippedAt: number | null,
-  format: WireFormat,
-  fields: Readonly<Record<string, unknown>> | null,
-];
+/**
+ * A batch as it crosses into a worker: a few strings and typed arrays whatever the batch
+ * size, never an object per line. Lines and ids are concatenated with their lengths
+ * beside them: joining and slicing strings is a copy, where JSON would scan every
+ * character for escapes on both sides (measured 12x slower for the lines of a batch).
+ */
+export interface WireBatch {
+  /** All lines, back to back. */
+  readonly lines: string;
+  /** All ids, back to back. */
+  readonly ids: string;
+  /** Per record: line length, then id length. */
+  readonly lengths: Int32Array;
+  /** Per record: shippedAt, NaN when absent. */
+  readonly shippedAt: Float64Array;
+  /** Per record: index in FORMATS. */
+  readonly formats: Uint8Array;
+  /** JSON array of each record's fields (null when absent), or '' when no record has any. */
+  readonly fields: string;
+}
 
-export interface WorkerTask {
-  /** JSON array of WireRecord. */
-  readonly input: string;
+export interface WorkerTask extends WireBatch {
   /** Shared with the main thread: index of the record being parsed (-1 not started, -2 done). */
   readonly progress: Int32Array;
   /** Records to emit tagged `_groktimeout` without parsing (they overran the budget before). */
@@ -29,13 +40,63 @@ export interface WorkerTask {
 export interface WorkerResult extends EncodedBatch {
   /** [pattern label, matches, misses, seconds] since the previous batch of this worker. */
   readonly stats: readonly (readonly [string, number, number, number])[];
+  /** How long the worker spent on this batch, in seconds (for the pool's utilization). */
+  readonly busySeconds: number;
 }
 
-export function toWire(records: readonly InboundRecord[]): string {
-  const wire: WireRecord[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
+const FORMATS: readonly WireFormat[] = ['sluice', 'beats', 'logstash', 'raw'];
+
+export function toWire(records: readonly InboundRecord[]): WireBatch {
+  const n = records.length;
+  const lines: string[] = new Array(n);
+  const ids: string[] = new Array(n);
+  const lengths = new Int32Array(n * 2);
+  const shippedAt = new Float64Array(n);
+  const formats = new Uint8Array(n);
+  let anyFields = false;
+  for (let i = 0; i < n; i++) {
     const r = records[i] as InboundRecord;
-    wire[i] = [r.id, r.line, r.shippedAt ?? null, r.format, r.fields ?? null];
+    lines[i] = r.line;
+    ids[i] = r.id;
+    lengths[2 * i] = r.line.length;
+    lengths[2 * i + 1] = r.id.length;
+    shippedAt[i] = r.shippedAt ?? Number.NaN;
+    const format = FORMATS.indexOf(r.format);
+    formats[i] = format < 0 ? 3 : format;
+    if (r.fields !== undefined) anyFields = true;
   }
-  return JSON.stringify(wire);
+  return {
+    lines: lines.join(''),
+    ids: ids.join(''),
+    lengths,
+    shippedAt,
+    formats,
+    fields: anyFields ? JSON.stringify(records.map((r) => r.fields ?? null)) : '',
+  };
+}
+
+export function fromWire(batch: WireBatch): RecordInput[] {
+  const n = batch.formats.length;
+  const fields =
+    batch.fields === '' ? undefined : (JSON.parse(batch.fields) as (Record<string, unknown> | null)[]);
+  const records: RecordInput[] = new Array(n);
+  let lineAt = 0;
+  let idAt = 0;
+  for (let i = 0; i < n; i++) {
+    const lineLength = batch.lengths[2 * i] as number;
+    const idLength = batch.lengths[2 * i + 1] as number;
+    const record: { -readonly [K in keyof RecordInput]: RecordInput[K] } = {
+      id: batch.ids.slice(idAt, idAt + idLength),
+      line: batch.lines.slice(lineAt, lineAt + lineLength),
+      format: FORMATS[batch.formats[i] as number] as WireFormat,
+    };
+    lineAt += lineLength;
+    idAt += idLength;
+    const shipped = batch.shippedAt[i] as number;
+    if (!Number.isNaN(shipped)) record.shippedAt = shipped;
+    const f = fields?.[i];
+    if (f !== undefined && f !== null) record.fields = f;
+    records[i] = record;
+  }
+  return records;
 }

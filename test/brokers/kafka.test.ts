@@ -190,7 +190,7 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     expect(got[0]).toMatchObject({ format: 'sluice', line: expect.stringMatching(/^line \d+ of /) });
 
     // The raw message as any Kafka tool sees it.
-    const raw = kafka.consumer({ groupId: uniqueStream('raw') });
+    const raw = kafka.consumer({ groupId: uniqueStream('raw'), maxWaitTimeInMs: 500 });
     await raw.connect();
     await raw.subscribe({ topic: target.stream, fromBeginning: true });
     let first: KafkaJs.KafkaMessage | undefined;

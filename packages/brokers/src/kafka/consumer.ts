@@ -144,6 +144,9 @@ export class KafkaConsumer implements Consumer {
       // Bounded memory: what one fetch may bring, on top of the handler window.
       maxBytesPerPartition: 1024 * 1024,
       maxBytes: 8 * 1024 * 1024,
+      // A fetch long-polls this long when there is nothing new; leaving the group waits for
+      // the fetch in progress, so this bounds how long close() takes on an idle topic.
+      maxWaitTimeInMs: 1_000,
       retry: {
         initialRetryTime: 300,
         maxRetryTime: 5_000,

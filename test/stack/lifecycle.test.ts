@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,12 +11,13 @@ import { listenerOn, markedProcesses } from '../../packages/cli/src/stack/proces
 // the same process-group code paths as Elasticsearch at a fraction of the start-up cost.
 describe('stack lifecycle (isolated Kafka)', async () => {
   const run = await mkdtemp(join(tmpdir(), 'sluice-stack-lifecycle-'));
-  const port = 29092 + Math.floor(Math.random() * 500) * 2;
+  const port = await freePort();
+  const controllerPort = await freePort();
   const env = {
     ...process.env,
     SLUICE_STACK_DIR: run,
     SLUICE_KAFKA_PORT: String(port),
-    SLUICE_KAFKA_CONTROLLER_PORT: String(port + 1),
+    SLUICE_KAFKA_CONTROLLER_PORT: String(controllerPort),
     KAFKA_BROKERS: '',
   };
   const other = { ...env, SLUICE_STACK_DIR: `${run}-other` };
@@ -27,15 +29,14 @@ describe('stack lifecycle (isolated Kafka)', async () => {
   });
 
   it('refuses to start beside a process of someone else on one of its ports, naming it', async () => {
-    const { createServer } = await import('node:net');
     const squatter = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => squatter.listen(port + 1, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => squatter.listen(controllerPort, '127.0.0.1', resolve));
     try {
       const error = await stackUp({ env, services: ['kafka'] }).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'ConfigError', exitCode: 2 });
       expect((error as Error).message).toMatch(
         new RegExp(
-          `^port ${port + 1} is taken by pid ${process.pid} \\(node .*\\), not started by sluice; kafka cannot start$`,
+          `^port ${controllerPort} is taken by pid ${process.pid} \\(node .*\\), not started by sluice; kafka cannot start$`,
         ),
       );
       expect(await markedProcesses(run)).toEqual([]);
@@ -67,8 +68,20 @@ describe('stack lifecycle (isolated Kafka)', async () => {
     expect(stopped?.detail).toMatch(new RegExp(`^stopped pid ${pid} in`));
     expect(await markedProcesses(run)).toEqual([]);
     expect(await listenerOn(port)).toBeUndefined();
-    expect(await listenerOn(port + 1)).toBeUndefined();
+    expect(await listenerOn(controllerPort)).toBeUndefined();
     const [status] = await stackStatus({ env, services: ['kafka'] });
     expect(status).toMatchObject({ up: false, owner: 'sluice' });
   });
 });
+
+/** A port the OS just handed out, so the isolated broker never meets a listener of someone else. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

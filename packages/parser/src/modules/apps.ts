@@ -42,7 +42,7 @@ export const mysqlError: ModuleDefinition = {
 /** MySQL slow query log: one event per query, from `# Time:` (or `# User@Host:`) to the statement. */
 export const mysqlSlowlog: ModuleDefinition = {
   name: 'mysql.slowlog',
-  description: 'MySQL slow query log: user, host, query time, lock time, rows, the statement (multi-line)',
+  description: 'MySQL slow query log: user, host, query time, lock time, rows, the statement',
   steps: [
     { grok: { patterns: ['%{MYSQL_SLOWLOG}'] } },
     {
@@ -81,7 +81,7 @@ export const docker: ModuleDefinition = {
 export const java: ModuleDefinition = {
   name: 'java',
   description:
-    'Java log4j/logback lines with multi-line stack traces (error.type, error.message, error.stack_trace)',
+    'Java log4j/logback lines with multi-line stack traces: error.type, error.message, error.stack_trace',
   steps: [
     {
       grok: {

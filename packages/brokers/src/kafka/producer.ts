@@ -1,4 +1,12 @@
-import { BrokerError, ConfigError, type Logger, type OutboundRecord } from '@sluice/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BrokerError,
+  backoffDelay,
+  ConfigError,
+  errorMessage,
+  type Logger,
+  type OutboundRecord,
+} from '@sluice/core';
 import {
   type CompressionTypes,
   type ISocketFactory,
@@ -67,6 +75,7 @@ export class KafkaProducer implements Producer {
   private sending = false;
   private lingerTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private closeDeadline = Number.POSITIVE_INFINITY;
 
   constructor(target: BrokerTarget, options: KafkaProducerOptions = {}) {
     if (target.kind !== 'kafka')
@@ -133,8 +142,8 @@ export class KafkaProducer implements Producer {
     this.closed = true;
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
-    const deadline = Date.now() + this.closeTimeoutMs;
-    while ((this.queue.length > 0 || this.sending) && Date.now() < deadline) {
+    this.closeDeadline = Date.now() + this.closeTimeoutMs;
+    while ((this.queue.length > 0 || this.sending) && Date.now() < this.closeDeadline) {
       if (!this.sending) void this.flush();
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -175,6 +184,34 @@ export class KafkaProducer implements Producer {
     return this.connecting;
   }
 
+  /**
+   * kafkajs gives up on a broker it cannot reach after its own retries (and reports that
+   * as non-retriable). A broker that restarts is not a reason to fail the shipper: sends
+   * are retried here with backoff until the broker is back or `close()` gives up. A batch
+   * that reached the broker before the connection dropped may be written twice; its ids
+   * collapse the copies downstream.
+   */
+  private async sendWithReconnect(messages: Message[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.connect();
+        await this.producer.send({ topic: this.topic, messages, acks: -1, compression: this.compression });
+        if (attempt > 1) {
+          brokerCount('reconnects', 'kafka');
+          this.log.info('Kafka is reachable again; publishing resumed', { topic: this.topic });
+        }
+        return;
+      } catch (error) {
+        if (!isConnectionFailure(error) || (this.closed && Date.now() >= this.closeDeadline)) throw error;
+        if (attempt === 1)
+          this.log.warn('Kafka unreachable; retrying the publish until it is back', {
+            error: errorMessage(error),
+          });
+        await sleep(backoffDelay(attempt, { initialMs: 300, maxMs: 5_000 }));
+      }
+    }
+  }
+
   /** Sends queued publishes, up to `batchBytes` per request, until the queue is empty. */
   private async flush(): Promise<void> {
     if (this.sending) return;
@@ -194,8 +231,7 @@ export class KafkaProducer implements Producer {
         this.queuedBytes -= bytes;
         const messages = take.length === 1 ? (take[0] as Pending).messages : take.flatMap((p) => p.messages);
         try {
-          await this.connect();
-          await this.producer.send({ topic: this.topic, messages, acks: -1, compression: this.compression });
+          await this.sendWithReconnect(messages);
           brokerCount('published', 'kafka', messages.length);
           for (const p of take) p.resolve();
         } catch (error) {
@@ -210,4 +246,25 @@ export class KafkaProducer implements Producer {
       this.sending = false;
     }
   }
+}
+
+const CONNECTION_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSMetadataNotLoaded',
+]);
+
+/** True when the error, or any error it wraps, says the broker could not be reached. */
+function isConnectionFailure(error: unknown): boolean {
+  for (
+    let e = error, depth = 0;
+    e instanceof Error && depth < 10;
+    e = e.cause ?? (e as { originalError?: unknown }).originalError, depth++
+  ) {
+    if (CONNECTION_ERRORS.has(e.name)) return true;
+  }
+  return false;
 }

@@ -109,6 +109,29 @@ describe('sluice parse', () => {
   });
 });
 
+test("sluice parse --module java joins a stack trace into one event by the module's multi-line rule", async () => {
+  const trace = [
+    '2024-01-15 10:23:45,123 ERROR [main] com.example.App - Failed to start',
+    'java.lang.IllegalStateException: port 8080 in use',
+    '\tat com.example.Server.bind(Server.java:42)',
+    '2024-01-15 10:23:46,000 INFO [main] com.example.App - retrying',
+  ].join('\n');
+  const joined = await sluice(`${trace}\n`, 'parse', '--module', 'java');
+  expect(joined.code).toBe(0);
+  const events = joined.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(events).toHaveLength(2);
+  expect(events[0]).toMatchObject({
+    error: { type: 'java.lang.IllegalStateException', message: 'port 8080 in use' },
+    log: { level: 'ERROR' },
+  });
+  expect(events[1]).toMatchObject({ message: 'retrying' });
+  const separate = await sluice(`${trace}\n`, 'parse', '--module', 'java', '--no-multiline');
+  expect(separate.stdout.trimEnd().split('\n')).toHaveLength(4);
+});
+
 test('sluice modules lists every module, one line each', async () => {
   const { code, stdout } = await sluice('', 'modules');
   expect(code).toBe(0);

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { ConfigError, recordId } from '@sluice/core';
-import { createPipeline, type PipelineSource } from '@sluice/parser';
+import { createPipeline, modules, type PipelineSource } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 
@@ -9,12 +9,15 @@ interface ParseOptions {
   config?: string;
   pattern?: string[];
   patternsDir?: string;
+  multiline: boolean;
 }
 
 /**
  * `sluice parse --module NAME | --config FILE | --pattern P`: runs a pipeline on stdin
  * lines in this process (the same per-record logic as the worker pool) and prints one
- * ECS event per line as JSON. A dropped line prints nothing.
+ * ECS event per line as JSON. A dropped line prints nothing. With a module whose events
+ * span several lines (java, python, mysql), lines are first joined by the module's
+ * multi-line rule, as the shipper would join them.
  */
 export function register(program: Command): void {
   program
@@ -24,6 +27,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'pipeline file (YAML or JSON)')
     .option('--pattern <grok...>', 'grok pattern(s), tried in order')
     .option('--patterns-dir <dir>', 'directory of extra grok pattern files')
+    .option('--no-multiline', "with --module: do not join lines by the module's multi-line rule")
     .action((options: ParseOptions) => runCommand(() => parse(options)));
 }
 
@@ -41,9 +45,11 @@ async function parse(options: ParseOptions): Promise<number> {
     ...(options.patternsDir !== undefined ? { patternsDir: options.patternsDir } : {}),
   };
   const run = await createPipeline(source);
-  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  const rule =
+    options.module !== undefined && options.multiline ? modules[options.module]?.multiline : undefined;
+  const startsEvent = rule ? new RegExp(rule.startPattern) : undefined;
   let n = 0;
-  for await (const line of lines) {
+  const emit = async (line: string) => {
     const events = run({
       id: recordId('stdin', n),
       line,
@@ -58,6 +64,21 @@ async function parse(options: ParseOptions): Promise<number> {
         await new Promise((resolve) => process.stdout.once('drain', resolve));
       }
     }
+  };
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  // Filebeat's negate/after rule: a line matching the start pattern begins an event, any
+  // other line continues the one before it.
+  let pending: string | undefined;
+  for await (const line of lines) {
+    if (startsEvent === undefined) {
+      await emit(line);
+    } else if (pending === undefined || startsEvent.test(line)) {
+      if (pending !== undefined) await emit(pending);
+      pending = line;
+    } else {
+      pending += `\n${line}`;
+    }
   }
+  if (pending !== undefined) await emit(pending);
   return 0;
 }

@@ -145,6 +145,23 @@ function holder() {
   return { held, seen, handle };
 }
 
+/** The broker counters for backend="kafka" (one registry per test process). */
+async function kafkaCounters(): Promise<
+  Record<'consumed' | 'redelivered' | 'acknowledged' | 'deadLettered', number>
+> {
+  const value = async (name: string) => {
+    const metric = metricsRegistry.getSingleMetric(name);
+    const values = metric ? (await metric.get()).values : [];
+    return values.find((v) => v.labels.backend === 'kafka')?.value ?? 0;
+  };
+  return {
+    consumed: await value('sluice_broker_consumed_records_total'),
+    redelivered: await value('sluice_broker_redelivered_records_total'),
+    acknowledged: await value('sluice_broker_acknowledged_records_total'),
+    deadLettered: await value('sluice_broker_dead_lettered_records_total'),
+  };
+}
+
 function partitionOf(record: InboundRecord): number {
   return Number(/\/(\d+)@/.exec(record.origin)?.[1]);
 }
@@ -381,6 +398,7 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     await producer(target).publish(records('r', 30));
     const deliveries: number[][] = [];
     let handedBack = false;
+    const before = await kafkaCounters();
     const c = consumer(target, { group: uniqueStream('g'), batchSize: 10, maxInFlightBatches: 1 });
     void c.run(async (batch) => {
       deliveries.push(batch.records.map(offsetOf));
@@ -394,6 +412,11 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     await waitFor('30 acknowledged', async () => (await c.lag())[0]?.lag === 0);
     const starts = deliveries.map((d) => d[0]);
     expect(starts).toEqual([0, 10, 10, 20]);
+    // Exact counts: 40 deliveries, 10 of them again, 30 acknowledged.
+    const after = await kafkaCounters();
+    expect(after.consumed - before.consumed).toBe(40);
+    expect(after.redelivered - before.redelivered).toBe(10);
+    expect(after.acknowledged - before.acknowledged).toBe(30);
   });
 
   it('malformed payloads go to the dead-letter topic; good ones flow and everything is committed', async () => {
@@ -412,6 +435,7 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     await raw.disconnect();
     const got: InboundRecord[] = [];
     const group = uniqueStream('g');
+    const before = await kafkaCounters();
     const c = consumer(target, { group });
     void c.run(async (batch) => {
       got.push(...batch.records);
@@ -425,6 +449,7 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     await waitFor('commit 4', async () => (await committed(group, target.stream)).get(0) === 4);
     const dl = await admin.fetchTopicOffsets(`${target.stream}.dlq`);
     expect(dl.reduce((n, p) => n + Number(p.high), 0)).toBe(2);
+    expect((await kafkaCounters()).deadLettered - before.deadLettered).toBe(2);
   });
 
   it('a long batch keeps the membership: heartbeats continue while the window is full (kafkajs #387)', async () => {

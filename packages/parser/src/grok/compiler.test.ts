@@ -318,4 +318,50 @@ describe('properties', () => {
     expect(() => compilePattern('%{WORD:__proto__}')).toThrow(/is not a field name/);
     expect(() => compilePattern('(?<[a][constructor]>x)')).toThrow(/is not a field name/);
   });
+
+  test('regexes JavaScript and Oniguruma read alike pass through the translation with the same matches', () => {
+    // A small grammar of shared syntax: classes (negated, ranges, escapes), escapes,
+    // anchors, groups, alternation, greedy and lazy quantifiers. Plain groups capture in
+    // JavaScript and not in grok, so the comparison is on the whole match.
+    const leaf = fc.constantFrom(
+      'a',
+      'b',
+      '.',
+      '\\d',
+      '\\w',
+      '\\s',
+      '[ab]',
+      '[^a]',
+      '[a-c]',
+      '[\\]a]',
+      '\\.',
+      '-',
+      ' ',
+      '\\b',
+      '$',
+      '^',
+    );
+    const regex: fc.Arbitrary<string> = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.tuple(tie('node'), tie('node')).map(([x, y]) => `${x}${y}`),
+        fc.tuple(tie('node'), tie('node')).map(([x, y]) => `(?:${x}|${y})`),
+        fc
+          .tuple(tie('node'), fc.constantFrom('*', '+', '?', '{1,2}', '*?', '+?', '{2}'))
+          .map(([x, q]) => `(?:${x})${q}`),
+        tie('node').map((x) => `(${x})`),
+      ),
+    })).node as fc.Arbitrary<string>;
+    const subject = fc.stringMatching(/^[ab c.\n-]{0,10}$/);
+    fc.assert(
+      fc.property(regex, subject, (source, text) => {
+        const native = new RegExp(source, 'm').exec(text);
+        const translated = compilePattern(source, { builtins: false }).regex.exec(text);
+        expect(translated?.[0]).toBe(native?.[0]);
+        expect(translated?.index).toBe(native?.index);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

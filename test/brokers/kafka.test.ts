@@ -234,6 +234,22 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     expect(metrics).toMatch(/backend="kafka"\} \d+/);
   });
 
+  it('batching: concurrent publishes within the linger share one produce request; big publishes are split by size', async () => {
+    const target = await topic('batching', 3, '&lingerMs=50&batchBytes=65536');
+    const p = producer(target);
+    await p.publish(records('warm', 1)); // connects and creates the topic
+    const base = p.stats.requests;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => p.publish(records(`b${i}`, 5))));
+    expect(p.stats.requests - base).toBe(1);
+    // 2000 records of ~150 bytes with headers: ~300 KiB in pieces of at most 64 KiB.
+    const big = records('big', 2_000);
+    await p.publish(big);
+    const requests = p.stats.requests - base - 1;
+    expect(requests).toBeGreaterThanOrEqual(4);
+    expect(requests).toBeLessThanOrEqual(8);
+    expect(p.stats.records).toBe(1 + 100 + 2_000);
+  });
+
   it.each(['gzip', 'lz4', 'zstd'])(
     '%s compression: what the producer compresses, the consumer reads',
     async (compression) => {

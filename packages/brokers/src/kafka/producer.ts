@@ -76,6 +76,8 @@ export class KafkaProducer implements Producer {
   private lingerTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private closeDeadline = Number.POSITIVE_INFINITY;
+  private requests = 0;
+  private recordsSent = 0;
 
   constructor(target: BrokerTarget, options: KafkaProducerOptions = {}) {
     if (target.kind !== 'kafka')
@@ -123,14 +125,37 @@ export class KafkaProducer implements Producer {
   publish(records: readonly OutboundRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new BrokerError('Kafka producer is closed', { retriable: false }));
     if (records.length === 0) return Promise.resolve();
-    const messages = records.map((r) => encodeKafkaMessage(r, this.format));
+    // Split into pieces of at most batchBytes, so no produce request outgrows the broker's
+    // limits (message.max.bytes is 1 MiB by default); the publish resolves when all are acked.
+    const pieces: Promise<void>[] = [];
+    let messages: Message[] = [];
     let bytes = 0;
-    for (const m of messages) bytes += messageSize(m);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ messages, bytes, resolve, reject });
-      this.queuedBytes += bytes;
-      this.schedule();
-    });
+    const enqueue = () => {
+      const piece = { messages, bytes };
+      pieces.push(
+        new Promise<void>((resolve, reject) => {
+          this.queue.push({ ...piece, resolve, reject });
+          this.queuedBytes += piece.bytes;
+        }),
+      );
+      messages = [];
+      bytes = 0;
+    };
+    for (const record of records) {
+      const m = encodeKafkaMessage(record, this.format);
+      const size = messageSize(m);
+      if (messages.length > 0 && bytes + size > this.batchBytes) enqueue();
+      messages.push(m);
+      bytes += size;
+    }
+    enqueue();
+    this.schedule();
+    return pieces.length === 1 ? (pieces[0] as Promise<void>) : Promise.all(pieces).then(() => undefined);
+  }
+
+  /** Produce requests sent and records in them, since construction (for tests and `sluice bench`). */
+  get stats(): { readonly requests: number; readonly records: number } {
+    return { requests: this.requests, records: this.recordsSent };
   }
 
   /**
@@ -232,6 +257,8 @@ export class KafkaProducer implements Producer {
         const messages = take.length === 1 ? (take[0] as Pending).messages : take.flatMap((p) => p.messages);
         try {
           await this.sendWithReconnect(messages);
+          this.requests++;
+          this.recordsSent += messages.length;
           brokerCount('published', 'kafka', messages.length);
           for (const p of take) p.resolve();
         } catch (error) {

@@ -300,6 +300,32 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     expect(everything).not.toContain(secret);
   });
 
+  it('parallel batches finishing in random order: no duplicates, no rebalance, everything committed (kafkajs #1764)', async () => {
+    const target = await topic('parallel', 3);
+    const sent = Array.from({ length: 12 }, (_, s) => records(`par-${s}`, 250)).flat();
+    await producer(target).publish(sent);
+    const group = uniqueStream('g');
+    const log = capture();
+    const seen = new Map<string, number>();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const c = consumer(target, { group, batchSize: 50, maxInFlightBatches: 8, logger: log.logger });
+    void c.run(async (batch) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await sleep(Math.random() * 60); // batches of one partition overtake each other
+      for (const r of batch.records) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+      inFlight--;
+      await batch.ack();
+    });
+    await waitFor('all committed', async () => (await c.lag()).every((s) => s.lag === 0));
+    expect(seen.size).toBe(3_000);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(8);
+    expect(log.lines.filter((l) => l.includes('joined the group'))).toHaveLength(1);
+  });
+
   it('commits only up to the highest contiguous acknowledged offset; lag = high watermark - committed', async () => {
     const target = await topic('contiguous', 1);
     await producer(target).publish(records('one', 40));

@@ -55,7 +55,8 @@ export const basePatterns: Readonly<Record<string, string>> = {
     .join('|')
     .replace(/^/, '(?:')
     .concat(String.raw`)(?:%[0-9A-Za-z._~-]+)?(?![0-9A-Fa-f:])`),
-  IP: String.raw`%{IPV6}|%{IPV4}`,
+  // IPv4 first: it is the common case, and no IPv6 address starts with a dotted quad.
+  IP: String.raw`%{IPV4}|%{IPV6}`,
   // RFC 1123 labels; underscores are accepted because real host names carry them.
   HOSTNAME: String.raw`\b[0-9A-Za-z_](?:[0-9A-Za-z_-]{0,61}[0-9A-Za-z_])?(?:\.[0-9A-Za-z_](?:[0-9A-Za-z_-]{0,61}[0-9A-Za-z_])?)*\.?`,
   HOST: String.raw`%{HOSTNAME}`,

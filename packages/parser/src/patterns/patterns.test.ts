@@ -41,7 +41,10 @@ describe('the pattern library', () => {
       ],
       reject: ['1:2:3:4:5:6:7:8:9', '2001:db8:::1', 'gggg::1', '12345::1'],
     },
-    IP: { match: ['10.0.0.1', '::1'], reject: ['10.0.0'] },
+    IP: {
+      match: ['10.0.0.1', '::1', '::ffff:192.0.2.128', '64:ff9b::192.0.2.33', 'fe80::1%eth0'],
+      reject: ['10.0.0'],
+    },
     HOSTNAME: { match: ['example.com', 'web-01', 'a.b.c.', 'host_1.lan'], reject: ['-bad.com', 'a..b'] },
     IPORHOST: { match: ['example.com', '10.1.2.3', '2001:db8::1'], reject: ['bad host'] },
     HOSTPORT: { match: ['example.com:8080', '10.0.0.1:80'], reject: ['example.com:', 'example.com:0'] },
@@ -89,6 +92,13 @@ describe('the pattern library', () => {
       reject: ['at nothing'],
     },
   };
+
+  test('IP in a search finds the whole address whichever family comes first in the line', () => {
+    const grok = new Grok(['%{IP:ip}']);
+    expect(grok.match('from ::ffff:192.0.2.128 port 22')).toEqual({ ip: '::ffff:192.0.2.128' });
+    expect(grok.match('from 2001:db8::7 port 22')).toEqual({ ip: '2001:db8::7' });
+    expect(grok.match('from 192.0.2.7:22')).toEqual({ ip: '192.0.2.7' });
+  });
 
   test.each(Object.entries(examples))(
     '%s matches what it should and only that',

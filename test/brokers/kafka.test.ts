@@ -254,8 +254,12 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     '%s compression: what the producer compresses, the consumer reads',
     async (compression) => {
       const target = await topic(`compress-${compression}`, 1, `&compression=${compression}`);
-      // 300 lines of ~400 bytes: one batch of ~120 KiB, more than one LZ4 block.
-      const sent = records('c', 300).map((r) => ({ ...r, line: `${r.line} ${'abcdefghij'.repeat(40)}` }));
+      // 10 000 access-log lines (~1.2 MiB: several requests of many LZ4 blocks). On these lines
+      // lz4js once produced a block the broker refused, so they stay the test data.
+      const sent = records('c', 10_000).map((r, i) => ({
+        ...r,
+        line: `10.0.${i % 250}.${i % 200} - - [23/Nov/2026:10:${String(i % 60).padStart(2, '0')}:00 +0000] "GET /api/v1/items/${(i * 7919) % 100000} HTTP/1.1" 200 ${1000 + ((i * 31) % 9000)} "-" "Mozilla/5.0 (X11; Linux x86_64)"`,
+      }));
       await producer(target).publish(sent);
       const got: InboundRecord[] = [];
       const c = consumer(target, { group: uniqueStream('g') });
@@ -263,7 +267,7 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
         got.push(...batch.records);
         await batch.ack();
       });
-      await waitFor('300 records', () => got.length === 300);
+      await waitFor('10 000 records', () => got.length === 10_000);
       expect(got.map((r) => r.line)).toEqual(sent.map((r) => r.line));
     },
   );

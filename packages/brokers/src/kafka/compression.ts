@@ -58,7 +58,7 @@ export function lz4Frame(src: Uint8Array): Buffer {
     const size = Math.min(LZ4_BLOCK, src.length - start);
     const n = lz4.compressBlock(src, block, start, size, new Uint32Array(1 << 16));
     const length = Buffer.alloc(4);
-    if (n === 0 || n >= size) {
+    if (n === 0 || n >= size || !strictlyDecodes(block, n, src, start, size)) {
       length.writeUInt32LE((0x80000000 | size) >>> 0, 0); // stored uncompressed
       chunks.push(length, Buffer.from(src.buffer, src.byteOffset + start, size));
     } else {
@@ -72,6 +72,61 @@ export function lz4Frame(src: Uint8Array): Buffer {
 
 let zstdReady: Promise<void> | undefined;
 const ZSTD_LEVEL = 3; // Kafka's default level
+
+const LAST_LITERALS = 5; // LZ4 block format: the last 5 bytes are always literals
+const MF_LIMIT = 12; // and the last match starts at least 12 bytes before the end
+
+/**
+ * Decodes an LZ4 block the way a strict decoder (the broker's lz4-java) does, and compares
+ * it with the source. lz4js's compressor sometimes starts a last match fewer than 12 bytes
+ * before the end of the block (seen: 11), which its own lenient decoder accepts and the
+ * broker refuses ("LZ4Exception: Error decoding offset"); such a block is stored
+ * uncompressed instead (1 block in 20 on access-log lines).
+ */
+export function strictlyDecodes(
+  block: Uint8Array,
+  length: number,
+  src: Uint8Array,
+  start: number,
+  size: number,
+): boolean {
+  let i = 0;
+  let out = 0; // bytes decoded so far, compared against src[start + out]
+  while (i < length) {
+    const token = block[i++] as number;
+    let literals = token >>> 4;
+    if (literals === 15) {
+      let b: number;
+      do {
+        if (i >= length) return false;
+        b = block[i++] as number;
+        literals += b;
+      } while (b === 255);
+    }
+    if (i + literals > length || out + literals > size) return false;
+    for (let k = 0; k < literals; k++) if (block[i + k] !== src[start + out + k]) return false;
+    i += literals;
+    out += literals;
+    if (i === length) break; // the last sequence has literals only
+    if (i + 2 > length) return false;
+    const offset = (block[i] as number) | ((block[i + 1] as number) << 8);
+    i += 2;
+    let match = (token & 15) + 4;
+    if ((token & 15) === 15) {
+      let b: number;
+      do {
+        if (i >= length) return false;
+        b = block[i++] as number;
+        match += b;
+      } while (b === 255);
+    }
+    if (offset === 0 || offset > out || out > size - MF_LIMIT || out + match > size - LAST_LITERALS)
+      return false;
+    for (let k = 0; k < match; k++) if (src[start + out + k - offset] !== src[start + out + k]) return false;
+    out += match;
+  }
+  return out === size;
+}
 
 CompressionCodecs[CompressionTypes.LZ4] = () => ({
   compress: async (encoder: { buffer: Buffer }) => lz4Frame(encoder.buffer),

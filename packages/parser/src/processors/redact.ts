@@ -116,12 +116,12 @@ const AUTHORIZATION =
 const BEARER = /(\bbearer\s{1,8})([A-Za-z0-9\-._~+/]{8,4096}=*)/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,8192}/g;
 const SECRET_KV =
-  /((?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)["']?\s{0,8}[:=]\s{0,8}["']?)([^\s"'&,;]{1,4096})/gi;
+  // No prefix is needed in the match: `db.password=` and `user_password=` match at the keyword.
+  /((?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)["']?\s{0,8}[:=]\s{0,8}["']?)([^\s"'&,;]{1,4096})/gi;
 // Not inside a word or a dotted run, and not a product version (`Chrome/120.0.0.0` in
 // User-Agents); `http://1.2.3.4/` still counts.
 const IPV4 = /(?<![\w.]|\w\/)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
 // Bounded by non-word characters so `Controller::Base` is not read as the address `::ba`.
-const HEX_RUN = /(?<![A-Za-z0-9_])[0-9A-Fa-f:.%]{2,}(?![A-Za-z0-9_])/g;
 const CARD = /(?<![\d])\d(?:[ -]?\d){12,18}(?!\d)/g;
 
 const DETECTORS: Readonly<Record<DetectorName, Detector>> = {
@@ -142,19 +142,7 @@ const DETECTORS: Readonly<Record<DetectorName, Detector>> = {
       value.startsWith('[') ? m : `${head}${r('secret', value)}`,
     ),
   email: redactEmails,
-  ipv6: (text, r) =>
-    text.includes(':')
-      ? text.replace(HEX_RUN, (run) => {
-          if (!run.includes(':') || run.length > 64) return run;
-          if (isIPv6(run)) return r('ip', run);
-          // Trim punctuation that ends a sentence or a "host:port" label, keep it outside.
-          const m = /^(.*?)([:.]*)$/.exec(run) as RegExpExecArray;
-          const core = m[1] as string;
-          const zoneless = core.split('%')[0] as string;
-          if (isIPv6(zoneless) && zoneless.includes(':')) return r('ip', core) + (m[2] as string);
-          return run;
-        })
-      : text,
+  ipv6: redactIpv6,
   ipv4: (text, r) =>
     text.replace(IPV4, (m, a: string, b: string, c: string, d: string) =>
       +a <= 255 && +b <= 255 && +c <= 255 && +d <= 255 ? r('ip', m) : m,
@@ -170,6 +158,63 @@ export function compileRedactor(names: readonly DetectorName[], replace: Replace
     for (const detector of chosen) out = detector(out, replace);
     return out;
   };
+}
+
+const isAddressChar = (c: number) =>
+  (c >= 48 && c <= 58) /* 0-9 : */ || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46; /* . */
+const isWordChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * IPv6 addresses, found from each colon outwards: the run of hex digits, colons, dots
+ * (an embedded IPv4) and `%` (a zone) around it, not touching a word character (so
+ * `Controller::Base` stays), validated by node:net. Each character is visited a bounded
+ * number of times, so the cost is linear and proportional to the colons in the text.
+ */
+function redactIpv6(text: string, replace: Replacer): string {
+  let colon = text.indexOf(':');
+  if (colon < 0) return text;
+  let out = '';
+  let copied = 0;
+  while (colon >= 0) {
+    let start = colon;
+    while (start > copied && isAddressChar(text.charCodeAt(start - 1))) start--;
+    let end = colon + 1;
+    while (end < text.length && isAddressChar(text.charCodeAt(end))) end++;
+    // A zone (`fe80::1%eth0`) is part of the address's boundary but is kept visible.
+    let after = end;
+    if (text.charCodeAt(after) === 37 /* % */) {
+      after++;
+      while (after < text.length && (isWordChar(text.charCodeAt(after)) || text.charCodeAt(after) === 46))
+        after++;
+    }
+    const bounded =
+      (start === 0 || !isWordChar(text.charCodeAt(start - 1))) &&
+      (after === text.length || !isWordChar(text.charCodeAt(after)));
+    if (bounded && end - start <= 64 && mayBeIpv6(text, start, end)) {
+      const run = text.slice(start, end);
+      // Trailing colons and dots are punctuation ("at fe80::1." or "addr ::1:") unless they are the address ("::").
+      const address = isIPv6(run) ? run : run.replace(/[:.]+$/, '');
+      if (address !== '' && isIPv6(address)) {
+        out += text.slice(copied, start) + replace('ip', address);
+        copied = start + address.length;
+      }
+    }
+    colon = text.indexOf(':', Math.max(end, copied));
+  }
+  return out + text.slice(copied);
+}
+
+/** Cheap shape test before node:net: an IPv6 address has `::` or at least 6 colons (7, or 6 + an IPv4). */
+function mayBeIpv6(text: string, start: number, end: number): boolean {
+  let colons = 0;
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) === 58) {
+      if (text.charCodeAt(i + 1) === 58) return true;
+      colons++;
+    }
+  }
+  return colons >= 6;
 }
 
 const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;

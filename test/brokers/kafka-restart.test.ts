@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,7 +22,16 @@ import { KafkaProducer } from '../../packages/brokers/src/kafka/producer.js';
 const exec = promisify(execFile);
 const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const dir = join(tmpdir(), `sluice-kafka-restart-${process.pid}`);
-const PORT = 19_192;
+/** A port the OS says is free now (fixed ports could meet another isolated stack's listener). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+const PORT = await freePort();
+const CONTROLLER_PORT = await freePort();
 // Without KAFKA_BROKERS (the test environment sets it to the shared broker): an explicit
 // address tells `stack up` that Kafka runs elsewhere and must not be started.
 const { KAFKA_BROKERS: _shared, ...inherited } = process.env;
@@ -29,7 +39,7 @@ const env = {
   ...inherited,
   SLUICE_STACK_DIR: dir,
   SLUICE_KAFKA_PORT: String(PORT),
-  SLUICE_KAFKA_CONTROLLER_PORT: String(PORT + 1),
+  SLUICE_KAFKA_CONTROLLER_PORT: String(CONTROLLER_PORT),
 };
 const stack = (...args: string[]) =>
   exec(process.execPath, [cli, 'stack', ...args], { env, timeout: 120_000 });

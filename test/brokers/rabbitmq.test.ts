@@ -123,4 +123,37 @@ describe('RabbitMQ', () => {
       fields: { host: { name: 'h' } },
     });
   });
+
+  it('batches records into messages with ?linesPerMessage=N and reads them back in order; a bad line is dead-lettered alone', async () => {
+    const q = queue('batched');
+    const url = streamUrl(env.amqpUrl, q, { linesPerMessage: 100 });
+    const producer = createProducer(parseBrokerUrl(url));
+    const records = Array.from({ length: 250 }, (_, i) => ({
+      id: `b${i}`,
+      line: `line ${i}\nsecond line`,
+      source: '/b',
+      offset: i,
+      shippedAt: 1,
+    }));
+    await producer.publish(records);
+    await producer.close();
+    const ch = await model.createChannel();
+    expect((await ch.checkQueue(q)).messageCount).toBe(3);
+    const good = JSON.stringify({ message: 'good', log: { file: { path: '/b' } }, sluice: { id: 'b-good' } });
+    ch.publish('sluice', q, Buffer.from(`${good}\n{"message": "cut`), {
+      contentType: 'application/x-ndjson',
+      headers: { 'x-sluice-records': 2 },
+    });
+    await ch.close();
+    const got = await consumeAll(url, 251);
+    expect(got.map((r) => r.id)).toEqual([...records.map((r) => r.id), 'b-good']);
+    expect(got[0]?.line).toBe('line 0\nsecond line');
+    const check = await model.createChannel();
+    const deadline = Date.now() + 5_000;
+    while ((await check.checkQueue(`${q}.dlq`)).messageCount < 1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await check.checkQueue(`${q}.dlq`)).messageCount).toBe(1);
+    expect((await check.checkQueue(q)).messageCount).toBe(0);
+    await check.close();
+  });
 });

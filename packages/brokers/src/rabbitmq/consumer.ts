@@ -13,7 +13,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
-import { decodeAmqp, isPoison } from '../wire.js';
+import { decodeAmqp, decodeAmqpBatch, isPoison, NDJSON, RECORDS_HEADER } from '../wire.js';
 import {
   connectRabbit,
   declareTopology,
@@ -59,6 +59,8 @@ export class RabbitMqConsumer implements Consumer {
   private session: Session | undefined;
   private sessions = 0;
   private buffer: ConsumeMessage[] = [];
+  private bufferedRecords = 0;
+  private readonly prefetch: number;
   private bufferSession: Session | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<RabbitBatch>();
@@ -89,6 +91,10 @@ export class RabbitMqConsumer implements Consumer {
         },
       );
     }
+    // The window is in records; with batched messages (?linesPerMessage=N, the same URL
+    // the shipper publishes with) the broker's prefetch, in messages, is N times smaller.
+    const linesPerMessage = numberOption(target, 'linesPerMessage', undefined, 1, 1, 10_000);
+    this.prefetch = Math.max(1, Math.ceil((this.batchSize * this.maxInFlight) / linesPerMessage));
     this.lingerMs = numberOption(target, 'lingerMs', options.lingerMs, 50, 0, 60_000);
     this.reconnectMs = numberOption(target, 'reconnectMs', options.reconnectMs, 250, 10, 60_000);
     this.log =
@@ -207,7 +213,7 @@ export class RabbitMqConsumer implements Consumer {
       channel = await model.createChannel();
       channel.on('error', () => {});
       await declareTopology(channel, this.topology);
-      await channel.prefetch(this.batchSize * this.maxInFlight, false);
+      await channel.prefetch(this.prefetch, false);
     } catch (error) {
       await model.close().catch(() => {});
       throw rabbitError(this.target, 'declare', error);
@@ -247,6 +253,7 @@ export class RabbitMqConsumer implements Consumer {
     if (this.bufferSession === session) {
       // The broker requeues these itself; they are no longer ours to ack.
       this.buffer = [];
+      this.bufferedRecords = 0;
       this.bufferSession = undefined;
     }
     if (this.closing || this.session !== session) return;
@@ -278,14 +285,16 @@ export class RabbitMqConsumer implements Consumer {
       return;
     }
     session.unacked++;
-    brokerCount('consumed', 'rabbitmq');
-    if (msg.fields.redelivered) brokerCount('redelivered', 'rabbitmq');
+    brokerCount('consumed', 'rabbitmq', recordsIn(msg));
+    if (msg.fields.redelivered) brokerCount('redelivered', 'rabbitmq', recordsIn(msg));
     if (this.bufferSession !== session) {
       this.buffer = [];
+      this.bufferedRecords = 0;
       this.bufferSession = session;
     }
     this.buffer.push(msg);
-    if (this.buffer.length >= this.batchSize) this.flush();
+    this.bufferedRecords += recordsIn(msg);
+    if (this.bufferedRecords >= this.batchSize) this.flush();
     else this.lingerTimer ??= setTimeout(() => this.flush(), this.lingerMs);
   }
 
@@ -301,19 +310,58 @@ export class RabbitMqConsumer implements Consumer {
       this.inFlight.size < this.maxInFlight &&
       session?.alive
     ) {
-      const messages = this.buffer.splice(0, this.batchSize);
-      this.dispatch(session, messages);
+      // Whole messages, up to batchSize records (at least one message).
+      let take = 0;
+      let records = 0;
+      while (
+        take < this.buffer.length &&
+        (take === 0 || records + recordsIn(this.buffer[take] as ConsumeMessage) <= this.batchSize)
+      ) {
+        records += recordsIn(this.buffer[take] as ConsumeMessage);
+        take++;
+      }
+      this.bufferedRecords -= records;
+      this.dispatch(session, this.buffer.splice(0, take));
     }
   }
 
   private dispatch(session: Session, messages: ConsumeMessage[]): void {
     const records: InboundRecord[] = [];
     const kept: ConsumeMessage[] = [];
+    const context = { origin: `amqp:${this.topology.queue}`, stream: this.topology.queue };
     for (const msg of messages) {
-      const decoded = decodeAmqp(msg.content, msg.properties, {
-        origin: `amqp:${this.topology.queue}`,
-        stream: this.topology.queue,
-      });
+      if (msg.properties.contentType === NDJSON) {
+        let good = 0;
+        for (const { line, decoded } of decodeAmqpBatch(msg.content, context)) {
+          if (!isPoison(decoded)) {
+            records.push(decoded);
+            good++;
+            continue;
+          }
+          // One bad line must not hold back the others: it goes to the dead-letter
+          // exchange on its own, and the message is acked with its batch.
+          session.channel.publish(
+            this.topology.deadLetterExchange,
+            this.topology.routingKey,
+            Buffer.from(line),
+            {
+              persistent: true,
+              headers: { 'x-sluice-dead-letter-reason': decoded.reason },
+            },
+          );
+          brokerCount('deadLettered', 'rabbitmq');
+          this.log.warn('malformed line of a batched message sent to the dead-letter queue', {
+            reason: decoded.reason,
+          });
+        }
+        if (good > 0) kept.push(msg);
+        else {
+          session.channel.ack(msg);
+          session.unacked--;
+        }
+        continue;
+      }
+      const decoded = decodeAmqp(msg.content, msg.properties, context);
       if (isPoison(decoded)) {
         // requeue=false sends it through the queue's dead-letter exchange to <queue>.dlq.
         session.channel.nack(msg, false, false);
@@ -362,7 +410,13 @@ export class RabbitMqConsumer implements Consumer {
       }
     }
     this.buffer = [];
+    this.bufferedRecords = 0;
   }
+}
+
+function recordsIn(msg: ConsumeMessage): number {
+  const n = Number(msg.properties.headers?.[RECORDS_HEADER] ?? 1);
+  return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 class RabbitBatch implements InboundBatch {
@@ -397,7 +451,7 @@ class RabbitBatch implements InboundBatch {
     } catch (error) {
       throw rabbitError(this.target, 'acknowledgement', error);
     }
-    brokerCount('acknowledged', 'rabbitmq', this.messages.length);
+    brokerCount('acknowledged', 'rabbitmq', this.records.length);
   }
 
   async retryLater(): Promise<void> {

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createProducer, parseBrokerUrl, RabbitMqConsumer } from '@sluice/brokers';
+import { promisify } from 'node:util';
+import { createProducer, parseBrokerUrl, RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers';
 import { type InboundRecord, recordId } from '@sluice/core';
 import type * as Amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,7 @@ import { brokerEnv, streamUrl, uniqueStream } from '../support/brokers.js';
 /** RabbitMQ-specific behaviour beyond the conformance suite. */
 const requireFromBrokers = createRequire(new URL('../../packages/brokers/package.json', import.meta.url));
 const amqp = requireFromBrokers('amqplib') as typeof Amqp;
+const exec = promisify(execFile);
 const env = await brokerEnv();
 const model = await amqp.connect(env.amqpUrl);
 const queues: string[] = [];
@@ -155,5 +158,31 @@ describe('RabbitMQ', () => {
     expect((await check.checkQueue(`${q}.dlq`)).messageCount).toBe(1);
     expect((await check.checkQueue(q)).messageCount).toBe(0);
     await check.close();
+  });
+
+  it('a producer whose connection was closed by the broker reconnects on the next publish', async () => {
+    const q = queue('producer-reconnect');
+    const url = streamUrl(env.amqpUrl, q);
+    const producer = new RabbitMqProducer(parseBrokerUrl(url));
+    await producer.publish([{ id: 'p0', line: 'before', source: '/p', shippedAt: 1 }]);
+    const { stdout } = await exec('rabbitmqctl', [
+      'list_connections',
+      'pid',
+      'client_properties',
+      '--no-table-headers',
+      '-q',
+    ]);
+    const pid = stdout
+      .split('\n')
+      .find((l) => l.includes(producer.connectionName))
+      ?.split('\t')[0];
+    expect(pid).toBeDefined();
+    await exec('rabbitmqctl', ['close_connection', pid as string, 'test', '-q']);
+    await new Promise((r) => setTimeout(r, 300));
+    // The broker's close reached the producer: the next publish opens a new connection.
+    await producer.publish([{ id: 'p1', line: 'after', source: '/p', shippedAt: 1 }]);
+    await producer.close();
+    const got = await consumeAll(url, 2);
+    expect(got.map((r) => r.id)).toEqual(['p0', 'p1']);
   });
 });

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { OutboundRecord } from '@sluice/core';
 import { ConfigError } from '@sluice/core';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
@@ -19,6 +21,8 @@ import {
  * quorum of nodes). A dropped connection fails the publish; the next one reconnects.
  */
 export class RabbitMqProducer implements Producer {
+  /** The AMQP `connection_name`, unique per producer: what `rabbitmqctl list_connections` shows. */
+  readonly connectionName = `sluice-producer-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly topology: RabbitTopology;
   private readonly format: 'sluice' | 'beats';
   private readonly linesPerMessage: number;
@@ -44,7 +48,7 @@ export class RabbitMqProducer implements Producer {
 
   private open(): Promise<{ model: ChannelModel; channel: ConfirmChannel }> {
     this.session ??= (async () => {
-      const model = await connectRabbit(this.target, 'sluice-producer');
+      const model = await connectRabbit(this.target, this.connectionName);
       try {
         const channel = await model.createConfirmChannel();
         channel.on('error', () => {});

@@ -204,4 +204,63 @@ describe('Redis lists', () => {
     expect(await admin.smembers(`${l}:sluice:consumers`)).toEqual([]);
     expect(await admin.keys(`${l}:sluice:processing:*`)).toEqual([]);
   });
+
+  it('works with the least-privilege ACL users the README documents', async () => {
+    const l = list('acl');
+    const suffix = l.slice(-6);
+    const users = { consumer: `sluice-consumer-${suffix}`, producer: `sluice-producer-${suffix}` };
+    // Kept in step with "Security" in packages/brokers/README.md.
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      users.consumer,
+      'on',
+      '>c-pass',
+      `~${l}*`,
+      '+@list',
+      '+@scripting',
+      '+@transaction',
+      '+set',
+      '+sadd',
+      '+srem',
+      '+smembers',
+      '+del',
+      '+exists',
+      '+client|setname',
+      '+info',
+      '+ping',
+    );
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      users.producer,
+      'on',
+      '>p-pass',
+      `~${l}`,
+      '+rpush',
+      '+client|setname',
+      '+info',
+      '+ping',
+    );
+    try {
+      const base = env.redisUrl.replace(/^redis:\/\/(?:[^@/]*@)?/, '').replace(/\/\d*$/, '');
+      const producer = createProducer(parseBrokerUrl(`redis://${users.producer}:p-pass@${base}/${l}`));
+      await producer.publish(
+        Array.from({ length: 5 }, (_, i) => ({
+          id: `a${i}`,
+          line: `l${i}`,
+          source: '/s',
+          offset: i,
+          shippedAt: 1,
+        })),
+      );
+      await admin.rpush(l, '{"broken');
+      await producer.close();
+      const got = await consumeAll(`redis://${users.consumer}:c-pass@${base}/${l}?blockMs=50`, 5);
+      expect(got.map((r) => r.id)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+      expect(await admin.llen(`${l}.dlq`)).toBe(1);
+    } finally {
+      await admin.call('ACL', 'DELUSER', users.consumer, users.producer);
+    }
+  });
 });

@@ -14,13 +14,14 @@ import {
 } from '@sluice/brokers';
 import { type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
-import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
+import { type BrokerHarness, type HarnessName, harnessFor } from '../support/broker-harness.js';
 
 /**
  * One suite, run unchanged against every backend: the delivery promises of
  * packages/brokers/src/types.ts, with exact counts. Each test uses its own stream.
  */
-const BACKENDS: BrokerKind[] = ['redis', 'rabbitmq', 'kafka'];
+// RabbitMQ twice: classic queues (the default) and quorum queues (?queueType=quorum).
+const BACKENDS: HarnessName[] = ['redis', 'rabbitmq', 'rabbitmq-quorum', 'kafka'];
 
 function records(source: string, count: number, from = 0): OutboundRecord[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -55,7 +56,7 @@ afterEach(async () => {
   await Promise.allSettled(open.producers.splice(0).map((p) => p.close()));
 });
 
-const harnesses = new Map<BrokerKind, BrokerHarness>(
+const harnesses = new Map<HarnessName, BrokerHarness>(
   await Promise.all(BACKENDS.map(async (k) => [k, await harnessFor(k)] as const)),
 );
 afterAll(async () => {

@@ -42,9 +42,14 @@ export interface BrokerHarness {
   close(): Promise<void>;
 }
 
-export async function harnessFor(kind: BrokerKind): Promise<BrokerHarness> {
+/** Backends as the suite runs them: a kind, or a kind with a variant (`rabbitmq-quorum`). */
+export type HarnessName = BrokerKind | 'rabbitmq-quorum';
+
+export async function harnessFor(name: HarnessName): Promise<BrokerHarness> {
+  const kind: BrokerKind = name === 'rabbitmq-quorum' ? 'rabbitmq' : name;
   const env = await brokerEnv();
   if (kind === 'redis') return redisHarness(env.redisUrl);
+  if (name === 'rabbitmq-quorum') return rabbitHarness(env.amqpUrl, { queueType: 'quorum' });
   if (kind === 'rabbitmq') return rabbitHarness(env.amqpUrl);
   if (kind === 'kafka') return kafkaHarness([...env.kafkaBrokers]);
   return unavailable(kind);
@@ -112,7 +117,7 @@ async function redisHarness(base: string): Promise<BrokerHarness> {
   };
 }
 
-async function rabbitHarness(base: string): Promise<BrokerHarness> {
+async function rabbitHarness(base: string, query: Record<string, string> = {}): Promise<BrokerHarness> {
   let model: import('amqplib').ChannelModel;
   try {
     model = await amqp.connect(base);
@@ -141,7 +146,7 @@ async function rabbitHarness(base: string): Promise<BrokerHarness> {
       streams.push(s);
       return s;
     },
-    url: (stream) => streamUrl(base, stream, { lingerMs: 20, reconnectMs: 100 }),
+    url: (stream) => streamUrl(base, stream, { lingerMs: 20, reconnectMs: 100, ...query }),
     consumerOptions: () => ({}),
     publishRaw: (stream, payloads) =>
       withChannel(async (ch) => {

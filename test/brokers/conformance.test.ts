@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
-  type BrokerKind,
   type Consumer,
   type ConsumerOptions,
   createConsumer,

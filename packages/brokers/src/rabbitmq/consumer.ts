@@ -250,6 +250,9 @@ export class RabbitMqConsumer implements Consumer {
     if (!session.alive) return;
     session.alive = false;
     session.consumerTag = undefined;
+    // A channel can die alone (a channel-level error): close its connection too, so the
+    // reconnect does not leave it open, and its unacked messages go back to the queue.
+    session.model.close().catch(() => {});
     if (this.bufferSession === session) {
       // The broker requeues these itself; they are no longer ours to ack.
       this.buffer = [];

@@ -11,7 +11,7 @@ import {
   type Producer,
   parseBrokerUrl,
 } from '@sluice/brokers';
-import { type OutboundRecord, recordId } from '@sluice/core';
+import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
 import { type BrokerHarness, type HarnessName, harnessFor } from '../support/broker-harness.js';
 
@@ -237,6 +237,12 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
 
   it('routes malformed payloads to the dead letter and keeps consuming', async () => {
     const { h, stream, producer, consumer } = await setup('poison');
+    const deadLettered = async () => {
+      const metric = metricsRegistry.getSingleMetric('sluice_broker_dead_lettered_records_total');
+      const values = metric ? (await metric.get()).values : [];
+      return values.find((v) => v.labels.backend === h.kind)?.value ?? 0;
+    };
+    const before = await deadLettered();
     const good = records('/var/log/poison.log', 4);
     await producer.publish(good.slice(0, 2));
     await h.publishRaw(stream, ['{"message": "cut short', '{"sluice":{"id":"x"}}']);
@@ -244,6 +250,8 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
     const ids = await drain(consumer({ batchSize: 10 }), 4);
     expect(ids.sort()).toEqual(good.map((r) => r.id).sort());
     await waitFor('2 dead letters', async () => (await h.deadLetterCount(stream)) === 2);
+    // ... and counted, under the backend's label.
+    expect((await deadLettered()) - before).toBe(2);
   });
 
   it('reconnects after the connection drops and loses nothing', async () => {

@@ -32,6 +32,13 @@ function records(source: string, count: number, from = 0): OutboundRecord[] {
   }));
 }
 
+/** The value of a broker counter for one backend (the suite's consumers run in this process). */
+async function counterValue(name: string, backend: string): Promise<number> {
+  const metric = metricsRegistry.getSingleMetric(name);
+  const values = metric ? (await metric.get()).values : [];
+  return values.find((v) => v.labels.backend === backend)?.value ?? 0;
+}
+
 async function waitFor(
   what: string,
   predicate: () => boolean | Promise<boolean>,
@@ -237,11 +244,7 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
 
   it('routes malformed payloads to the dead letter and keeps consuming', async () => {
     const { h, stream, producer, consumer } = await setup('poison');
-    const deadLettered = async () => {
-      const metric = metricsRegistry.getSingleMetric('sluice_broker_dead_lettered_records_total');
-      const values = metric ? (await metric.get()).values : [];
-      return values.find((v) => v.labels.backend === h.kind)?.value ?? 0;
-    };
+    const deadLettered = () => counterValue('sluice_broker_dead_lettered_records_total', h.kind);
     const before = await deadLettered();
     const good = records('/var/log/poison.log', 4);
     await producer.publish(good.slice(0, 2));
@@ -265,6 +268,7 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
       await batch.ack();
     });
     await waitFor('first 20', () => ids.length >= 20);
+    const reconnectsBefore = await counterValue('sluice_broker_reconnects_total', h.kind);
     await h.dropConnections(stream, `${stream}-c`);
     await producer.publish(sent.slice(20));
     await waitFor('all 40 after the reconnect', () => new Set(ids).size >= 40, 30_000);
@@ -272,6 +276,9 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
     await c.close();
     await running;
     expect(new Set(ids)).toEqual(new Set(sent.map((r) => r.id)));
+    if (h.countsReconnects) {
+      expect(await counterValue('sluice_broker_reconnects_total', h.kind)).toBeGreaterThan(reconnectsBefore);
+    }
   });
 });
 

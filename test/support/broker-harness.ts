@@ -37,6 +37,12 @@ export interface BrokerHarness {
   consumerOptions(stream: string): ConsumerOptions & Record<string, unknown>;
   publishRaw(stream: string, payloads: readonly string[]): Promise<void>;
   deadLetterCount(stream: string): Promise<number>;
+  /**
+   * Whether a dropped connection shows in `sluice_broker_reconnects_total`. Not for Kafka:
+   * kafkajs re-dials a reset broker connection inside its next request without telling
+   * the client, so the adapter sees no reconnect to count (it counts consumer restarts).
+   */
+  readonly countsReconnects: boolean;
   /** Cuts the connections of the consumer with this id (created with `consumerOptions(stream)`). */
   dropConnections(stream: string, consumerId: string): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +66,7 @@ function unavailable(kind: BrokerKind): BrokerHarness {
   return {
     kind,
     ready: false,
+    countsReconnects: false,
     producerOptions: {},
     stream: (p) => p,
     url: (s) => s,
@@ -85,6 +92,7 @@ async function redisHarness(base: string): Promise<BrokerHarness> {
   return {
     kind: 'redis',
     ready: true,
+    countsReconnects: true,
     producerOptions: {},
     stream: (prefix) => {
       const s = uniqueStream(`conformance-${prefix}`);
@@ -140,6 +148,7 @@ async function rabbitHarness(base: string, query: Record<string, string> = {}): 
   return {
     kind: 'rabbitmq',
     ready: true,
+    countsReconnects: true,
     producerOptions: {},
     stream: (prefix) => {
       const s = uniqueStream(`conformance-${prefix}`);
@@ -210,6 +219,7 @@ async function kafkaHarness(brokers: string[]): Promise<BrokerHarness> {
   return {
     kind: 'kafka',
     ready: true,
+    countsReconnects: false,
     producerOptions: {},
     stream: (prefix) => {
       const s = uniqueStream(`conformance-${prefix}`);

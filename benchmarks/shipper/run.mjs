@@ -6,7 +6,18 @@
 //        pnpm bench:shipper --mib 1024 --backends kafka     # the 1 GiB flat-RSS run
 // Writes benchmarks/results/<date>-shipper.{md,json}. Needs the brokers running (pnpm stack up).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +33,7 @@ const { values: args } = parseArgs({
     mib: { type: 'string', default: '64' },
     backends: { type: 'string', default: 'redis,rabbitmq,kafka' },
     'batch-size': { type: 'string', default: '1000' },
+    'max-in-flight': { type: 'string', default: '1' },
   },
 });
 const targetBytes = Number(args.mib) * 1024 * 1024;
@@ -30,7 +42,11 @@ const kafka = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const redis = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
 const amqp = (process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672').replace(/\/$/, '');
 const url = (backend, stream) =>
-  backend === 'kafka' ? `kafka://${kafka}/${stream}` : backend === 'redis' ? `${redis}/${stream}` : `${amqp}/${stream}`;
+  backend === 'kafka'
+    ? `kafka://${kafka}/${stream}`
+    : backend === 'redis'
+      ? `${redis}/${stream}`
+      : `${amqp}/${stream}`;
 const MiB = 1024 * 1024;
 const CLK_TCK = 100;
 
@@ -102,7 +118,12 @@ const rows = [];
   closeSync(fd);
   const s = (performance.now() - t) / 1_000;
   const cpu = process.cpuUsage(cpu0);
-  rows.push({ what: 'raw read (64 KiB reads, count newlines)', seconds: s, lines: n, cpu: (cpu.user + cpu.system) / 1e6 });
+  rows.push({
+    what: 'raw read (64 KiB reads, count newlines)',
+    seconds: s,
+    lines: n,
+    cpu: (cpu.user + cpu.system) / 1e6,
+  });
 }
 
 // 3. The shipper's reading path in this process, into a producer that only serialises.
@@ -139,10 +160,27 @@ for (const backend of backends) {
   const stream = `bench-shipper-${Date.now().toString(36)}`;
   const registry = join(dir, `registry-${backend}.json`);
   const t = performance.now();
-  const child = spawn(process.execPath, [cli, 'ship', '--file', file, '--to', url(backend, stream), '--registry', registry, '--batch-size', args['batch-size']], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'ship',
+      '--file',
+      file,
+      '--to',
+      url(backend, stream),
+      '--registry',
+      registry,
+      '--batch-size',
+      args['batch-size'],
+      '--max-in-flight',
+      args['max-in-flight'],
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' },
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -185,12 +223,16 @@ rmSync(dir, { recursive: true, force: true });
 // 5. The table.
 const mib = (bytes) => (bytes === undefined ? '' : (bytes / MiB).toFixed(0));
 const date = new Date().toISOString().slice(0, 10);
-const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+const load = os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ');
 const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
 let md = `# Shipper benchmark, ${date}\n\n`;
 md += `Machine: ${os.cpus().length} × ${cpuModel}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}. Load average at the end (1/5/15 min): ${load}.\n`;
-md += `File: ${(size / MiB).toFixed(0)} MiB, ${lineCount.toLocaleString('en')} combined access-log lines; batches of ${args['batch-size']}; one publish in flight; registry written after every confirmed batch.\n\n`;
-md += '| path | MiB/s | lines/s | seconds | CPU s | peak RSS MiB | RSS at 10% / 50% / 90% MiB |\n|---|---:|---:|---:|---:|---:|---|\n';
+md += `File: ${(size / MiB).toFixed(0)} MiB, ${lineCount.toLocaleString('en')} combined access-log lines; batches of ${args['batch-size']}; ${args['max-in-flight']} publish(es) in flight; registry written after every confirmed batch.\n\n`;
+md +=
+  '| path | MiB/s | lines/s | seconds | CPU s | peak RSS MiB | RSS at 10% / 50% / 90% MiB |\n|---|---:|---:|---:|---:|---:|---|\n';
 for (const r of rows) {
   if (r.failed) {
     md += `| ${r.what} | failed: ${r.failed} | | | | | |\n`;
@@ -198,10 +240,14 @@ for (const r of rows) {
   }
   md += `| ${r.what} | ${(size / MiB / r.seconds).toFixed(1)} | ${Math.round(r.lines / r.seconds).toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${r.cpu?.toFixed(1) ?? ''} | ${mib(r.peakRss)} | ${r.rss10 ? `${mib(r.rss10)} / ${mib(r.rss50)} / ${mib(r.rss90)}` : ''} |\n`;
 }
-md += '\nMiB/s are of the file. "RSS at x%" is the shipper process RSS when the registry says x% of the file is confirmed: flat numbers mean memory does not grow with the file.\n';
+md +=
+  '\nMiB/s are of the file. "RSS at x%" is the shipper process RSS when the registry says x% of the file is confirmed: flat numbers mean memory does not grow with the file.\n';
 mkdirSync(`${root}benchmarks/results`, { recursive: true });
 const out = `${root}benchmarks/results/${date}-shipper`;
 writeFileSync(`${out}.md`, md);
-writeFileSync(`${out}.json`, `${JSON.stringify({ date, size, lines: lineCount, load: os.loadavg(), rows }, null, 2)}\n`);
+writeFileSync(
+  `${out}.json`,
+  `${JSON.stringify({ date, size, lines: lineCount, load: os.loadavg(), rows }, null, 2)}\n`,
+);
 console.log(md);
 console.log(`wrote ${out}.md`);

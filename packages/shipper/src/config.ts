@@ -48,6 +48,8 @@ export interface OutputConfig {
   readonly batchBytes?: number;
   /** Wait this long for a batch to fill. Default 20 ms. */
   readonly lingerMs?: number;
+  /** Batches published at once, confirmed in order. Default 1 (see BatchOptions.maxInFlight). */
+  readonly maxInFlight?: number;
 }
 
 interface CommonInput {
@@ -466,11 +468,12 @@ export function validateShipperConfig(doc: unknown): ShipperConfig {
     throw new ConfigError(
       'output is required: a map with url, e.g. output: { url: kafka://127.0.0.1:9092/logs }',
     );
-  onlyKeys(doc.output, 'output', ['url', 'batchSize', 'batchBytes', 'linger']);
+  onlyKeys(doc.output, 'output', ['url', 'batchSize', 'batchBytes', 'linger', 'maxInFlight']);
   const url = str(doc.output, 'url', 'output', true);
   const batchSize = int(doc.output, 'batchSize', 'output', 1, 100_000);
   const batchBytes = optSize(doc.output, 'batchBytes', 'output', 1024, 512 * 1024 * 1024);
   const lingerMs = optDuration(doc.output, 'linger', 'output', 0, 60_000);
+  const maxInFlight = int(doc.output, 'maxInFlight', 'output', 1, 64);
   if (!Array.isArray(doc.inputs) || doc.inputs.length === 0) {
     throw new ConfigError(`inputs must be a non-empty list, got ${show(doc.inputs)}`, {
       hint: 'for example: inputs: [{ type: file, paths: ["/var/log/*.log"] }]',
@@ -514,6 +517,7 @@ export function validateShipperConfig(doc: unknown): ShipperConfig {
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(batchBytes !== undefined ? { batchBytes } : {}),
       ...(lingerMs !== undefined ? { lingerMs } : {}),
+      ...(maxInFlight !== undefined ? { maxInFlight } : {}),
     },
     inputs,
     ...(registry ? { registry } : {}),
@@ -619,6 +623,7 @@ export async function buildShipper(config: ShipperConfig, options: BuildOptions)
           maxEvents: config.output.batchSize ?? BATCH_DEFAULTS.maxEvents,
           maxBytes: config.output.batchBytes ?? BATCH_DEFAULTS.maxBytes,
           lingerMs: config.output.lingerMs ?? BATCH_DEFAULTS.lingerMs,
+          maxInFlight: config.output.maxInFlight ?? BATCH_DEFAULTS.maxInFlight,
         },
         logger,
       });

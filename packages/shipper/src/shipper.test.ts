@@ -222,4 +222,40 @@ describe('Shipper with files', () => {
     await stop();
     expect(registry.all()[0]).toMatchObject({ path, offset: 4 });
   });
+
+  it('maxInFlight: batches overlap, but are confirmed strictly in order even when an earlier one is retried', async () => {
+    const producer = new MemoryProducer();
+    producer.latencyMs = 20;
+    producer.failNext = 1; // the first batch fails once and is retried while later ones succeed
+    const confirmed: number[] = [];
+    const input = {
+      name: 'numbers',
+      async run(sink: import('./event.js').EventSink) {
+        for (let i = 0; i < 100; i++) {
+          await sink.push({
+            input: 'stdin',
+            text: `n${i}`,
+            source: 'numbers',
+            idSource: 'numbers',
+            offset: i,
+            bytes: 2,
+            readAt: Date.now(),
+            onConfirmed: () => confirmed.push(i),
+          });
+        }
+      },
+    };
+    const shipper = new Shipper({
+      producer,
+      inputs: [input],
+      logger: log,
+      retry: { initialMs: 30, maxMs: 30 },
+      batch: { maxEvents: 10, maxInFlight: 4, lingerMs: 0 },
+    });
+    await shipper.run(new AbortController().signal);
+    expect(producer.maxConcurrent).toBeGreaterThan(1);
+    expect(producer.maxConcurrent).toBeLessThanOrEqual(4);
+    expect(confirmed).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(new Set(producer.records.map((r) => r.line)).size).toBe(100);
+  });
 });

@@ -35,6 +35,7 @@ interface ShipOptions {
   tag?: string[];
   shipperId?: string;
   batchSize?: number;
+  maxInFlight?: number;
   maxLineBytes?: number;
   shutdownTimeout: number;
 }
@@ -62,6 +63,11 @@ export function register(program: Command): void {
     .option('--tag <tag...>', 'add a tag to every record (repeatable)')
     .option('--shipper-id <id>', 'agent.id on every record and part of record ids (default: host name)')
     .option('--batch-size <n>', 'records per publish', intOption('--batch-size', 1, 100_000))
+    .option(
+      '--max-in-flight <n>',
+      'batches published at once, confirmed in order (a crash re-sends up to this many)',
+      intOption('--max-in-flight', 1, 64),
+    )
     .option(
       '--max-line-bytes <n>',
       'longer lines are truncated and tagged sluice.truncated',
@@ -114,7 +120,11 @@ export function quickConfig(options: ShipOptions): ShipperConfig {
   }
   if (options.stdin) inputs.push({ type: 'stdin', ...(multiline ? { multiline } : {}) });
   return {
-    output: { url: options.to, ...(options.batchSize ? { batchSize: options.batchSize } : {}) },
+    output: {
+      url: options.to,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+    },
     inputs,
     fields,
     tags: options.tag ?? [],

@@ -17,6 +17,9 @@ export class MemoryProducer implements Producer {
   /** Delay before a publish settles, ms. */
   latencyMs = 0;
   closed = false;
+  /** Publishes running now, and the most there ever were at once. */
+  inFlight = 0;
+  maxConcurrent = 0;
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
 
@@ -36,13 +39,18 @@ export class MemoryProducer implements Producer {
   async publish(records: readonly OutboundRecord[]): Promise<void> {
     if (this.closed) throw new BrokerError('producer is closed');
     this.attempts.push(records.length);
-    if (this.gate) await this.gate;
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-    if (this.down || this.failNext > 0) {
+    this.inFlight++;
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.inFlight);
+    try {
+      const fail = this.down || this.failNext > 0;
       if (this.failNext > 0) this.failNext--;
-      throw new BrokerError('memory broker is down', { retriable: true });
+      if (this.gate) await this.gate;
+      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      if (fail) throw new BrokerError('memory broker is down', { retriable: true });
+      this.records.push(...records);
+    } finally {
+      this.inFlight--;
     }
-    this.records.push(...records);
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
   options: {
     docs: { type: 'string', default: '200000' },
     'sweep-docs': { type: 'string', default: '60000' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     es: { type: 'string', default: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200' },
   },
 });
@@ -32,8 +32,10 @@ const SWEEP_DOCS = Number(args['sweep-docs']);
 const ROUNDS = Number(args.rounds);
 const ES = args.es.replace(/\/$/, '');
 const PARSER_BATCH = 500;
-// Writers in flight at once: 8 × 500 = 4000 events, well inside the consumer's default budget (20 000).
-const WRITERS = 8;
+// Writers in flight at once: 40 × 500 = 20 000 events, the consumer's default in-flight budget.
+// (With 8 writers the sink could never hold more than 4 000 documents while the raw loader's
+// best setting keeps 20 000 in flight: that compared drivers, not loaders.)
+const WRITERS = 40;
 const quiet = core.createLogger({ level: 'silent' });
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -231,14 +233,17 @@ for (const flushIntervalMs of [50, 1000]) {
 
 const bestRaw = rawSweep.reduce((a, b) => (b.rate > a.rate ? b : a));
 const defaults = indexer.SINK_DEFAULTS;
-const finals = { raw: [], sinkDefaults: [], rawCpu: [], sinkCpu: [] };
+const bestSink = sinkSweep.reduce((a, b) => (b.rate > a.rate ? b : a));
+const bestSinkOptions = { flushCount: bestSink.flushCount, concurrency: bestSink.concurrency, flushIntervalMs: bestSink.flushIntervalMs };
+const finals = { raw: [], sinkDefaults: [], sinkBest: [], rawCpu: [], sinkCpu: [] };
 for (let r = 0; r < ROUNDS; r++) {
   finals.raw.push(await runRaw(DOCS, bestRaw.size, bestRaw.concurrency));
   finals.rawCpu.push(lastCpuUsPerDoc);
   finals.sinkDefaults.push(await runSink(DOCS, WRITERS, {}));
   finals.sinkCpu.push(lastCpuUsPerDoc);
+  finals.sinkBest.push(await runSink(DOCS, WRITERS, bestSinkOptions));
   console.error(
-    `round ${r + 1}: raw ${fmt(finals.raw.at(-1))}, sink ${fmt(finals.sinkDefaults.at(-1))} docs/s`,
+    `round ${r + 1}: raw ${fmt(finals.raw.at(-1))}, sink defaults ${fmt(finals.sinkDefaults.at(-1))}, sink best-of-sweep ${fmt(finals.sinkBest.at(-1))} docs/s`,
   );
 }
 await http('DELETE', `/_index_template/${TEMPLATE}`);
@@ -272,9 +277,11 @@ Documents: ECS access-log events from the seeded generator, ~${avgDocBytes} byte
 |---|---|---:|---:|
 | raw bulk loader (ceiling) | ${bestRaw.size} docs/request, ${bestRaw.concurrency} in flight, bodies pre-serialised | ${fmt(rawRate)} | ${median(finals.rawCpu).toFixed(1)} |
 | ElasticsearchSink, defaults | flushCount ${defaults.flushCount}, flushBytes ${defaults.flushBytes / 2 ** 20} MiB, concurrency ${defaults.concurrency}, flushIntervalMs ${defaults.flushIntervalMs}; ${WRITERS} writers × 500-item batches | ${fmt(sinkRate)} | ${median(finals.sinkCpu).toFixed(1)} |
-| **ratio** | target ≥ 0.9 | **${ratio.toFixed(2)}** | |
+| ElasticsearchSink, best of the sweep | flushCount ${bestSink.flushCount}, concurrency ${bestSink.concurrency}, flushIntervalMs ${bestSink.flushIntervalMs} | ${fmt(median(finals.sinkBest))} | |
+| **ratio** (defaults / ceiling) | target ≥ 0.9 | **${ratio.toFixed(2)}** | |
+| ratio (best of sweep / ceiling) | | ${(median(finals.sinkBest) / rawRate).toFixed(2)} | |
 
-Rounds: raw ${finals.raw.map(fmt).join(', ')}; sink ${finals.sinkDefaults.map(fmt).join(', ')}.
+Rounds: raw ${finals.raw.map(fmt).join(', ')}; sink defaults ${finals.sinkDefaults.map(fmt).join(', ')}; sink best-of-sweep ${finals.sinkBest.map(fmt).join(', ')}.
 
 ## Sweeps (${SWEEP_DOCS.toLocaleString('en-US')} documents per run)
 

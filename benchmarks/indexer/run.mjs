@@ -234,7 +234,11 @@ for (const flushIntervalMs of [50, 1000]) {
 const bestRaw = rawSweep.reduce((a, b) => (b.rate > a.rate ? b : a));
 const defaults = indexer.SINK_DEFAULTS;
 const bestSink = sinkSweep.reduce((a, b) => (b.rate > a.rate ? b : a));
-const bestSinkOptions = { flushCount: bestSink.flushCount, concurrency: bestSink.concurrency, flushIntervalMs: bestSink.flushIntervalMs };
+const bestSinkOptions = {
+  flushCount: bestSink.flushCount,
+  concurrency: bestSink.concurrency,
+  flushIntervalMs: bestSink.flushIntervalMs,
+};
 const finals = { raw: [], sinkDefaults: [], sinkBest: [], rawCpu: [], sinkCpu: [] };
 for (let r = 0; r < ROUNDS; r++) {
   finals.raw.push(await runRaw(DOCS, bestRaw.size, bestRaw.concurrency));

@@ -182,8 +182,9 @@ export function decodeJsonEvent(event: JsonObject, payload: string, context: Dec
     if (typeof meta.id !== 'string' || meta.id === '')
       return poison('Sluice envelope without a string sluice.id');
     if (typeof event.message !== 'string') return poison('Sluice envelope without a string message');
-    const { message, log, sluice: _s, '@timestamp': _t, ...fields } = event;
-    const coordinates = logCoordinates(log);
+    // `log` stays among the fields: log.file.path and log.offset belong in the indexed event.
+    const { message, sluice: _s, '@timestamp': _t, ...fields } = event;
+    const coordinates = logCoordinates(event.log);
     return {
       id: meta.id,
       line: message,

@@ -14,6 +14,9 @@ try {
   if (up !== 0) throw new Error(`the local stack did not start (exit ${up}); see the messages above`);
   started = true;
   mkdirSync(`${root}.cache`, { recursive: true });
+  // promtool checks of deploy/prometheus (installs Debian's promtool when it can); the
+  // vitest suite in test/deploy runs the same rule tests and skips them without promtool.
+  if ((await run('bash', [`${root}deploy/check.sh`])) !== 0) process.stderr.write('test-all: deploy/check.sh failed; the promtool tests will say why\n');
   for (const report of reports) rmSync(report, { force: true });
   // First everything that can share the services, then the fault tests, which stop or starve them, alone.
   const vitest = (project, report) =>

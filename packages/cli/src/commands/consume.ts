@@ -65,7 +65,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
   });
   const shutdown = new AbortController();
   try {
-    const sink = await ElasticsearchSink.create({ node: options.es, signal: shutdown.signal });
+    const sink = await ElasticsearchSink.create({ node: options.es, indexName: options.index, signal: shutdown.signal });
     await checkBrokerReachable(target);
     const consumer = createConsumer(target, { group: options.group, batchSize: options.batchSize });
     const runtime = new ConsumerRuntime({

@@ -132,12 +132,23 @@ export class ConsumerRuntime {
     timers.push(setInterval(() => void this.sampleLag(), this.options.lagIntervalMs ?? 5_000));
     if (this.options.exitWhenIdleMs !== undefined) {
       const idleMs = this.options.exitWhenIdleMs;
+      let checking = false;
       timers.push(
         setInterval(() => {
-          if (this.stopping === undefined && this.inFlightBatches === 0 && Date.now() - this.lastActivity >= idleMs) {
-            this.log.info('idle: no records received', { idleSeconds: idleMs / 1_000 });
-            void this.stop();
-          }
+          if (checking || this.stopping !== undefined || this.inFlightBatches > 0) return;
+          if (Date.now() - this.lastActivity < idleMs) return;
+          checking = true;
+          void this.groupHasLag()
+            .then((pending) => {
+              // Records still waiting for the group (a Kafka rebalance that has not handed this
+              // member its partitions yet, a dead consumer's batch not reclaimed yet) are not idleness.
+              if (pending || this.stopping !== undefined) return;
+              this.log.info('idle: nothing received and no lag', { idleSeconds: idleMs / 1_000 });
+              void this.stop();
+            })
+            .finally(() => {
+              checking = false;
+            });
         }, Math.min(500, idleMs)),
       );
     }
@@ -231,6 +242,17 @@ export class ConsumerRuntime {
     if (pausedMs > this.lastPausedMs) {
       pausedSeconds().inc((pausedMs - this.lastPausedMs) / 1_000);
       this.lastPausedMs = pausedMs;
+    }
+  }
+
+  /** True when the broker reports records not yet acknowledged by the group; false if lag cannot be read. */
+  private async groupHasLag(): Promise<boolean> {
+    try {
+      const samples = await this.options.consumer.lag();
+      return samples.some((s) => s.lag > 0);
+    } catch (error) {
+      this.log.debug('lag unavailable for the idle check', { error: errorMessage(error) });
+      return false;
     }
   }
 

@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'pipeline file (YAML or JSON)')
     .option('--patterns-dir <dir>', 'directory of extra grok pattern files')
     .option('--group <name>', 'consumer group (Kafka) / consumer name prefix (Redis, RabbitMQ)', 'sluice')
-    .option('--exit-when-idle <seconds>', 'exit 0 after this long with nothing received', secondsOption('--exit-when-idle'))
+    .option('--exit-when-idle <seconds>', 'exit 0 after this long with nothing received and no lag left', secondsOption('--exit-when-idle'))
     .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz here')
     .option('--threads <n>', 'parser worker threads (default: cores)', intOption('--threads', 1, 256))
     .option('--batch-size <n>', 'records per broker batch', intOption('--batch-size', 1, 100_000), 500)

@@ -35,25 +35,34 @@ step('Installing and building');
 await ensureInstalled();
 await build();
 
-step('Starting the local stack (Kafka, Elasticsearch; Redis and RabbitMQ are the machine\'s)');
+step("Starting the local stack (Kafka, Elasticsearch; Redis and RabbitMQ are the machine's)");
 await must('stack up', sluice(['stack', 'up']));
 
 const lines = readFileSync(sample, 'utf8').split('\n').filter(Boolean).length;
 step(`Shipping ${lines} lines of ${sample.slice(root.length)} to kafka://${kafka}/${topic}`);
 await must('ship', sluice(['ship', '--file', sample, '--to', `kafka://${kafka}/${topic}`]));
 
-step(`Consuming with the apache.access module into ${es}/${index} (metrics on http://${metrics}/metrics while it runs)`);
+step(
+  `Consuming with the apache.access module into ${es}/${index} (metrics on http://${metrics}/metrics while it runs)`,
+);
 await must(
   'consume',
   sluice([
     'consume',
-    '--from', `kafka://${kafka}/${topic}`,
-    '--es', es,
-    '--index', index,
-    '--module', 'apache.access',
-    '--group', 'sluice-demo',
-    '--exit-when-idle', '5',
-    '--metrics', metrics,
+    '--from',
+    `kafka://${kafka}/${topic}`,
+    '--es',
+    es,
+    '--index',
+    index,
+    '--module',
+    'apache.access',
+    '--group',
+    'sluice-demo',
+    '--exit-when-idle',
+    '5',
+    '--metrics',
+    metrics,
   ]),
 );
 
@@ -68,7 +77,9 @@ const result = await search({
 });
 
 step(`What Elasticsearch holds in index "${index}"`);
-console.log(`documents: ${result.hits.total.value} (lines in the sample: ${lines}; a re-run adds none: ids are deterministic)`);
+console.log(
+  `documents: ${result.hits.total.value} (lines in the sample: ${lines}; a re-run adds none: ids are deterministic)`,
+);
 console.log('documents per HTTP status code:');
 for (const bucket of result.aggregations.status.buckets) {
   console.log(`  ${String(bucket.key).padEnd(5)} ${String(bucket.doc_count).padStart(6)}`);

@@ -49,6 +49,9 @@ export function sluice(args, options) {
 }
 
 export function sluiceOutput(args) {
-  const r = spawnSync(process.execPath, [`${root}packages/cli/dist/main.js`, ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [`${root}packages/cli/dist/main.js`, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }

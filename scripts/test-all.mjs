@@ -16,13 +16,21 @@ try {
   mkdirSync(`${root}.cache`, { recursive: true });
   // promtool checks of deploy/prometheus (installs Debian's promtool when it can); the
   // vitest suite in test/deploy runs the same rule tests and skips them without promtool.
-  if ((await run('bash', [`${root}deploy/check.sh`])) !== 0) process.stderr.write('test-all: deploy/check.sh failed; the promtool tests will say why\n');
+  if ((await run('bash', [`${root}deploy/check.sh`])) !== 0)
+    process.stderr.write('test-all: deploy/check.sh failed; the promtool tests will say why\n');
   for (const report of reports) rmSync(report, { force: true });
   // First everything that can share the services, then the fault tests, which stop or starve them, alone.
   const vitest = (project, report) =>
     run(process.execPath, [
-      `${root}node_modules/vitest/vitest.mjs`, 'run', '--project', project, '--passWithNoTests',
-      '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2),
+      `${root}node_modules/vitest/vitest.mjs`,
+      'run',
+      '--project',
+      project,
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...process.argv.slice(2),
     ]);
   const mainCode = await vitest('main', reports[0]);
   const faultsCode = await vitest('faults', reports[1]);

@@ -1,34 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateLines } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { brokerUrl, cliPath, freePort, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
 
-const cli = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function runToEnd(args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: 'ignore' });
-    child.once('exit', (code) => resolve(code ?? 1));
-  });
-}
 
 /** Reads one sample value from the Prometheus text format. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -40,13 +23,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-function brokerUrl(kind: string, stream: string): string {
-  const env = testEnv();
-  if (kind === 'kafka') return `kafka://${env.kafkaBrokers.join(',')}/${stream}`;
-  if (kind === 'redis') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}`;
-  return `${env.amqpUrl.replace(/\/$/, '')}/${stream}`;
-}
-
 describe.each(['kafka', 'redis', 'rabbitmq'])('/metrics of a running %s consumer', (kind) => {
   it('shows lag and throughput, and answers /healthz and /readyz', async () => {
     const stream = uniqueName(`metrics-${kind}`);
@@ -54,12 +30,27 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('/metrics of a running %s consumer
     const url = brokerUrl(kind, stream);
     const file = join(mkdtempSync(join(tmpdir(), 'sluice-metrics-')), 'access.log');
     writeFileSync(file, `${[...generateLines(2_000)].join('\n')}\n`);
-    expect(await runToEnd(['ship', '--file', file, '--to', url])).toBe(0);
+    expect((await runCli(['ship', '--file', file, '--to', url])).code).toBe(0);
 
     const port = await freePort();
     const consumer = spawn(
       process.execPath,
-      [cli, 'consume', '--from', url, '--es', testEnv().elasticsearchUrl, '--index', index, '--module', 'apache.access', '--group', stream, '--metrics', `127.0.0.1:${port}`],
+      [
+        cliPath,
+        'consume',
+        '--from',
+        url,
+        '--es',
+        testEnv().elasticsearchUrl,
+        '--index',
+        index,
+        '--module',
+        'apache.access',
+        '--group',
+        stream,
+        '--metrics',
+        `127.0.0.1:${port}`,
+      ],
       { stdio: 'ignore' },
     );
     children.push(consumer);
@@ -76,7 +67,9 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('/metrics of a running %s consumer
     }
     expect(sample(text, 'sluice_consumer_records_total', { outcome: 'acked' })).toBe(2_000);
     expect(sample(text, 'sluice_indexer_documents_total', { outcome: 'indexed' })).toBe(2_000);
-    expect(sample(text, 'sluice_broker_consumed_records_total', { backend: kind })).toBeGreaterThanOrEqual(2_000);
+    expect(sample(text, 'sluice_broker_consumed_records_total', { backend: kind })).toBeGreaterThanOrEqual(
+      2_000,
+    );
 
     // Lag is sampled periodically; once everything is acked it reads zero for this stream.
     let lag: number | undefined;

@@ -1,28 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLines } from '@sluice/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { brokerUrl, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
 
-const cli = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
-
-function sluice(args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
+const sluice = runCli;
 
 async function refresh(index: string): Promise<void> {
   const res = await fetch(`${testEnv().elasticsearchUrl}/${index}/_refresh`, { method: 'POST' });
@@ -39,17 +23,11 @@ async function es<T>(path: string, body?: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-function brokerUrl(kind: string, stream: string): string {
-  const env = testEnv();
-  if (kind === 'kafka') return `kafka://${env.kafkaBrokers.join(',')}/${stream}`;
-  if (kind === 'redis') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}`;
-  return `${env.amqpUrl.replace(/\/$/, '')}/${stream}`;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
 const createdIndices: string[] = [];
 afterAll(async () => {
-  for (const index of createdIndices) await fetch(`${testEnv().elasticsearchUrl}/${index}`, { method: 'DELETE' });
+  for (const index of createdIndices)
+    await fetch(`${testEnv().elasticsearchUrl}/${index}`, { method: 'DELETE' });
 });
 
 describe.each(['kafka', 'redis', 'rabbitmq'])('ship -> %s -> consume -> Elasticsearch', (kind) => {
@@ -75,20 +53,40 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('ship -> %s -> consume -> Elastics
     expect(shipped.stderr).not.toMatch(/"level":"error"|^sluice:/m);
     expect(shipped.code).toBe(0);
 
-    const consumeArgs = ['consume', '--from', url, '--es', testEnv().elasticsearchUrl, '--index', index, '--module', 'apache.access', '--group', stream, '--exit-when-idle', '3'];
+    const consumeArgs = [
+      'consume',
+      '--from',
+      url,
+      '--es',
+      testEnv().elasticsearchUrl,
+      '--index',
+      index,
+      '--module',
+      'apache.access',
+      '--group',
+      stream,
+      '--exit-when-idle',
+      '3',
+    ];
     const consumed = await sluice(consumeArgs);
     expect(consumed.code, consumed.stderr).toBe(0);
 
     await refresh(index);
-    const all = await es<{ hits: { total: { value: number } } }>(`/${index}/_search`, { size: 0, track_total_hits: true });
+    const all = await es<{ hits: { total: { value: number } } }>(`/${index}/_search`, {
+      size: 0,
+      track_total_hits: true,
+    });
     expect(all.hits.total.value).toBe(lines.length);
 
     // Every id distinct, and the set of log.offset values is exactly the set of line starts.
-    const docs = await es<{ hits: { hits: { _id: string; fields?: { 'log.offset'?: number[] } }[] } }>(`/${index}/_search`, {
-      size: 10_000,
-      _source: false,
-      docvalue_fields: ['log.offset'],
-    });
+    const docs = await es<{ hits: { hits: { _id: string; fields?: { 'log.offset'?: number[] } }[] } }>(
+      `/${index}/_search`,
+      {
+        size: 10_000,
+        _source: false,
+        docvalue_fields: ['log.offset'],
+      },
+    );
     const hits = docs.hits.hits;
     expect(new Set(hits.map((h) => h._id)).size).toBe(lines.length);
     const seenOffsets = hits.map((h) => h.fields?.['log.offset']?.[0]).sort((a, b) => (a ?? -1) - (b ?? -1));

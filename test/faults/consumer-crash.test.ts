@@ -1,17 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateLines } from '@sluice/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { brokerUrl, cliPath, freePort } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
 
 // Issue 4's fault test: a consumer SIGKILLed in the middle of a run loses nothing, and the
 // records it had received but not acknowledged, once redelivered, do not become duplicates.
 const LINES = 20_000;
-const cli = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 const indices: string[] = [];
 afterAll(async () => {
@@ -19,35 +18,25 @@ afterAll(async () => {
   for (const index of indices) await fetch(`${testEnv().elasticsearchUrl}/${index}`, { method: 'DELETE' });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function start(args: string[]): { child: ChildProcess; exited: Promise<number>; stderr: () => string } {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8_000)));
-  const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 137 : 1))));
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 137 : 1))),
+  );
   return { child, exited, stderr: () => stderr };
 }
 
 async function acked(port: number): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() => '');
-  const line = text.split('\n').find((l) => l.startsWith('sluice_consumer_records_total{') && l.includes('outcome="acked"'));
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('sluice_consumer_records_total{') && l.includes('outcome="acked"'));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
-
-function brokerUrl(kind: string, stream: string): string {
-  const env = testEnv();
-  if (kind === 'kafka') return `kafka://${env.kafkaBrokers.join(',')}/${stream}`;
-  if (kind === 'redis') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}?heartbeatMs=1000`;
-  return `${env.amqpUrl.replace(/\/$/, '')}/${stream}`;
 }
 
 describe.each(['kafka', 'redis', 'rabbitmq'])('a %s consumer SIGKILLed mid-run', (kind) => {
@@ -55,17 +44,40 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('a %s consumer SIGKILLed mid-run',
     const stream = uniqueName(`crash-${kind}`);
     const index = uniqueName(`crash-${kind}`);
     indices.push(index);
-    const url = brokerUrl(kind, stream);
+    // A dead Redis consumer's batch is reclaimed once its heartbeat key expires: keep that short.
+    const url = kind === 'redis' ? `${brokerUrl(kind, stream)}?heartbeatMs=1000` : brokerUrl(kind, stream);
     const es = testEnv().elasticsearchUrl;
     const file = join(mkdtempSync(join(tmpdir(), 'sluice-crash-')), 'access.log');
     writeFileSync(file, `${[...generateLines(LINES, { seed: 99 })].join('\n')}\n`);
     const shipper = start(['ship', '--file', file, '--to', url]);
     expect(await shipper.exited, shipper.stderr()).toBe(0);
 
-    const consumerArgs = ['consume', '--from', url, '--es', es, '--index', index, '--module', 'apache.access', '--group', stream, '--threads', '1'];
+    const consumerArgs = [
+      'consume',
+      '--from',
+      url,
+      '--es',
+      es,
+      '--index',
+      index,
+      '--module',
+      'apache.access',
+      '--group',
+      stream,
+      '--threads',
+      '1',
+    ];
     const port = await freePort();
     // Small batches and budget so the first consumer is surely mid-run when it dies.
-    const first = start([...consumerArgs, '--metrics', `127.0.0.1:${port}`, '--batch-size', '200', '--max-inflight-events', '1000']);
+    const first = start([
+      ...consumerArgs,
+      '--metrics',
+      `127.0.0.1:${port}`,
+      '--batch-size',
+      '200',
+      '--max-inflight-events',
+      '1000',
+    ]);
     let done = 0;
     for (let i = 0; i < 240 && done < LINES / 4; i++) {
       await sleep(250);
@@ -86,7 +98,10 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('a %s consumer SIGKILLed mid-run',
       await fetch(`${es}/${index}/_search`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ size: 0, aggs: { offsets: { cardinality: { field: 'log.offset', precision_threshold: 40_000 } } } }),
+        body: JSON.stringify({
+          size: 0,
+          aggs: { offsets: { cardinality: { field: 'log.offset', precision_threshold: 40_000 } } },
+        }),
       })
     ).json()) as { aggregations: { offsets: { value: number } } };
     expect(offsets.aggregations.offsets.value).toBe(LINES);

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { runCommand } from './run-command.js';
 import { commands } from './commands/index.js';
+import { runCommand } from './run-command.js';
 
 const program = new Command()
   .name('sluice')
-  .description('Ship log lines through Kafka, Redis or RabbitMQ, parse them, and index them into Elasticsearch.')
+  .description(
+    'Ship log lines through Kafka, Redis or RabbitMQ, parse them, and index them into Elasticsearch.',
+  )
   .option('--verbose', 'print stack traces with errors')
   .showHelpAfterError()
   .exitOverride();

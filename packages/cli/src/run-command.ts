@@ -1,4 +1,4 @@
-import { ConfigError, SluiceError, redactText } from '@sluice/core';
+import { ConfigError, redactText, SluiceError } from '@sluice/core';
 
 /**
  * Runs a command body and turns failures into a one-line message and an exit code.
@@ -21,7 +21,8 @@ export function formatError(error: unknown, verbose = false): string {
   let line = `sluice: ${message}`;
   if (error instanceof SluiceError && error.hint) line += `\n  hint: ${error.hint}`;
   if (verbose && error instanceof Error && error.stack) line += `\n${error.stack}`;
-  if (verbose && error instanceof Error && error.cause instanceof Error) line += `\ncaused by: ${error.cause.stack ?? error.cause.message}`;
+  if (verbose && error instanceof Error && error.cause instanceof Error)
+    line += `\ncaused by: ${error.cause.stack ?? error.cause.message}`;
   return redactText(line);
 }
 

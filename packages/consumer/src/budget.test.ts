@@ -37,8 +37,13 @@ describe('InFlightBudget', () => {
   });
 
   it('rejects limits that cannot hold a single event', () => {
-    expect(() => new InFlightBudget({ maxEvents: 0, maxBytes: 1 }, () => {}, () => {})).toThrow(
-      'maxEvents must be at least 1, got 0',
-    );
+    expect(
+      () =>
+        new InFlightBudget(
+          { maxEvents: 0, maxBytes: 1 },
+          () => {},
+          () => {},
+        ),
+    ).toThrow('maxEvents must be at least 1, got 0');
   });
 });

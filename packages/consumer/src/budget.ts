@@ -25,7 +25,8 @@ export class InFlightBudget {
     private readonly onPause: () => void,
     private readonly onResume: () => void,
   ) {
-    if (!(limits.maxEvents >= 1)) throw new RangeError(`maxEvents must be at least 1, got ${limits.maxEvents}`);
+    if (!(limits.maxEvents >= 1))
+      throw new RangeError(`maxEvents must be at least 1, got ${limits.maxEvents}`);
     if (!(limits.maxBytes >= 1)) throw new RangeError(`maxBytes must be at least 1, got ${limits.maxBytes}`);
   }
 
@@ -49,7 +50,10 @@ export class InFlightBudget {
   acquire(events: number, bytes: number): void {
     this.eventsHeld += events;
     this.bytesHeld += bytes;
-    if (!this.paused && (this.eventsHeld >= this.limits.maxEvents || this.bytesHeld >= this.limits.maxBytes)) {
+    if (
+      !this.paused &&
+      (this.eventsHeld >= this.limits.maxEvents || this.bytesHeld >= this.limits.maxBytes)
+    ) {
       this.pausedSince = Date.now();
       this.onPause();
     }

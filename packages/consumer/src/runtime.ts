@@ -1,14 +1,14 @@
 import type { Consumer, InboundBatch } from '@sluice/brokers';
 import {
-  type EncodedBatch,
-  type InboundRecord,
-  type Logger,
-  SluiceError,
   counter,
   createLogger,
+  type EncodedBatch,
   errorMessage,
   gauge,
   histogram,
+  type InboundRecord,
+  type Logger,
+  SluiceError,
 } from '@sluice/core';
 import { type BudgetLimits, InFlightBudget } from './budget.js';
 
@@ -65,12 +65,27 @@ export interface RunSummary {
 
 export const DEFAULT_BUDGET: BudgetLimits = { maxEvents: 20_000, maxBytes: 32 * 1024 * 1024, resumeAt: 0.5 };
 
-const inflightEvents = () => gauge({ name: 'sluice_consumer_inflight_events', help: 'Events received from the broker and not yet acknowledged.' });
-const inflightBytes = () => gauge({ name: 'sluice_consumer_inflight_bytes', help: 'Bytes of raw lines received and not yet acknowledged.' });
+const inflightEvents = () =>
+  gauge({
+    name: 'sluice_consumer_inflight_events',
+    help: 'Events received from the broker and not yet acknowledged.',
+  });
+const inflightBytes = () =>
+  gauge({
+    name: 'sluice_consumer_inflight_bytes',
+    help: 'Bytes of raw lines received and not yet acknowledged.',
+  });
 const pausedSeconds = () =>
-  counter({ name: 'sluice_consumer_paused_seconds_total', help: 'Time the broker consumer spent paused by the in-flight budget.' });
+  counter({
+    name: 'sluice_consumer_paused_seconds_total',
+    help: 'Time the broker consumer spent paused by the in-flight budget.',
+  });
 const recordsTotal = () =>
-  counter<'outcome'>({ name: 'sluice_consumer_records_total', help: 'Records finished by the consumer runtime, by outcome.', labelNames: ['outcome'] });
+  counter<'outcome'>({
+    name: 'sluice_consumer_records_total',
+    help: 'Records finished by the consumer runtime, by outcome.',
+    labelNames: ['outcome'],
+  });
 const endToEnd = () =>
   histogram({
     name: 'sluice_consumer_end_to_end_seconds',
@@ -78,9 +93,17 @@ const endToEnd = () =>
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
   });
 const parserEvents = () =>
-  counter<'outcome'>({ name: 'sluice_parser_events_total', help: 'Events out of the parser, by outcome.', labelNames: ['outcome'] });
+  counter<'outcome'>({
+    name: 'sluice_parser_events_total',
+    help: 'Events out of the parser, by outcome.',
+    labelNames: ['outcome'],
+  });
 const parserFailures = () =>
-  counter<'tag'>({ name: 'sluice_parser_failures_total', help: 'Events tagged with a parse failure, by tag.', labelNames: ['tag'] });
+  counter<'tag'>({
+    name: 'sluice_parser_failures_total',
+    help: 'Events tagged with a parse failure, by tag.',
+    labelNames: ['tag'],
+  });
 /**
  * The consumer-group runtime: broker consumer -> parser pool -> sink, with the
  * acknowledgement to the broker only after the sink resolved (see GUARANTEES.md).
@@ -134,22 +157,25 @@ export class ConsumerRuntime {
       const idleMs = this.options.exitWhenIdleMs;
       let checking = false;
       timers.push(
-        setInterval(() => {
-          if (checking || this.stopping !== undefined || this.inFlightBatches > 0) return;
-          if (Date.now() - this.lastActivity < idleMs) return;
-          checking = true;
-          void this.groupHasLag()
-            .then((pending) => {
-              // Records still waiting for the group (a Kafka rebalance that has not handed this
-              // member its partitions yet, a dead consumer's batch not reclaimed yet) are not idleness.
-              if (pending || this.stopping !== undefined) return;
-              this.log.info('idle: nothing received and no lag', { idleSeconds: idleMs / 1_000 });
-              void this.stop();
-            })
-            .finally(() => {
-              checking = false;
-            });
-        }, Math.min(500, idleMs)),
+        setInterval(
+          () => {
+            if (checking || this.stopping !== undefined || this.inFlightBatches > 0) return;
+            if (Date.now() - this.lastActivity < idleMs) return;
+            checking = true;
+            void this.groupHasLag()
+              .then((pending) => {
+                // Records still waiting for the group (a Kafka rebalance that has not handed this
+                // member its partitions yet, a dead consumer's batch not reclaimed yet) are not idleness.
+                if (pending || this.stopping !== undefined) return;
+                this.log.info('idle: nothing received and no lag', { idleSeconds: idleMs / 1_000 });
+                void this.stop();
+              })
+              .finally(() => {
+                checking = false;
+              });
+          },
+          Math.min(500, idleMs),
+        ),
       );
     }
     try {
@@ -200,7 +226,8 @@ export class ConsumerRuntime {
       const now = Date.now();
       const latency = endToEnd();
       for (const record of records) {
-        if (record.shippedAt !== undefined && record.shippedAt <= now) latency.observe((now - record.shippedAt) / 1_000);
+        if (record.shippedAt !== undefined && record.shippedAt <= now)
+          latency.observe((now - record.shippedAt) / 1_000);
       }
     } catch (error) {
       this.summary.retried += records.length;
@@ -212,8 +239,13 @@ export class ConsumerRuntime {
         await batch.retryLater().catch(() => {});
         void this.stop();
       } else {
-        this.log.warn('batch handed back to the broker for redelivery', { error: errorMessage(error), records: records.length });
-        await batch.retryLater().catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorMessage(e) }));
+        this.log.warn('batch handed back to the broker for redelivery', {
+          error: errorMessage(error),
+          records: records.length,
+        });
+        await batch
+          .retryLater()
+          .catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorMessage(e) }));
       }
     } finally {
       this.budget.release(records.length, bytes);

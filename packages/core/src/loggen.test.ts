@@ -11,7 +11,8 @@ describe('generateLines', () => {
   });
 
   it('writes combined-format access lines', () => {
-    const re = /^\d+\.\d+\.\d+\.\d+ - \S+ \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "\w+ \S+ HTTP\/1\.1" (\d{3}) \d+ "[^"]*" "[^"]*"$/;
+    const re =
+      /^\d+\.\d+\.\d+\.\d+ - \S+ \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "\w+ \S+ HTTP\/1\.1" (\d{3}) \d+ "[^"]*" "[^"]*"$/;
     for (const line of generateLines(500)) expect(line).toMatch(re);
   });
 

@@ -19,7 +19,9 @@ const PATHS = [
   '/checkout',
   '/health',
 ];
-const STATUSES = [200, 200, 200, 200, 200, 200, 200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 404, 429, 500, 502, 503];
+const STATUSES = [
+  200, 200, 200, 200, 200, 200, 200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 404, 429, 500, 502, 503,
+];
 const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
@@ -29,7 +31,13 @@ const AGENTS = [
   'Googlebot/2.1 (+http://www.google.com/bot.html)',
   'python-requests/2.31.0',
 ];
-const REFERRERS = ['-', '-', 'https://www.example.com/', 'https://shop.example.com/cart', 'https://www.google.com/'];
+const REFERRERS = [
+  '-',
+  '-',
+  'https://www.example.com/',
+  'https://shop.example.com/cart',
+  'https://www.google.com/',
+];
 const USERS = ['-', '-', '-', 'alice', 'bob', 'carol'];
 const HOSTS = ['web-1', 'web-2', 'api-1'];
 const PROGRAMS = ['sshd', 'cron', 'systemd', 'kernel', 'sudo'];

@@ -23,7 +23,7 @@ export interface LoggerOptions {
  * (`sluice grok`, `sluice parse`). Every message goes through secret redaction.
  */
 export function createLogger(options: LoggerOptions = {}, bindings: Record<string, unknown> = {}): Logger {
-  const level = options.level ?? ((process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? 'info');
+  const level = options.level ?? (process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? 'info';
   const stream = options.stream ?? process.stderr;
   const format = options.format ?? ((stream as NodeJS.WriteStream).isTTY ? 'text' : 'json');
   const threshold = ORDER[level] ?? ORDER.info;
@@ -32,7 +32,10 @@ export function createLogger(options: LoggerOptions = {}, bindings: Record<strin
     const all = { ...bindings, ...fields };
     let line: string;
     if (format === 'json') {
-      line = JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: message, ...all }, errorReplacer);
+      line = JSON.stringify(
+        { time: new Date().toISOString(), level: lvl, msg: message, ...all },
+        errorReplacer,
+      );
     } else {
       const extra = Object.entries(all)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v, errorReplacer)}`)

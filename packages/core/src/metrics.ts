@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import {
   Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  collectDefaultMetrics,
   type CounterConfiguration,
+  collectDefaultMetrics,
+  Gauge,
   type GaugeConfiguration,
+  Histogram,
   type HistogramConfiguration,
+  Registry,
 } from 'prom-client';
 
 /**
@@ -36,7 +36,9 @@ export function gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'reg
   return new Gauge<L>({ ...config, registers: [metricsRegistry] });
 }
 
-export function histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+export function histogram<L extends string>(
+  config: Omit<HistogramConfiguration<L>, 'registers'>,
+): Histogram<L> {
   const existing = metricsRegistry.getSingleMetric(config.name);
   if (existing) return existing as Histogram<L>;
   return new Histogram<L>({ ...config, registers: [metricsRegistry] });

@@ -45,7 +45,12 @@ export interface InboundRecord {
  * shipper restarted mid-file re-sends lines under the ids they had the first time.
  */
 export function recordId(source: string, offset: number | string): string {
-  return createHash('sha256').update(source).update('\0').update(String(offset)).digest('base64url').slice(0, 27);
+  return createHash('sha256')
+    .update(source)
+    .update('\0')
+    .update(String(offset))
+    .digest('base64url')
+    .slice(0, 27);
 }
 
 /** An id for payloads that carry none of their own (foreign JSON events): a hash of their bytes plus where they were found. */

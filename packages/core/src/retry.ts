@@ -28,7 +28,10 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
-export async function retry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? Number.POSITIVE_INFINITY;
   const shouldRetry = options.shouldRetry ?? isRetriable;
   for (let attempt = 1; ; attempt++) {

@@ -28,8 +28,13 @@ interface ConsumeOptions {
 export function register(program: Command): void {
   program
     .command('consume')
-    .description('Consume from a broker, parse in a worker pool, bulk-index into Elasticsearch; ack only after indexing')
-    .requiredOption('--from <url>', 'kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE')
+    .description(
+      'Consume from a broker, parse in a worker pool, bulk-index into Elasticsearch; ack only after indexing',
+    )
+    .requiredOption(
+      '--from <url>',
+      'kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE',
+    )
     .option('--es <url>', 'Elasticsearch URL', process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200')
     .option('--index <name>', 'index name or template, e.g. logs-%{+yyyy.MM.dd}', 'logs-%{+yyyy.MM.dd}')
     .option('--pattern <grok...>', 'grok pattern(s), tried in order')
@@ -37,19 +42,41 @@ export function register(program: Command): void {
     .option('--config <file>', 'pipeline file (YAML or JSON)')
     .option('--patterns-dir <dir>', 'directory of extra grok pattern files')
     .option('--group <name>', 'consumer group (Kafka) / consumer name prefix (Redis, RabbitMQ)', 'sluice')
-    .option('--exit-when-idle <seconds>', 'exit 0 after this long with nothing received and no lag left', secondsOption('--exit-when-idle'))
+    .option(
+      '--exit-when-idle <seconds>',
+      'exit 0 after this long with nothing received and no lag left',
+      secondsOption('--exit-when-idle'),
+    )
     .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz here')
     .option('--threads <n>', 'parser worker threads (default: cores)', intOption('--threads', 1, 256))
     .option('--batch-size <n>', 'records per broker batch', intOption('--batch-size', 1, 100_000), 500)
-    .option('--max-inflight-events <n>', 'pause the broker above this many unacknowledged events', intOption('--max-inflight-events', 1, 10_000_000), 20_000)
-    .option('--max-inflight-mib <n>', 'pause the broker above this many MiB of unacknowledged lines', intOption('--max-inflight-mib', 1, 65_536), 32)
-    .option('--shutdown-timeout <seconds>', 'on SIGTERM, give in-flight work this long to finish', secondsOption('--shutdown-timeout'), 30)
+    .option(
+      '--max-inflight-events <n>',
+      'pause the broker above this many unacknowledged events',
+      intOption('--max-inflight-events', 1, 10_000_000),
+      20_000,
+    )
+    .option(
+      '--max-inflight-mib <n>',
+      'pause the broker above this many MiB of unacknowledged lines',
+      intOption('--max-inflight-mib', 1, 65_536),
+      32,
+    )
+    .option(
+      '--shutdown-timeout <seconds>',
+      'on SIGTERM, give in-flight work this long to finish',
+      secondsOption('--shutdown-timeout'),
+      30,
+    )
     .action((options: ConsumeOptions) => runCommand(() => consume(options)));
 }
 
 async function consume(options: ConsumeOptions): Promise<number> {
   const log = createLogger();
-  const sources = [options.pattern?.length ? 1 : 0, options.module ? 1 : 0, options.config ? 1 : 0].reduce((a, b) => a + b, 0);
+  const sources = [options.pattern?.length ? 1 : 0, options.module ? 1 : 0, options.config ? 1 : 0].reduce(
+    (a, b) => a + b,
+    0,
+  );
   if (sources > 1) throw new ConfigError('give only one of --pattern, --module, --config');
   // Validate everything that needs no network first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(options.from);
@@ -65,7 +92,11 @@ async function consume(options: ConsumeOptions): Promise<number> {
   });
   const shutdown = new AbortController();
   try {
-    const sink = await ElasticsearchSink.create({ node: options.es, indexName: options.index, signal: shutdown.signal });
+    const sink = await ElasticsearchSink.create({
+      node: options.es,
+      indexName: options.index,
+      signal: shutdown.signal,
+    });
     await checkBrokerReachable(target);
     const consumer = createConsumer(target, { group: options.group, batchSize: options.batchSize });
     const runtime = new ConsumerRuntime({

@@ -11,7 +11,9 @@ interface LagOptions {
 export function register(program: Command): void {
   program
     .command('lag')
-    .description('Print the consumer lag once (Kafka: high watermark minus committed offset; Redis: list + processing; RabbitMQ: ready + unacked)')
+    .description(
+      'Print the consumer lag once (Kafka: high watermark minus committed offset; Redis: list + processing; RabbitMQ: ready + unacked)',
+    )
     .requiredOption('--from <url>', 'the topic, list or queue, as a broker URL')
     .option('--group <name>', 'consumer group (Kafka)', 'sluice')
     .option('--json', 'one JSON object per stream/partition, for scripts')
@@ -25,7 +27,8 @@ async function printLag(options: LagOptions): Promise<void> {
   try {
     const samples = await consumer.lag();
     if (options.json) {
-      for (const s of samples) process.stdout.write(`${JSON.stringify({ backend: target.kind, group: options.group, ...s })}\n`);
+      for (const s of samples)
+        process.stdout.write(`${JSON.stringify({ backend: target.kind, group: options.group, ...s })}\n`);
       return;
     }
     const total = samples.reduce((sum, s) => sum + s.lag, 0);

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { testEnv } from './env.js';
+
+/** The built CLI; end-to-end tests run exactly what users run. */
+export const cliPath = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
+
+/** Runs `sluice ARGS` to completion, killing it after `timeoutMs`. */
+export function runCli(
+  args: string[],
+  timeoutMs = 120_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+/** A loopback port nobody listens on right now (for `--metrics`). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The CLI URL of a topic, list or queue on the test environment's broker. */
+export function brokerUrl(kind: string, stream: string): string {
+  const env = testEnv();
+  if (kind === 'kafka') return `kafka://${env.kafkaBrokers.join(',')}/${stream}`;
+  if (kind === 'redis') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}`;
+  return `${env.amqpUrl.replace(/\/$/, '')}/${stream}`;
+}

@@ -32,7 +32,11 @@ const amqp = (process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672').repla
 const CLK_TCK = 100; // Linux USER_HZ; /proc/<pid>/stat reports CPU time in these ticks
 
 const url = (backend, stream) =>
-  backend === 'kafka' ? `kafka://${kafka}/${stream}` : backend === 'redis' ? `${redis}/${stream}` : `${amqp}/${stream}`;
+  backend === 'kafka'
+    ? `kafka://${kafka}/${stream}`
+    : backend === 'redis'
+      ? `${redis}/${stream}`
+      : `${amqp}/${stream}`;
 
 function freePort() {
   return new Promise((resolve) => {
@@ -114,7 +118,9 @@ function progress(label, done, total) {
   if (!process.stderr.isTTY) return;
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r${label.padEnd(22)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}   `);
+  process.stderr.write(
+    `\r${label.padEnd(22)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}   `,
+  );
 }
 
 async function runOne(backend, consumers, file) {
@@ -122,8 +128,24 @@ async function runOne(backend, consumers, file) {
   const index = stream;
   const ports = await Promise.all(Array.from({ length: consumers }, freePort));
   const procs = ports.map((port, i) =>
-    start(['consume', '--from', url(backend, stream), '--es', es, '--index', index, '--module', 'apache.access',
-      '--group', stream, '--metrics', `127.0.0.1:${port}`, '--exit-when-idle', '15', ...(consumers > 1 ? ['--threads', '1'] : [])]),
+    start([
+      'consume',
+      '--from',
+      url(backend, stream),
+      '--es',
+      es,
+      '--index',
+      index,
+      '--module',
+      'apache.access',
+      '--group',
+      stream,
+      '--metrics',
+      `127.0.0.1:${port}`,
+      '--exit-when-idle',
+      '15',
+      ...(consumers > 1 ? ['--threads', '1'] : []),
+    ]),
   );
   await sleep(1_500); // let consumers join before the first record arrives
   const t0 = performance.now();
@@ -135,13 +157,29 @@ async function runOne(backend, consumers, file) {
   let texts = [];
   while (acked < lines) {
     await sleep(500);
-    texts = await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/metrics`).then((r) => r.text()).catch(() => '')));
-    acked = texts.reduce((a, t) => a + sum(samples(t, 'sluice_consumer_records_total').filter((s) => s.labels.includes('acked'))), 0);
-    const lag = Math.max(0, ...texts.map((t) => sum(samples(t, 'sluice_consumer_lag_records').filter((s) => s.labels.includes(stream)))));
+    texts = await Promise.all(
+      ports.map((p) =>
+        fetch(`http://127.0.0.1:${p}/metrics`)
+          .then((r) => r.text())
+          .catch(() => ''),
+      ),
+    );
+    acked = texts.reduce(
+      (a, t) =>
+        a + sum(samples(t, 'sluice_consumer_records_total').filter((s) => s.labels.includes('acked'))),
+      0,
+    );
+    const lag = Math.max(
+      0,
+      ...texts.map((t) =>
+        sum(samples(t, 'sluice_consumer_lag_records').filter((s) => s.labels.includes(stream))),
+      ),
+    );
     peakLag = Math.max(peakLag, lag);
     progress(`${backend} x${consumers}`, Math.min(acked, lines), lines);
     if (procs.every((p) => p.child.exitCode !== null)) break;
-    if ((performance.now() - t0) / 1_000 > 900) throw new Error(`${backend}: not done after 15 minutes (${acked}/${lines} acked)`);
+    if ((performance.now() - t0) / 1_000 > 900)
+      throw new Error(`${backend}: not done after 15 minutes (${acked}/${lines} acked)`);
   }
   const endSeconds = (performance.now() - t0) / 1_000;
   const buckets = histogramBuckets(texts, 'sluice_consumer_end_to_end_seconds');
@@ -149,7 +187,8 @@ async function runOne(backend, consumers, file) {
   for (const p of procs) p.child.kill('SIGTERM');
   const codes = await Promise.all(procs.map((p) => p.exited));
   if (process.stderr.isTTY) process.stderr.write('\n');
-  if (acked < lines) throw new Error(`${backend}: only ${acked}/${lines} acknowledged; consumer said: ${procs[0].stderr()}`);
+  if (acked < lines)
+    throw new Error(`${backend}: only ${acked}/${lines} acknowledged; consumer said: ${procs[0].stderr()}`);
   await fetch(`${es}/${index}`, { method: 'DELETE' }).catch(() => {});
   const mib = readFileSync(file).length / 1024 / 1024;
   return {
@@ -195,23 +234,31 @@ for (const backend of backends) for (const n of consumerCounts) results.push(awa
 const date = new Date().toISOString().slice(0, 10);
 const versions = {};
 try {
-  versions.elasticsearch = (await (await fetch(es)).json()).version.number;
+  // The integ-test distribution answers 405 on `GET /`; the nodes API carries the version too.
+  const nodes = (await (await fetch(`${es}/_nodes/_local`)).json()).nodes;
+  versions.elasticsearch = Object.values(nodes)[0]?.version;
 } catch {}
 try {
   const redisInfo = spawnSync('redis-cli', ['INFO', 'server'], { encoding: 'utf8' }).stdout;
   versions.redis = /redis_version:(\S+)/.exec(redisInfo)?.[1];
-  versions.rabbitmq = spawnSync("rabbitmqctl", ["version"], { encoding: "utf8" }).stdout.trim() || undefined;
+  versions.rabbitmq = spawnSync('rabbitmqctl', ['version'], { encoding: 'utf8' }).stdout.trim() || undefined;
 } catch {}
-versions.kafka = process.env.SLUICE_KAFKA_VERSION ?? 'see deploy/native/README.md';
+versions.kafka = (await import(`${root}packages/cli/dist/stack/index.js`)).KAFKA_VERSION;
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
-const header = '| backend | consumers | publish lines/s | publish MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper peak RSS MiB | consumer CPU s | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+const header =
+  '| backend | consumers | publish lines/s | publish MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper peak RSS MiB | consumer CPU s | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 const rows = results
-  .map((r) => `| ${r.backend} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerPeakRssMiB} |`)
+  .map(
+    (r) =>
+      `| ${r.backend} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerPeakRssMiB} |`,
+  )
   .join('\n');
 const md = `# Broker comparison, ${date}
 
 - machine: ${machine}
-- versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}
+- versions: ${Object.entries(versions)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(', ')}
 - workload: ${lines.toLocaleString('en')} Apache combined lines (seed 42), module \`apache.access\`, one shipper process, consumers in one group; defaults for batch size and in-flight budget
 - command: \`pnpm bench:brokers --lines ${lines} --backends ${backends.join(',')} --consumers ${consumerCounts.join(',')}\`
 - latency: shipped → acknowledged after indexing, from the \`sluice_consumer_end_to_end_seconds\` histogram (interpolated inside buckets)
@@ -224,6 +271,9 @@ ${rows}
 `;
 mkdirSync(`${root}benchmarks/results`, { recursive: true });
 writeFileSync(`${root}benchmarks/results/${date}-brokers.md`, md);
-writeFileSync(`${root}benchmarks/results/${date}-brokers.json`, `${JSON.stringify({ date, machine, versions, lines, results }, null, 2)}\n`);
+writeFileSync(
+  `${root}benchmarks/results/${date}-brokers.json`,
+  `${JSON.stringify({ date, machine, versions, lines, results }, null, 2)}\n`,
+);
 writeFileSync(`${root}benchmarks/results/${date}-brokers.svg`, svgChart(results));
 process.stdout.write(md);

@@ -81,6 +81,10 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('/metrics of a running %s consumer
     }
     expect(lag).toBe(0);
 
+    const utilization = sample(text, 'sluice_parser_pool_utilization');
+    expect(utilization).toBeGreaterThanOrEqual(0);
+    expect(utilization).toBeLessThanOrEqual(1);
+
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 

@@ -15,6 +15,8 @@ import { type BudgetLimits, InFlightBudget } from './budget.js';
 /** Parses records into a bulk-ready batch (the parser's worker pool). */
 export interface BatchEncoder {
   encode(records: readonly InboundRecord[]): Promise<EncodedBatch>;
+  /** Busy share of the pool's threads since the previous call, 0..1. */
+  utilization?(): number;
 }
 
 /** What the sink needs to dead-letter a record with its original line. */
@@ -74,6 +76,11 @@ const inflightBytes = () =>
   gauge({
     name: 'sluice_consumer_inflight_bytes',
     help: 'Bytes of raw lines received and not yet acknowledged.',
+  });
+const poolUtilization = () =>
+  gauge({
+    name: 'sluice_parser_pool_utilization',
+    help: 'Share of the parser pool threads busy parsing, 0..1, over the last second.',
   });
 const pausedSeconds = () =>
   counter({
@@ -270,6 +277,7 @@ export class ConsumerRuntime {
   private publishGauges(): void {
     inflightEvents().set(this.budget.events);
     inflightBytes().set(this.budget.bytes);
+    if (this.options.encoder.utilization) poolUtilization().set(this.options.encoder.utilization());
     const pausedMs = this.budget.pausedMs();
     if (pausedMs > this.lastPausedMs) {
       pausedSeconds().inc((pausedMs - this.lastPausedMs) / 1_000);

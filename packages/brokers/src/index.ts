@@ -6,3 +6,4 @@ export * from './redis/index.js';
 export * from './types.js';
 export * from './url.js';
 export * from './wire.js';
+export * from './tap.js';

@@ -11,6 +11,7 @@ import { register as modules } from './modules.js';
 import { register as parse } from './parse.js';
 import { register as ship } from './ship.js';
 import { register as stack } from './stack.js';
+import { register as tap } from './tap.js';
 
 /**
  * Every subcommand is one module exporting `register(program)`. A new command is one
@@ -18,4 +19,4 @@ import { register as stack } from './stack.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [ship, consume, retention, dlq, grok, parse, check, modules, kibana, top, lag, stack];
+export const commands: RegisterCommand[] = [ship, consume, retention, dlq, grok, parse, check, modules, kibana, top, lag, tap, stack];

@@ -89,4 +89,42 @@ describe('Kafka connection settings', () => {
     expect(lines[0]).not.toContain('hunter2');
     expect(out.stack).toBeUndefined();
   });
+
+  it('keeps "Response without match" (a consumer disconnecting) out of the warnings, at debug', () => {
+    const capture = (level: 'debug' | 'warn') => {
+      const lines: string[] = [];
+      const stream = { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream;
+      const log = kafkaLogCreator(createLogger({ level, format: 'json', stream }))(logLevel.WARN);
+      return { lines, log };
+    };
+    const entry = (namespace: string, message: string) => ({
+      namespace,
+      level: logLevel.WARN,
+      label: 'WARN',
+      log: { timestamp: '', message, broker: 'h:9092', correlationId: 7 },
+    });
+    const atWarn = capture('warn');
+    atWarn.log(entry('RequestQueue', 'Response without match'));
+    // Only the exact message of that namespace: the same words elsewhere still warn.
+    atWarn.log(entry('Connection', 'Response without match'));
+    atWarn.log(entry('RequestQueue', 'Response without match for a request that never existed'));
+    expect(atWarn.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { level: 'warn', namespace: 'Connection', msg: 'Response without match' },
+      {
+        level: 'warn',
+        namespace: 'RequestQueue',
+        msg: 'Response without match for a request that never existed',
+      },
+    ]);
+
+    const atDebug = capture('debug');
+    atDebug.log(entry('RequestQueue', 'Response without match'));
+    expect(atDebug.lines).toHaveLength(1);
+    expect(JSON.parse(atDebug.lines[0] as string)).toMatchObject({
+      level: 'debug',
+      component: 'kafkajs',
+      namespace: 'RequestQueue',
+      msg: 'Response without match',
+    });
+  });
 });

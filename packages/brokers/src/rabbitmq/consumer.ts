@@ -10,6 +10,7 @@ import {
   type Logger,
 } from '@sluice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { runInFlight } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
@@ -381,27 +382,14 @@ export class RabbitMqConsumer implements Consumer {
     }
     if (records.length === 0) return;
     const batch = new RabbitBatch(records, kept, session, this.target, this.topology.queue);
-    this.inFlight.add(batch);
-    const handler = this.handler as (batch: InboundBatch) => Promise<void>;
-    void (async () => {
-      try {
-        await handler(batch);
-      } catch (error) {
-        this.log.warn('handler failed; batch handed back for redelivery', {
-          error: errorMessage(error),
-          records: records.length,
-        });
-      }
-      try {
-        if (!batch.settled) await batch.retryLater();
-      } catch {
-        // The channel is gone: the broker redelivers the batch anyway.
-      } finally {
-        this.inFlight.delete(batch);
+    runInFlight(batch, this.inFlight, this.handler as (batch: InboundBatch) => Promise<void>, this.log, {
+      // The channel is gone: the broker redelivers the batch anyway.
+      onHandBackError: () => {},
+      onDone: () => {
         if (this.inFlight.size === 0) this.drained?.();
         this.flush();
-      }
-    })();
+      },
+    });
   }
 
   private returnBuffer(): void {

@@ -10,6 +10,7 @@ import {
   type SluiceError,
 } from '@sluice/core';
 import type { Redis } from 'ioredis';
+import { runInFlight } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
@@ -300,29 +301,13 @@ export class RedisConsumer implements Consumer {
       return;
     }
     const batch = new RedisBatch(records, key, this);
-    this.inFlight.add(batch);
-    void (async () => {
-      try {
-        await handle(batch);
-      } catch (error) {
-        this.log.warn('handler failed; batch handed back for redelivery', {
-          error: errorMessage(error),
-          records: records.length,
-        });
-      }
-      try {
-        // A handler that returns without settling its batch gives it back: nothing stays
-        // in a processing list that no one will acknowledge.
-        if (!batch.settled) await batch.retryLater();
-      } catch (error) {
+    runInFlight(batch, this.inFlight, handle, this.log, {
+      onHandBackError: (error) =>
         this.log.warn('could not hand back a batch; it returns when this consumer restarts or is reclaimed', {
           error: errorMessage(error),
-        });
-      } finally {
-        this.inFlight.delete(batch);
-        this.wake();
-      }
-    })();
+        }),
+      onDone: () => this.wake(),
+    });
   }
 
   /** @internal used by RedisBatch */

@@ -96,10 +96,10 @@ describe('pipeline files', () => {
       /^x\.json:1: not valid JSON: /,
     );
     expect(error(() => parsePipelineText('procesors: []\n', 'x.yaml'))).toBe(
-      'x.yaml:1: unknown key "procesors"; valid top-level keys: description, patterns_dir, pattern_definitions, processors',
+      'x.yaml:1: unknown key "procesors"; valid top-level keys: description, patterns_dir, pattern_definitions, processors, metrics',
     );
     expect(error(() => parsePipelineText('description: x\n', 'x.yaml'))).toBe(
-      'x.yaml:1: "processors" is missing; valid top-level keys: description, patterns_dir, pattern_definitions, processors',
+      'x.yaml:1: "processors" is missing; valid top-level keys: description, patterns_dir, pattern_definitions, processors, metrics',
     );
     expect(error(() => parsePipelineText('a\n', 'x.yaml'))).toBe(
       'x.yaml:1: a pipeline file must be a mapping with "processors" (or a list of processors)',

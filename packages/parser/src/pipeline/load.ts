@@ -3,6 +3,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '@sluice/core';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { loadPatternsDir } from '../grok/patterns-dir.js';
+import { type LogMetricDefinition, validateMetrics } from '../log-metrics/config.js';
 import { describe } from '../processors/options.js';
 import {
   type CompiledPipeline,
@@ -26,6 +27,8 @@ import {
  *     - drop: {}
  *       if: { field: url.original, matches: "^/health" }
  *     - module: nginx.access                       # a built-in module's steps, inline
+ *   metrics:                                       # optional; logs to metrics (log-metrics/config.ts)
+ *     - { name: sluice_logs_lines_total, type: counter }
  *
  * A file may also be just the list of processors. Everything is validated before any
  * event runs; every message starts with `file:line: processor N (name):`.
@@ -41,6 +44,10 @@ export interface PipelineFile {
   readonly patternsDirs: readonly string[];
   /** Inline `pattern_definitions`. */
   readonly patternDefinitions: Readonly<Record<string, string>>;
+  /** The `metrics:` section as written (undefined when absent); validated by metricsOf. */
+  readonly metricSpecs: unknown;
+  /** `file:line` of metric `index`; of the `metrics` key for -1. */
+  readonly metricWhere: (index: number) => string;
 }
 
 export const PIPELINE_FILE_KEYS = [
@@ -48,6 +55,7 @@ export const PIPELINE_FILE_KEYS = [
   'patterns_dir',
   'pattern_definitions',
   'processors',
+  'metrics',
 ] as const;
 
 /** Reads and parses a pipeline file (no processor is built yet: see compilePipelineFile). */
@@ -89,6 +97,8 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
   let description: string | undefined;
   let patternsDirs: string[] = [];
   let patternDefinitions: Record<string, string> = {};
+  let metricsNode: unknown;
+  let metricsOffset: number | undefined;
 
   if (isSeq(root)) {
     processorsNode = root;
@@ -103,6 +113,10 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
         case 'processors':
           processorsNode = pair.value;
           processorsOffset = offset;
+          break;
+        case 'metrics':
+          metricsNode = pair.value;
+          metricsOffset = offset;
           break;
         case 'description':
           if (typeof value !== 'string')
@@ -171,7 +185,25 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
   );
   const specs = processorsNode.toJSON() as ProcessorSpec[];
   const where = (index: number) => at(index < 0 ? processorsOffset : (offsets[index] ?? processorsOffset));
-  return { file, description, specs, where, patternsDirs, patternDefinitions };
+  const metricOffsets = isSeq(metricsNode)
+    ? metricsNode.items.map((item) => (item as { range?: [number, number, number] } | null)?.range?.[0])
+    : [];
+  const metricSpecs =
+    metricsNode === undefined
+      ? undefined
+      : ((metricsNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null);
+  const metricWhere = (index: number) =>
+    at(index < 0 ? metricsOffset : (metricOffsets[index] ?? metricsOffset));
+  return { file, description, specs, where, patternsDirs, patternDefinitions, metricSpecs, metricWhere };
+}
+
+/** The file's validated `metrics:` declarations and every error in them (one per bad declaration). */
+export function metricsOf(pipeline: PipelineFile): {
+  readonly metrics: readonly LogMetricDefinition[];
+  readonly errors: readonly ConfigError[];
+} {
+  if (pipeline.metricSpecs === undefined) return { metrics: [], errors: [] };
+  return validateMetrics(pipeline.metricSpecs, pipeline.metricWhere);
 }
 
 /** The compile context of a pipeline file: its pattern definitions and step locations. */
@@ -188,8 +220,19 @@ export async function compilePipelineFile(
   path: string,
   context: PipelineContext = {},
 ): Promise<CompiledPipeline> {
-  const pipeline = await loadPipelineFile(path);
-  return compilePipeline(pipeline.specs, pipelineFileContext(pipeline, context));
+  return (await compilePipelineFileWithMetrics(path, context)).pipeline;
+}
+
+/** compilePipelineFile, also returning the validated `metrics:` declarations. */
+export async function compilePipelineFileWithMetrics(
+  path: string,
+  context: PipelineContext = {},
+): Promise<{ readonly pipeline: CompiledPipeline; readonly metrics: readonly LogMetricDefinition[] }> {
+  const file = await loadPipelineFile(path);
+  const pipeline = compilePipeline(file.specs, pipelineFileContext(file, context));
+  const { metrics, errors } = metricsOf(file);
+  if (errors[0] !== undefined) throw errors[0];
+  return { pipeline, metrics };
 }
 
 /**
@@ -203,6 +246,8 @@ export async function checkPipelineFile(
 ): Promise<{
   readonly pipeline: PipelineFile | undefined;
   readonly steps: number;
+  /** Metric declarations that validated. */
+  readonly metrics: number;
   readonly errors: readonly ConfigError[];
 }> {
   let pipeline: PipelineFile;
@@ -211,9 +256,15 @@ export async function checkPipelineFile(
     pipeline = await loadPipelineFile(path);
     fileContext = pipelineFileContext(pipeline, context);
   } catch (error) {
-    if (error instanceof ConfigError) return { pipeline: undefined, steps: 0, errors: [error] };
+    if (error instanceof ConfigError) return { pipeline: undefined, steps: 0, metrics: 0, errors: [error] };
     throw error;
   }
   const result = validatePipeline(pipeline.specs, fileContext);
-  return { pipeline, ...result };
+  const declared = metricsOf(pipeline);
+  return {
+    pipeline,
+    steps: result.steps,
+    metrics: declared.metrics.length,
+    errors: [...result.errors, ...declared.errors],
+  };
 }

@@ -1,24 +1,45 @@
-import { compileIndexName } from '@sluice/core';
+import { compileIndexName, type LogEvent } from '@sluice/core';
 import { workerData } from 'piscina';
 import { drainPatternStats } from '../grok/stats.js';
+import { LogMetricsEvaluator } from '../log-metrics/evaluator.js';
+import type { CompiledPipeline } from '../pipeline/compile.js';
 import { encodeRecords } from './encode.js';
 import { compileSource } from './source.js';
 import { fromWire, type WorkerData, type WorkerResult, type WorkerTask } from './wire.js';
 
 /**
  * Piscina worker entry: compiles the pipeline once when the thread starts, then turns
- * each batch (a few strings and typed arrays, see wire.ts) into an EncodedBatch plus the pattern statistics gathered
- * since the previous batch.
+ * each batch (a few strings and typed arrays, see wire.ts) into an EncodedBatch plus the
+ * pattern statistics gathered since the previous batch and the batch's logs-to-metrics rows.
  */
 const data = workerData as WorkerData;
-const pipeline = await compileSource(data.pipeline);
+const parse = await compileSource(data.pipeline);
 const indexName = compileIndexName(
   data.index,
   data.indexMissing === undefined ? {} : { missing: data.indexMissing },
 );
+const evaluator = data.metrics.length > 0 ? new LogMetricsEvaluator(data.metrics) : undefined;
+// Metrics see each event the pipeline kept (a dropped one returns null and is not counted),
+// with its parsed fields, before it is serialized.
+const pipeline: CompiledPipeline =
+  evaluator === undefined
+    ? parse
+    : (event: LogEvent) => {
+        const out = parse(event);
+        if (out !== null) evaluator.observe(out);
+        return out;
+      };
+
+function wallClockMs(): number {
+  // Each thread has its own timeOrigin; their sums are on the one shared clock.
+  return performance.timeOrigin + performance.now();
+}
 
 export default function parseBatch(task: WorkerTask): WorkerResult {
+  const waitSeconds = Math.max(0, (wallClockMs() - task.queuedAt) / 1000);
   const started = performance.now();
+  // A previous task that threw part-way must not leak its rows into this one.
+  evaluator?.drain();
   const records = fromWire(task);
   const batch = encodeRecords(records, {
     pipeline,
@@ -26,5 +47,11 @@ export default function parseBatch(task: WorkerTask): WorkerResult {
     progress: task.progress,
     ...(task.skip.length > 0 ? { skip: new Set(task.skip) } : {}),
   });
-  return { ...batch, stats: drainPatternStats(), busySeconds: (performance.now() - started) / 1000 };
+  return {
+    ...batch,
+    stats: drainPatternStats(),
+    busySeconds: (performance.now() - started) / 1000,
+    waitSeconds,
+    logMetrics: evaluator?.drain() ?? [],
+  };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type EncodedBatch, type InboundRecord, itemCount, itemText, metricsRegistry } from '@sluice/core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ParserPool } from './parser-pool.js';
@@ -152,6 +155,65 @@ describe('ParserPool', () => {
     expect(text).toContain('sluice_parser_pattern_matches_total{pattern="^%{WORD:w}$"} 2');
     expect(text).toContain('sluice_parser_pattern_misses_total{pattern="^%{INT:n:int}$"} 2');
     expect(text).toMatch(/sluice_parser_pattern_seconds_total\{pattern="\^%\{WORD:w\}\$"\} [0-9.e-]+/);
+  });
+
+  test('logs-to-metrics rows come back from the workers and count once the batch is accepted; drops and retried attempts do not count', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'sluice-pool-metrics-')), 'pipeline.yaml');
+    writeFileSync(
+      config,
+      `processors:
+  - grok: { patterns: ["^(?<slow>a+)+$", "^%{WORD:method} %{INT:status:int} %{NUMBER:ms}$"] }
+  - drop: {}
+    if: { field: method, equals: DROP }
+metrics:
+  - name: pool_test_responses_total
+    type: counter
+    labels: { status_class: { field: status, transform: status_class }, method: method }
+  - name: pool_test_duration_seconds
+    type: histogram
+    field: ms
+    scale: 0.001
+    buckets: [0.1, 1]
+`,
+    );
+    const pool = await ParserPool.create({
+      pipeline: { configFile: config },
+      index: 'logs',
+      threads: 2,
+      eventBudgetMs: 500,
+    });
+    pools.push(pool);
+    const lines = ['GET 200 50', 'GET 503 2000', 'POST 500 300', 'DROP 500 1', 'GET 404 20', 'junk'];
+    const batches = await Promise.all(
+      [0, 1, 2].map((b) => pool.encode(lines.map((line, i) => record(`p${b}-${i}`, line)))),
+    );
+    for (const batch of batches) expect(batch.queueWaitSeconds).toBeGreaterThanOrEqual(0);
+    const lineOf = (text: string, name: string) => text.split('\n').filter((l) => l.startsWith(name));
+    // Parsed in the workers, but not counted until the sink accepted the batch.
+    expect(lineOf(await metricsRegistry.metrics(), 'pool_test_')).toEqual([]);
+    pool.accepted(batches[0] as EncodedBatch);
+    pool.accepted(batches[1] as EncodedBatch);
+    pool.accepted(batches[1] as EncodedBatch); // a second call counts nothing
+    // A batch whose worker was recycled (time budget) is run again: its rows are the last attempt's only.
+    const retried = await pool.encode([
+      record('r0', 'GET 500 5'),
+      record('r1', `${'a'.repeat(40)}!`),
+      record('r2', 'GET 500 5'),
+    ]);
+    pool.accepted(retried);
+    const text = await metricsRegistry.metrics();
+    expect(lineOf(text, 'pool_test_responses_total')).toEqual([
+      'pool_test_responses_total{status_class="2xx",method="GET"} 2',
+      'pool_test_responses_total{status_class="5xx",method="GET"} 4',
+      'pool_test_responses_total{status_class="5xx",method="POST"} 2',
+      'pool_test_responses_total{status_class="4xx",method="GET"} 2',
+    ]);
+    expect(lineOf(text, 'pool_test_duration_seconds_count')).toEqual(['pool_test_duration_seconds_count 10']);
+    expect(lineOf(text, 'pool_test_duration_seconds_bucket')).toEqual([
+      'pool_test_duration_seconds_bucket{le="0.1"} 6',
+      'pool_test_duration_seconds_bucket{le="1"} 8',
+      'pool_test_duration_seconds_bucket{le="+Inf"} 10',
+    ]);
   });
 
   test('batches run in parallel on all threads, index names come from event fields, and a closed pool refuses work', async () => {

@@ -10,7 +10,9 @@ import {
   ParseError,
 } from '@sluice/core';
 import { Piscina } from 'piscina';
-import { compileSource, type PipelineSource } from './source.js';
+import type { LogMetricRow } from '../log-metrics/evaluator.js';
+import { LogMetricsExporter } from '../log-metrics/exporter.js';
+import { compileSourceWithMetrics, type PipelineSource } from './source.js';
 import { toWire, type WorkerData, type WorkerResult, type WorkerTask } from './wire.js';
 
 export interface ParserPoolOptions {
@@ -29,6 +31,16 @@ export interface ParserPoolOptions {
 }
 
 export const PARSER_POOL_DEFAULTS = { eventBudgetMs: 1000 } as const;
+
+/** A parsed batch, with what the pool measured about it. */
+export interface ParsedBatch extends EncodedBatch {
+  /**
+   * Seconds the batch waited in the pool's queue before a worker started it (its last
+   * attempt, when a time-budget overrun made it run again). The consumer runtime exports
+   * it as `sluice_parser_queue_wait_seconds`.
+   */
+  readonly queueWaitSeconds: number;
+}
 
 /**
  * The worker entry always runs compiled JavaScript: from src/pool (tests) and from
@@ -104,6 +116,9 @@ export class ParserPool {
   readonly threads: number;
   private readonly budgetMs: number;
   private readonly pool: Piscina<WorkerTask, WorkerResult>;
+  private readonly logMetrics: LogMetricsExporter | undefined;
+  /** Each parsed batch's logs-to-metrics rows, until `accepted` counts them (or the batch is dropped). */
+  private readonly pendingMetrics = new WeakMap<EncodedBatch, readonly LogMetricRow[]>();
   private closed = false;
   // Piscina's own utilization reads 0 on Node 20 (its histogram units), so workers report
   // their busy time with each batch and the ratio is taken between two calls.
@@ -111,16 +126,23 @@ export class ParserPool {
   private sampledBusy = 0;
   private sampledAt = performance.now();
 
-  private constructor(pool: Piscina<WorkerTask, WorkerResult>, threads: number, budgetMs: number) {
+  private constructor(
+    pool: Piscina<WorkerTask, WorkerResult>,
+    threads: number,
+    budgetMs: number,
+    logMetrics: LogMetricsExporter | undefined,
+  ) {
     this.pool = pool;
     this.threads = threads;
     this.budgetMs = budgetMs;
+    this.logMetrics = logMetrics;
   }
 
   /** Validates the pipeline and index template here first (ConfigError naming the problem), then starts the workers. */
   static async create(options: ParserPoolOptions): Promise<ParserPool> {
     const { threads, eventBudgetMs } = validate(options);
-    await compileSource(options.pipeline);
+    const { metrics } = await compileSourceWithMetrics(options.pipeline);
+    const logMetrics = metrics.length > 0 ? new LogMetricsExporter(metrics) : undefined;
     compileIndexName(
       options.index,
       options.indexMissing === undefined ? {} : { missing: options.indexMissing },
@@ -134,6 +156,7 @@ export class ParserPool {
       pipeline: options.pipeline,
       index: options.index,
       ...(options.indexMissing === undefined ? {} : { indexMissing: options.indexMissing }),
+      metrics,
     };
     const pool = new Piscina<WorkerTask, WorkerResult>({
       filename: WORKER_FILE,
@@ -143,7 +166,7 @@ export class ParserPool {
       concurrentTasksPerWorker: 1,
       workerData,
     });
-    return new ParserPool(pool, threads, eventBudgetMs);
+    return new ParserPool(pool, threads, eventBudgetMs, logMetrics);
   }
 
   /**
@@ -151,7 +174,7 @@ export class ParserPool {
    * order. Rejects only if the pool is closed or a worker fails for a reason other than
    * the time budget (a bug, not bad data).
    */
-  async encode(records: readonly InboundRecord[]): Promise<EncodedBatch> {
+  async encode(records: readonly InboundRecord[]): Promise<ParsedBatch> {
     if (this.closed) throw new ParseError('parser pool is closed');
     if (records.length === 0) {
       return {
@@ -160,6 +183,7 @@ export class ParserPool {
         recordIndex: new Int32Array(0),
         dropped: 0,
         failures: {},
+        queueWaitSeconds: 0,
       };
     }
     const wire = toWire(records);
@@ -184,9 +208,15 @@ export class ParserPool {
         }
       }, tick);
       try {
-        const result = await this.pool.run({ ...wire, progress, skip }, { signal: controller.signal });
+        const queuedAt = performance.timeOrigin + performance.now();
+        const result = await this.pool.run(
+          { ...wire, progress, skip, queuedAt },
+          { signal: controller.signal },
+        );
         this.record(result);
-        const { stats: _stats, busySeconds: _busy, ...batch } = result;
+        const { stats: _stats, busySeconds: _busy, waitSeconds, logMetrics, ...encoded } = result;
+        const batch: ParsedBatch = { ...encoded, queueWaitSeconds: waitSeconds };
+        if (logMetrics.length > 0) this.pendingMetrics.set(batch, logMetrics);
         return batch;
       } catch (error) {
         if (overran < 0 || this.closed) throw error;
@@ -196,6 +226,20 @@ export class ParserPool {
         clearInterval(watchdog);
       }
     }
+  }
+
+  /**
+   * Counts a batch's logs-to-metrics rows: call it once the sink accepted the batch
+   * (every item indexed, a duplicate or dead-lettered), so a batch handed back to the
+   * broker is counted only when its redelivery is written. A second call for the same
+   * batch counts nothing. Counts are at-least-once: a batch written, then redelivered
+   * because the process died before acknowledging it, counts again.
+   */
+  accepted(batch: EncodedBatch): void {
+    const rows = this.pendingMetrics.get(batch);
+    if (rows === undefined) return;
+    this.pendingMetrics.delete(batch);
+    this.logMetrics?.add(rows);
   }
 
   private record(result: WorkerResult): void {

@@ -1,5 +1,6 @@
 import { ConfigError } from '@sluice/core';
 import { loadPatternsDir } from '../grok/patterns-dir.js';
+import type { LogMetricDefinition } from '../log-metrics/config.js';
 import { moduleNames, resolveModule } from '../modules/index.js';
 import {
   type CompiledPipeline,
@@ -22,6 +23,17 @@ export interface PipelineSource {
 
 /** Validates the source and compiles it. Throws ConfigError naming the problem; never touches data. */
 export async function compileSource(source: PipelineSource): Promise<CompiledPipeline> {
+  return (await compileSourceWithMetrics(source)).pipeline;
+}
+
+/** A compiled pipeline and the logs-to-metrics declarations of its file (none for a module or patterns). */
+export interface CompiledSource {
+  readonly pipeline: CompiledPipeline;
+  readonly metrics: readonly LogMetricDefinition[];
+}
+
+/** compileSource, also returning the validated `metrics:` section of a pipeline file. */
+export async function compileSourceWithMetrics(source: PipelineSource): Promise<CompiledSource> {
   const given = (['module', 'patterns', 'configFile'] as const).filter((k) => source[k] !== undefined);
   if (given.length !== 1) {
     throw new ConfigError(
@@ -37,16 +49,17 @@ export async function compileSource(source: PipelineSource): Promise<CompiledPip
   };
   if (source.module !== undefined) {
     const specs: ProcessorSpec[] = [{ module: source.module }];
-    return compilePipeline(specs, { ...context, where: () => 'pipeline' });
+    return { pipeline: compilePipeline(specs, { ...context, where: () => 'pipeline' }), metrics: [] };
   }
   if (source.patterns !== undefined) {
     if (!Array.isArray(source.patterns) || source.patterns.length === 0) {
       throw new ConfigError('pipeline "patterns" must be a non-empty list of grok patterns');
     }
-    return compilePipeline([{ grok: { patterns: [...source.patterns] } }], {
+    const pipeline = compilePipeline([{ grok: { patterns: [...source.patterns] } }], {
       ...context,
       where: () => 'patterns',
     });
+    return { pipeline, metrics: [] };
   }
   return compileConfigFile(source.configFile as string, context);
 }
@@ -55,7 +68,7 @@ export async function compileSource(source: PipelineSource): Promise<CompiledPip
  * Pipeline files are read by the pipeline package's loader (packages/parser/src/pipeline/load.ts),
  * imported lazily: a pipeline of modules or patterns does not need the YAML parser.
  */
-async function compileConfigFile(file: string, context: PipelineContext): Promise<CompiledPipeline> {
-  const { compilePipelineFile } = await import('../pipeline/load.js');
-  return compilePipelineFile(file, context);
+async function compileConfigFile(file: string, context: PipelineContext): Promise<CompiledSource> {
+  const { compilePipelineFileWithMetrics } = await import('../pipeline/load.js');
+  return compilePipelineFileWithMetrics(file, context);
 }

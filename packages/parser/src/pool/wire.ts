@@ -1,4 +1,6 @@
 import type { EncodedBatch, InboundRecord, WireFormat } from '@sluice/core';
+import type { LogMetricDefinition } from '../log-metrics/config.js';
+import type { LogMetricRow } from '../log-metrics/evaluator.js';
 import type { RecordInput } from './event.js';
 import type { PipelineSource } from './source.js';
 
@@ -7,6 +9,11 @@ export interface WorkerData {
   readonly pipeline: PipelineSource;
   readonly index: string;
   readonly indexMissing?: string;
+  /**
+   * The logs-to-metrics declarations, validated once in the main thread: every worker
+   * evaluates this same list, so a row's metric position means the same on both sides.
+   */
+  readonly metrics: readonly LogMetricDefinition[];
 }
 
 /**
@@ -35,6 +42,8 @@ export interface WorkerTask extends WireBatch {
   readonly progress: Int32Array;
   /** Records to emit tagged `_groktimeout` without parsing (they overran the budget before). */
   readonly skip: readonly number[];
+  /** When the task was submitted, ms since the epoch (performance.timeOrigin + now()), for the queue wait. */
+  readonly queuedAt: number;
 }
 
 export interface WorkerResult extends EncodedBatch {
@@ -42,6 +51,10 @@ export interface WorkerResult extends EncodedBatch {
   readonly stats: readonly (readonly [string, number, number, number])[];
   /** How long the worker spent on this batch, in seconds (for the pool's utilization). */
   readonly busySeconds: number;
+  /** How long the task waited between submit and the worker starting it, in seconds. */
+  readonly waitSeconds: number;
+  /** Logs-to-metrics changes from this batch's indexed (not dropped) events. */
+  readonly logMetrics: readonly LogMetricRow[];
 }
 
 const FORMATS: readonly WireFormat[] = ['sluice', 'beats', 'logstash', 'raw'];

@@ -12,11 +12,21 @@ import {
 } from '@sluice/core';
 import { type BudgetLimits, InFlightBudget } from './budget.js';
 
+/** A parsed batch; `queueWaitSeconds`, when the encoder measures it, is exported as `sluice_parser_queue_wait_seconds`. */
+export type EncodedBatchWithWait = EncodedBatch & { readonly queueWaitSeconds?: number };
+
 /** Parses records into a bulk-ready batch (the parser's worker pool). */
 export interface BatchEncoder {
-  encode(records: readonly InboundRecord[]): Promise<EncodedBatch>;
+  encode(records: readonly InboundRecord[]): Promise<EncodedBatchWithWait>;
   /** Busy share of the pool's threads since the previous call, 0..1. */
   utilization?(): number;
+  /**
+   * Called once the sink accepted a batch this encoder produced (every item indexed, a
+   * duplicate or dead-lettered), before the broker batch is acknowledged. The parser pool
+   * counts the batch's logs-to-metrics here, so a batch handed back for redelivery is
+   * counted only when a later delivery is written.
+   */
+  accepted?(batch: EncodedBatch): void;
 }
 
 /** What the sink needs to dead-letter a record with its original line. */
@@ -81,6 +91,12 @@ const poolUtilization = () =>
   gauge({
     name: 'sluice_parser_pool_utilization',
     help: 'Share of the parser pool threads busy parsing, 0..1, over the last second.',
+  });
+const queueWait = () =>
+  histogram({
+    name: 'sluice_parser_queue_wait_seconds',
+    help: 'Time a batch waited in the parser pool queue before a worker thread started it.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
 const pausedSeconds = () =>
   counter({
@@ -213,9 +229,11 @@ export class ConsumerRuntime {
       const t0 = performance.now();
       const encoded = await this.options.encoder.encode(records);
       const t1 = performance.now();
+      if (encoded.queueWaitSeconds !== undefined) queueWait().observe(encoded.queueWaitSeconds);
       this.countParse(encoded, records.length);
       const outcome = await this.options.sink.write(encoded, records);
       const t2 = performance.now();
+      this.options.encoder.accepted?.(encoded);
       await batch.ack();
       this.log.debug('batch done', {
         records: records.length,

@@ -84,6 +84,11 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('/metrics of a running %s consumer
     const utilization = sample(text, 'sluice_parser_pool_utilization');
     expect(utilization).toBeGreaterThanOrEqual(0);
     expect(utilization).toBeLessThanOrEqual(1);
+    // Every parsed batch waited in the pool queue once (more on a time-budget retry).
+    expect(sample(text, 'sluice_parser_queue_wait_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'sluice_parser_queue_wait_seconds_bucket', { le: '+Inf' })).toBe(
+      sample(text, 'sluice_parser_queue_wait_seconds_count'),
+    );
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);

@@ -1,14 +1,27 @@
-// The broker comparison: the same workload end to end (ship -> broker -> consume -> parse
-// -> index) through Kafka, Redis and RabbitMQ, then 1 versus 2 consumer processes.
-// Usage: pnpm bench:brokers [--lines N] [--backends kafka,redis,rabbitmq] [--consumers 1,2]
-// Writes benchmarks/results/<date>-brokers.{md,json,svg}. Needs the stack (pnpm stack up).
+// The broker comparison, in two parts that run in the same invocation:
+//  1. broker-only: Sluice's own producer and consumer adapters (no parsing, no Elasticsearch)
+//     publishing and draining 200-byte lines, next to each broker's native load tool
+//     (Kafka ProducerPerformance/ConsumerPerformance, redis-benchmark, RabbitMQ PerfTest),
+//     alternating, with the ratio Sluice/native (benchmarks/lib/broker-only.mjs);
+//  2. end to end: the same workload ship -> broker -> consume -> parse -> index through each
+//     backend, then 1 versus 2 consumer processes.
+// Usage: pnpm bench:brokers [--only native|e2e] [--backends kafka,redis,rabbitmq]
+//          [--records N] [--rounds R] [--size BYTES] [--in-flight N]   (broker-only part)
+//          [--lines N] [--consumers 1,2]                                (end-to-end part)
+// Writes benchmarks/results/<date>-brokers.{md,json,svg}, saying which parts ran.
+// Needs the stack (pnpm stack up), Java 17 and mvn for the Kafka and RabbitMQ tools (fetched
+// from Maven Central into ~/.m2 on first use), and redis-benchmark (redis-tools).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { brokerOnlyComparison, brokerOnlyMarkdown } from '../lib/broker-only.mjs';
+import { checkBackends, brokerUrl as url } from '../lib/endpoints.mjs';
+import { prepareNativeTools } from '../lib/native.mjs';
+import { watchProcess } from '../lib/proc.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;
@@ -16,27 +29,34 @@ const { generateLines } = await import(`${root}packages/core/dist/index.js`);
 
 const { values: args } = parseArgs({
   options: {
+    only: { type: 'string' },
     lines: { type: 'string', default: '300000' },
     backends: { type: 'string', default: 'kafka,redis,rabbitmq' },
     consumers: { type: 'string', default: '1,2' },
+    records: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '3' },
+    size: { type: 'string', default: '200' },
+    'in-flight': { type: 'string', default: '1' },
     es: { type: 'string', default: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200' },
   },
 });
+if (args.only !== undefined && !['native', 'e2e'].includes(args.only))
+  throw new Error(
+    `--only must be native (broker-only vs native tools) or e2e (end to end), got "${args.only}"`,
+  );
+const parts = { native: args.only !== 'e2e', e2e: args.only !== 'native' };
 const lines = Number(args.lines);
-const backends = args.backends.split(',');
+const backends = checkBackends(args.backends.split(',').filter(Boolean));
 const consumerCounts = args.consumers.split(',').map(Number);
 const es = args.es;
-const kafka = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const redis = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
-const amqp = (process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672').replace(/\/$/, '');
-const CLK_TCK = 100; // Linux USER_HZ; /proc/<pid>/stat reports CPU time in these ticks
-
-const url = (backend, stream) =>
-  backend === 'kafka'
-    ? `kafka://${kafka}/${stream}`
-    : backend === 'redis'
-      ? `${redis}/${stream}`
-      : `${amqp}/${stream}`;
+const brokerOnly = {
+  records: Number(args.records),
+  rounds: Number(args.rounds),
+  size: Number(args.size),
+  inFlight: Number(args['in-flight']),
+};
+for (const [k, v] of Object.entries({ lines, ...brokerOnly }))
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
 
 function freePort() {
   return new Promise((resolve) => {
@@ -47,32 +67,14 @@ function freePort() {
   });
 }
 
-/** CPU seconds and peak RSS of a live process, from /proc. */
-function procStats(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpu = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    return { cpu, peakRss: hwm };
-  } catch {
-    return undefined;
-  }
-}
-
 function start(argv) {
   const child = spawn(process.execPath, [cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  const stats = { cpu: 0, peakRss: 0 };
-  const poll = setInterval(() => {
-    const s = procStats(child.pid);
-    if (s) Object.assign(stats, { cpu: s.cpu, peakRss: Math.max(stats.peakRss, s.peakRss) });
-  }, 200);
-  exited.then(() => clearInterval(poll));
-  return { child, exited, stats, stderr: () => stderr };
+  const watch = watchProcess(child.pid, { intervalMs: 200 });
+  exited.then(() => watch.stop());
+  return { child, exited, stats: watch.stats, stderr: () => stderr };
 }
 
 function samples(text, name) {
@@ -127,7 +129,7 @@ async function runOne(backend, consumers, file) {
   const stream = `bench-${backend}-${consumers}c-${Date.now().toString(36)}`;
   const index = stream;
   const ports = await Promise.all(Array.from({ length: consumers }, freePort));
-  const procs = ports.map((port, i) =>
+  const procs = ports.map((port) =>
     start([
       'consume',
       '--from',
@@ -210,27 +212,42 @@ async function runOne(backend, consumers, file) {
   };
 }
 
-function svgChart(results) {
-  const w = 640;
-  const rowH = 28;
-  const h = 60 + results.length * rowH;
-  const max = Math.max(...results.map((r) => r.endToEndRate));
-  const rows = results
-    .map((r, i) => {
-      const y = 40 + i * rowH;
-      const bw = Math.round(((w - 260) * r.endToEndRate) / max);
-      return `<text x="10" y="${y + 16}" font-size="13">${r.backend} × ${r.consumers}</text><rect x="140" y="${y}" width="${bw}" height="20" fill="#3b82f6"/><text x="${146 + bw}" y="${y + 16}" font-size="13">${r.endToEndRate.toLocaleString('en')} lines/s</text>`;
-    })
-    .join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">\n<text x="10" y="22" font-size="15" font-weight="bold">End-to-end rate (ship → broker → parse → Elasticsearch)</text>\n${rows}\n</svg>\n`;
+/** Horizontal bars: end-to-end rates (if that part ran) and broker-only Sluice vs native. */
+function svgChart(results, summary) {
+  const w = 720;
+  const rowH = 24;
+  const parts = [];
+  let y = 10;
+  const bar = (label, value, max, colour, unit) => {
+    const bw = Math.max(1, Math.round(((w - 330) * value) / max));
+    const out = `<text x="10" y="${y + 16}" font-size="12">${label}</text><rect x="200" y="${y + 3}" width="${bw}" height="17" fill="${colour}"/><text x="${206 + bw}" y="${y + 16}" font-size="12">${value.toLocaleString('en')} ${unit}</text>`;
+    y += rowH;
+    return out;
+  };
+  const title = (text) => {
+    const out = `<text x="10" y="${y + 20}" font-size="15" font-weight="bold">${text}</text>`;
+    y += 32;
+    return out;
+  };
+  if (results.length > 0) {
+    parts.push(title('End-to-end rate (ship → broker → parse → Elasticsearch)'));
+    const max = Math.max(...results.map((r) => r.endToEndRate));
+    for (const r of results)
+      parts.push(bar(`${r.backend} × ${r.consumers}`, r.endToEndRate, max, '#3b82f6', 'lines/s'));
+    y += 10;
+  }
+  if (summary.length > 0) {
+    parts.push(title('Broker only: Sluice adapter (blue) vs native tool (grey), records/s'));
+    for (const r of summary) {
+      const max = Math.max(r.sluiceRate, r.nativeRate);
+      parts.push(bar(`${r.backend} ${r.op} Sluice (×${r.ratio})`, r.sluiceRate, max, '#3b82f6', 'records/s'));
+      parts.push(bar(`${r.backend} ${r.op} native`, r.nativeRate, max, '#9ca3af', 'records/s'));
+    }
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${y + 10}" font-family="sans-serif">\n${parts.join('\n')}\n</svg>\n`;
 }
 
-const dir = mkdtempSync(join(os.tmpdir(), 'sluice-bench-'));
-const file = join(dir, 'access.log');
-writeFileSync(file, `${[...generateLines(lines, { seed: 42 })].join('\n')}\n`);
-const results = [];
-for (const backend of backends) for (const n of consumerCounts) results.push(await runOne(backend, n, file));
-
+const note = (line) => process.stderr.write(`${line}\n`);
 const date = new Date().toISOString().slice(0, 10);
 const versions = {};
 try {
@@ -244,36 +261,85 @@ try {
   versions.rabbitmq = spawnSync('rabbitmqctl', ['version'], { encoding: 'utf8' }).stdout.trim() || undefined;
 } catch {}
 versions.kafka = (await import(`${root}packages/cli/dist/stack/index.js`)).KAFKA_VERSION;
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
-const header =
-  '| backend | consumers | publish lines/s | publish MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper peak RSS MiB | consumer CPU s | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
-const rows = results
-  .map(
-    (r) =>
-      `| ${r.backend} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerPeakRssMiB} |`,
-  )
-  .join('\n');
-const md = `# Broker comparison, ${date}
 
-- machine: ${machine}
+// Part 1: broker only, Sluice adapters next to the native tools.
+let native;
+if (parts.native) {
+  const tools = await prepareNativeTools(backends, { kafkaVersion: versions.kafka });
+  const { samples, summary } = await brokerOnlyComparison({ backends, ...brokerOnly, tools, note });
+  native = {
+    ...brokerOnly,
+    tools: Object.fromEntries(Object.entries(tools).map(([b, t]) => [b, t.version])),
+    summary,
+    samples,
+  };
+}
+
+// Part 2: end to end.
+const results = [];
+if (parts.e2e) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'sluice-bench-'));
+  const file = join(dir, 'access.log');
+  writeFileSync(file, `${[...generateLines(lines, { seed: 42 })].join('\n')}\n`);
+  for (const backend of backends)
+    for (const n of consumerCounts) results.push(await runOne(backend, n, file));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+const load = os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ');
+const command = `pnpm bench:brokers${args.only ? ` --only ${args.only}` : ''} --backends ${backends.join(',')}${parts.native ? ` --records ${brokerOnly.records} --rounds ${brokerOnly.rounds} --size ${brokerOnly.size} --in-flight ${brokerOnly.inFlight}` : ''}${parts.e2e ? ` --lines ${lines} --consumers ${consumerCounts.join(',')}` : ''}`;
+const ran = [
+  parts.native ? 'broker-only vs native tools' : undefined,
+  parts.e2e ? 'end to end' : undefined,
+].filter(Boolean);
+let md = `# Broker comparison, ${date}
+
+- parts run: **${ran.join(' and ')}**${args.only ? ` (\`--only ${args.only}\`: the ${parts.native ? 'end-to-end' : 'broker-only'} part was not run in this invocation)` : ''}
+- machine: ${machine}; load average at the end (1/5/15 min): ${load}
 - versions: ${Object.entries(versions)
   .map(([k, v]) => `${k} ${v}`)
-  .join(', ')}
+  .join(', ')}${native ? `; native tools: ${Object.values(native.tools).join(', ')}` : ''}
+- command: \`${command}\`
+`;
+if (native) {
+  md += `
+## Broker only: Sluice's adapters next to the broker's own load tool
+
+Publish, then drain, with nothing else in the path: Sluice's \`Producer\`/\`Consumer\` from packages/brokers in a Node process of their own (no file reading, no parsing, no Elasticsearch; each batch acknowledged as soon as it arrives), and the native tool on an equal workload in a stream of its own.
+
+${brokerOnlyMarkdown(native.summary, { ...native, versions: native.tools })}`;
+}
+if (results.length > 0) {
+  const header =
+    '| backend | consumers | publish lines/s | publish MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper peak RSS MiB | consumer CPU s | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const rows = results
+    .map(
+      (r) =>
+        `| ${r.backend} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerPeakRssMiB} |`,
+    )
+    .join('\n');
+  md += `
+## End to end: ship → broker → consume → parse → index
+
 - workload: ${lines.toLocaleString('en')} Apache combined lines (seed 42), module \`apache.access\`, one shipper process, consumers in one group; defaults for batch size and in-flight budget
-- command: \`pnpm bench:brokers --lines ${lines} --backends ${backends.join(',')} --consumers ${consumerCounts.join(',')}\`
+- publish: \`sluice ship\` of the whole file while the consumers run (so it competes with them for the CPU); lines/s of the file
 - latency: shipped → acknowledged after indexing, from the \`sluice_consumer_end_to_end_seconds\` histogram (interpolated inside buckets)
 - CPU seconds and peak RSS from /proc of each Sluice process (consumer CPU summed over processes, RSS the largest)
 
 ${header}
 ${rows}
-
-![chart](${date}-brokers.svg)
 `;
+}
+md += `\n![chart](${date}-brokers.svg)\n`;
 mkdirSync(`${root}benchmarks/results`, { recursive: true });
 writeFileSync(`${root}benchmarks/results/${date}-brokers.md`, md);
 writeFileSync(
   `${root}benchmarks/results/${date}-brokers.json`,
-  `${JSON.stringify({ date, machine, versions, lines, results }, null, 2)}\n`,
+  `${JSON.stringify({ date, machine, load: os.loadavg(), versions, parts: ran, command, brokerOnly: native, lines: parts.e2e ? lines : undefined, results }, null, 2)}\n`,
 );
-writeFileSync(`${root}benchmarks/results/${date}-brokers.svg`, svgChart(results));
+writeFileSync(`${root}benchmarks/results/${date}-brokers.svg`, svgChart(results, native?.summary ?? []));
 process.stdout.write(md);

@@ -1,11 +1,14 @@
 // Shipper benchmark: file -> broker throughput for each backend, next to the raw read speed of
-// the same file and the shipper's own reading path without a broker, all in one run.
+// the same file, the shipper's own reading path without a broker, and the broker's native load
+// tool (benchmarks/lib/native.mjs, the same runner as bench:brokers) publishing as many records
+// of the file's mean line length right after each `sluice ship`, all in one run.
 // Also records peak and sampled RSS of the shipper process, which is the flat-RSS proof for big
 // files (CI only runs a 50 MiB version: test/shipper/memory.test.ts).
-// Usage: pnpm bench:shipper [--mib 64] [--backends redis,rabbitmq,kafka]
+// Usage: pnpm bench:shipper [--mib 64] [--backends redis,rabbitmq,kafka] [--batch-size 1000]
+//          [--max-in-flight 1] [--native-records 300000 (0: skip the native tools)]
 //        pnpm bench:shipper --mib 1024 --backends kafka     # the 1 GiB flat-RSS run
 // Writes benchmarks/results/<date>-shipper.{md,json}. Needs the brokers running (pnpm stack up).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   closeSync,
   mkdirSync,
@@ -20,8 +23,11 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { cleanUp, createTopics } from '../lib/broker-only.mjs';
+import { checkBackends, brokerUrl as url } from '../lib/endpoints.mjs';
+import { nativePublish, prepareNativeTools } from '../lib/native.mjs';
+import { watchProcess } from '../lib/proc.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;
@@ -34,35 +40,13 @@ const { values: args } = parseArgs({
     backends: { type: 'string', default: 'redis,rabbitmq,kafka' },
     'batch-size': { type: 'string', default: '1000' },
     'max-in-flight': { type: 'string', default: '1' },
+    'native-records': { type: 'string', default: '300000' },
   },
 });
 const targetBytes = Number(args.mib) * 1024 * 1024;
-const backends = args.backends.split(',').filter(Boolean);
-const kafka = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const redis = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
-const amqp = (process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672').replace(/\/$/, '');
-const url = (backend, stream) =>
-  backend === 'kafka'
-    ? `kafka://${kafka}/${stream}`
-    : backend === 'redis'
-      ? `${redis}/${stream}`
-      : `${amqp}/${stream}`;
+const backends = checkBackends(args.backends.split(',').filter(Boolean));
+const nativeCap = Number(args['native-records']);
 const MiB = 1024 * 1024;
-const CLK_TCK = 100;
-
-function procStats(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpu = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    return { cpu, rss, peakRss: hwm };
-  } catch {
-    return undefined;
-  }
-}
 
 function registryOffset(path) {
   try {
@@ -155,7 +139,16 @@ const rows = [];
   });
 }
 
-// 4. file -> broker with the real CLI, one process per backend.
+// 4. file -> broker with the real CLI, one process per backend, each followed by the broker's
+// native load tool publishing records of the file's mean line length (the same runner and
+// settings as bench:brokers), so the ratio compares runs made a few seconds apart.
+const meanLine = Math.round(size / lineCount) - 1; // without the newline
+const nativeRecords = Math.min(lineCount, nativeCap);
+let tools = {};
+if (nativeRecords > 0) {
+  const { KAFKA_VERSION } = await import(`${root}packages/cli/dist/stack/index.js`);
+  tools = await prepareNativeTools(backends, { kafkaVersion: KAFKA_VERSION });
+}
 for (const backend of backends) {
   const stream = `bench-shipper-${Date.now().toString(36)}`;
   const registry = join(dir, `registry-${backend}.json`);
@@ -183,40 +176,59 @@ for (const backend of backends) {
   );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  let done = false;
-  void exit.then(() => (done = true));
-  let last;
   const samples = [];
-  while (!done) {
-    const s = procStats(child.pid);
-    if (s) {
-      last = s;
-      samples.push({ progress: registryOffset(registry) / size, rss: s.rss });
-    }
-    await sleep(100);
-  }
-  const code = await exit;
+  const watch = watchProcess(child.pid, {
+    intervalMs: 100,
+    onSample: (s) => samples.push({ progress: registryOffset(registry) / size, rss: s.rss }),
+  });
+  const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+  const last = watch.stop();
   const seconds = (performance.now() - t) / 1_000;
+  await cleanUp(backend, [stream]);
   if (code !== 0) {
     console.error(`${backend}: sluice ship exited ${code}\n${stderr}`);
     rows.push({ what: `sluice ship -> ${backend}`, failed: `exit ${code}: ${stderr.split('\n')[0]}` });
     continue;
   }
   const at = (p) => samples.find((s) => s.progress >= p)?.rss;
-  rows.push({
+  const shipped = {
     what: `sluice ship -> ${backend}`,
+    backend,
     seconds,
     lines: lineCount,
-    cpu: last?.cpu,
-    peakRss: last?.peakRss,
+    cpu: last.cpu,
+    peakRss: last.peakRss || undefined,
     rss10: at(0.1),
     rss50: at(0.5),
     rss90: at(0.9),
-  });
-  // Free what the broker holds for this run (Kafka keeps it on disk until retention).
-  if (backend === 'redis') spawnSync('redis-cli', ['del', stream]);
-  if (backend === 'rabbitmq') spawnSync('rabbitmqctl', ['delete_queue', stream, '-q']);
+  };
+  rows.push(shipped);
+  if (nativeRecords === 0) continue;
+  const nstream = `bench-shipper-native-${Date.now().toString(36)}`;
+  try {
+    if (backend === 'kafka') await createTopics([nstream]);
+    const n = await nativePublish(tools, backend, {
+      stream: nstream,
+      records: nativeRecords,
+      size: meanLine,
+    });
+    rows.push({
+      what: `native: ${tools[backend].version.split(' (')[0]} -> ${backend} (${nativeRecords.toLocaleString('en')} × ${meanLine} B)`,
+      backend,
+      native: true,
+      seconds: n.records / n.rate,
+      lines: n.records,
+      bytes: n.records * (meanLine + 1),
+      cpu: n.cpuSeconds,
+      peakRss: n.peakRssMiB * MiB,
+      settings: n.settings,
+    });
+    shipped.vsNative = lineCount / seconds / n.rate;
+  } catch (error) {
+    rows.push({ what: `native -> ${backend}`, failed: error.message.split('\n')[0] });
+  } finally {
+    await cleanUp(backend, [nstream]);
+  }
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -232,16 +244,23 @@ let md = `# Shipper benchmark, ${date}\n\n`;
 md += `Machine: ${os.cpus().length} × ${cpuModel}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}. Load average at the end (1/5/15 min): ${load}.\n`;
 md += `File: ${(size / MiB).toFixed(0)} MiB, ${lineCount.toLocaleString('en')} combined access-log lines; batches of ${args['batch-size']}; ${args['max-in-flight']} publish(es) in flight; registry written after every confirmed batch.\n\n`;
 md +=
-  '| path | MiB/s | lines/s | seconds | CPU s | peak RSS MiB | RSS at 10% / 50% / 90% MiB |\n|---|---:|---:|---:|---:|---:|---|\n';
+  '| path | MiB/s | lines/s | seconds | CPU s | peak RSS MiB | RSS at 10% / 50% / 90% MiB | Sluice / native |\n|---|---:|---:|---:|---:|---:|---|---:|\n';
 for (const r of rows) {
   if (r.failed) {
-    md += `| ${r.what} | failed: ${r.failed} | | | | | |\n`;
+    md += `| ${r.what} | failed: ${r.failed} | | | | | | |\n`;
     continue;
   }
-  md += `| ${r.what} | ${(size / MiB / r.seconds).toFixed(1)} | ${Math.round(r.lines / r.seconds).toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${r.cpu?.toFixed(1) ?? ''} | ${mib(r.peakRss)} | ${r.rss10 ? `${mib(r.rss10)} / ${mib(r.rss50)} / ${mib(r.rss90)}` : ''} |\n`;
+  md += `| ${r.what} | ${((r.bytes ?? size) / MiB / r.seconds).toFixed(1)} | ${Math.round(r.lines / r.seconds).toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${r.cpu?.toFixed(1) ?? ''} | ${mib(r.peakRss)} | ${r.rss10 ? `${mib(r.rss10)} / ${mib(r.rss50)} / ${mib(r.rss90)}` : ''} | ${r.vsNative === undefined ? '' : `**${r.vsNative.toFixed(2)}**`} |\n`;
 }
 md +=
-  '\nMiB/s are of the file. "RSS at x%" is the shipper process RSS when the registry says x% of the file is confirmed: flat numbers mean memory does not grow with the file.\n';
+  '\nMiB/s are of the file (native rows: of their own records, newline counted, so they compare with the file). "RSS at x%" is the shipper process RSS when the registry says x% of the file is confirmed: flat numbers mean memory does not grow with the file. "Sluice / native" is lines/s of `sluice ship` (wall time of the CLI process, start-up included: use a file of tens of MiB) over records/s of the native tool run right after it on the same broker (its own timing, JVM start-up excluded); native CPU includes JVM start-up for the Java tools.\n';
+const nativeRows = rows.filter((r) => r.native);
+if (nativeRows.length > 0) {
+  md += `\nNative tool settings (${Object.values(tools)
+    .map((t) => t.version)
+    .join(', ')}):\n\n`;
+  for (const r of nativeRows) md += `- ${r.backend}: ${r.settings}\n`;
+}
 mkdirSync(`${root}benchmarks/results`, { recursive: true });
 const out = `${root}benchmarks/results/${date}-shipper`;
 writeFileSync(`${out}.md`, md);

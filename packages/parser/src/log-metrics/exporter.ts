@@ -149,7 +149,7 @@ export class LogMetricsExporter {
         labels[name] = values[i] ?? '';
       });
       if (row.length === 4) target.histogram?.add(labels, key, row[3], row[2]);
-      else if (row[2] > 0) target.counter?.inc(labels, row[2]);
+      else if (row[2] >= 0) target.counter?.inc(labels, row[2]);
     }
   }
 }

@@ -216,6 +216,21 @@ metrics:
     ]);
   });
 
+  test('queueWaitSeconds: how long each batch waited for the one worker while the others ran', async () => {
+    const pool = await ParserPool.create({ pipeline: { module: 'nginx.access' }, index: 'logs', threads: 1 });
+    pools.push(pool);
+    const line =
+      '203.0.113.7 - alice [15/Jan/2024:10:23:45 +0100] "GET /index.html HTTP/1.1" 200 612 "-" "curl/8.5.0"';
+    const batches = await Promise.all(
+      [0, 1, 2].map((b) => pool.encode(Array.from({ length: 300 }, (_, i) => record(`w${b}-${i}`, line)))),
+    );
+    const waits = batches.map((b) => b.queueWaitSeconds).sort((a, b) => a - b);
+    // The third batch waited for the two before it to be parsed (milliseconds each, at least).
+    expect(waits[0]).toBeGreaterThanOrEqual(0);
+    expect(waits[2]).toBeGreaterThan((waits[0] as number) + 0.001);
+    expect(waits[2]).toBeLessThan(30);
+  });
+
   test('batches run in parallel on all threads, index names come from event fields, and a closed pool refuses work', async () => {
     const pool = await ParserPool.create({
       pipeline: { patterns: ['^%{WORD:w}$'] },

@@ -1,5 +1,6 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { authFromEnv, describeNode, validateSinkOptions } from './options.js';
+import { authFromEnv, createClient, describeNode, validateSinkOptions } from './options.js';
 
 describe('validateSinkOptions', () => {
   const node = 'http://127.0.0.1:9200';
@@ -47,5 +48,31 @@ describe('secrets', () => {
     expect(describeNode({ node: 'https://elastic:changeme@es.example:9243/' })).toBe(
       'https://es.example:9243',
     );
+  });
+});
+
+describe('createClient', () => {
+  it('a failed bulk request keeps its body by reference and drops the credentials from the error', async () => {
+    // A port nobody listens on: the request fails with no HTTP answer, as when Elasticsearch is down.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const client = createClient({
+      node: `http://127.0.0.1:${port}`,
+      auth: { username: 'u', password: 'secret' },
+    });
+    const body = Buffer.alloc(256 * 1024, 'x');
+    const error = await client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body }).then(
+      () => undefined,
+      (e: unknown) => e as { meta: { meta: { request: { params: Record<string, unknown> } } } },
+    );
+    await client.close();
+    expect(error).toBeDefined();
+    // Not a key-by-key copy of the buffer (one property per byte, tens of MiB per retry).
+    expect(error?.meta.meta.request.params.body).toBe(body);
+    expect(JSON.stringify(error?.meta.meta.request.params.headers ?? {})).not.toContain('Basic');
   });
 });

@@ -173,12 +173,21 @@ export function describeNode(options: ConnectionOptions): string {
 /**
  * The official client, configured for our retry policy: its own retries are off
  * (`maxRetries: 0`) because the sink retries per item and counts every attempt.
+ *
+ * `redaction: remove`: the default (`replace`) deep-copies each error's diagnostic meta to
+ * mask secrets, walking the request body key by key; for a bulk body held in a Buffer that
+ * is one property per byte, ~60 MiB of garbage per failed 700 KiB request. While
+ * Elasticsearch was down, every retry did that and the consumer's RSS climbed by hundreds
+ * of MiB (test/faults/es-outage.test.ts). `remove` drops headers, options and the
+ * connection from the meta instead (no secrets either) and keeps statusCode and body,
+ * which are all the sink reads.
  */
 export function createClient(options: ConnectionOptions, extra: Partial<ClientOptions> = {}): Client {
   const auth = options.auth ?? authFromEnv();
   const config: ClientOptions = {
     maxRetries: 0,
     requestTimeout: options.requestTimeoutMs ?? SINK_DEFAULTS.requestTimeoutMs,
+    redaction: { type: 'remove' },
     ...extra,
   };
   if (options.cloudId) config.cloud = { id: options.cloudId };

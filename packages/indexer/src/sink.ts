@@ -211,6 +211,10 @@ export class ElasticsearchSink {
   private closing = false;
   private idleWaiters: Array<() => void> = [];
   private readonly abort = new AbortController();
+  /** Since when bulk requests fail as a whole (no answer, 5xx, 429) with no answer read since; for readiness. */
+  private failingSince: number | undefined;
+  private lastFailure = '';
+  private readonly where: string;
 
   private constructor(
     readonly client: Client,
@@ -223,6 +227,7 @@ export class ElasticsearchSink {
     this.flushIntervalMs = options.flushIntervalMs ?? SINK_DEFAULTS.flushIntervalMs;
     this.concurrency = options.concurrency ?? SINK_DEFAULTS.concurrency;
     this.log = options.logger ?? createLogger({}, { component: 'indexer' });
+    this.where = describeNode(options);
     const signal = options.signal;
     if (signal) {
       if (signal.aborted) this.onAbort();
@@ -338,6 +343,19 @@ export class ElasticsearchSink {
     for (const timer of this.timers) clearTimeout(timer);
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     await this.client.close();
+  }
+
+  /**
+   * Why the sink cannot deliver right now, or undefined when it can: Elasticsearch has not
+   * answered a bulk request since one failed as a whole (down, 5xx, 429 on every request).
+   * The sink keeps retrying meanwhile; this is for `/readyz`, so an operator sees the
+   * consumer is stalled on Elasticsearch, not on the broker.
+   */
+  stalled(): string | undefined {
+    if (this.fatal) return `indexer stopped: ${this.fatal.message}`;
+    if (this.failingSince === undefined) return undefined;
+    const seconds = Math.round((Date.now() - this.failingSince) / 1_000);
+    return `Elasticsearch at ${this.where}: bulk requests failing for ${seconds}s, retrying (last: ${this.lastFailure})`;
   }
 
   /** Items buffered or in flight, for tests and readiness. */
@@ -477,12 +495,15 @@ export class ElasticsearchSink {
           return;
         }
         if (action === 'split') {
+          this.failingSince = undefined;
           this.metrics.requests.inc({ outcome: 'split' });
           await this.split(spans, items, status ?? 0, reasonOf(error));
           return;
         }
         this.metrics.requests.inc({ outcome: 'retried' });
         this.metrics.documents.inc({ outcome: 'retried' }, items);
+        this.failingSince ??= Date.now();
+        this.lastFailure = `${status ?? 'no answer'}: ${errorMessage(error)}`;
         if (attempt >= this.policy.maxAttempts) {
           this.giveUp(spans, `a bulk request failed ${attempt} times: ${errorMessage(error)}`, error);
           return;
@@ -502,6 +523,7 @@ export class ElasticsearchSink {
         continue;
       }
       this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.failingSince = undefined;
       await this.settleItems(spans, items, response);
       return;
     }

@@ -111,7 +111,8 @@ async function consume(options: ConsumeOptions): Promise<number> {
     if (options.metrics) {
       collectProcessMetrics();
       server = await startMetricsServer(options.metrics, {
-        ready: () => (consumer.connected ? true : 'not connected to the broker'),
+        // Not ready while stalled on either side: the broker, or Elasticsearch (retrying).
+        ready: () => (consumer.connected ? (sink.stalled() ?? true) : 'not connected to the broker'),
       });
       log.info('metrics', { url: `${server.url}/metrics` });
     }

@@ -14,6 +14,13 @@ const program = new Command()
 
 for (const register of commands) register(program);
 
+// `sluice parse ... | head`: the reader closing the pipe is the normal end of the output,
+// as for any Unix filter, not a crash. Other stdout errors still surface.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -10,7 +10,7 @@ interface CheckOptions {
 /**
  * `sluice check --config FILE` (like `logstash -t`): validates a pipeline file without
  * running it: every processor is built, so every option, pattern, regex, date format and
- * condition is checked. Prints `OK: FILE: N processors` and exits 0, or prints every
+ * condition is checked. Prints `OK: FILE: N processors[, M metrics]` and exits 0, or prints every
  * error (file:line: processor N (name): ...) and exits 2. Nothing printed can carry a
  * secret: messages mask secret-looking keys and URL passwords.
  */
@@ -27,13 +27,18 @@ async function check(options: CheckOptions): Promise<number> {
   const file = options.config;
   const result = await checkPipelineFile(file, { resolveModule });
   if (result.errors.length === 0) {
-    process.stdout.write(`OK: ${file}: ${result.steps} processor${result.steps === 1 ? '' : 's'}\n`);
+    const metrics = result.metrics > 0 ? `, ${plural(result.metrics, 'metric')}` : '';
+    process.stdout.write(`OK: ${file}: ${plural(result.steps, 'processor')}${metrics}\n`);
     return 0;
   }
   for (const error of result.errors) process.stderr.write(`${describeError(error)}\n`);
   const n = result.errors.length;
   process.stderr.write(`FAILED: ${file}: ${n} error${n === 1 ? '' : 's'}\n`);
   return 2;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function describeError(error: ConfigError): string {

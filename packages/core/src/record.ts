@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * What a shipper publishes: one raw log line (or one joined multi-line event) and the
@@ -45,12 +45,9 @@ export interface InboundRecord {
  * shipper restarted mid-file re-sends lines under the ids they had the first time.
  */
 export function recordId(source: string, offset: number | string): string {
-  return createHash('sha256')
-    .update(source)
-    .update('\0')
-    .update(String(offset))
-    .digest('base64url')
-    .slice(0, 27);
+  // One-shot hash of `source \0 offset`: it runs once per shipped line, and a Hash object per
+  // call cost the shipper a tenth of its CPU. Same bytes, so the same ids as ever.
+  return hash('sha256', `${source}\0${offset}`, 'base64url').slice(0, 27);
 }
 
 /** An id for payloads that carry none of their own (foreign JSON events): a hash of their bytes plus where they were found. */

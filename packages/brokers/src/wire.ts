@@ -1,5 +1,12 @@
 import type { JsonObject, JsonValue } from '@sluice/core';
-import { contentId, type InboundRecord, type OutboundRecord, setField, type WireFormat } from '@sluice/core';
+import {
+  contentId,
+  fieldPath,
+  type InboundRecord,
+  type OutboundRecord,
+  setField,
+  type WireFormat,
+} from '@sluice/core';
 
 /**
  * The wire format shared by every backend (documented in the package README).
@@ -42,11 +49,12 @@ export function encodeBeatsEvent(record: OutboundRecord): string {
 }
 
 function baseEvent(record: OutboundRecord): JsonObject {
-  const event: JsonObject = { '@timestamp': new Date(record.shippedAt).toISOString(), message: record.line };
+  const event: JsonObject = { '@timestamp': isoTime(record.shippedAt), message: record.line };
   // Extra fields first, so the line and its coordinates cannot be overwritten by them.
   if (record.fields) {
-    for (const [key, value] of Object.entries(record.fields)) {
-      setField(event, key, (Array.isArray(value) ? [...value] : value) as JsonValue);
+    for (const key of Object.keys(record.fields)) {
+      const value = record.fields[key];
+      setField(event, splitPath(key), (Array.isArray(value) ? [...value] : value) as JsonValue);
     }
   }
   event.message = record.line;
@@ -54,6 +62,28 @@ function baseEvent(record: OutboundRecord): JsonObject {
   if (record.offset !== undefined) log.offset = record.offset;
   event.log = log;
   return event;
+}
+
+// This runs once per shipped line, with the same few field names and, for the lines of one
+// read, the same timestamp: split each name once (a bounded cache) and format the last time once.
+const splitPaths = new Map<string, readonly string[]>();
+function splitPath(key: string): readonly string[] {
+  let parts = splitPaths.get(key);
+  if (parts === undefined) {
+    parts = fieldPath(key);
+    if (splitPaths.size < 1_024) splitPaths.set(key, parts);
+  }
+  return parts;
+}
+
+let lastTime = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastTime) {
+    lastIso = new Date(ms).toISOString();
+    lastTime = ms;
+  }
+  return lastIso;
 }
 
 /** AMQP message: the body is the raw line; id and coordinates in properties and headers. */

@@ -17,7 +17,12 @@ import { EventQueue, type QueueLimits } from './queue.js';
 import type { FileRegistry } from './registry.js';
 
 export interface BatchOptions {
-  /** Records per publish. Default 500. */
+  /**
+   * Records per publish. Default 2048, Filebeat's `bulk_max_size` for its Redis, Kafka and
+   * Logstash outputs. The registry is written (two fsyncs) after every confirmed batch and
+   * the next batch waits for it, so the batch size sets how often the publisher idles on
+   * the disk: 500 meant four times the waits per file for the same CPU.
+   */
   readonly maxEvents?: number;
   /** Bytes of line text per publish. Default 1 MiB. */
   readonly maxBytes?: number;
@@ -32,7 +37,7 @@ export interface BatchOptions {
 }
 
 export const BATCH_DEFAULTS = {
-  maxEvents: 500,
+  maxEvents: 2048,
   maxBytes: 1024 * 1024,
   lingerMs: 20,
   maxInFlight: 1,
@@ -248,7 +253,7 @@ export class Shipper {
       id: recordId(e.idSource, e.offset),
       line: e.text,
       source: e.source,
-      ...(e.byteOffset !== undefined ? { offset: e.byteOffset } : {}),
+      offset: e.byteOffset,
       shippedAt: e.readAt,
       fields,
     };

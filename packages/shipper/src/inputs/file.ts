@@ -365,6 +365,7 @@ export class FileInput implements Input {
       t.idGen = gen;
     }
     t.fields ??= { ...this.fields, 'log.file.path': t.source };
+    // One literal with every key (no conditional spread): this runs once per line.
     return {
       input: 'file',
       text: line.text,
@@ -376,7 +377,7 @@ export class FileInput implements Input {
       fields: t.fields,
       tags,
       readAt: Date.now(),
-      ...(registry ? { onConfirmed: () => registry.advance(key, gen, end) } : {}),
+      onConfirmed: registry ? () => registry.advance(key, gen, end) : undefined,
     };
   }
 }

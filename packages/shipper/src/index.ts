@@ -6,6 +6,7 @@ export * from './inputs/stream.js';
 export * from './inputs/syslog-parse.js';
 export * from './inputs/syslog-tcp.js';
 export * from './inputs/tcp.js';
+export * from './inputs/tcp-server.js';
 export * from './inputs/udp.js';
 export * from './lines.js';
 export * from './metrics.js';

@@ -52,6 +52,28 @@ describe('sluice ship (CLI)', () => {
     expect(r.output).toContain(`${config}: inputs[0].startAt must be one of beginning, end, got "middle"`);
   });
 
+  it.each([
+    [['--batch-size', '0'], '--batch-size must be a whole number from 1 to 100000, got "0"'],
+    [
+      ['--shutdown-timeout', 'soon'],
+      '--shutdown-timeout must be a duration like 5, 30s, 500ms or 2m, got "soon"',
+    ],
+    [['--module', 'jav'], '--module must be one of '],
+  ])('a bad flag %j: exit 2 naming the flag and the value', async (flag, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
+    await writeFile(join(dir, 'a.log'), 'x\n');
+    const r = await runCli([
+      'ship',
+      '--file',
+      join(dir, 'a.log'),
+      '--to',
+      'redis://127.0.0.1:6379/x',
+      ...flag,
+    ]).exit;
+    expect(r.code).toBe(2);
+    expect(r.output).toContain(`sluice: ${message}`);
+  });
+
   it('--follow with --metrics: serves shipper metrics, and SIGTERM drains and exits 0', async () => {
     h = await harnessFor('redis');
     if (!h.ready) return expect.unreachable('redis is not running');

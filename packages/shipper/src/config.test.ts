@@ -1,8 +1,19 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { loadShipperConfig, parseDuration, parseSize, validateShipperConfig } from './config.js';
+import {
+  applyModule,
+  buildShipper,
+  type InputConfig,
+  loadShipperConfig,
+  type ModuleCatalog,
+  parseDuration,
+  parseSize,
+  validateShipperConfig,
+} from './config.js';
+import { MemoryProducer } from './testing/memory-producer.js';
 
 const minimal = {
   output: { url: 'redis://127.0.0.1:6379/logs' },
@@ -118,5 +129,75 @@ inputs:
     expect(parseDuration(20, 'k', 0, 1e9)).toBe(20);
     expect(parseSize('64KiB', 'k', 0, 1e12)).toBe(65_536);
     expect(() => parseDuration('5s', 'k', 0, 1_000)).toThrow('k must be between 0ms and 1000ms, got "5s"');
+  });
+});
+
+/** Two modules the way @sluice/parser describes them: one with a multi-line rule, one without. */
+const catalog: ModuleCatalog = {
+  names: ['java', 'nginx.access'],
+  multiline: (name) => (name === 'java' ? { startPattern: String.raw`^\d{4}-\d{2}-\d{2} ` } : undefined),
+};
+
+describe('module: on an input', () => {
+  const withModule = (input: Record<string, unknown>): InputConfig => {
+    const config = validateShipperConfig({ output: { url: 'redis://127.0.0.1:6379/logs' }, inputs: [input] });
+    return config.inputs[0] as InputConfig;
+  };
+
+  it("takes the module's start pattern as negate + match after, on file, stdin and tcp inputs", () => {
+    for (const input of [
+      { type: 'file', paths: ['/var/log/app.log'], module: 'java' },
+      { type: 'stdin', module: 'java' },
+      { type: 'tcp', port: 5170, module: 'java' },
+    ]) {
+      const applied = applyModule(withModule(input), 'inputs[0]', catalog);
+      expect(applied).toMatchObject({
+        module: 'java',
+        multiline: { pattern: String.raw`^\d{4}-\d{2}-\d{2} `, negate: true, match: 'after' },
+      });
+    }
+  });
+
+  it('leaves an explicit multiline alone, and a module without a rule joins nothing', () => {
+    const explicit = withModule({ type: 'file', paths: ['/a.log'], module: 'java', multiline: 'python' });
+    expect(applyModule(explicit, 'inputs[0]', catalog)).toMatchObject({
+      multiline: { preset: 'python' },
+    });
+    const single = applyModule(withModule({ type: 'stdin', module: 'nginx.access' }), 'inputs[0]', catalog);
+    expect(single).not.toHaveProperty('multiline');
+  });
+
+  it('rejects an unknown module, naming the key, the value and the known modules', () => {
+    const input = withModule({ type: 'stdin', module: 'jav' });
+    expect(() => applyModule(input, 'inputs[0]', catalog)).toThrow(
+      'inputs[0].module must be one of java, nginx.access, got "jav"',
+    );
+    expect(() => applyModule(input, 'inputs[0]', undefined)).toThrow(
+      "inputs[0].module: this shipper was built without the parser's module list",
+    );
+  });
+
+  it('is not a setting of inputs that do not join lines', () => {
+    expect(() => withModule({ type: 'udp', port: 5171, module: 'java' })).toThrow(
+      'inputs[0].module is not a known setting',
+    );
+  });
+
+  it('buildShipper applies it: a Java log becomes one record per exception', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-cfg-'));
+    const path = join(dir, 'java.log');
+    const exception = (i: number) =>
+      `2024-01-01 10:00:0${i} ERROR [main] a.B - failed ${i}\njava.lang.IllegalStateException: e${i}\n\tat a.B.c(B.java:1)\n`;
+    await writeFile(path, `${exception(1)}2024-01-01 10:00:05 INFO [main] a.B - fine\n${exception(2)}`);
+    const producer = new MemoryProducer();
+    const built = await buildShipper(
+      {
+        output: { url: 'memory://' },
+        inputs: [{ type: 'file', paths: [path], follow: false, module: 'java' }],
+      },
+      { producer: () => producer, modules: catalog, logger: createLogger({ level: 'silent' }) },
+    );
+    await built.start().run(new AbortController().signal);
+    expect(producer.records.map((r) => r.line.split('\n').length)).toEqual([3, 1, 3]);
   });
 });

@@ -11,9 +11,11 @@ import { TcpInput } from './inputs/tcp.js';
 import { UdpInput } from './inputs/udp.js';
 import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
 import {
+  type ModuleMultilineRule,
   MULTILINE_PRESETS,
   type MultilineConfig,
   type MultilinePreset,
+  multilineFromModule,
   validateMultiline,
 } from './multiline.js';
 import { QUEUE_DEFAULTS } from './queue.js';
@@ -42,7 +44,7 @@ export interface ShipperConfig {
 
 export interface OutputConfig {
   readonly url: string;
-  /** Records per publish. Default 500. */
+  /** Records per publish. Default 2048 (BATCH_DEFAULTS). */
   readonly batchSize?: number;
   /** Bytes per publish. Default 1 MiB. */
   readonly batchBytes?: number;
@@ -57,7 +59,17 @@ interface CommonInput {
   readonly tags?: readonly string[];
 }
 
-export interface FileInputConfig extends CommonInput {
+/** Inputs that read byte streams, so multi-line joining applies to them. */
+interface JoiningInput {
+  readonly multiline?: MultilineConfig;
+  /**
+   * A parser module (`java`, `python`, `rails`, `mysql.slowlog`, ...; `sluice modules` lists
+   * them) whose multi-line rule this input uses. An explicit `multiline` wins over it.
+   */
+  readonly module?: string;
+}
+
+export interface FileInputConfig extends CommonInput, JoiningInput {
   readonly type: 'file';
   readonly paths: readonly string[];
   /** Default true in a config file (a daemon), false in the quick form without --follow. */
@@ -66,20 +78,17 @@ export interface FileInputConfig extends CommonInput {
   readonly scanIntervalMs?: number;
   readonly pollIntervalMs?: number;
   readonly closeInactiveMs?: number;
-  readonly multiline?: MultilineConfig;
 }
 
-export interface StdinInputConfig extends CommonInput {
+export interface StdinInputConfig extends CommonInput, JoiningInput {
   readonly type: 'stdin';
-  readonly multiline?: MultilineConfig;
 }
 
-export interface TcpInputConfig extends CommonInput {
+export interface TcpInputConfig extends CommonInput, JoiningInput {
   readonly type: 'tcp';
   /** Default 127.0.0.1: listening on every interface is a choice to make explicitly. */
   readonly host?: string;
   readonly port: number;
-  readonly multiline?: MultilineConfig;
   /** Connections at once. Default 1000. */
   readonly maxConnections?: number;
 }
@@ -365,6 +374,13 @@ function multilineOf(v: unknown, key: string): MultilineConfig | undefined {
   return config;
 }
 
+/** `multiline` and `module` of an input that joins lines. */
+function joining(o: Obj, key: string): JoiningInput {
+  const multiline = multilineOf(o.multiline, `${key}.multiline`);
+  const module = str(o, 'module', key);
+  return { ...(multiline ? { multiline } : {}), ...(module ? { module } : {}) };
+}
+
 function common(o: Obj, key: string): CommonInput {
   const fields = fieldsOf(o.fields, `${key}.fields`);
   const tags = tagsOf(o.tags, `${key}.tags`);
@@ -387,6 +403,7 @@ function inputOf(v: unknown, key: string): InputConfig {
         'pollInterval',
         'closeInactive',
         'multiline',
+        'module',
       ]);
       const raw = typeof v.paths === 'string' ? [v.paths] : v.paths;
       if (!Array.isArray(raw) || raw.length === 0 || !raw.every((p) => typeof p === 'string' && p !== '')) {
@@ -399,7 +416,6 @@ function inputOf(v: unknown, key: string): InputConfig {
       const scanIntervalMs = optDuration(v, 'scanInterval', key, 10, 3_600_000);
       const pollIntervalMs = optDuration(v, 'pollInterval', key, 10, 60_000);
       const closeInactiveMs = optDuration(v, 'closeInactive', key, 100, 7 * 24 * 3_600_000);
-      const multiline = multilineOf(v.multiline, `${key}.multiline`);
       return {
         type,
         paths: raw as string[],
@@ -409,27 +425,25 @@ function inputOf(v: unknown, key: string): InputConfig {
         ...(scanIntervalMs !== undefined ? { scanIntervalMs } : {}),
         ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
         ...(closeInactiveMs !== undefined ? { closeInactiveMs } : {}),
-        ...(multiline ? { multiline } : {}),
+        ...joining(v, key),
       };
     }
     case 'stdin': {
-      onlyKeys(v, key, [...base, 'multiline']);
-      const multiline = multilineOf(v.multiline, `${key}.multiline`);
-      return { type, ...common(v, key), ...(multiline ? { multiline } : {}) };
+      onlyKeys(v, key, [...base, 'multiline', 'module']);
+      return { type, ...common(v, key), ...joining(v, key) };
     }
     case 'tcp': {
-      onlyKeys(v, key, [...base, 'host', 'port', 'multiline', 'maxConnections']);
+      onlyKeys(v, key, [...base, 'host', 'port', 'multiline', 'module', 'maxConnections']);
       const port = int(v, 'port', key, 0, 65_535, true) as number;
       const host = str(v, 'host', key);
       const maxConnections = int(v, 'maxConnections', key, 1, 100_000);
-      const multiline = multilineOf(v.multiline, `${key}.multiline`);
       return {
         type,
         port,
         ...common(v, key),
         ...(host ? { host } : {}),
         ...(maxConnections !== undefined ? { maxConnections } : {}),
-        ...(multiline ? { multiline } : {}),
+        ...joining(v, key),
       };
     }
     case 'udp': {
@@ -566,6 +580,60 @@ export interface BuildOptions {
   readonly logger?: Logger;
   /** Made only in `start()`, after everything else was checked. */
   readonly producer: () => Producer;
+  /** Where `module:` names are looked up. Required when an input names a module. */
+  readonly modules?: ModuleCatalog;
+}
+
+/**
+ * The parser modules as the shipper sees them: names and multi-line rules. The CLI builds it
+ * from @sluice/parser; the shipper takes it as an argument so it does not load the parser.
+ */
+export interface ModuleCatalog {
+  /** Every module name, for validation and for the message that lists them. */
+  readonly names: readonly string[];
+  /** The module's multi-line rule; undefined when its events are single lines. */
+  multiline(name: string): ModuleMultilineRule | undefined;
+}
+
+/**
+ * Gives an input with `module:` that module's multi-line rule, unless the input has its own
+ * `multiline` (the user's explicit choice wins). A module without a rule leaves lines alone.
+ */
+export function applyModule(
+  input: InputConfig,
+  key: string,
+  catalog: ModuleCatalog | undefined,
+  logger?: Logger,
+): InputConfig {
+  if (input.type !== 'file' && input.type !== 'stdin' && input.type !== 'tcp') return input;
+  if (input.module === undefined) return input;
+  if (!catalog) {
+    throw new ConfigError(`${key}.module: this shipper was built without the parser's module list`, {
+      hint: 'pass BuildOptions.modules (the sluice CLI does), or give multiline instead of module',
+    });
+  }
+  if (!catalog.names.includes(input.module)) {
+    throw new ConfigError(
+      `${key}.module must be one of ${catalog.names.join(', ')}, got ${show(input.module)}`,
+      { hint: 'sluice modules lists them with what each reads' },
+    );
+  }
+  if (input.multiline) {
+    logger?.info('the input gives its own multiline; the module rule is not used', {
+      input: key,
+      module: input.module,
+    });
+    return input;
+  }
+  const rule = catalog.multiline(input.module);
+  if (!rule) return input;
+  const multiline = multilineFromModule(rule);
+  logger?.debug('multi-line rule from module', {
+    input: key,
+    module: input.module,
+    pattern: multiline.pattern,
+  });
+  return { ...input, multiline };
 }
 
 export interface BuiltShipper {
@@ -587,9 +655,8 @@ export async function buildShipper(config: ShipperConfig, options: BuildOptions)
     shipperId,
     maxLineBytes: config.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
   };
-  const inputs = config.inputs.map((c) => {
-    return INPUT_FACTORIES[c.type](c, context);
-  });
+  const inputConfigs = config.inputs.map((c, i) => applyModule(c, `inputs[${i}]`, options.modules, logger));
+  const inputs = inputConfigs.map((c) => INPUT_FACTORIES[c.type](c, context));
   let producer: Producer | undefined;
   return {
     inputNames: inputs.map((i) => i.name),

@@ -220,6 +220,20 @@ class MultilineJoiner implements Joiner {
   }
 }
 
+/**
+ * A parser module's multi-line rule (`ModuleDefinition.multiline` in @sluice/parser, which the
+ * shipper does not depend on: the CLI passes the rules in, see `ModuleCatalog`).
+ */
+export interface ModuleMultilineRule {
+  /** A line matching this starts a new event; any other line continues the event before it. */
+  readonly startPattern: string;
+}
+
+/** A start pattern read the way Filebeat reads `negate: true, match: after`. */
+export function multilineFromModule(rule: ModuleMultilineRule): MultilineConfig {
+  return { pattern: rule.startPattern, negate: true, match: 'after' };
+}
+
 export function validateMultiline(config: MultilineConfig, key: string): void {
   if (config.preset !== undefined && !MULTILINE_PRESETS.includes(config.preset)) {
     throw new ConfigError(

@@ -8,10 +8,12 @@ import {
   SluiceError,
   startMetricsServer,
 } from '@sluice/core';
+import { moduleNames, modules } from '@sluice/parser';
 import {
   buildShipper,
   type InputConfig,
   loadShipperConfig,
+  type ModuleCatalog,
   MULTILINE_PRESETS,
   type MultilinePreset,
   type ShipperConfig,
@@ -19,6 +21,13 @@ import {
 } from '@sluice/shipper';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
+import { intOption, secondsOption } from './options.js';
+
+/** The parser's modules as the shipper needs them: names, and each one's multi-line rule. */
+const MODULE_CATALOG: ModuleCatalog = {
+  names: moduleNames(),
+  multiline: (name) => modules[name]?.multiline,
+};
 
 interface ShipOptions {
   file?: string[];
@@ -29,6 +38,7 @@ interface ShipOptions {
   fromBeginning?: boolean;
   fromEnd?: boolean;
   multiline?: string;
+  module?: string;
   registry?: string;
   metrics?: string;
   field?: string[];
@@ -57,6 +67,10 @@ export function register(program: Command): void {
     .option('--from-beginning', 'read files seen for the first time from their start (default)')
     .option('--from-end', 'skip what files seen for the first time already hold (at start-up only)')
     .option('--multiline <preset>', `join multi-line events: ${MULTILINE_PRESETS.join(', ')}`)
+    .option(
+      '--module <name>',
+      "join lines with that parser module's multi-line rule (`sluice modules`); --multiline wins over it",
+    )
     .option('--registry <path>', 'remember confirmed offsets here, so a restart resumes without loss')
     .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz here')
     .option('--field <key=value...>', 'add a field to every record (repeatable)')
@@ -101,13 +115,22 @@ export function quickConfig(options: ShipOptions): ShipperConfig {
       `--multiline must be one of ${MULTILINE_PRESETS.join(', ')}, got "${options.multiline}"`,
     );
   }
+  if (options.module !== undefined && !MODULE_CATALOG.names.includes(options.module)) {
+    throw new ConfigError(
+      `--module must be one of ${MODULE_CATALOG.names.join(', ')}, got "${options.module}"`,
+      { hint: 'sluice modules lists them with what each reads' },
+    );
+  }
   const fields: Record<string, string> = {};
   for (const kv of options.field ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new ConfigError(`--field must be KEY=VALUE, got "${kv}"`);
     fields[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  const multiline = options.multiline ? { preset: options.multiline as MultilinePreset } : undefined;
+  const joining = {
+    ...(options.multiline ? { multiline: { preset: options.multiline as MultilinePreset } } : {}),
+    ...(options.module ? { module: options.module } : {}),
+  };
   const inputs: InputConfig[] = [];
   if (options.file?.length) {
     inputs.push({
@@ -115,10 +138,10 @@ export function quickConfig(options: ShipOptions): ShipperConfig {
       paths: options.file,
       follow: options.follow ?? false,
       startAt: options.fromEnd ? 'end' : 'beginning',
-      ...(multiline ? { multiline } : {}),
+      ...joining,
     });
   }
-  if (options.stdin) inputs.push({ type: 'stdin', ...(multiline ? { multiline } : {}) });
+  if (options.stdin) inputs.push({ type: 'stdin', ...joining });
   return {
     output: {
       url: options.to,
@@ -139,8 +162,11 @@ async function ship(options: ShipOptions): Promise<number> {
   const log = createLogger();
   let config: ShipperConfig;
   if (options.config) {
-    if (options.file?.length || options.stdin || options.to) {
-      throw new ConfigError('give either --config or the quick form (--file/--stdin with --to), not both');
+    if (options.file?.length || options.stdin || options.to || options.module || options.multiline) {
+      throw new ConfigError(
+        'give either --config or the quick form (--file/--stdin with --to, --multiline, --module), not both',
+        { hint: 'in a config file, multiline: and module: are set per input' },
+      );
     }
     config = await loadShipperConfig(options.config);
   } else {
@@ -148,7 +174,11 @@ async function ship(options: ShipOptions): Promise<number> {
   }
   // Everything that needs no network is checked first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(config.output.url);
-  const built = await buildShipper(config, { logger: log, producer: () => createProducer(target) });
+  const built = await buildShipper(config, {
+    logger: log,
+    producer: () => createProducer(target),
+    modules: MODULE_CATALOG,
+  });
   await built.preflight();
   try {
     await checkBrokerReachable(target);
@@ -233,24 +263,5 @@ function startProgress(stats: ShipperStats): { stop(): void } {
       clearInterval(timer);
       process.stderr.write('\n');
     },
-  };
-}
-
-function intOption(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-    }
-    return n;
-  };
-}
-
-function secondsOption(name: string): (value: string) => number {
-  return (value) => {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-    if (!m) throw new ConfigError(`${name} must be a duration like 5, 30s, 500ms or 2m, got "${value}"`);
-    const n = Number(m[1]);
-    return m[2] === 'ms' ? n / 1_000 : m[2] === 'm' ? n * 60 : n;
   };
 }

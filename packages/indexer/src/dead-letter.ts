@@ -1,5 +1,13 @@
 import type { Client } from '@elastic/elasticsearch';
-import { compileIndexName, IndexError, type IndexNameFn } from '@sluice/core';
+import {
+  compileIndexName,
+  getField,
+  type InboundRecord,
+  IndexError,
+  type IndexNameFn,
+  type JsonObject,
+  type OutboundRecord,
+} from '@sluice/core';
 
 /** One record Elasticsearch will never take as it is, with why. */
 export interface DeadLetterEntry {
@@ -43,6 +51,8 @@ export interface DeadLetterDocument {
     readonly origin: string;
     readonly index: string;
     readonly status: number;
+    /** The pipeline that produced the refused document, when the dead letter says (broker form). */
+    readonly pipeline?: string;
   };
 }
 
@@ -52,6 +62,73 @@ export function deadLetterDocument(entry: DeadLetterEntry): DeadLetterDocument {
     message: entry.line,
     error: { type: entry.error.type, reason: entry.error.reason },
     sluice: { record_id: entry.id, origin: entry.origin, index: entry.index, status: entry.status },
+  };
+}
+
+/**
+ * A dead letter as a broker record, for a dead-letter topic, list or queue. It is an
+ * ordinary Sluice record: the original line under the original record id (so whatever
+ * indexes it later writes the same `_id`), with why it was refused as fields, which each
+ * backend carries as it carries any record's fields (Redis: in the JSON envelope, nested;
+ * Kafka and RabbitMQ: the `x-sluice-fields` header, flat):
+ *
+ * | field | value |
+ * |---|---|
+ * | `error.type`, `error.reason` | Elasticsearch's error for the item |
+ * | `dead_letter.status` | the item's HTTP status (400, ...) |
+ * | `dead_letter.index` | the index the document was meant for |
+ * | `dead_letter.record_id` | the record id (also the record's own id) |
+ * | `dead_letter.origin` | broker coordinates it was consumed from (also `log.file.path`) |
+ * | `dead_letter.pipeline` | the consumer's pipeline (`module:nginx.access`, a file, patterns), when known |
+ * | `dead_letter.at` | when it was dead-lettered (ISO 8601; also the record's shipped-at time) |
+ */
+export function deadLetterRecord(entry: DeadLetterEntry, pipeline?: string): OutboundRecord {
+  const at = new Date(entry.at).toISOString();
+  return {
+    id: entry.id,
+    line: entry.line,
+    source: entry.origin,
+    shippedAt: entry.at,
+    fields: {
+      'error.type': entry.error.type,
+      'error.reason': entry.error.reason,
+      'dead_letter.status': entry.status,
+      'dead_letter.index': entry.index,
+      'dead_letter.record_id': entry.id,
+      'dead_letter.origin': entry.origin,
+      ...(pipeline ? { 'dead_letter.pipeline': pipeline } : {}),
+      'dead_letter.at': at,
+    },
+  };
+}
+
+/**
+ * Reads a dead letter back from a broker record (`deadLetterRecord`'s form, whichever
+ * backend carried it), in the shape of a dead-letter index document so one replay path
+ * serves both. A record that is not a dead letter (no `dead_letter.status`) is returned
+ * as one with status 0 and no target index: its line is still replayable.
+ */
+export function deadLetterFromRecord(record: InboundRecord): DeadLetterDocument {
+  const fields = (record.fields ?? {}) as JsonObject;
+  // Flat keys (Kafka and RabbitMQ headers) or nested objects (a Redis envelope).
+  const read = (key: string) => (key in fields ? fields[key] : getField(fields, key));
+  const text = (key: string, fallback: string): string => {
+    const value = read(key);
+    return typeof value === 'string' ? value : fallback;
+  };
+  const status = read('dead_letter.status');
+  const pipeline = read('dead_letter.pipeline');
+  return {
+    '@timestamp': text('dead_letter.at', new Date(record.shippedAt ?? Date.now()).toISOString()),
+    message: record.line,
+    error: { type: text('error.type', 'unknown'), reason: text('error.reason', '') },
+    sluice: {
+      record_id: text('dead_letter.record_id', record.id),
+      origin: text('dead_letter.origin', record.origin),
+      index: text('dead_letter.index', ''),
+      status: typeof status === 'number' ? status : Number(status ?? 0) || 0,
+      ...(typeof pipeline === 'string' ? { pipeline } : {}),
+    },
   };
 }
 

@@ -4,6 +4,8 @@ export {
   type DeadLetterEntry,
   type DeadLetterTarget,
   deadLetterDocument,
+  deadLetterFromRecord,
+  deadLetterRecord,
 } from './dead-letter.js';
 export { type BulkDocument, encodeBatch } from './encode.js';
 export {
@@ -36,6 +38,7 @@ export {
   resolvePolicy,
 } from './policy.js';
 export {
+  encodeDeadLetters,
   type ReplayOptions,
   type ReplaySummary,
   type ReplayTransform,

@@ -1,5 +1,12 @@
 import type { Client } from '@elastic/elasticsearch';
-import { errorMessage, IndexError, type IndexNameFn, type JsonObject, type Logger } from '@sluice/core';
+import {
+  type EncodedBatch,
+  errorMessage,
+  IndexError,
+  type IndexNameFn,
+  type JsonObject,
+  type Logger,
+} from '@sluice/core';
 import type { DeadLetterDocument, DeadLetterEntry } from './dead-letter.js';
 import { type BulkDocument, encodeBatch } from './encode.js';
 import type { SinkOptions } from './options.js';
@@ -42,6 +49,38 @@ interface Hit {
 
 export function rawLineTransform(letter: DeadLetterDocument): JsonObject[] {
   return [{ '@timestamp': letter['@timestamp'], message: letter.message }];
+}
+
+/**
+ * Turns dead letters into one bulk batch: each letter's events (the transform's output)
+ * under its record id (`id`, `id-1`, ... when the transform makes several), into `index` or
+ * else the index the record was meant for. Item i's record is letter `recordIndex[i]`, so
+ * `records` for the sink are the letters' records in the same order. `dropped` counts the
+ * letters the transform dropped; they are done, like a parser's dropped line.
+ */
+export async function encodeDeadLetters(
+  letters: readonly DeadLetterDocument[],
+  transform: ReplayTransform = rawLineTransform,
+  index?: IndexNameFn,
+): Promise<EncodedBatch & { readonly replayed: readonly number[] }> {
+  const documents: BulkDocument[] = [];
+  const replayed: number[] = [];
+  let dropped = 0;
+  for (let record = 0; record < letters.length; record++) {
+    const letter = letters[record] as DeadLetterDocument;
+    const id = letter.sluice.record_id;
+    const events = await transform(letter);
+    if (events.length === 0) {
+      dropped++;
+      continue;
+    }
+    events.forEach((event, k) => {
+      const target = index ? index(event) : letter.sluice.index || 'logs-replayed';
+      documents.push({ index: target, id: k === 0 ? id : `${id}-${k}`, source: event, record });
+    });
+    replayed.push(record);
+  }
+  return { ...encodeBatch(documents), dropped, replayed };
 }
 
 /**
@@ -98,29 +137,30 @@ export async function replayDeadLetters(client: Client, options: ReplayOptions):
   return summary;
 
   async function replayPage(hits: readonly Hit[]): Promise<void> {
-    const documents: BulkDocument[] = [];
-    const records: RecordRef[] = [];
-    const replayed: Hit[] = [];
-    for (const hit of hits) {
-      summary.read++;
+    summary.read += hits.length;
+    const letters = hits.map((hit): DeadLetterDocument => {
       const letter = hit._source;
-      const id = letter.sluice?.record_id ?? hit._id;
-      const events = await transform(letter);
-      if (events.length === 0) {
-        summary.dropped++;
-        continue;
-      }
-      const record = records.length;
-      records.push({ id, line: letter.message, origin: letter.sluice?.origin ?? hit._index });
-      events.forEach((event, k) => {
-        const index = options.index ? options.index(event) : letter.sluice?.index || 'logs-replayed';
-        documents.push({ index, id: k === 0 ? id : `${id}-${k}`, source: event, record });
-      });
-      replayed.push(hit);
-    }
-    if (documents.length === 0) return;
+      return {
+        ...letter,
+        sluice: {
+          ...letter.sluice,
+          record_id: letter.sluice?.record_id ?? hit._id,
+          origin: letter.sluice?.origin ?? hit._index,
+          index: letter.sluice?.index ?? '',
+        },
+      };
+    });
+    const batch = await encodeDeadLetters(letters, transform, options.index);
+    summary.dropped += batch.dropped;
+    if (batch.replayed.length === 0) return;
+    const records: RecordRef[] = letters.map((l) => ({
+      id: l.sluice.record_id,
+      line: l.message,
+      origin: l.sluice.origin,
+    }));
+    const replayed = batch.replayed.map((i) => hits[i] as Hit);
     failedIds.clear();
-    const outcome = await sink.write(encodeBatch(documents), records);
+    const outcome = await sink.write(batch, records);
     summary.indexed += outcome.indexed;
     summary.duplicates += outcome.duplicates;
     summary.failedAgain += outcome.deadLettered;

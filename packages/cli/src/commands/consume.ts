@@ -5,6 +5,7 @@ import { ElasticsearchSink } from '@sluice/indexer';
 import { ParserPool } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
+import { DEAD_LETTER_HELP, deadLetterOption, pipelineName } from './dead-letter-option.js';
 import { intOption, secondsOption } from './options.js';
 
 interface ConsumeOptions {
@@ -23,6 +24,7 @@ interface ConsumeOptions {
   maxInflightEvents: number;
   maxInflightMib: number;
   shutdownTimeout: number;
+  deadLetter?: string;
 }
 
 export function register(program: Command): void {
@@ -68,6 +70,7 @@ export function register(program: Command): void {
       secondsOption('--shutdown-timeout'),
       30,
     )
+    .option('--dead-letter <index|url>', DEAD_LETTER_HELP)
     .action((options: ConsumeOptions) => runCommand(() => consume(options)));
 }
 
@@ -80,6 +83,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
   if (sources > 1) throw new ConfigError('give only one of --pattern, --module, --config');
   // Validate everything that needs no network first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(options.from);
+  const deadLetter = deadLetterOption(options.deadLetter, pipelineName(options));
   const pool = await ParserPool.create({
     pipeline: {
       ...(options.module ? { module: options.module } : {}),
@@ -96,7 +100,9 @@ async function consume(options: ConsumeOptions): Promise<number> {
       node: options.es,
       indexName: options.index,
       signal: shutdown.signal,
+      ...(deadLetter.target ? { deadLetter: deadLetter.target } : {}),
     });
+    await deadLetter.open();
     await checkBrokerReachable(target);
     const consumer = createConsumer(target, { group: options.group, batchSize: options.batchSize });
     const runtime = new ConsumerRuntime({
@@ -133,9 +139,16 @@ async function consume(options: ConsumeOptions): Promise<number> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    log.info('consuming', { from: options.from, es: options.es, index: options.index, group: options.group });
+    log.info('consuming', {
+      from: options.from,
+      es: options.es,
+      index: options.index,
+      group: options.group,
+      deadLetter: deadLetter.describe,
+    });
     const summary = await runtime.run();
     await sink.close();
+    await deadLetter.close();
     await server?.close();
     log.info('stopped', { ...summary });
     return 0;

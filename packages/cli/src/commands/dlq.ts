@@ -1,7 +1,20 @@
-import { ConfigError, compileIndexName, createLogger, type JsonObject } from '@sluice/core';
+import { checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
+import { ConsumerRuntime } from '@sluice/consumer';
 import {
+  ConfigError,
+  compileIndexName,
+  createLogger,
+  type IndexNameFn,
+  type JsonObject,
+  redactUrl,
+} from '@sluice/core';
+import {
+  type ConnectionOptions,
   createClient,
   type DeadLetterDocument,
+  deadLetterFromRecord,
+  ElasticsearchSink,
+  encodeDeadLetters,
   type ReplayTransform,
   rawLineTransform,
   replayDeadLetters,
@@ -9,6 +22,8 @@ import {
 import { createPipeline, type PipelineSource } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
+import { deadLetterOption } from './dead-letter-option.js';
+import { secondsOption } from './options.js';
 import { addEsOptions, type EsCliOptions, esConnection } from './retention.js';
 
 interface ReplayCliOptions extends EsCliOptions {
@@ -19,6 +34,10 @@ interface ReplayCliOptions extends EsCliOptions {
   patternsDir?: string;
   index?: string;
   deleteAfter?: boolean;
+  from?: string;
+  group: string;
+  exitWhenIdle: number;
+  deadLetter?: string;
 }
 
 /**
@@ -42,6 +61,25 @@ export function register(program: Command): void {
       "target index template, e.g. 'logs-%{+yyyy.MM.dd}' (default: the index each record was meant for)",
     )
     .option('--delete-after', 'delete each dead letter once its record is indexed')
+    .option(
+      '--from <url>',
+      'read dead letters from a broker instead (what `consume --dead-letter URL` wrote): kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST, amqp://USER:PASS@HOST:PORT/QUEUE; each is acknowledged once its record is indexed or dead-lettered again',
+    )
+    .option(
+      '--group <name>',
+      'with --from: consumer group (Kafka) / consumer name prefix',
+      'sluice-dlq-replay',
+    )
+    .option(
+      '--exit-when-idle <seconds>',
+      'with --from: stop after this long with nothing received and no lag left',
+      secondsOption('--exit-when-idle'),
+      5,
+    )
+    .option(
+      '--dead-letter <index|url>',
+      'with --from: where letters refused again go (default: the sluice-dlq-* index; never the --from stream)',
+    )
     .action((options: ReplayCliOptions) => runCommand(() => replay(options)));
 }
 
@@ -68,6 +106,8 @@ async function replay(options: ReplayCliOptions): Promise<number> {
   }
   const index = options.index ? compileIndexName(options.index) : undefined;
   const connection = esConnection(options);
+  if (options.from !== undefined) return replayFromBroker(options, connection, transform, index);
+  if (options.deadLetter !== undefined) throw new ConfigError('--dead-letter goes with --from');
   const client = createClient(connection);
   try {
     const summary = await replayDeadLetters(client, {
@@ -84,5 +124,73 @@ async function replay(options: ReplayCliOptions): Promise<number> {
     return summary.failedAgain > 0 ? 1 : 0;
   } finally {
     await client.close();
+  }
+}
+
+/**
+ * Replay from a dead-letter topic, list or queue: the same consumer runtime as `consume`
+ * (in-flight budget, acknowledgement only after the sink settled every item), with the
+ * letters decoded back from their broker form and run through the (fixed) pipeline
+ * instead of the parser pool. A letter refused again goes to `--dead-letter` with its new
+ * reason, never back onto the stream being read, so the replay ends.
+ */
+async function replayFromBroker(
+  options: ReplayCliOptions,
+  connection: ConnectionOptions,
+  transform: ReplayTransform,
+  index: IndexNameFn | undefined,
+): Promise<number> {
+  if (options.deleteAfter) {
+    throw new ConfigError('--delete-after goes with --from-index', {
+      hint: 'with --from, a dead letter leaves the broker once its record is indexed (it is acknowledged)',
+    });
+  }
+  const source = parseBrokerUrl(options.from as string);
+  const again = deadLetterOption(options.deadLetter);
+  if (
+    again.broker &&
+    again.broker.kind === source.kind &&
+    again.broker.stream === source.stream &&
+    again.broker.brokers.join(',') === source.brokers.join(',')
+  ) {
+    throw new ConfigError(
+      '--dead-letter must not be the --from stream: letters refused again would be read again',
+      {
+        hint: 'give another topic, list or queue, or leave --dead-letter out to keep them in the sluice-dlq-* index',
+      },
+    );
+  }
+  const log = createLogger({}, { component: 'dlq-replay' });
+  const sink = await ElasticsearchSink.create({
+    ...connection,
+    logger: log,
+    ...(again.target ? { deadLetter: again.target } : {}),
+  });
+  try {
+    await again.open();
+    await checkBrokerReachable(source);
+    const consumer = createConsumer(source, { group: options.group });
+    const runtime = new ConsumerRuntime({
+      consumer,
+      sink,
+      logger: log,
+      encoder: {
+        encode: (records) => encodeDeadLetters(records.map(deadLetterFromRecord), transform, index),
+      },
+      exitWhenIdleMs: options.exitWhenIdle * 1_000,
+    });
+    const stop = () => void runtime.stop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const summary = await runtime.run();
+    process.stdout.write(
+      `read ${summary.records} dead letters from ${redactUrl(options.from as string)}: ` +
+        `${summary.indexed} indexed, ${summary.duplicates} already indexed, ` +
+        `${summary.deadLettered} refused again (to ${again.describe}), ${summary.dropped} dropped by the pipeline\n`,
+    );
+    return summary.deadLettered > 0 ? 1 : 0;
+  } finally {
+    await sink.close();
+    await again.close();
   }
 }

@@ -65,6 +65,22 @@ const consumerLag = (): LagGaugeMetric =>
     labelNames: ['backend', 'stream', 'partition'],
   });
 
+/**
+ * RabbitMQ only: messages delivered to this process and not yet acked. AMQP tells a client
+ * the queue's ready count but not the other consumers' unacked ones; each consumer knows its
+ * own, so Prometheus can add them up (README, RabbitMQ, "Lag with several consumers").
+ */
+const unackedRecords = (): LagGaugeMetric =>
+  gauge<'backend' | 'stream' | 'partition'>({
+    name: 'sluice_broker_unacked_records',
+    help: 'Messages delivered to this consumer process and not yet acknowledged (RabbitMQ).',
+    labelNames: ['backend', 'stream'],
+  });
+
+export function recordUnacked(backend: BrokerKind, stream: string, unacked: number): void {
+  unackedRecords().set({ backend, stream }, unacked);
+}
+
 export function recordLag(backend: BrokerKind, samples: readonly LagSample[]): void {
   const g = consumerLag();
   for (const s of samples)

@@ -36,6 +36,11 @@ export interface LagSample {
   readonly partition?: number;
   /** Records published but not yet acknowledged by the group. */
   readonly lag: number;
+  /**
+   * Set when `lag` is known to leave something out: what, and how to get the whole number.
+   * RabbitMQ without the management API: other consumers' unacknowledged messages.
+   */
+  readonly note?: string;
 }
 
 export interface Consumer {

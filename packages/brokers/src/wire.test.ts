@@ -30,7 +30,11 @@ describe('wire format', () => {
       offset: 4096,
       shippedAt: record.shippedAt,
       format: 'sluice',
-      fields: { host: { name: 'web-1' }, tags: ['edge'], log: { file: { path: record.source }, offset: 4096 } },
+      fields: {
+        host: { name: 'web-1' },
+        tags: ['edge'],
+        log: { file: { path: record.source }, offset: 4096 },
+      },
       origin: 'redis:logs',
     });
   });

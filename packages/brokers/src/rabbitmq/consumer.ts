@@ -4,14 +4,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BrokerError,
   backoffDelay,
+  ConfigError,
   createLogger,
   errorMessage,
   type InboundRecord,
   type Logger,
+  redactText,
 } from '@sluice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { runInFlight } from '../in-flight.js';
-import { brokerCount, recordLag } from '../metrics.js';
+import { brokerCount, recordLag, recordUnacked } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodeAmqp, decodeAmqpBatch, isPoison, NDJSON, RECORDS_HEADER } from '../wire.js';
@@ -73,6 +75,7 @@ export class RabbitMqConsumer implements Consumer {
   private drained: (() => void) | undefined;
   private reconnecting: Promise<void> | undefined;
   private lagSession: Promise<{ model: ChannelModel; channel: Channel }> | undefined;
+  private readonly management: URL | undefined;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -98,6 +101,7 @@ export class RabbitMqConsumer implements Consumer {
     this.prefetch = Math.max(1, Math.ceil((this.batchSize * this.maxInFlight) / linesPerMessage));
     this.lingerMs = numberOption(target, 'lingerMs', options.lingerMs, 50, 0, 60_000);
     this.reconnectMs = numberOption(target, 'reconnectMs', options.reconnectMs, 250, 10, 60_000);
+    this.management = managementBase(target);
     this.log =
       options.logger ??
       createLogger({}, { component: 'rabbitmq-consumer', queue: target.stream, consumer: this.consumerId });
@@ -140,27 +144,39 @@ export class RabbitMqConsumer implements Consumer {
   }
 
   /**
-   * Ready (from the broker) + unacknowledged. Without the management API the broker only
-   * reports ready messages, so unacked counts this consumer's own; with `?managementUrl=`
-   * it is the queue's total across all consumers.
+   * Ready + unacknowledged. With `?managementUrl=` both come from the management HTTP API,
+   * for all consumers. Without it, AMQP's passive queue.declare reports only the ready
+   * messages (and how many consumers are subscribed), so the sample is ready + this
+   * process's own unacked, exact with one consumer and short by what the others hold with
+   * several; its `note` says so. Each process also exports its own unacked count
+   * (`sluice_broker_unacked_records`), which Prometheus can sum across consumers.
    */
   async lag(): Promise<LagSample[]> {
     const queue = this.topology.queue;
-    let lag: number;
-    const management = this.target.options.managementUrl;
+    const management = this.management;
+    let sample: LagSample;
+    const own = this.session?.alive ? this.session.unacked : 0;
     if (management) {
-      lag = await managementLag(management, this.target, queue);
+      sample = { stream: queue, lag: await managementLag(management, this.target, queue) };
     } else {
       const { channel } = await this.lagChannel();
-      const { messageCount } = await channel.checkQueue(queue).catch((error: unknown) => {
+      const { messageCount, consumerCount } = await channel.checkQueue(queue).catch((error: unknown) => {
         this.lagSession = undefined;
         throw rabbitError(this.target, 'checkQueue', error);
       });
-      lag = messageCount + (this.session?.alive ? this.session.unacked : 0);
+      const others = Math.max(0, consumerCount - (this.session?.consumerTag ? 1 : 0));
+      sample = {
+        stream: queue,
+        lag: messageCount + own,
+        note:
+          `ready ${messageCount} + ${own} unacknowledged by this process; messages other consumers hold ` +
+          `unacknowledged are not visible over AMQP (${others} other consumer(s) subscribed now, paused ones not counted): ` +
+          'add ?managementUrl=http://USER:PASSWORD@HOST:15672 for ready + unacknowledged of all consumers',
+      };
     }
-    const samples = [{ stream: queue, lag }];
-    recordLag('rabbitmq', samples);
-    return samples;
+    recordLag('rabbitmq', [sample]);
+    recordUnacked('rabbitmq', queue, own);
+    return [sample];
   }
 
   async close(): Promise<void> {
@@ -454,10 +470,41 @@ class RabbitBatch implements InboundBatch {
   }
 }
 
-/** messages_ready + messages_unacknowledged from the management HTTP API. */
-async function managementLag(base: string, target: BrokerTarget, queue: string): Promise<number> {
+/**
+ * The management API base from `?managementUrl=`, validated before anything connects.
+ * Credentials may sit in the URL (`http://USER:PASSWORD@HOST:15672`); they travel as a
+ * Basic authorization header and never appear in errors.
+ */
+export function managementBase(target: BrokerTarget): URL | undefined {
+  const raw = target.options.managementUrl;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(
+      `broker option managementUrl must be an http:// or https:// URL, got "${redactText(raw)}"`,
+      {
+        hint: "for example ?managementUrl=http://USER:PASSWORD@127.0.0.1:15672 (the management plugin's HTTP port)",
+      },
+    );
+  }
+  // A base behind a path prefix (a reverse proxy's /rabbitmq/) keeps its prefix.
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+/**
+ * messages_ready + messages_unacknowledged of the queue, all consumers, from the management
+ * HTTP API. These are the broker's statistics, refreshed every `collect_statistics_interval`
+ * (5 s by default), so the number trails the queue by up to that long.
+ */
+async function managementLag(base: URL, target: BrokerTarget, queue: string): Promise<number> {
   const vhost = encodeURIComponent(target.options.vhost ?? '/');
-  const url = new URL(`/api/queues/${vhost}/${encodeURIComponent(queue)}`, base);
+  const url = new URL(`api/queues/${vhost}/${encodeURIComponent(queue)}`, base);
   const auth = url.username
     ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
     : undefined;
@@ -466,6 +513,24 @@ async function managementLag(base: string, target: BrokerTarget, queue: string):
   const res = await fetch(url, auth ? { headers: { authorization: auth } } : {}).catch((error: unknown) => {
     throw rabbitError(target, 'management API request', error);
   });
+  if (res.status === 401 || res.status === 403) {
+    throw new BrokerError(
+      `RabbitMQ management API at ${url.origin} refused the lag request (HTTP ${res.status})`,
+      {
+        retriable: false,
+        hint: 'check the user and password in ?managementUrl=; the user needs the "monitoring" (or "management" with access to the vhost) tag',
+      },
+    );
+  }
+  if (res.status === 404) {
+    throw new BrokerError(
+      `RabbitMQ management API at ${url.origin} knows no queue ${queue} in vhost ${target.options.vhost ?? '/'}`,
+      {
+        retriable: false,
+        hint: 'check ?vhost= and that ?managementUrl= points at the same RabbitMQ as the amqp:// URL',
+      },
+    );
+  }
   if (!res.ok) throw rabbitError(target, 'management API request', `HTTP ${res.status} from ${url.origin}`);
   const body = (await res.json()) as { messages_ready?: number; messages_unacknowledged?: number };
   return (body.messages_ready ?? 0) + (body.messages_unacknowledged ?? 0);

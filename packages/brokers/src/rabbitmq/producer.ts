@@ -18,7 +18,8 @@ import {
 /**
  * Publishes one persistent message per record on a confirm channel; `publish` resolves
  * when the broker confirmed every message (for a durable queue: written to disk, or to a
- * quorum of nodes). A dropped connection fails the publish; the next one reconnects.
+ * quorum of nodes). A dropped connection fails the publish; the next one reconnects
+ * (counted in `sluice_broker_reconnects_total`), and the caller re-publishes the batch.
  */
 export class RabbitMqProducer implements Producer {
   /** The AMQP `connection_name`, unique per producer: what `rabbitmqctl list_connections` shows. */
@@ -28,6 +29,8 @@ export class RabbitMqProducer implements Producer {
   private readonly linesPerMessage: number;
   private session: Promise<{ model: ChannelModel; channel: ConfirmChannel }> | undefined;
   private closed = false;
+  /** The broker closed our session: the next one opened is a reconnect. */
+  private lost = false;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -47,27 +50,37 @@ export class RabbitMqProducer implements Producer {
   }
 
   private open(): Promise<{ model: ChannelModel; channel: ConfirmChannel }> {
-    this.session ??= (async () => {
+    if (this.session) return this.session;
+    const opening = (async () => {
       const model = await connectRabbit(this.target, this.connectionName);
       try {
         const channel = await model.createConfirmChannel();
         channel.on('error', () => {});
         await declareTopology(channel, this.topology);
+        // Only this session's own close may forget it: the old connection's 'close' can
+        // arrive after a new session replaced it.
         const forget = () => {
+          if (this.session !== opening) return;
           this.session = undefined;
+          if (!this.closed) this.lost = true;
         };
         model.on('close', forget);
         channel.on('close', forget);
+        if (this.lost) {
+          this.lost = false;
+          brokerCount('reconnects', 'rabbitmq');
+        }
         return { model, channel };
       } catch (error) {
         await model.close().catch(() => {});
         throw rabbitError(this.target, 'declare', error);
       }
     })().catch((error: unknown) => {
-      this.session = undefined;
+      if (this.session === opening) this.session = undefined;
       throw error;
     });
-    return this.session;
+    this.session = opening;
+    return opening;
   }
 
   async publish(records: readonly OutboundRecord[]): Promise<void> {

@@ -34,6 +34,8 @@ async function printLag(options: LagOptions): Promise<void> {
     const total = samples.reduce((sum, s) => sum + s.lag, 0);
     for (const s of samples) {
       process.stdout.write(`${s.stream}${s.partition === undefined ? '' : `/${s.partition}`}\t${s.lag}\n`);
+      // What the number leaves out (RabbitMQ without the management API), beside it, not in it.
+      if (s.note) process.stderr.write(`note: ${s.note}\n`);
     }
     if (samples.length > 1) process.stdout.write(`total\t${total}\n`);
   } finally {

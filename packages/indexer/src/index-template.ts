@@ -170,7 +170,7 @@ export async function ensureIndexTemplate(
       // so this is a warning with the grant to make, not a stop.
       log?.warn('cannot install the index template: missing privilege', {
         name,
-        hint: 'grant the cluster privilege "manage_index_templates", or install it once as an admin (sluice prints it with --print-template)',
+        hint: 'grant the cluster privilege "manage_index_templates", or run sluice once as a user who has it (it installs the template when absent)',
       });
       return false;
     }

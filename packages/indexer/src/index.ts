@@ -54,5 +54,5 @@ export {
   type RetentionOptions,
   type RetentionReport,
 } from './retention.js';
-export { securityError } from './security.js';
+export { securityError, securityReason, tlsError } from './security.js';
 export { ElasticsearchSink, type RecordRef, type WriteOutcome } from './sink.js';

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authFromEnv, createClient, describeNode, validateSinkOptions } from './options.js';
+
+/** An Elastic Cloud id as the console shows it: name, then base64 of `host$es-id$kibana-id`. */
+const CLOUD_ID = `demo:${Buffer.from('es.example.com$abc123$def456').toString('base64')}`;
 
 describe('validateSinkOptions', () => {
   const node = 'http://127.0.0.1:9200';
@@ -24,13 +30,52 @@ describe('validateSinkOptions', () => {
       { node, tls: { caFile: '/nonexistent/ca.pem' } },
       'indexer.tls.caFile cannot be read: "/nonexistent/ca.pem"',
     ],
+    [{ node, auth: { username: 'u', password: '' } }, 'indexer.auth needs both username and password'],
+    [
+      { cloudId: 'name:abc' },
+      'indexer.cloudId must look like "NAME:BASE64" (copied from Elastic Cloud), got "name:abc"',
+    ],
+    [{ cloudId: 'no-colon' }, 'indexer.cloudId must look like "NAME:BASE64"'],
   ] as const)('%j', (options, message) => {
     expect(() => validateSinkOptions(options as never)).toThrow(message);
   });
 
   it('accepts the defaults and a cloud id without node', () => {
     expect(() => validateSinkOptions({ node })).not.toThrow();
-    expect(() => validateSinkOptions({ cloudId: 'name:abc' })).not.toThrow();
+    expect(() => validateSinkOptions({ cloudId: CLOUD_ID })).not.toThrow();
+  });
+
+  it('a CA file must be PEM, and goes with https (over plain http it would be ignored)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-ca-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const derFile = join(dir, 'ca.der');
+    writeFileSync(derFile, Buffer.from([0x30, 0x82, 0x01, 0x0a]));
+    try {
+      expect(() => validateSinkOptions({ node: 'https://127.0.0.1:9200', tls: { caFile: derFile } })).toThrow(
+        `indexer.tls.caFile is not a PEM certificate: "${derFile}"`,
+      );
+      expect(() => validateSinkOptions({ node: 'https://127.0.0.1:9200', tls: { caFile } })).not.toThrow();
+      expect(() => validateSinkOptions({ node, tls: { caFile } })).toThrow(
+        'indexer.tls.caFile is set but indexer.node is a plain http:// URL',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checks credentials from the environment too', () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.ELASTICSEARCH_API_KEY;
+      process.env.ELASTICSEARCH_USERNAME = 'writer';
+      delete process.env.ELASTICSEARCH_PASSWORD;
+      expect(() => validateSinkOptions({ node })).toThrow(
+        'ELASTICSEARCH_USERNAME is set but ELASTICSEARCH_PASSWORD is empty',
+      );
+    } finally {
+      process.env = saved;
+    }
   });
 });
 
@@ -52,6 +97,13 @@ describe('secrets', () => {
 });
 
 describe('createClient', () => {
+  it('a cloud id becomes an https node of that deployment', async () => {
+    const client = createClient({ cloudId: CLOUD_ID });
+    const urls = client.connectionPool.connections.map((c) => c.url.href);
+    await client.close();
+    expect(urls).toEqual(['https://abc123.es.example.com/']);
+  });
+
   it('a failed bulk request keeps its body by reference and drops the credentials from the error', async () => {
     // A port nobody listens on: the request fails with no HTTP answer, as when Elasticsearch is down.
     const port = await new Promise<number>((resolve) => {

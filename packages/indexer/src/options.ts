@@ -130,21 +130,57 @@ export function validateConnectionOptions(options: ConnectionOptions): void {
     for (const node of nodes) checkUrl(node);
   }
   checkRange('requestTimeoutMs', options.requestTimeoutMs, 1_000, 600_000);
-  const auth = options.auth;
-  if (auth && 'username' in auth && (!auth.username || auth.password === undefined)) {
-    throw new ConfigError('indexer.auth needs both username and password', {
-      hint: 'set ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD',
-    });
+  if (options.cloudId !== undefined) checkCloudId(options.cloudId);
+  // Credentials from the environment are checked too: they are what most runs use.
+  const auth = options.auth ?? authFromEnv();
+  if (auth && 'username' in auth && (!auth.username || !auth.password)) {
+    throw new ConfigError(
+      options.auth
+        ? 'indexer.auth needs both username and password'
+        : 'ELASTICSEARCH_USERNAME is set but ELASTICSEARCH_PASSWORD is empty',
+      { hint: 'set ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD (or ELASTICSEARCH_API_KEY)' },
+    );
   }
-  if (options.tls?.caFile !== undefined) {
+  const caFile = options.tls?.caFile;
+  if (caFile !== undefined) {
+    let pem: string;
     try {
-      readFileSync(options.tls.caFile);
+      pem = readFileSync(caFile, 'utf8');
     } catch (error) {
-      throw new ConfigError(`indexer.tls.caFile cannot be read: "${options.tls.caFile}"`, {
+      throw new ConfigError(`indexer.tls.caFile cannot be read: "${caFile}"`, {
         cause: error,
         hint: 'give the path of the PEM file of the CA that signed the Elasticsearch certificate',
       });
     }
+    // A DER file or a key given by mistake would only fail later, as an untrusted certificate.
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new ConfigError(`indexer.tls.caFile is not a PEM certificate: "${caFile}"`, {
+        hint: 'give a file that holds "-----BEGIN CERTIFICATE-----" (convert DER with: openssl x509 -inform der -in ca.der -out ca.pem)',
+      });
+    }
+    const nodes = typeof options.node === 'string' ? [options.node] : (options.node ?? []);
+    if (!options.cloudId && nodes.every((node) => node.startsWith('http:'))) {
+      throw new ConfigError('indexer.tls.caFile is set but indexer.node is a plain http:// URL', {
+        hint: `a CA only matters over TLS: use https://${nodes[0]?.slice('http://'.length) ?? 'HOST:9200'}`,
+      });
+    }
+  }
+}
+
+/**
+ * Elastic Cloud ids are `name:base64("host[:port]$es-id[$kibana-id]")`; the client throws a
+ * bare error on anything else, so it is checked here with a message naming the key.
+ */
+function checkCloudId(cloudId: string): void {
+  const [name, encoded, ...rest] = cloudId.split(':');
+  const parts = encoded ? Buffer.from(encoded, 'base64').toString('utf8').split('$') : [];
+  if (!name || rest.length > 0 || parts.length < 2 || !parts[0] || !parts[1]) {
+    throw new ConfigError(
+      `indexer.cloudId must look like "NAME:BASE64" (copied from Elastic Cloud), got "${cloudId}"`,
+      {
+        hint: 'copy the Cloud ID from the deployment page of the Elastic Cloud console',
+      },
+    );
   }
 }
 

@@ -30,6 +30,7 @@ import {
   logsTemplate,
 } from './index-template.js';
 import {
+  authFromEnv,
   createClient,
   describeNode,
   SINK_DEFAULTS,
@@ -37,7 +38,7 @@ import {
   validateSinkOptions,
 } from './options.js';
 import { type ItemAction, itemAction, type OutcomePolicy, requestAction, resolvePolicy } from './policy.js';
-import { securityError } from './security.js';
+import { securityError, securityReason, tlsError } from './security.js';
 
 /** What the sink needs to dead-letter a record with its original line. */
 export interface RecordRef {
@@ -115,6 +116,15 @@ const indexerMetrics = {
       help: 'Bulk requests currently in flight or waiting to be retried.',
     }),
 };
+
+/** How often an unreachable Elasticsearch is probed while bulk requests wait for it. */
+const PROBE_INTERVAL_MS = 2_000;
+
+/** No connection at all (refused, reset, DNS): as opposed to a timeout, where Elasticsearch may be busy. */
+function isConnectionFailure(error: unknown): boolean {
+  const name = (error as Error | null)?.name;
+  return name === 'ConnectionError' || name === 'NoLivingConnectionsError';
+}
 
 const BULK_FILTER = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
 
@@ -214,6 +224,9 @@ export class ElasticsearchSink {
   /** Since when bulk requests fail as a whole (no answer, 5xx, 429) with no answer read since; for readiness. */
   private failingSince: number | undefined;
   private lastFailure = '';
+  /** Requests backing off after Elasticsearch could not be reached; woken when it can be again. */
+  private readonly wakers = new Set<AbortController>();
+  private probing = false;
   private readonly where: string;
 
   private constructor(
@@ -250,17 +263,22 @@ export class ElasticsearchSink {
       const status = statusOf(error);
       if (status === 401) {
         await client.close();
-        throw securityError(401, reasonOf(error).reason);
+        const reason = securityReason(error) ?? reasonOf(error).reason;
+        throw securityError(401, reason, undefined, options.auth ?? authFromEnv() ?? null);
       }
       // Any HTTP answer means the cluster is there, which is all we check here: 403 on GET /
       // only means the user lacks `monitor`, and the integ-test distribution answers 405.
       if (status === undefined) {
         await client.close();
-        throw new IndexError(`Elasticsearch at ${where} does not answer: ${errorMessage(error)}`, {
-          retriable: true,
-          cause: error,
-          hint: `check that Elasticsearch runs at ${where} (curl ${where}), or start it with \`pnpm stack up\``,
-        });
+        // An untrusted certificate is a setting to change, not an outage to wait out.
+        throw (
+          tlsError(error, where) ??
+          new IndexError(`Elasticsearch at ${where} does not answer: ${errorMessage(error)}`, {
+            retriable: true,
+            cause: error,
+            hint: `check that Elasticsearch runs at ${where} (curl ${where}), or start it with \`pnpm stack up\``,
+          })
+        );
       }
     }
     try {
@@ -495,7 +513,7 @@ export class ElasticsearchSink {
           return;
         }
         if (action === 'split') {
-          this.failingSince = undefined;
+          this.answered();
           this.metrics.requests.inc({ outcome: 'split' });
           await this.split(spans, items, status ?? 0, reasonOf(error));
           return;
@@ -515,15 +533,11 @@ export class ElasticsearchSink {
           delayMs: delay,
           error: errorMessage(error),
         });
-        try {
-          await sleep(delay, undefined, { signal: this.abort.signal });
-        } catch {
-          return;
-        }
+        if (!(await this.backoff(delay, isConnectionFailure(error)))) return;
         continue;
       }
       this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      this.failingSince = undefined;
+      this.answered();
       await this.settleItems(spans, items, response);
       return;
     }
@@ -677,6 +691,81 @@ export class ElasticsearchSink {
       this.log.debug('dead-lettered', { id: entry.id, status: entry.status, type: entry.error.type });
       this.credit(span.state, 'deadLettered', 1);
     }
+  }
+
+  /**
+   * Waits out a retry delay; false when the sink was aborted meanwhile. A request that
+   * failed because Elasticsearch could not be reached at all may be woken early: after a
+   * long outage the backoff has grown to its cap (30 s by default), and without this the
+   * consumer would sit idle that long after Elasticsearch is back.
+   */
+  private async backoff(delay: number, unreachable: boolean): Promise<boolean> {
+    if (!unreachable) {
+      try {
+        await sleep(delay, undefined, { signal: this.abort.signal });
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    const wake = new AbortController();
+    this.wakers.add(wake);
+    this.probeUntilReachable();
+    try {
+      await sleep(delay, undefined, { signal: AbortSignal.any([this.abort.signal, wake.signal]) });
+    } catch {
+      // Woken (go on) or aborted (stop).
+    } finally {
+      this.wakers.delete(wake);
+    }
+    return !this.abort.signal.aborted;
+  }
+
+  /** Elasticsearch answered a request: it is reachable, so requests waiting for that may go now. */
+  private answered(): void {
+    this.failingSince = undefined;
+    for (const wake of this.wakers) wake.abort();
+    this.wakers.clear();
+  }
+
+  /**
+   * While requests wait because Elasticsearch was unreachable, asks `HEAD /` every
+   * PROBE_INTERVAL_MS (a few bytes, unlike re-sending megabytes of bulk body). Wakes the
+   * waiting requests only after it saw Elasticsearch unreachable and then answering (any
+   * HTTP status: the integ-test distribution answers 405, a locked-down one 401/403). If
+   * the first probe is answered, the failures were not an outage (a proxy dropping big
+   * bodies, say) and the requests keep their backoff: nothing is hammered.
+   */
+  private probeUntilReachable(): void {
+    if (this.probing) return;
+    this.probing = true;
+    void (async () => {
+      let sawDown = false;
+      try {
+        while (this.wakers.size > 0 && !this.abort.signal.aborted) {
+          await sleep(PROBE_INTERVAL_MS, undefined, { signal: this.abort.signal });
+          let reachable: boolean;
+          try {
+            await this.client.transport.request(
+              { method: 'HEAD', path: '/' },
+              { signal: this.abort.signal, requestTimeout: PROBE_INTERVAL_MS, maxRetries: 0 },
+            );
+            reachable = true;
+          } catch (error) {
+            reachable = statusOf(error) !== undefined;
+          }
+          if (!reachable) sawDown = true;
+          else if (sawDown) {
+            this.log.info('Elasticsearch answers again; resuming bulk requests', { where: this.where });
+            this.answered();
+          } else return;
+        }
+      } catch {
+        // Aborted.
+      } finally {
+        this.probing = false;
+      }
+    })();
   }
 
   private actionLine(state: BatchState, i: number): { _index?: string; _id?: string } {

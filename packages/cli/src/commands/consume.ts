@@ -1,14 +1,15 @@
 import { checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
 import { ConsumerRuntime } from '@sluice/consumer';
 import { ConfigError, collectProcessMetrics, createLogger, startMetricsServer } from '@sluice/core';
-import { ElasticsearchSink } from '@sluice/indexer';
+import { describeNode, ElasticsearchSink } from '@sluice/indexer';
 import { ParserPool } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { DEAD_LETTER_HELP, deadLetterOption, pipelineName } from './dead-letter-option.js';
 import { intOption, secondsOption } from './options.js';
+import { type EsCliOptions, esConnection } from './retention.js';
 
-interface ConsumeOptions {
+interface ConsumeOptions extends EsCliOptions {
   from: string;
   es: string;
   index: string;
@@ -37,7 +38,13 @@ export function register(program: Command): void {
       '--from <url>',
       'kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE',
     )
-    .option('--es <url>', 'Elasticsearch URL', process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200')
+    .option(
+      '--es <url>',
+      'Elasticsearch URL; credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
+      process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+    )
+    .option('--es-ca <file>', 'PEM file of the CA that signed the Elasticsearch certificate')
+    .option('--cloud-id <id>', 'Elastic Cloud deployment id instead of --es')
     .option('--index <name>', 'index name or template, e.g. logs-%{+yyyy.MM.dd}', 'logs-%{+yyyy.MM.dd}')
     .option('--pattern <grok...>', 'grok pattern(s), tried in order')
     .option('--module <name>', 'prebuilt pipeline (see `sluice modules`)')
@@ -83,6 +90,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
   if (sources > 1) throw new ConfigError('give only one of --pattern, --module, --config');
   // Validate everything that needs no network first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(options.from);
+  const connection = esConnection(options);
   const deadLetter = deadLetterOption(options.deadLetter, pipelineName(options));
   const pool = await ParserPool.create({
     pipeline: {
@@ -97,7 +105,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
   const shutdown = new AbortController();
   try {
     const sink = await ElasticsearchSink.create({
-      node: options.es,
+      ...connection,
       indexName: options.index,
       signal: shutdown.signal,
       ...(deadLetter.target ? { deadLetter: deadLetter.target } : {}),
@@ -141,7 +149,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
     process.on('SIGTERM', onSignal);
     log.info('consuming', {
       from: options.from,
-      es: options.es,
+      es: describeNode(connection),
       index: options.index,
       group: options.group,
       deadLetter: deadLetter.describe,

@@ -88,7 +88,7 @@ export async function elasticsearchModules(home: string): Promise<string[]> {
   return (await readdir(join(home, 'modules'))).sort();
 }
 
-interface RunAs {
+export interface RunAs {
   readonly uid: number;
   readonly gid: number;
   readonly name: string;
@@ -97,8 +97,9 @@ interface RunAs {
 /**
  * Elasticsearch refuses to start as root ("can not run elasticsearch as root"). When we are
  * root, it runs as SLUICE_ES_USER (default `nobody`), which owns its config, data and logs.
+ * Exported for tests that run a private node with a config of their own (security on).
  */
-async function runAs(env: NodeJS.ProcessEnv): Promise<RunAs | undefined> {
+export async function runAs(env: NodeJS.ProcessEnv): Promise<RunAs | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   const name = env.SLUICE_ES_USER || DEFAULT_ES_USER;
   const passwd = await readFile('/etc/passwd', 'utf8');
@@ -131,7 +132,7 @@ xpack.security.enabled: false
 `;
 }
 
-async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
+export async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
   await chown(dir, uid, gid);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

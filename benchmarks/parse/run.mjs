@@ -28,6 +28,11 @@ const { values: args } = parseArgs({
     lines: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '5' },
     threads: { type: 'string', default: String(os.availableParallelism()) },
+    // For profiling and quick checks: a subset of datasets (case-insensitive substring),
+    // no pools, and no results file.
+    only: { type: 'string' },
+    'no-pool': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
   },
 });
 const LINES = Number(args.lines);
@@ -100,12 +105,15 @@ const tmp = `${os.tmpdir()}/sluice-bench-parse-${process.pid}`;
 mkdirSync(tmp, { recursive: true });
 writeFileSync(`${tmp}/json.yaml`, 'processors:\n  - json: { field: message, target: app }\n');
 
-const datasets = [
+const allDatasets = [
   { name: 'Apache common', make: common, pattern: '^%{HTTPD_COMMONLOG}' },
   { name: 'Apache combined', make: combined, pattern: '^%{HTTPD_COMBINEDLOG}' },
   { name: 'syslog (RFC 3164)', make: syslog, pattern: '^%{SYSLOGLINE}' },
   { name: 'JSON log', make: jsonLog, config: `${tmp}/json.yaml` },
 ];
+const datasets = args.only
+  ? allDatasets.filter((d) => d.name.toLowerCase().includes(args.only.toLowerCase()))
+  : allDatasets;
 
 function records(lines) {
   const shippedAt = Date.UTC(2024, 0, 15);
@@ -197,7 +205,7 @@ for (const dataset of datasets) {
   };
 
   const pools = {};
-  const threadCounts = [...new Set([1, MAX_THREADS])];
+  const threadCounts = args['no-pool'] ? [] : [...new Set([1, MAX_THREADS])];
   for (const t of threadCounts) {
     pools[t] = await parser.ParserPool.create({ pipeline: source, index: 'logs-%{+yyyy.MM.dd}', threads: t });
     await runPool(pools[t], batches.slice(0, 5)); // warm up: workers started, code optimised
@@ -281,11 +289,13 @@ md +=
   '\n**Reading it**: "cores used" is the process\'s CPU time over wall time. Where pool x2 uses barely more than one core, the machine did not have a second core free (other load: see the load average above), and the wall-clock scaling says nothing about the pool; lines per CPU-second still compare the variants\' cost.\n' +
   "\nVariants: **bare** = `RegExp.exec` with the regex grok compiled (JSON.parse for the JSON log); **grok** = exec + captures into an object with types; **pipeline** = the per-record pipeline in one thread (start event, grok processor with per-pattern statistics, timestamps); **encode** = pipeline + bulk body (action + JSON source per item), i.e. a worker's whole per-record work on one core; **pool xN** = ParserPool end to end with N worker threads (batch in as concatenated lines, EncodedBatch out).\n";
 
-const out = new URL(`../results/${date}-parse`, import.meta.url).pathname;
-writeFileSync(`${out}.md`, md);
-writeFileSync(
-  `${out}.json`,
-  `${JSON.stringify({ date, node: process.version, load: os.loadavg(), results }, null, 2)}\n`,
-);
 process.stdout.write(md);
-process.stderr.write(`wrote ${out}.md\n`);
+if (!args['no-write']) {
+  const out = new URL(`../results/${date}-parse`, import.meta.url).pathname;
+  writeFileSync(`${out}.md`, md);
+  writeFileSync(
+    `${out}.json`,
+    `${JSON.stringify({ date, node: process.version, load: os.loadavg(), results }, null, 2)}\n`,
+  );
+  process.stderr.write(`wrote ${out}.md\n`);
+}

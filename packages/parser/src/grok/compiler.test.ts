@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { toFloat, toInt } from './applier.js';
 import { applyCapturesGeneric, compilePattern, Grok, parsePatternDefinitions } from './compiler.js';
 import { loadPatternsDir } from './patterns-dir.js';
 
@@ -283,7 +284,7 @@ describe('properties', () => {
   });
 
   test('the generated capture writer does exactly what the reference implementation does', () => {
-    const segment = fc.constantFrom('a', 'b', 'c', 'message', 'x y', 'quote"d', 'back\\slash');
+    const segment = fc.constantFrom('a', 'b', 'c', 'keep', 'message', 'x y', 'quote"d', 'back\\slash');
     const path = fc.array(segment, { minLength: 1, maxLength: 3 });
     const capture = fc.record({
       path,
@@ -308,9 +309,28 @@ describe('properties', () => {
           const reference = start();
           expect(compiled.apply(generated, m)).toBe(applyCapturesGeneric(reference, compiled, m));
           expect(generated).toEqual(reference);
+          // Key order too: it is the order of the fields in the indexed document.
+          expect(JSON.stringify(generated)).toBe(JSON.stringify(reference));
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  test('toInt and toFloat read numbers exactly as parseInt(v, 10) and parseFloat do, else keep the text', () => {
+    const reference = (x: number, v: string) => (Number.isNaN(x) ? v : x);
+    const numeric = fc.oneof(
+      fc.stringMatching(/^-?[0-9]{0,20}(\.[0-9]{0,6})?$/),
+      fc.stringMatching(/^[-+ .0-9eExa-f]{0,12}$/),
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('-0', '-', '.', '0.', '-.5', '9007199254740993', '1e5', 'Infinity', ' 12', '12abc'),
+    );
+    fc.assert(
+      fc.property(numeric, (v) => {
+        expect(Object.is(toInt(v), reference(Number.parseInt(v, 10), v))).toBe(true);
+        expect(Object.is(toFloat(v), reference(Number.parseFloat(v), v))).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 

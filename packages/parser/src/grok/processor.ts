@@ -3,7 +3,7 @@ import type { Processor, ProcessorFactory } from '../processor.js';
 import { OptionReader } from '../processors/options.js';
 import { type CompiledPattern, Grok } from './compiler.js';
 import { loadPatternsDirs } from './patterns-dir.js';
-import { patternStats } from './stats.js';
+import { type PatternStat, patternStats } from './stats.js';
 
 export const GROK_FAILURE_TAG = '_grokparsefailure';
 
@@ -92,6 +92,11 @@ function grokProcessor(
   const compiled = engine.patterns;
   const stats = compiled.map((p: CompiledPattern) => patternStats(p.pattern));
   const single = path.length === 1 ? (path[0] as string) : undefined;
+  // Per-pattern time is sampled: one event in TIME_SAMPLE is timed and counts for
+  // TIME_SAMPLE events. Two clock reads per event cost about as much as the regex on a
+  // short line (measured with benchmarks/parse); counts stay exact, and over the thousands
+  // of events between two metric scrapes the estimate is close to the real time.
+  let tick = 0;
   return {
     name: 'grok',
     apply(event: LogEvent): LogEvent {
@@ -101,15 +106,21 @@ function grokProcessor(
         for (const tag of tags) addTag(event, tag);
         return event;
       }
+      const timed = tick === 0;
+      tick = tick === TIME_SAMPLE - 1 ? 0 : tick + 1;
+      let started = timed ? performance.now() : 0;
       for (let p = 0; p < compiled.length; p++) {
         const pattern = compiled[p] as CompiledPattern;
-        const started = performance.now();
         const m = pattern.regex.exec(value);
-        const stat = stats[p] as ReturnType<typeof patternStats>;
-        stat.seconds += (performance.now() - started) / 1000;
+        const stat = stats[p] as PatternStat;
+        if (timed) {
+          const now = performance.now();
+          stat.seconds += ((now - started) * TIME_SAMPLE) / 1000;
+          started = now;
+        }
         if (m !== null) {
           stat.matches += 1;
-          engine.apply(event, pattern, m);
+          pattern.apply(event, m);
           return event;
         }
         stat.misses += 1;
@@ -119,3 +130,6 @@ function grokProcessor(
     },
   };
 }
+
+/** One event in this many has its pattern time measured (see grokProcessor). */
+const TIME_SAMPLE = 8;

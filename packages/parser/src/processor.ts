@@ -17,6 +17,8 @@ export interface ProcessorContext {
   readonly where: string;
   /** Extra grok pattern definitions (from a patterns directory or inline `pattern_definitions`). */
   readonly patternDefinitions?: Readonly<Record<string, string>>;
+  /** The clock for processors that read it (the year of syslog dates); default Date.now. Tests fix it. */
+  readonly now?: () => number;
 }
 
 /** Builds a processor from its options (the value under its name in the pipeline config). */

@@ -38,6 +38,8 @@ export interface PipelineContext {
   readonly registry?: Readonly<Record<string, ProcessorFactory>>;
   /** Resolves `module: NAME` steps; absent means module steps are a config error. */
   readonly resolveModule?: (name: string) => ModuleSteps | undefined;
+  /** The clock handed to every processor (see ProcessorContext.now); default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface CompiledStep {
@@ -137,10 +139,11 @@ function compileInto(
         `${label}: unknown processor "${name}"; known processors: ${knownProcessors(registry).join(', ')}`,
       );
     }
-    const processorContext: ProcessorContext =
-      context.patternDefinitions === undefined
-        ? { where: label }
-        : { where: label, patternDefinitions: context.patternDefinitions };
+    const processorContext: ProcessorContext = {
+      where: label,
+      ...(context.patternDefinitions === undefined ? {} : { patternDefinitions: context.patternDefinitions }),
+      ...(context.now === undefined ? {} : { now: context.now }),
+    };
     const processor = factory(spec[name], processorContext);
     steps.push({ name, where: label, processor, condition });
   });

@@ -63,9 +63,45 @@ describe('compileDateFormat: Joda patterns', () => {
     expect(parse('MMM  d HH:mm:ss', 'Jan  1 00:00:01', undefined, '2024-12-31T23:59:50Z')).toBe(
       '2025-01-01T00:00:01.000Z',
     );
-    // Feb 29 only exists in leap years: the closest leap year wins.
+    // Feb 29 only exists in leap years: the latest leap year not in the future wins.
     expect(parse('MMM dd HH:mm:ss', 'Feb 29 10:00:00', undefined, '2024-03-01T00:00:00Z')).toBe(
       '2024-02-29T10:00:00.000Z',
+    );
+    expect(parse('MMM dd HH:mm:ss', 'Feb 29 10:00:00', undefined, '2027-06-01T00:00:00Z')).toBe(
+      '2024-02-29T10:00:00.000Z',
+    );
+  });
+
+  it('takes the current year for a date months back, not next year (the nearest date)', () => {
+    // Read in late November, "Jan 15" is this January: 10 months back, not 2 months ahead.
+    expect(parse('MMM dd HH:mm:ss', 'Jan 15 10:00:00', undefined, '2026-11-23T12:00:00Z')).toBe(
+      '2026-01-15T10:00:00.000Z',
+    );
+    expect(parse('MMM dd HH:mm:ss', 'Mar 01 00:00:00', undefined, '2026-12-30T12:00:00Z')).toBe(
+      '2026-03-01T00:00:00.000Z',
+    );
+    // Read on 1 January, a December line is last year's.
+    expect(parse('MMM dd HH:mm:ss', 'Dec 15 08:00:00', undefined, '2027-01-01T09:00:00Z')).toBe(
+      '2026-12-15T08:00:00.000Z',
+    );
+  });
+
+  it('accepts a date up to one day ahead of the clock as this year, beyond that it is last year', () => {
+    const now = '2026-06-10T12:00:00Z';
+    // 23 hours ahead (a source zone east of UTC read as UTC): this year.
+    expect(parse('MMM dd HH:mm:ss', 'Jun 11 11:00:00', undefined, now)).toBe('2026-06-11T11:00:00.000Z');
+    // Exactly one day ahead: still this year; a second more is last year.
+    expect(parse('MMM dd HH:mm:ss', 'Jun 11 12:00:00', undefined, now)).toBe('2026-06-11T12:00:00.000Z');
+    expect(parse('MMM dd HH:mm:ss', 'Jun 11 12:00:01', undefined, now)).toBe('2025-06-11T12:00:01.000Z');
+    // The margin applies to the instant after the timezone option converted it.
+    expect(parse('MMM dd HH:mm:ss', 'Jun 11 20:00:00', 'Asia/Tokyo', now)).toBe('2026-06-11T11:00:00.000Z');
+    // Across New Year: a January line read on 31 December evening is next year's only
+    // within the margin.
+    expect(parse('MMM dd HH:mm:ss', 'Jan 01 10:00:00', undefined, '2026-12-31T20:00:00Z')).toBe(
+      '2027-01-01T10:00:00.000Z',
+    );
+    expect(parse('MMM dd HH:mm:ss', 'Jan 02 21:00:00', undefined, '2026-12-31T20:00:00Z')).toBe(
+      '2026-01-02T21:00:00.000Z',
     );
   });
 

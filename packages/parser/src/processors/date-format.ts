@@ -461,24 +461,38 @@ function zonedConverter(
 }
 
 /**
- * Syslog-style dates carry no year. Pick the year (last, this or next) that puts the
- * date closest to now: a December line read on 1 January is last year's; a 1 January
- * line read a minute before midnight on 31 December (a shipper clock ahead) is next year's.
+ * How far in the future a date without a year may lie and still be taken as this year's
+ * (or, around New Year, next year's): one day. That absorbs any UTC offset (at most 14 h)
+ * of a source whose zone was not configured, and shipper clocks that run a little ahead;
+ * anything later is read as last year's, because logs arrive after they were written.
+ */
+export const YEAR_INFERENCE_FUTURE_MARGIN_MS = 86_400_000;
+
+/**
+ * Syslog-style dates carry no year. Take the most recent year that does not put the date
+ * more than YEAR_INFERENCE_FUTURE_MARGIN_MS after now:
+ * - usually the current year ("Jan 15" read in November is this January, not next);
+ * - last year when this year's date is still ahead ("Dec 31" read on 1 January);
+ * - next year only for a date just past New Year read just before it (a clock ahead);
+ * - for Feb 29, the latest leap year that qualifies.
  */
 function inferYear(
   p: Parts,
   convert: (wall: number) => number | undefined,
   nowMs: number,
 ): number | undefined {
+  const limit = nowMs + YEAR_INFERENCE_FUTURE_MARGIN_MS;
   const thisYear = new Date(nowMs).getUTCFullYear();
-  let best: number | undefined;
-  for (const year of [thisYear - 1, thisYear, thisYear + 1]) {
+  // Next year can only qualify within a day (plus a zone offset) of New Year.
+  const first =
+    Date.UTC(thisYear + 1, 0, 1) <= limit + YEAR_INFERENCE_FUTURE_MARGIN_MS ? thisYear + 1 : thisYear;
+  // Eight years back always holds a leap year (2100 is not one), for Feb 29.
+  for (let year = first; year >= thisYear - 8; year--) {
     if (!validDateTime(year, p.month, p.day, p.hour, p.minute, p.second)) continue;
     const ms = convert(Date.UTC(year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millis));
-    if (ms === undefined) continue;
-    if (best === undefined || Math.abs(ms - nowMs) < Math.abs(best - nowMs)) best = ms;
+    if (ms !== undefined && ms <= limit) return ms;
   }
-  return best;
+  return undefined;
 }
 
 function pivotYear(twoDigits: number, nowMs: number): number {

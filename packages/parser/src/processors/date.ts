@@ -23,7 +23,9 @@ export const DATE_FAILURE_TAG = '_dateparsefailure';
  *   timezone        IANA zone for formats without an offset; default "UTC"
  *   tag_on_failure  tags added when no format fits; default ["_dateparsefailure"]
  *
- * A missing field is left alone (nothing to parse, no tag), like Logstash.
+ * A missing field is left alone (nothing to parse, no tag), like Logstash. Formats without
+ * a year (syslog's `MMM dd HH:mm:ss`) take the most recent year that does not put the
+ * date more than a day in the future (see inferYear in date-format.ts).
  */
 export const date: ProcessorFactory = (options, context): Processor => {
   const o = new OptionReader(options, context, [
@@ -55,7 +57,10 @@ export const date: ProcessorFactory = (options, context): Processor => {
   const tags = o.failureTags(DATE_FAILURE_TAG);
   const parsers: DateParser[] = formats.map((format) => {
     try {
-      return compileDateFormat(format, { timezone });
+      return compileDateFormat(
+        format,
+        context.now === undefined ? { timezone } : { timezone, now: context.now },
+      );
     } catch (error) {
       if (error instanceof DateFormatError) throw o.error(`"formats": ${error.message}`);
       throw error;

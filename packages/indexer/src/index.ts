@@ -25,6 +25,7 @@ export {
   type ElasticsearchAuth,
   SINK_DEFAULTS,
   type SinkOptions,
+  sentCredentials,
   validateConnectionOptions,
   validateSinkOptions,
 } from './options.js';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authFromEnv, createClient, describeNode, validateSinkOptions } from './options.js';
+import { authFromEnv, createClient, describeNode, sentCredentials, validateSinkOptions } from './options.js';
 
 /** An Elastic Cloud id as the console shows it: name, then base64 of `host$es-id$kibana-id`. */
 const CLOUD_ID = `demo:${Buffer.from('es.example.com$abc123$def456').toString('base64')}`;
@@ -87,6 +87,22 @@ describe('secrets', () => {
       password: 'p',
     });
     expect(authFromEnv({})).toBeUndefined();
+  });
+
+  it('knows which credentials a request carries, without reading the URL ones', () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.ELASTICSEARCH_API_KEY;
+      delete process.env.ELASTICSEARCH_USERNAME;
+      expect(sentCredentials({ node: 'https://es:9200' })).toBeNull();
+      expect(sentCredentials({ node: 'https://u:p@es:9200' })).toBeUndefined();
+      expect(sentCredentials({ node: 'https://es:9200', auth: { apiKey: 'k' } })).toEqual({ apiKey: 'k' });
+      process.env.ELASTICSEARCH_USERNAME = 'w';
+      process.env.ELASTICSEARCH_PASSWORD = 'p';
+      expect(sentCredentials({ node: 'https://es:9200' })).toEqual({ username: 'w', password: 'p' });
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('never puts credentials into the node description', () => {

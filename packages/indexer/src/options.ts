@@ -192,6 +192,18 @@ export function authFromEnv(env: NodeJS.ProcessEnv = process.env): Elasticsearch
   return undefined;
 }
 
+/**
+ * The credentials a request carries, for messages about them: the configured or environment
+ * ones, `undefined` when they are in the node URL (`https://user:pass@host`, which the client
+ * honours; not parsed here), `null` when there are none at all.
+ */
+export function sentCredentials(options: ConnectionOptions): ElasticsearchAuth | null | undefined {
+  const auth = options.auth ?? authFromEnv();
+  if (auth) return auth;
+  const nodes = typeof options.node === 'string' ? [options.node] : (options.node ?? []);
+  return !options.cloudId && nodes.some((node) => /^[a-z]+:\/\/[^/@]+@/i.test(node)) ? undefined : null;
+}
+
 /** The first node, without credentials, for messages. */
 export function describeNode(options: ConnectionOptions): string {
   if (options.cloudId) return `cloud id ${options.cloudId.split(':')[0]}`;

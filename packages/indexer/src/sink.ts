@@ -30,11 +30,11 @@ import {
   logsTemplate,
 } from './index-template.js';
 import {
-  authFromEnv,
   createClient,
   describeNode,
   SINK_DEFAULTS,
   type SinkOptions,
+  sentCredentials,
   validateSinkOptions,
 } from './options.js';
 import { type ItemAction, itemAction, type OutcomePolicy, requestAction, resolvePolicy } from './policy.js';
@@ -264,7 +264,7 @@ export class ElasticsearchSink {
       if (status === 401) {
         await client.close();
         const reason = securityReason(error) ?? reasonOf(error).reason;
-        throw securityError(401, reason, undefined, options.auth ?? authFromEnv() ?? null);
+        throw securityError(401, reason, undefined, sentCredentials(options));
       }
       // Any HTTP answer means the cluster is there, which is all we check here: 403 on GET /
       // only means the user lacks `monitor`, and the integ-test distribution answers 405.

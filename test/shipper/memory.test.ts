@@ -6,13 +6,22 @@ import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
 import { registryOffset, runCli } from './support.js';
 
 /**
- * Bounded memory, sized for CI: a 50 MiB file (the issue's 1 GiB run is in
- * benchmarks/shipper, which records peak RSS). If the shipper held what it read, RSS would
- * grow with the file (the file's bytes and more as JS strings); bounded, it stays flat after
- * warm-up. One backend is enough: the queue and reader under test are the same for all.
+ * Bounded memory, sized for a quick run: a 50 MiB file (the issue's 1 GiB run is
+ * test/faults/shipper-large-file.test.ts). If the shipper held what it read, RSS would grow
+ * with the file (the file's bytes and more as JS strings); bounded, it stays flat after
+ * warm-up. Flat is judged on medians: single samples swing by 30-45 MiB between garbage
+ * collections (measured 147-192 MiB on one run), so a lone sample at 10% is no baseline.
+ * One backend is enough: the queue and reader under test are the same for all.
  */
 const SIZE_MIB = 50;
-const GROWTH_LIMIT_MIB = 40;
+const WARM_UP = 0.1;
+const LAST_THIRD_ABOVE_FIRST_MIB = 24;
+const PEAK_ABOVE_FIRST_MIB = 64;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
 
 let h: BrokerHarness | undefined;
 afterAll(async () => {
@@ -30,7 +39,7 @@ async function rssMiB(pid: number): Promise<number | undefined> {
 }
 
 describe('shipper memory', () => {
-  it(`ships a ${SIZE_MIB} MiB file with RSS growth under ${GROWTH_LIMIT_MIB} MiB after warm-up`, async () => {
+  it(`ships a ${SIZE_MIB} MiB file with flat RSS after warm-up`, async () => {
     h = await harnessFor('redis');
     if (!h.ready) return expect.unreachable('redis is not running; start it to run this test');
     const stream = h.stream('ship-rss');
@@ -53,28 +62,28 @@ describe('shipper memory', () => {
 
     const run = runCli(['ship', '--file', file, '--to', h.url(stream), '--registry', registry]);
     const pid = run.child.pid as number;
-    let warm: number | undefined;
-    let peak = 0;
+    const warm: number[] = [];
     let exited = false;
     void run.exit.then(() => {
       exited = true;
     });
     while (!exited) {
       const rss = await rssMiB(pid);
-      if (rss !== undefined) {
-        const progress = (await registryOffset(registry)) / size;
-        if (warm === undefined && progress >= 0.1) warm = rss;
-        if (warm !== undefined) peak = Math.max(peak, rss);
-      }
+      if (rss !== undefined && !exited && (await registryOffset(registry)) / size >= WARM_UP) warm.push(rss);
       await new Promise((r) => setTimeout(r, 50));
     }
     const result = await run.exit;
     expect(result.code, result.output).toBe(0);
-    expect(warm, 'the run ended before 10% was confirmed').toBeDefined();
-    const growth = peak - (warm as number);
+    expect(warm.length, 'too few samples after 10% was confirmed').toBeGreaterThanOrEqual(9);
+    const third = Math.floor(warm.length / 3);
+    const first = median(warm.slice(0, third));
+    const last = median(warm.slice(-third));
+    const peak = Math.max(...warm);
     console.log(
-      `shipper RSS: ${(warm as number).toFixed(0)} MiB at 10%, peak ${peak.toFixed(0)} MiB after (${SIZE_MIB} MiB file)`,
+      `shipper RSS after 10% of a ${SIZE_MIB} MiB file: median ${first.toFixed(0)} MiB in the first third, ` +
+        `${last.toFixed(0)} MiB in the last, peak ${peak.toFixed(0)} MiB (${warm.length} samples)`,
     );
-    expect(growth).toBeLessThan(GROWTH_LIMIT_MIB);
+    expect(last - first).toBeLessThan(LAST_THIRD_ABOVE_FIRST_MIB);
+    expect(peak - first).toBeLessThan(PEAK_ABOVE_FIRST_MIB);
   }, 300_000);
 });

@@ -219,8 +219,8 @@ function svgChart(results, summary) {
   const parts = [];
   let y = 10;
   const bar = (label, value, max, colour, unit) => {
-    const bw = Math.max(1, Math.round(((w - 330) * value) / max));
-    const out = `<text x="10" y="${y + 16}" font-size="12">${label}</text><rect x="200" y="${y + 3}" width="${bw}" height="17" fill="${colour}"/><text x="${206 + bw}" y="${y + 16}" font-size="12">${value.toLocaleString('en')} ${unit}</text>`;
+    const bw = Math.max(1, Math.round(((w - 360) * value) / max));
+    const out = `<text x="10" y="${y + 16}" font-size="12">${label}</text><rect x="230" y="${y + 3}" width="${bw}" height="17" fill="${colour}"/><text x="${236 + bw}" y="${y + 16}" font-size="12">${value.toLocaleString('en')} ${unit}</text>`;
     y += rowH;
     return out;
   };

@@ -54,16 +54,16 @@ describe('sluice check --config', () => {
     expect(result).toEqual({ code: 0, stdout: 'OK: good.yaml: 5 processors\n', stderr: '' });
   });
 
-  it('prints every error with file, line and processor, never a secret, and exits 2', async () => {
+  it('prints every error with file, line (and column of the offending option) and processor, never a secret, and exits 2', async () => {
     const result = await sluice('check', '--config', 'bad.yaml');
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       [
-        'bad.yaml:3: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"',
+        'bad.yaml:5:7: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"',
         'bad.yaml:6: processor 3 (nope): unknown processor "nope"; known processors: date, dissect, drop, fingerprint, geoip, grok, json, kv, mutate, redact, user_agent',
-        'bad.yaml:7: processor 4 (redact): "hash_secret" must be a string, got "***"',
-        'bad.yaml:8: processor 5 (drop): "if" "matches" is not a valid regular expression: "(" (Invalid regular expression: /(/: Unterminated group)',
+        'bad.yaml:7:27: processor 4 (redact): "hash_secret" must be a string, got "***"',
+        'bad.yaml:9:32: processor 5 (drop): "if" "matches" is not a valid regular expression: "(" (Invalid regular expression: /(/: Unterminated group)',
         '  hint: a condition is one of { field, equals }, { field, matches }, { field, in }, { exists }, { tag }, { not }, { all }, { any }',
         'FAILED: bad.yaml: 4 errors',
         '',

@@ -40,7 +40,16 @@ export interface PipelineContext {
   readonly resolveModule?: (name: string) => ModuleSteps | undefined;
   /** The clock handed to every processor (see ProcessorContext.now); default Date.now. */
   readonly now?: () => number;
+  /**
+   * `file:line:column` of a node inside step `index`: `path` walks the step's mapping
+   * (`['date', 'formats']` is the `formats` key, `['grok', 'patterns', 1]` the second
+   * pattern). Lets an error point at the offending option, not at its step. Absent (or
+   * undefined for a path it cannot find): errors point at the step.
+   */
+  readonly locate?: (index: number, path: readonly OptionPathSegment[]) => string | undefined;
 }
+
+export type OptionPathSegment = string | number;
 
 export interface CompiledStep {
   readonly name: string;
@@ -97,7 +106,12 @@ function compileInto(
     }
     const name = keys[0] as string;
     const label = stepLabel(context, index, name);
-    const condition = spec.if === undefined ? undefined : compileCondition(spec.if, label);
+    let condition: Condition | undefined;
+    try {
+      condition = spec.if === undefined ? undefined : compileCondition(spec.if, label);
+    } catch (error) {
+      throw atOption(error, context, index, label, spec, []);
+    }
 
     if (name === 'module' && !(name in registry)) {
       const moduleName = spec.module;
@@ -123,10 +137,12 @@ function compileInto(
             : 'modules are not available here',
         });
       }
+      // A module's steps are not in the user's file: no option locations there.
+      const { locate: _fileLocations, ...moduleContext } = context;
       compileInto(
         steps,
         resolved.specs,
-        { ...context, where: resolved.where },
+        { ...moduleContext, where: resolved.where },
         [...moduleChain, moduleName],
         0,
       );
@@ -144,9 +160,130 @@ function compileInto(
       ...(context.patternDefinitions === undefined ? {} : { patternDefinitions: context.patternDefinitions }),
       ...(context.now === undefined ? {} : { now: context.now }),
     };
-    const processor = factory(spec[name], processorContext);
+    let processor: Processor;
+    try {
+      processor = factory(spec[name], processorContext);
+    } catch (error) {
+      throw atOption(error, context, index, label, spec, [name]);
+    }
     steps.push({ name, where: label, processor, condition });
   });
+}
+
+/**
+ * Moves a step's ConfigError from the step's location to the option it is about:
+ * `p.yaml:4: processor 2 (date): "formats" must be...` becomes `p.yaml:6:7: processor 2
+ * (date): "formats" must be...`. Which option, read from the message the processor wrote
+ * (processors name the option first, as OptionReader does, or quote the offending value):
+ * 1. the leading quoted option names (`"formats"`, `unknown option "format"`, a condition's
+ *    `"if.all[1]" "matches"`), as deep as they exist in the step;
+ * 2. within that option (or the whole step), the longest configured string quoted in the
+ *    message: the one grok pattern or date format of a list that is wrong;
+ * 3. else the first option of the step quoted anywhere in the message.
+ * Anything else keeps the step's location. The message is otherwise unchanged.
+ */
+function atOption(
+  error: unknown,
+  context: PipelineContext,
+  index: number,
+  label: string,
+  spec: ProcessorSpec,
+  prefix: readonly OptionPathSegment[],
+): unknown {
+  const stepWhere = context.where?.(index);
+  if (!(error instanceof ConfigError) || !context.locate || !stepWhere) return error;
+  if (!error.message.startsWith(`${label}: `)) return error;
+  const rest = error.message.slice(label.length + 2);
+  const path = optionPath(spec, prefix, rest);
+  const location = path === undefined ? undefined : context.locate(index, path);
+  if (location === undefined) return error;
+  return new ConfigError(`${location}${error.message.slice(stepWhere.length)}`, {
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    cause: error.cause ?? error,
+  });
+}
+
+function childOf(node: unknown, key: OptionPathSegment): { found: boolean; value: unknown } {
+  if (typeof key === 'number') {
+    return Array.isArray(node) && key < node.length
+      ? { found: true, value: node[key] }
+      : { found: false, value: undefined };
+  }
+  if (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, key)) {
+    return { found: true, value: (node as Record<string, unknown>)[key] };
+  }
+  return { found: false, value: undefined };
+}
+
+/** `if.all[1]` -> ['if', 'all', 1]; a plain option name is one segment. */
+function segmentsOf(name: string): OptionPathSegment[] {
+  return Array.from(name.matchAll(/\[(\d+)\]|[^.[\]]+/g), (m) =>
+    m[1] === undefined ? (m[0] as string) : Number(m[1]),
+  );
+}
+
+function optionPath(
+  spec: ProcessorSpec,
+  prefix: readonly OptionPathSegment[],
+  message: string,
+): OptionPathSegment[] | undefined {
+  let node: unknown = spec;
+  for (const key of prefix) node = childOf(node, key).value;
+  const path = [...prefix];
+  let text = message.replace(/^unknown option /, '');
+  for (let m = /^"([^"]+)"\s*/.exec(text); m !== null; m = /^"([^"]+)"\s*/.exec(text)) {
+    const name = m[1] as string;
+    const direct = childOf(node, name);
+    const segments = direct.found ? [name] : segmentsOf(name);
+    let inner = node;
+    let ok = segments.length > 0;
+    for (const segment of segments) {
+      const child = childOf(inner, segment);
+      if (!child.found) {
+        ok = false;
+        break;
+      }
+      inner = child.value;
+    }
+    if (!ok) break;
+    path.push(...segments);
+    node = inner;
+    text = text.slice(m[0].length);
+  }
+  const quoted = quotedLeaf(node, path, message);
+  if (quoted !== undefined) return quoted;
+  if (path.length > prefix.length) return path;
+  for (const m of message.matchAll(/"([^"]+)"/g)) {
+    if (childOf(node, m[1] as string).found) return [...path, m[1] as string];
+  }
+  return undefined;
+}
+
+/** The path of the longest string under `node` that the message quotes (as written or JSON-escaped). */
+function quotedLeaf(
+  node: unknown,
+  path: readonly OptionPathSegment[],
+  message: string,
+): OptionPathSegment[] | undefined {
+  let best: { path: OptionPathSegment[]; length: number } | undefined;
+  const visit = (value: unknown, at: OptionPathSegment[], level: number): void => {
+    if (typeof value === 'string') {
+      if (
+        value.length >= 2 &&
+        (best === undefined || value.length > best.length) &&
+        (message.includes(`"${value}"`) || message.includes(JSON.stringify(value)))
+      ) {
+        best = { path: at, length: value.length };
+      }
+      return;
+    }
+    if (level >= 4 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) visit(value[i], [...at, i], level + 1);
+    } else for (const [key, item] of Object.entries(value)) visit(item, [...at, key], level + 1);
+  };
+  visit(node, [...path], 0);
+  return best?.path;
 }
 
 /** Runs compiled steps in order; see CompiledPipeline. */

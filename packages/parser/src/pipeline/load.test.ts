@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@sluice/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveModule } from '../modules/index.js';
 import { checkPipelineFile, compilePipelineFile, loadPipelineFile, parsePipelineText } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-load-'));
@@ -78,14 +79,52 @@ describe('pipeline files', () => {
       'processors:\n  - grok: { patterns: ["%{WORD:w}"] }\n\n  - date:\n      field: ts\n      formats: abc\n  - nope: {}\n',
     );
     await expect(compilePipelineFile(bad)).rejects.toThrow(
-      `${bad}:4: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"`,
+      `${bad}:6:7: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"`,
     );
     const checked = await checkPipelineFile(bad);
     expect(checked.steps).toBe(1);
     expect(checked.errors.map((e) => e.message)).toEqual([
-      `${bad}:4: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"`,
+      `${bad}:6:7: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"`,
       `${bad}:7: processor 3 (nope): unknown processor "nope"; known processors: date, dissect, drop, fingerprint, geoip, grok, json, kv, mutate, redact, user_agent`,
     ]);
+  });
+
+  it('points an option error at the line and column of the option, or of the list item at fault', async () => {
+    const path = write(
+      'options.yaml',
+      [
+        'processors:',
+        '  - grok:',
+        '      patterns:',
+        '        - "%{WORD:w}"',
+        '        - "%{NOPE:x} %{WORD}"',
+        '  - date: { field: ts, format: [x] }',
+        '  - redact: { mode: hash, hash_secret: 12345678901234567890 }',
+        '  - drop: {}',
+        '    if: { all: [{ exists: a }, { field: b, matches: "[" }] }',
+        '  - date:',
+        '      match: [ts, "ISO8601", "yyyy-MM-dd QQQ"]',
+        '  - grok: {}',
+        '  - module: nginx.access',
+        '',
+      ].join('\n'),
+    );
+    const { errors } = await checkPipelineFile(path, { resolveModule });
+    expect(errors.map((e) => e.message.split(': ').slice(0, 3).join(': '))).toEqual([
+      `${path}:5:11: processor 1 (grok): unknown grok pattern %{NOPE} in "%{NOPE:x} %{WORD}"`,
+      `${path}:6:24: processor 2 (date): unknown option "format"; valid options`,
+      `${path}:7:27: processor 3 (redact): "hash_secret" must be a string, got "***"`,
+      `${path}:9:44: processor 4 (drop): "if.all[1]" "matches" is not a valid regular expression`,
+      `${path}:11:30: processor 5 (date): "formats"`,
+      // Nothing in the step to point at: the step's line.
+      `${path}:12: processor 6 (grok): "patterns" must be a non-empty list of grok patterns, got nothing`,
+    ]);
+    // The same locations when compiling (the first error), with the message otherwise unchanged.
+    await expect(compilePipelineFile(path)).rejects.toThrow(
+      new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:11: processor 1 \\(grok\\): unknown grok pattern`,
+      ),
+    );
   });
 
   it('refuses bad files before any processor is built', async () => {

@@ -8,6 +8,7 @@ import { describe } from '../processors/options.js';
 import {
   type CompiledPipeline,
   compilePipeline,
+  type OptionPathSegment,
   type PipelineContext,
   type ProcessorSpec,
   validatePipeline,
@@ -31,7 +32,9 @@ import {
  *     - { name: sluice_logs_lines_total, type: counter }
  *
  * A file may also be just the list of processors. Everything is validated before any
- * event runs; every message starts with `file:line: processor N (name):`.
+ * event runs; every message starts with `file:line: processor N (name):`, or with
+ * `file:line:column: processor N (name):` when it is about one option of the step (the
+ * line and column of that option, or of the list item at fault).
  */
 export interface PipelineFile {
   /** The path as given (messages use it as the user wrote it). */
@@ -40,6 +43,8 @@ export interface PipelineFile {
   readonly specs: readonly ProcessorSpec[];
   /** `file:line` of step `index`; `file:line` of the `processors` key for -1. */
   readonly where: (index: number) => string;
+  /** `file:line:column` of an option inside step `index` (see PipelineContext.locate). */
+  readonly locate: (index: number, path: readonly OptionPathSegment[]) => string | undefined;
   /** Absolute paths of the patterns directories (or files), in order. */
   readonly patternsDirs: readonly string[];
   /** Inline `pattern_definitions`. */
@@ -185,6 +190,28 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
   );
   const specs = processorsNode.toJSON() as ProcessorSpec[];
   const where = (index: number) => at(index < 0 ? processorsOffset : (offsets[index] ?? processorsOffset));
+  const items = processorsNode.items;
+  const locate = (index: number, path: readonly OptionPathSegment[]): string | undefined => {
+    let node: unknown = items[index];
+    let offset: number | undefined;
+    for (const segment of path) {
+      if (typeof segment === 'number' && isSeq(node)) {
+        node = node.items[segment];
+        offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+      } else if (typeof segment === 'string' && isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment);
+        // A mapping entry is located by its key: that is where the option is written.
+        offset = (pair?.key as { range?: [number, number, number] } | null | undefined)?.range?.[0];
+        node = pair?.value;
+      } else {
+        return undefined;
+      }
+      if (offset === undefined) return undefined;
+    }
+    if (offset === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
   const metricOffsets = isSeq(metricsNode)
     ? metricsNode.items.map((item) => (item as { range?: [number, number, number] } | null)?.range?.[0])
     : [];
@@ -194,7 +221,17 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
       : ((metricsNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null);
   const metricWhere = (index: number) =>
     at(index < 0 ? metricsOffset : (metricOffsets[index] ?? metricsOffset));
-  return { file, description, specs, where, patternsDirs, patternDefinitions, metricSpecs, metricWhere };
+  return {
+    file,
+    description,
+    specs,
+    where,
+    locate,
+    patternsDirs,
+    patternDefinitions,
+    metricSpecs,
+    metricWhere,
+  };
 }
 
 /** The file's validated `metrics:` declarations and every error in them (one per bad declaration). */
@@ -212,7 +249,7 @@ export function pipelineFileContext(pipeline: PipelineFile, context: PipelineCon
   for (const dir of pipeline.patternsDirs) Object.assign(fromDirs, loadPatternsDir(dir, pipeline.where(-1)));
   // Inline definitions override files; both override what the caller passed.
   const patternDefinitions = { ...context.patternDefinitions, ...fromDirs, ...pipeline.patternDefinitions };
-  return { ...context, patternDefinitions, where: pipeline.where };
+  return { ...context, patternDefinitions, where: pipeline.where, locate: pipeline.locate };
 }
 
 /** Loads, validates and compiles a pipeline file. Throws the first ConfigError. */

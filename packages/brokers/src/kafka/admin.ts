@@ -71,29 +71,80 @@ export async function groupLag(
     .sort((a, b) => a.partition - b.partition);
 }
 
-/** Maps a kafkajs error to ours, keeping its retriable flag and the original as cause. */
+/**
+ * Node's codes for a TLS certificate the client does not trust (or that names another
+ * host). Retrying cannot help: the user must give the CA (`?ca=`) or fix the certificate.
+ */
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** kafkajs wraps errors several deep (retries exceeded -> connection error); look at each. */
+function* causes(error: unknown): Generator<{ name?: string; type?: string; code?: unknown }> {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === 'object' && depth < 10;
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError,
+      depth++
+  ) {
+    yield e as { name?: string; type?: string; code?: unknown };
+  }
+}
+
+/** True when the broker's TLS certificate was refused by this client (see TLS_TRUST_CODES). */
+export function isTlsTrustFailure(error: unknown): boolean {
+  for (const e of causes(error)) if (typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) return true;
+  return false;
+}
+
+/**
+ * Maps a kafkajs error to ours, keeping its retriable flag and the original as cause.
+ * Refused credentials and untrusted certificates are the user's to fix: not retriable,
+ * and exit code 2 like any other configuration error.
+ */
 export function asBrokerError(error: unknown, context: string): BrokerError {
   if (error instanceof BrokerError) return error;
   const e = error as { message?: string; retriable?: boolean; name?: string; type?: string } | undefined;
   const message = e?.message ?? String(error);
-  const auth = e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED';
-  const authorization = typeof e?.type === 'string' && /AUTHORIZATION_FAILED/.test(e.type);
+  const chain = [...causes(error)];
+  const auth = chain.some(
+    (c) => c.name === 'KafkaJSSASLAuthenticationError' || c.type === 'SASL_AUTHENTICATION_FAILED',
+  );
+  const authorization = chain.some((c) => typeof c.type === 'string' && /AUTHORIZATION_FAILED/.test(c.type));
   // The listener speaks no SASL, or not this mechanism: a configuration mismatch, not an outage.
-  const saslMismatch = e?.type === 'ILLEGAL_SASL_STATE' || e?.type === 'UNSUPPORTED_SASL_MECHANISM';
+  const saslMismatch = chain.some(
+    (c) => c.type === 'ILLEGAL_SASL_STATE' || c.type === 'UNSUPPORTED_SASL_MECHANISM',
+  );
+  const untrusted = isTlsTrustFailure(error);
+  const userFixes = auth || authorization || saslMismatch || untrusted;
   return new BrokerError(`${context}: ${message}`, {
     cause: error,
-    retriable: auth || authorization || saslMismatch ? false : (e?.retriable ?? true),
-    ...(saslMismatch
+    retriable: userFixes ? false : (e?.retriable ?? true),
+    ...(userFixes ? { exitCode: 2 } : {}),
+    ...(untrusted
       ? {
-          hint: 'the broker listener does not accept this SASL mechanism: check the port (PLAINTEXT vs SASL listener) and ?sasl=',
+          hint: "the broker's TLS certificate is not trusted: pass its CA with ?ca=/path/ca.pem (or KAFKA_TLS_CA_FILE), and check that the certificate names the host in the URL",
         }
-      : {}),
-    ...(auth
-      ? {
-          hint: 'check the SASL username, password and mechanism (URL, KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD, ?sasl=)',
-        }
-      : authorization
-        ? { hint: 'grant the Kafka user access to the topic and consumer group (ACLs)' }
-        : {}),
+      : saslMismatch
+        ? {
+            hint: 'the broker listener does not accept this SASL mechanism: check the port (PLAINTEXT vs SASL listener) and ?sasl=',
+          }
+        : auth
+          ? {
+              hint: 'check the SASL username, password and mechanism (URL, KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD, ?sasl=)',
+            }
+          : authorization
+            ? { hint: 'grant the Kafka user access to the topic and consumer group (ACLs)' }
+            : {}),
   });
 }

@@ -17,7 +17,7 @@ import {
 } from 'kafkajs';
 import { brokerCount } from '../metrics.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
-import { asBrokerError, ensureTopic } from './admin.js';
+import { asBrokerError, ensureTopic, isTlsTrustFailure } from './admin.js';
 import { encodeKafkaMessage, messageSize } from './codec.js';
 import { compressionCodec } from './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
@@ -286,6 +286,8 @@ const CONNECTION_ERRORS = new Set([
 
 /** True when the error, or any error it wraps, says the broker could not be reached. */
 function isConnectionFailure(error: unknown): boolean {
+  // A certificate this client does not trust fails the same way on every attempt.
+  if (isTlsTrustFailure(error)) return false;
   for (
     let e = error, depth = 0;
     e instanceof Error && depth < 10;

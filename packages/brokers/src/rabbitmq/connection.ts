@@ -95,8 +95,10 @@ export function rabbitError(target: BrokerTarget, action: string, error: unknown
     });
   }
   if (AUTH_FAILURE.test(message)) {
+    // Refused credentials are configuration the user must fix: exit code 2, as for bad input.
     return new BrokerError(`RabbitMQ at ${where} refused ${action}: ${message}`, {
       retriable: false,
+      exitCode: 2,
       hint: 'check the user, password and vhost in the URL (amqp://USER:PASSWORD@HOST:PORT/QUEUE?vhost=VHOST) and the permissions of that user',
     });
   }

@@ -52,8 +52,10 @@ export function redisError(target: BrokerTarget, action: string, error: unknown)
   const message = scrub(error instanceof Error ? error.message : String(error), target.connection);
   const where = target.brokers[0];
   if (AUTH_FAILURE.test(message)) {
+    // Refused credentials are configuration the user must fix: exit code 2, as for bad input.
     return new BrokerError(`Redis at ${where} refused ${action}: ${message}`, {
       retriable: false,
+      exitCode: 2,
       hint: 'check the user and password in the URL (redis://:PASSWORD@HOST:PORT/LIST or redis://USER:PASSWORD@...) and the ACL rules for the list',
     });
   }
@@ -79,4 +81,17 @@ export async function connectRedis(client: Redis, target: BrokerTarget): Promise
   } finally {
     client.off('error', onError);
   }
+}
+
+/**
+ * QUIT when connected, else drop the socket. QUIT on a client that is not ready waits in the
+ * offline queue behind whatever was queued (a ready check after a refused AUTH) and, with
+ * reconnection stopped, never settles: the process would end with that promise pending.
+ */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  await client.quit().catch(() => client.disconnect());
 }

@@ -15,7 +15,7 @@ import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodePayload, isPoison } from '../wire.js';
-import { connectRedis, createRedis, redisError } from './connection.js';
+import { closeRedis, connectRedis, createRedis, redisError } from './connection.js';
 import { type RedisKeys, redisKeys } from './keys.js';
 import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE } from './scripts.js';
 
@@ -249,7 +249,7 @@ export class RedisConsumer implements Consumer {
           error: errorMessage(error),
         });
       }
-      await this.client.quit().catch(() => this.client.disconnect());
+      await closeRedis(this.client);
     }
     if (fatal) throw fatal;
   }

@@ -4,7 +4,7 @@ import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
-import { connectRedis, createRedis, redisError } from './connection.js';
+import { closeRedis, connectRedis, createRedis, redisError } from './connection.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
@@ -56,10 +56,6 @@ export class RedisProducer implements Producer {
   }
 
   async close(): Promise<void> {
-    if (this.client.status === 'end' || this.client.status === 'wait') {
-      this.client.disconnect();
-      return;
-    }
-    await this.client.quit().catch(() => this.client.disconnect());
+    await closeRedis(this.client);
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError } from '@sluice/core';
 import { KAFKA_HEAP, KAFKA_VERSION, type StackPaths } from './config.js';
 import { findJava } from './java.js';
 import { run, STACK_ENV, spawnDetached, stackMarker } from './process.js';
@@ -122,13 +123,42 @@ function jvmArgs(paths: StackPaths, layout: KafkaLayout, classpath: string): str
   ];
 }
 
+/**
+ * Test hooks for a private broker with extra listeners (TLS, SASL): the file named by
+ * SLUICE_KAFKA_EXTRA_PROPERTIES is appended to server.properties (a key given twice takes
+ * its last value, so it may replace `listeners` and friends), and each whitespace-separated
+ * entry of SLUICE_KAFKA_SCRAM (`SCRAM-SHA-512=[name=USER,password=PASS]`) becomes a
+ * `--add-scram` of the first format, which is how KRaft gets SCRAM users before any listener
+ * is up. Neither is meant for the shared stack.
+ */
+async function extraProperties(env: NodeJS.ProcessEnv): Promise<string> {
+  const file = env.SLUICE_KAFKA_EXTRA_PROPERTIES?.trim();
+  if (!file) return '';
+  try {
+    return `\n# From SLUICE_KAFKA_EXTRA_PROPERTIES=${file}\n${await readFile(file, 'utf8')}\n`;
+  } catch (error) {
+    throw new ConfigError(
+      `SLUICE_KAFKA_EXTRA_PROPERTIES names ${file}, which cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      { hint: 'point it at a readable server.properties fragment, or unset it' },
+    );
+  }
+}
+
+function scramArgs(env: NodeJS.ProcessEnv): string[] {
+  const entries = env.SLUICE_KAFKA_SCRAM?.trim().split(/\s+/).filter(Boolean) ?? [];
+  return entries.flatMap((entry) => ['--add-scram', entry]);
+}
+
 /** Writes the config, formats storage on the very first start, and launches the broker. */
 export async function launchKafka(paths: StackPaths, note: (line: string) => void): Promise<number> {
   const layout = kafkaLayout(paths);
   const [java, classpath] = await Promise.all([findJava(), kafkaClasspath(paths, note)]);
   await mkdir(layout.dataDir, { recursive: true });
   await mkdir(layout.logsDir, { recursive: true });
-  await writeFile(layout.config, serverProperties(layout, paths.ports));
+  await writeFile(
+    layout.config,
+    serverProperties(layout, paths.ports) + (await extraProperties(process.env)),
+  );
   if (!(await exists(join(layout.dataDir, 'meta.properties')))) {
     // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding (Kafka's Uuid format).
     const clusterId = randomBytes(16).toString('base64url');
@@ -142,6 +172,7 @@ export async function launchKafka(paths: StackPaths, note: (line: string) => voi
         clusterId,
         '-c',
         layout.config,
+        ...scramArgs(process.env),
       ],
       {
         timeoutMs: 120_000,

@@ -59,6 +59,20 @@ describe('grok processor', () => {
     expect(drainPatternStats()).toEqual([]);
   });
 
+  test('time is sampled per pattern, from its first exec on: counts exact, every pattern that ran has a time', () => {
+    drainPatternStats();
+    // A pattern slow enough that a timed exec measures more than zero.
+    const slow = `^(?:${'a?'.repeat(18)}${'a'.repeat(18)})$`;
+    const p = make({ patterns: [slow, '^%{WORD:w}$'] });
+    for (let i = 0; i < 20; i++) p.apply({ message: 'bbb' });
+    const rows = new Map(drainPatternStats().map(([label, ...rest]) => [label, rest]));
+    const [slowMatches, slowMisses, slowSeconds] = rows.get(slow) as number[];
+    const [wordMatches, wordMisses, wordSeconds] = rows.get('^%{WORD:w}$') as number[];
+    expect([slowMatches, slowMisses, wordMatches, wordMisses]).toEqual([0, 20, 20, 0]);
+    expect(slowSeconds).toBeGreaterThan(0);
+    expect(wordSeconds).toBeGreaterThan(0);
+  });
+
   test('bad options are ConfigErrors that start with the location and name the option', () => {
     const message = (options: unknown) => {
       try {

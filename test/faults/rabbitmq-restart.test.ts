@@ -4,6 +4,7 @@ import { generateLines } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateRabbitMq } from '../brokers/private-rabbitmq.js';
 import { cliPath, freePort } from '../support/cli.js';
+import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
 
 // Issue 4's fault test: RabbitMQ restarted in the middle of a run, with a durable queue and
@@ -68,44 +69,6 @@ async function esCount(index: string): Promise<number> {
   await fetch(`${es}/${index}/_refresh`, { method: 'POST' });
   const res = await fetch(`${es}/${index}/_count`);
   return res.ok ? ((await res.json()) as { count: number }).count : 0;
-}
-
-/** Every `log.offset` value of the index (exact, paged composite aggregation) and those not held by exactly one document. */
-async function offsetCounts(index: string): Promise<{ distinct: number; notOnce: string[] }> {
-  const es = testEnv().elasticsearchUrl;
-  let after: unknown;
-  let distinct = 0;
-  const notOnce: string[] = [];
-  for (;;) {
-    const res = await fetch(`${es}/${index}/_search`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        size: 0,
-        aggs: {
-          offsets: {
-            composite: {
-              size: 10_000,
-              sources: [{ offset: { terms: { field: 'log.offset', missing_bucket: true } } }],
-              ...(after ? { after } : {}),
-            },
-          },
-        },
-      }),
-    });
-    const body = (await res.json()) as {
-      aggregations: {
-        offsets: { after_key?: unknown; buckets: { key: { offset: unknown }; doc_count: number }[] };
-      };
-    };
-    const { buckets, after_key } = body.aggregations.offsets;
-    for (const b of buckets) {
-      distinct++;
-      if (b.doc_count !== 1 || b.key.offset === null) notOnce.push(`${String(b.key.offset)}×${b.doc_count}`);
-    }
-    if (buckets.length === 0 || after_key === undefined) return { distinct, notOnce };
-    after = after_key;
-  }
 }
 
 /**
@@ -230,7 +193,7 @@ describe.each(['classic', 'quorum'] as const)('RabbitMQ restarted mid-run (%s qu
 
     // Exactly once: the count, and each stdin byte offset (the line's identity) held by one document.
     expect(await esCount(index)).toBe(LINES);
-    const offsets = await offsetCounts(index);
+    const offsets = await offsetCounts(testEnv().elasticsearchUrl, index);
     expect(offsets.distinct).toBe(LINES);
     expect(offsets.notOnce).toEqual([]);
     console.info(

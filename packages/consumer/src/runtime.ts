@@ -303,14 +303,20 @@ export class ConsumerRuntime {
     }
   }
 
-  /** True when the broker reports records not yet acknowledged by the group; false if lag cannot be read. */
+  /**
+   * True when the broker reports records not yet acknowledged by the group, and also when
+   * lag cannot be read: a broker that is down or restarting is the moment it may hold a
+   * backlog, and exiting then would leave work behind that `--exit-when-idle` promised to finish.
+   */
   private async groupHasLag(): Promise<boolean> {
     try {
       const samples = await this.options.consumer.lag();
       return samples.some((s) => s.lag > 0);
     } catch (error) {
-      this.log.debug('lag unavailable for the idle check', { error: errorMessage(error) });
-      return false;
+      this.log.warn('idle, but the broker cannot say whether records are waiting; not exiting yet', {
+        error: errorMessage(error),
+      });
+      return true;
     }
   }
 

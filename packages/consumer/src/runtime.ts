@@ -259,8 +259,8 @@ export class ConsumerRuntime {
       recordsTotal().inc({ outcome: 'retried' }, records.length);
       if (error instanceof SluiceError && !error.retriable) {
         // Retrying cannot help (credentials, privileges): hand the batch back and stop the whole consumer.
+        // Not logged here: run() rejects with this error and the command prints it once.
         this.fatal ??= error;
-        this.log.error(errorMessage(error), error.hint ? { hint: error.hint } : undefined);
         await batch.retryLater().catch(() => {});
         void this.stop();
       } else {

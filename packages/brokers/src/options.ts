@@ -76,3 +76,29 @@ export function scrub(text: string, connection: string): string {
     (_m, s: string, u: string) => `${s}${u}:***@`,
   );
 }
+
+/**
+ * Node's codes for a TLS certificate this client does not trust (or that names another
+ * host). Retrying cannot help: the user must give the CA or fix the certificate.
+ */
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** True when the error, or one it wraps (`cause`, kafkajs's `originalError`), is a refused certificate. */
+export function isTlsTrustFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 10; depth++) {
+    const { code, cause, originalError } = e as { code?: unknown; cause?: unknown; originalError?: unknown };
+    if (typeof code === 'string' && TLS_TRUST_CODES.has(code)) return true;
+    e = cause ?? originalError;
+  }
+  return false;
+}

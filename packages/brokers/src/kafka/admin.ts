@@ -1,5 +1,6 @@
 import { BrokerError, type Logger } from '@sluice/core';
 import type { Admin, Kafka } from 'kafkajs';
+import { isTlsTrustFailure } from '../options.js';
 import type { LagSample } from '../types.js';
 
 /** Broker-side helpers shared by the producer, the consumer and `sluice lag`. */
@@ -71,22 +72,6 @@ export async function groupLag(
     .sort((a, b) => a.partition - b.partition);
 }
 
-/**
- * Node's codes for a TLS certificate the client does not trust (or that names another
- * host). Retrying cannot help: the user must give the CA (`?ca=`) or fix the certificate.
- */
-const TLS_TRUST_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 /** kafkajs wraps errors several deep (retries exceeded -> connection error); look at each. */
 function* causes(error: unknown): Generator<{ name?: string; type?: string; code?: unknown }> {
   for (
@@ -99,12 +84,6 @@ function* causes(error: unknown): Generator<{ name?: string; type?: string; code
   ) {
     yield e as { name?: string; type?: string; code?: unknown };
   }
-}
-
-/** True when the broker's TLS certificate was refused by this client (see TLS_TRUST_CODES). */
-export function isTlsTrustFailure(error: unknown): boolean {
-  for (const e of causes(error)) if (typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) return true;
-  return false;
 }
 
 /**

@@ -16,8 +16,9 @@ import {
   Partitioners,
 } from 'kafkajs';
 import { brokerCount } from '../metrics.js';
+import { isTlsTrustFailure } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
-import { asBrokerError, ensureTopic, isTlsTrustFailure } from './admin.js';
+import { asBrokerError, ensureTopic } from './admin.js';
 import { encodeKafkaMessage, messageSize } from './codec.js';
 import { compressionCodec } from './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';

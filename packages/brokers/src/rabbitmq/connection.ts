@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BrokerError, type SluiceError } from '@sluice/core';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
-import { booleanOption, choiceOption, numberOption, scrub } from '../options.js';
+import { booleanOption, choiceOption, isTlsTrustFailure, numberOption, scrub } from '../options.js';
 import type { BrokerTarget } from '../types.js';
 
 /**
@@ -92,6 +92,13 @@ export function rabbitError(target: BrokerTarget, action: string, error: unknown
     return new BrokerError(`RabbitMQ ${action} at ${where} failed: ${message}`, {
       retriable: false,
       hint: 'the queue exists with other arguments (type or dead-letter exchange): pass the matching ?queueType= or delete the queue',
+    });
+  }
+  if (isTlsTrustFailure(error)) {
+    return new BrokerError(`RabbitMQ ${action} at ${where} failed: ${message}`, {
+      retriable: false,
+      exitCode: 2,
+      hint: "the broker's TLS certificate is not trusted: pass its CA with ?tlsCa=/path/ca.pem, and check that the certificate names the host in the URL",
     });
   }
   if (AUTH_FAILURE.test(message)) {

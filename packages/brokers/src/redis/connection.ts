@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { BrokerError, type SluiceError } from '@sluice/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { booleanOption, credentialsOf, numberOption, scrub } from '../options.js';
+import { booleanOption, credentialsOf, isTlsTrustFailure, numberOption, scrub } from '../options.js';
 import type { BrokerTarget } from '../types.js';
 
 /**
@@ -24,7 +25,8 @@ export function redisOptions(target: BrokerTarget, overrides: RedisOptions = {})
     ...(tls
       ? {
           tls: {
-            servername: host,
+            // SNI carries host names only; Node warns (DEP0123) when given an IP address.
+            ...(isIP(host) ? {} : { servername: host }),
             rejectUnauthorized: !booleanOption(target, 'tlsInsecure', false),
             ...(ca ? { ca: readFileSync(ca) } : {}),
           },
@@ -51,6 +53,13 @@ const AUTH_FAILURE = /WRONGPASS|NOAUTH|NOPERM|invalid password|invalid username/
 export function redisError(target: BrokerTarget, action: string, error: unknown): SluiceError {
   const message = scrub(error instanceof Error ? error.message : String(error), target.connection);
   const where = target.brokers[0];
+  if (isTlsTrustFailure(error)) {
+    return new BrokerError(`Redis ${action} at ${where} failed: ${message}`, {
+      retriable: false,
+      exitCode: 2,
+      hint: "the server's TLS certificate is not trusted: pass its CA with ?tlsCa=/path/ca.pem, and check that the certificate names the host in the URL",
+    });
+  }
   if (AUTH_FAILURE.test(message)) {
     // Refused credentials are configuration the user must fix: exit code 2, as for bad input.
     return new BrokerError(`Redis at ${where} refused ${action}: ${message}`, {

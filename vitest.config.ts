@@ -39,7 +39,9 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
-          fileParallelism: false,
+          // One fork for the whole project, so its files run one after another (vitest 3
+          // ignores `fileParallelism` inside a project; test-all also passes --no-file-parallelism).
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 300_000,
         },
       },

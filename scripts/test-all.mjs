@@ -20,7 +20,7 @@ try {
     process.stderr.write('test-all: deploy/check.sh failed; the promtool tests will say why\n');
   for (const report of reports) rmSync(report, { force: true });
   // First everything that can share the services, then the fault tests, which stop or starve them, alone.
-  const vitest = (project, report) =>
+  const vitest = (project, report, extra = []) =>
     run(process.execPath, [
       `${root}node_modules/vitest/vitest.mjs`,
       'run',
@@ -30,10 +30,11 @@ try {
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${report}`,
+      ...extra,
       ...process.argv.slice(2),
     ]);
   const mainCode = await vitest('main', reports[0]);
-  const faultsCode = await vitest('faults', reports[1]);
+  const faultsCode = await vitest('faults', reports[1], ['--no-file-parallelism']);
   code = mainCode || faultsCode;
 } catch (error) {
   process.stderr.write(`test-all: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -34,6 +34,11 @@ export function redisOptions(target: BrokerTarget, overrides: RedisOptions = {})
       : {}),
     lazyConnect: true,
     connectionName: 'sluice',
+    // ioredis's ready check runs INFO, which Redis puts in @dangerous: a least-privilege ACL
+    // user is refused it, and ioredis then prints a warning to the console on every connect.
+    // connectRedis PINGs instead; a server still loading its data answers LOADING, which is
+    // retried like any connection failure.
+    enableReadyCheck: false,
     // Reconnect forever with a capped backoff; callers decide when to give up.
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 8), 5_000),
     ...overrides,

@@ -65,7 +65,7 @@ describe('Kubernetes manifests', () => {
 
   it('the schema check is not a formality: a wrong type fails it', async () => {
     const Model = await modelFor('apps/v1', 'Deployment');
-    const broken = structuredClone(find('Deployment', 'sluice-consumer')) as { spec: { replicas: unknown } };
+    const broken = structuredClone(find('Deployment', 'sluice-consumer')) as unknown as { spec: { replicas: unknown } };
     broken.spec.replicas = 'two';
     expect(() => new (Model as NonNullable<typeof Model>)(broken).validate()).toThrow(/replicas/);
   });

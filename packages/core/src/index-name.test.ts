@@ -17,6 +17,40 @@ describe('compileIndexName', () => {
     expect(name({ '@timestamp': '2024-05-01T11:00:00.000Z' })).toBe('logs-2024.05.01');
   });
 
+  it('caches whole names of date-only templates per day, and only for ISO UTC timestamps that parse', () => {
+    let clock = Date.UTC(2025, 0, 2);
+    const name = compileIndexName('Logs-%{+yyyy.MM.dd}', { now: () => clock });
+    // Every hour of three days, twice, against an independent formatting of the same instant.
+    for (const pass of [1, 2]) {
+      for (let h = 0; h < 72; h++) {
+        const ms = Date.UTC(2024, 1, 28, h, pass * 7, 30);
+        const d = new Date(ms);
+        const want = `logs-${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${String(d.getUTCDate()).padStart(2, '0')}`;
+        expect(name({ '@timestamp': d.toISOString() })).toBe(want);
+      }
+    }
+    // Unparseable although ISO-shaped: the clock decides each time, nothing is cached.
+    expect(name({ '@timestamp': '2024-13-45T00:00:00.000Z' })).toBe('logs-2025.01.02');
+    clock = Date.UTC(2025, 0, 3);
+    expect(name({ '@timestamp': '2024-13-45T00:00:00.000Z' })).toBe('logs-2025.01.03');
+    // Parseable but not ISO: its first 10 characters do not name the day.
+    expect(name({ '@timestamp': 'Wed, 01 May 2024 10:00:00 Z' })).toBe('logs-2024.05.01');
+    expect(name({ '@timestamp': 'Wed, 01 Mar 2023 10:00:00 Z' })).toBe('logs-2023.03.01');
+    // Offsets and epoch numbers bypass the cache and still convert to UTC.
+    expect(name({ '@timestamp': '2024-05-02T01:00:00+02:00' })).toBe('logs-2024.05.01');
+    expect(name({ '@timestamp': Date.UTC(2023, 11, 31, 12) })).toBe('logs-2023.12.31');
+  });
+
+  it('does not let the date cache of field templates mix days or keep the clock', () => {
+    let clock = Date.UTC(2025, 0, 2);
+    const name = compileIndexName('%{app}-%{+yyyy.MM.dd}', { now: () => clock });
+    expect(name({ app: 'a', '@timestamp': '2024-13-45T00:00:00.000Z' })).toBe('a-2025.01.02');
+    clock = Date.UTC(2025, 0, 3);
+    expect(name({ app: 'a', '@timestamp': '2024-13-45T00:00:00.000Z' })).toBe('a-2025.01.03');
+    expect(name({ app: 'a', '@timestamp': 'Wed, 01 May 2024 10:00:00 Z' })).toBe('a-2024.05.01');
+    expect(name({ app: 'a', '@timestamp': 'Wed, 01 Mar 2023 10:00:00 Z' })).toBe('a-2023.03.01');
+  });
+
   it('resolves fields by dotted and bracket paths, lowercased and sanitised', () => {
     const name = compileIndexName('%{[service][name]}-%{+yyyy.MM}');
     expect(name({ '@timestamp': '2024-05-01T00:00:00Z', service: { name: 'Web Front/API' } })).toBe(

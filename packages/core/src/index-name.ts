@@ -29,6 +29,12 @@ export type IndexNameFn = (event: JsonObject) => string;
 
 const INVALID = /[\\/*?"<>|,#:\s]/g;
 const INVALID_STATIC = /[\\/*?"<>|,#:\s]/;
+/**
+ * The first 10 characters of a timestamp name its UTC day only in ISO form; other strings
+ * that `Date.parse` accepts (`Wed, 01 May 2024 10:00:00 Z`) would share a key across days.
+ * Checked when a key is stored, so a cache hit never pays for it.
+ */
+const DAY_KEY = /^\d{4}-\d\d-\d\d$/;
 
 type Part =
   | { kind: 'text'; text: string }
@@ -165,7 +171,29 @@ export function compileIndexName(template: string, options: IndexNameOptions = {
   );
   const cache = new Map<string, string>();
 
-  return (event) => {
+  // A template of text and daily dates only (`logs-%{+yyyy.MM.dd}`, the default) gives the
+  // same final name for every event of a day, so cache the name itself: lowercasing,
+  // trimming and the byte-length check cost more per event than the date cache saves.
+  // Only timestamps that parse are cached, so an unparseable one still takes `now()`.
+  if (dailyOnly && parts.every((p) => p.kind !== 'field')) {
+    const names = new Map<string, string>();
+    const slow = (event: JsonObject): string => finish(build(event));
+    return (event) => {
+      const ts = event['@timestamp'];
+      if (typeof ts !== 'string' || ts.length < 20 || !ts.endsWith('Z')) return slow(event);
+      const key = ts.slice(0, 10);
+      const hit = names.get(key);
+      if (hit !== undefined) return hit;
+      if (!DAY_KEY.test(key) || !Number.isFinite(Date.parse(ts))) return slow(event);
+      const name = slow(event);
+      if (names.size > 64) names.clear();
+      names.set(key, name);
+      return name;
+    };
+  }
+  return (event) => finish(build(event));
+
+  function build(event: JsonObject): string {
     let out = '';
     for (const part of parts) {
       if (part.kind === 'text') out += part.text;
@@ -189,19 +217,27 @@ export function compileIndexName(template: string, options: IndexNameOptions = {
           }
         }
         let ms = typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) : Number.NaN;
-        if (!Number.isFinite(ms)) ms = now();
+        // A time taken from the clock is not the key's day: never cache it.
+        if (!Number.isFinite(ms)) {
+          ms = now();
+          key = undefined;
+        }
         const formatted = formatDate(ms, part.format);
-        if (key !== undefined) {
+        if (key !== undefined && DAY_KEY.test(key)) {
           if (cache.size > 64) cache.clear();
           cache.set(key, formatted);
         }
         out += formatted;
       }
     }
-    out = out.toLowerCase().replace(/^[_\-+]+/, '');
+    return out;
+  }
+
+  function finish(raw: string): string {
+    let out = raw.toLowerCase().replace(/^[_\-+]+/, '');
     if (out === '' || out === '.' || out === '..') out = missing;
     // 255 bytes; names are ASCII after sanitising except for non-ASCII field values.
     while (Buffer.byteLength(out) > 255) out = out.slice(0, -1);
     return out;
-  };
+  }
 }

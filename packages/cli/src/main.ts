@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command()
@@ -12,7 +12,7 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of commands) register(program);
+for (const register of await commandsFor(process.argv.slice(2))) register(program);
 
 // `sluice parse ... | head`: the reader closing the pipe is the normal end of the output,
 // as for any Unix filter, not a crash. Other stdout errors still surface.

@@ -1,17 +1,4 @@
 import type { Command } from 'commander';
-import { register as check } from './check.js';
-import { register as consume } from './consume.js';
-import { register as dlq } from './dlq.js';
-import { register as grok } from './grok.js';
-import { register as kibana } from './kibana.js';
-import { register as lag } from './lag.js';
-import { register as modules } from './modules.js';
-import { register as parse } from './parse.js';
-import { register as retention } from './retention.js';
-import { register as ship } from './ship.js';
-import { register as stack } from './stack.js';
-import { register as tap } from './tap.js';
-import { register as top } from './top.js';
 
 /**
  * Every subcommand is one module exporting `register(program)`. A new command is one
@@ -19,18 +6,33 @@ import { register as top } from './top.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [
-  ship,
-  consume,
-  retention,
-  dlq,
-  grok,
-  parse,
-  check,
-  modules,
-  kibana,
-  top,
-  lag,
-  tap,
-  stack,
-];
+type CommandModule = () => Promise<{ register: RegisterCommand }>;
+
+/**
+ * Loaded on demand: `sluice ship` on every server should not pay for Elasticsearch, the
+ * parser pool and three broker clients it never uses (start-up time and resident memory).
+ * The key is the command's name as typed; help loads them all.
+ */
+export const commandModules: Readonly<Record<string, CommandModule>> = {
+  ship: () => import('./ship.js'),
+  consume: () => import('./consume.js'),
+  retention: () => import('./retention.js'),
+  dlq: () => import('./dlq.js'),
+  grok: () => import('./grok.js'),
+  parse: () => import('./parse.js'),
+  check: () => import('./check.js'),
+  modules: () => import('./modules.js'),
+  kibana: () => import('./kibana.js'),
+  top: () => import('./top.js'),
+  lag: () => import('./lag.js'),
+  tap: () => import('./tap.js'),
+  stack: () => import('./stack.js'),
+};
+
+/** The commands to register for these arguments: the one named, or all of them (help, typos). */
+export async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const only = name === undefined ? undefined : commandModules[name];
+  const load = only ? [only] : Object.values(commandModules);
+  return (await Promise.all(load.map((module) => module()))).map((m) => m.register);
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createConsumer, createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { KafkaConsumer, KafkaProducer, parseBrokerUrl } from '@sluice/brokers';
 import { createLogger, type InboundRecord, recordId } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueStream } from '../support/brokers.js';
@@ -130,7 +130,7 @@ const url = (credentials: string, topic: string, query: string) =>
   `kafka://${credentials}127.0.0.1:${saslPort}/${topic}${query ? `?${query}` : ''}`;
 
 async function consumeAll(target: string, group: string, count: number): Promise<InboundRecord[]> {
-  const consumer = createConsumer(parseBrokerUrl(target), {
+  const consumer = new KafkaConsumer(parseBrokerUrl(target), {
     group,
     logger: createLogger({ level: 'silent' }),
   });
@@ -160,7 +160,7 @@ describe('Kafka over SASL_SSL (private broker)', () => {
   it('SASL PLAIN, CA given by ?ca=: Sluice publishes and consumes', async () => {
     const topic = uniqueStream('sasl-plain');
     const target = url(`plainuser:${PLAIN_PASSWORD}@`, topic, `ca=${encodeURIComponent(ca)}&partitions=2`);
-    const producer = createProducer(parseBrokerUrl(target), { logger: createLogger({ level: 'silent' }) });
+    const producer = new KafkaProducer(parseBrokerUrl(target), { logger: createLogger({ level: 'silent' }) });
     const ids = Array.from({ length: 20 }, (_, i) => recordId('sasl-plain', i));
     await producer.publish(
       ids.map((id, i) => ({ id, line: `plain ${i}`, source: `s${i % 2}`, offset: i, shippedAt: Date.now() })),

@@ -10,6 +10,10 @@ let started = false;
 try {
   await ensureInstalled();
   await build();
+  // Vitest only strips types: the integration tests are type-checked here, and a type error
+  // fails the run like a failing test.
+  const typecheck = await run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}test`]);
+  if (typecheck !== 0) process.stderr.write('test-all: the tests do not type-check; see the errors above\n');
   const up = await sluice(['stack', 'up']);
   if (up !== 0) throw new Error(`the local stack did not start (exit ${up}); see the messages above`);
   started = true;
@@ -35,7 +39,7 @@ try {
     ]);
   const mainCode = await vitest('main', reports[0]);
   const faultsCode = await vitest('faults', reports[1], ['--no-file-parallelism']);
-  code = mainCode || faultsCode;
+  code = mainCode || faultsCode || typecheck;
 } catch (error) {
   process.stderr.write(`test-all: ${error instanceof Error ? error.message : String(error)}\n`);
 } finally {

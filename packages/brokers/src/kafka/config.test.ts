@@ -37,6 +37,10 @@ describe('Kafka connection settings', () => {
     expect(() => connectionSettings(parseBrokerUrl('kafka://h/logs?ca=/nonexistent/ca.pem'), {})).toThrow(
       'Kafka CA file /nonexistent/ca.pem cannot be read: ENOENT',
     );
+    // `tlsCa`, the Redis and RabbitMQ spelling, names the same file.
+    expect(() => connectionSettings(parseBrokerUrl('kafka://h/logs?tlsCa=/nonexistent/ca.pem'), {})).toThrow(
+      'Kafka CA file /nonexistent/ca.pem cannot be read: ENOENT',
+    );
     expect(() => connectionSettings(parseBrokerUrl('kafka://h/logs?tls=yes'), {})).toThrow(
       'Kafka URL option tls must be true or false, got "yes"',
     );

@@ -32,7 +32,8 @@ export function connectionSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): KafkaConnectionSettings {
   const options = target.options;
-  const caFile = options.ca ?? env.KAFKA_TLS_CA_FILE;
+  // `tlsCa` as on the Redis and RabbitMQ URLs, so one spelling works for all three.
+  const caFile = options.ca ?? options.tlsCa ?? env.KAFKA_TLS_CA_FILE;
   let ssl: KafkaConnectionSettings['ssl'] = false;
   if (caFile) {
     try {

@@ -59,7 +59,8 @@ export async function declareTopology(channel: Channel, topology: RabbitTopology
 export async function connectRabbit(target: BrokerTarget, name: string): Promise<ChannelModel> {
   const heartbeat = numberOption(target, 'heartbeat', undefined, 30, 0, 600);
   const tls = target.connection.startsWith('amqps:');
-  const ca = target.options.tlsCa;
+  // `ca` as on Kafka URLs, so one spelling works for all three.
+  const ca = target.options.tlsCa ?? target.options.ca;
   const host = (target.brokers[0] as string).replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   const url = `${target.connection}${target.connection.includes('?') ? '&' : '?'}heartbeat=${heartbeat}`;
   try {

@@ -16,7 +16,8 @@ export function redisOptions(target: BrokerTarget, overrides: RedisOptions = {})
   const host = (hostPort as string).slice(0, split).replace(/^\[|\]$/g, '');
   const port = Number((hostPort as string).slice(split + 1));
   const tls = target.connection.startsWith('rediss:');
-  const ca = target.options.tlsCa;
+  // `ca` as on Kafka URLs, so one spelling works for all three.
+  const ca = target.options.tlsCa ?? target.options.ca;
   return {
     host,
     port,

@@ -1,16 +1,17 @@
 /**
  * A batch of parsed events ready for Elasticsearch, as a parser worker hands it back.
  *
- * Crossing the worker boundary costs per object, so a batch crosses as one string and
- * two typed arrays, whatever its size. The body is already the bulk request fragment:
- * for each item an action line (`{"create":{"_index":...,"_id":...}}`) and a source
- * line, each ending in `\n`. The indexer slices items out of it by `starts` to retry
- * them one by one, and maps each bulk item back to its broker record by `recordIndex`.
+ * Crossing the worker boundary costs per object and per byte copied, so a batch crosses as
+ * three typed arrays whose buffers are transferred, not copied, whatever its size. The
+ * body is already the bulk request fragment in UTF-8, the bytes the indexer sends: for each
+ * item an action line (`{"create":{"_index":...,"_id":...}}`) and a source line, each
+ * ending in `\n`. The indexer slices items out of it by `starts` to retry them one by one,
+ * and maps each bulk item back to its broker record by `recordIndex`.
  */
 export interface EncodedBatch {
-  /** NDJSON bulk body: action line + source line per item. */
-  readonly body: string;
-  /** `starts[i]` is the offset in `body` where item i begins; `starts[items]` is `body.length`. */
+  /** NDJSON bulk body in UTF-8: action line + source line per item. */
+  readonly body: Uint8Array;
+  /** `starts[i]` is the byte offset in `body` where item i begins; `starts[items]` is `body.length`. */
   readonly starts: Int32Array;
   /** For each item, the position of the input record it came from (items are in record order). */
   readonly recordIndex: Int32Array;
@@ -24,7 +25,43 @@ export function itemCount(batch: EncodedBatch): number {
   return batch.recordIndex.length;
 }
 
+/** The bytes of item i (action line and source line), a view on the body, not a copy. */
+export function itemBytes(batch: EncodedBatch, i: number): Uint8Array {
+  return batch.body.subarray(batch.starts[i], batch.starts[i + 1]);
+}
+
+const decoder = new TextDecoder();
+
 /** The text of item i: its action line and its source line. */
 export function itemText(batch: EncodedBatch, i: number): string {
-  return batch.body.slice(batch.starts[i], batch.starts[i + 1]);
+  return decoder.decode(itemBytes(batch, i));
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Turns a bulk body built as a string, with `starts` in UTF-16 units, into the UTF-8 bytes
+ * an EncodedBatch carries, converting `starts` to byte offsets in place.
+ *
+ * The bytes own their whole ArrayBuffer (TextEncoder allocates a fresh one; checked all the
+ * same), so a worker can transfer it without detaching memory anything else uses. When
+ * the byte length equals the string length every character is ASCII and the offsets
+ * already are byte offsets, the usual case for log text; otherwise each item is measured.
+ */
+export function encodeBody(text: string, starts: Int32Array): Uint8Array {
+  let body = encoder.encode(text);
+  if (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength) body = body.slice();
+  if (body.length !== text.length) {
+    const items = starts.length - 1;
+    let bytes = 0;
+    let from = starts[0] as number;
+    for (let i = 0; i < items; i++) {
+      const to = starts[i + 1] as number;
+      starts[i] = bytes;
+      bytes += Buffer.byteLength(text.slice(from, to));
+      from = to;
+    }
+    starts[items] = bytes;
+  }
+  return body;
 }

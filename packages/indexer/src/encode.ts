@@ -1,4 +1,4 @@
-import type { EncodedBatch } from '@sluice/core';
+import { type EncodedBatch, encodeBody } from '@sluice/core';
 
 export interface BulkDocument {
   readonly index: string;
@@ -28,5 +28,5 @@ export function encodeBatch(documents: readonly BulkDocument[]): EncodedBatch {
     offset += text.length;
   });
   starts[documents.length] = offset;
-  return { body: parts.join(''), starts, recordIndex, dropped: 0, failures: {} };
+  return { body: encodeBody(parts.join(''), starts), starts, recordIndex, dropped: 0, failures: {} };
 }

@@ -128,17 +128,25 @@ function isConnectionFailure(error: unknown): boolean {
 
 const BULK_FILTER = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
 
-function spanChars(span: Span): number {
+function spanByteLength(span: Span): number {
   const starts = span.state.batch.starts;
   return (starts[span.to] as number) - (starts[span.from] as number);
 }
 
-function spanText(span: Span): string {
+/** The span's bytes: a view on the batch body (the worker encoded it), never a copy. */
+function spanBytes(span: Span): Uint8Array {
   const { body, starts } = span.state.batch;
-  // The whole body when the span is the whole batch: no slice at all. Otherwise V8 slices
-  // share the parent string, and the concatenation below is a rope flattened once by Buffer.from.
   if (span.from === 0 && span.to === itemCount(span.state.batch)) return body;
-  return body.slice(starts[span.from], starts[span.to]);
+  return body.subarray(starts[span.from], starts[span.to]);
+}
+
+/** The request body: one span's bytes as they are, several concatenated once. */
+function requestBody(spans: readonly Span[]): Buffer {
+  if (spans.length === 1) {
+    const bytes = spanBytes(spans[0] as Span);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return Buffer.concat(spans.map(spanBytes));
 }
 
 /** Cuts a list of spans after `count` items. */
@@ -187,8 +195,7 @@ function reasonOf(error: unknown): { type: string; reason: string } {
  *
  * Items from many `write` calls share bulk requests: a request is sent as soon as a
  * slot is free (or after `flushIntervalMs` if set), holding at most `flushCount` items and
- * `flushBytes` (counted in UTF-16 units of the body, close to bytes for log text), with
- * `concurrency` requests at once. While all slots are busy, items wait and requests
+ * `flushBytes` bytes of body, with `concurrency` requests at once. While all slots are busy, items wait and requests
  * grow towards the limits by themselves. The sink holds only the callers' batches: the
  * caller bounds memory with its in-flight budget.
  *
@@ -211,7 +218,7 @@ export class ElasticsearchSink {
 
   private queue: Span[] = [];
   private queuedItems = 0;
-  private queuedChars = 0;
+  private queuedBytes = 0;
   private oldestQueuedAt = 0;
   private inflight = 0;
   private readonly active = new Set<BatchState>();
@@ -386,7 +393,7 @@ export class ElasticsearchSink {
     if (front) this.queue.unshift(span);
     else this.queue.push(span);
     this.queuedItems += span.to - span.from;
-    this.queuedChars += spanChars(span);
+    this.queuedBytes += spanByteLength(span);
   }
 
   /** Starts requests while slots are free and the buffer is due; the only place requests begin. */
@@ -394,7 +401,7 @@ export class ElasticsearchSink {
     while (!this.fatal && this.inflight < this.concurrency && this.queue.length > 0) {
       if (this.flushIntervalMs > 0 && !this.closing) {
         const waited = Date.now() - this.oldestQueuedAt;
-        const full = this.queuedItems >= this.flushCount || this.queuedChars >= this.flushBytes;
+        const full = this.queuedItems >= this.flushCount || this.queuedBytes >= this.flushBytes;
         if (!full && waited < this.flushIntervalMs) {
           if (!this.lingerTimer) {
             this.lingerTimer = setTimeout(() => {
@@ -422,7 +429,7 @@ export class ElasticsearchSink {
         continue;
       }
       const count = span.to - span.from;
-      const size = spanChars(span);
+      const size = spanByteLength(span);
       if (items + count <= this.flushCount && chars + size <= this.flushBytes) {
         this.dequeueHead();
         taken.push(span);
@@ -457,7 +464,7 @@ export class ElasticsearchSink {
   private dequeueHead(): void {
     const span = this.queue.shift() as Span;
     this.queuedItems -= span.to - span.from;
-    this.queuedChars -= spanChars(span);
+    this.queuedBytes -= spanByteLength(span);
   }
 
   /** Holds a request slot while `deliver` runs; the only place slots are taken and given back. */
@@ -480,7 +487,7 @@ export class ElasticsearchSink {
   private async deliver(spans: readonly Span[]): Promise<void> {
     let items = 0;
     for (const span of spans) items += span.to - span.from;
-    const body = Buffer.from(spans.length === 1 ? spanText(spans[0] as Span) : spans.map(spanText).join(''));
+    const body = requestBody(spans);
     for (let attempt = 1; ; attempt++) {
       if (this.fatal || this.abort.signal.aborted) return;
       const started = process.hrtime.bigint();
@@ -771,9 +778,10 @@ export class ElasticsearchSink {
   private actionLine(state: BatchState, i: number): { _index?: string; _id?: string } {
     const { body, starts } = state.batch;
     const start = starts[i] as number;
-    const end = body.indexOf('\n', start);
+    const end = body.indexOf(0x0a, start);
     try {
-      const action = JSON.parse(body.slice(start, end)) as Record<string, { _index?: string; _id?: string }>;
+      const line = Buffer.from(body.buffer, body.byteOffset + start, (end < 0 ? body.length : end) - start);
+      const action = JSON.parse(line.toString('utf8')) as Record<string, { _index?: string; _id?: string }>;
       return Object.values(action)[0] ?? {};
     } catch {
       return {};
@@ -842,7 +850,7 @@ export class ElasticsearchSink {
     for (const state of [...this.active]) this.rejectState(state, this.fatal);
     this.queue = [];
     this.queuedItems = 0;
-    this.queuedChars = 0;
+    this.queuedBytes = 0;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
@@ -860,7 +868,7 @@ export class ElasticsearchSink {
     for (const state of [...this.active]) this.rejectState(state, error);
     this.queue = [];
     this.queuedItems = 0;
-    this.queuedChars = 0;
+    this.queuedBytes = 0;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

@@ -30,6 +30,24 @@ describe('encodeRecords', () => {
     );
   });
 
+  test('non-ASCII lines and ids: starts are byte offsets into the UTF-8 body', () => {
+    const lines = ['café ☕', 'plain', '日本語 🚀', 'ok'];
+    const records: RecordInput[] = lines.map((line, i) => ({
+      id: `ïd${i}`,
+      line,
+      format: 'raw',
+      shippedAt: 0,
+    }));
+    const batch = encodeRecords(records, { pipeline: (e) => e, indexName, now: 0 });
+    expect(batch.body).toBeInstanceOf(Uint8Array);
+    expect(batch.starts[itemCount(batch)]).toBe(batch.body.length);
+    lines.forEach((line, i) => {
+      const [action, source] = itemText(batch, i).split('\n');
+      expect(JSON.parse(action as string)).toEqual({ create: { _index: 'logs-1970.01.01', _id: `ïd${i}` } });
+      expect((JSON.parse(source as string) as LogEvent).message).toBe(line);
+    });
+  });
+
   test("@timestamp: the pipeline's, else the shipped event's, else shippedAt, else now", () => {
     const run = (record: RecordInput, pipeline = (e: LogEvent) => e) => {
       const batch = encodeRecords([record], { pipeline, indexName, now: Date.UTC(2024, 5, 1) });

@@ -26,6 +26,25 @@ afterAll(async () => {
 });
 
 describe('ParserPool', () => {
+  test('hands back the body as UTF-8 bytes with byte offsets, non-ASCII lines included', async () => {
+    const pool = await ParserPool.create({
+      pipeline: { patterns: ['%{GREEDYDATA:text}'] },
+      index: 'logs',
+      threads: 1,
+    });
+    pools.push(pool);
+    const lines = ['grüße aus köln', 'plain ascii', '日本語のログ 🚀', 'end'];
+    const batch = await pool.encode(lines.map((line, i) => record(`r${i}`, line)));
+    expect(batch.body).toBeInstanceOf(Uint8Array);
+    // Transferred from the worker: the bytes own their buffer, nothing else shares it.
+    expect(batch.body.buffer.byteLength).toBe(batch.body.byteLength);
+    expect(batch.starts[lines.length]).toBe(batch.body.length);
+    expect(items(batch).map((item) => item.source.text)).toEqual(lines);
+    expect(items(batch).map((item) => item.action)).toEqual(
+      lines.map((_, i) => ({ create: { _index: 'logs', _id: `r${i}` } })),
+    );
+  });
+
   test('parses a batch into a bulk body with create actions, ids, index from @timestamp and failures counted', async () => {
     const pool = await ParserPool.create({
       pipeline: { module: 'nginx.access' },

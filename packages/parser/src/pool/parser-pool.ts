@@ -178,7 +178,7 @@ export class ParserPool {
     if (this.closed) throw new ParseError('parser pool is closed');
     if (records.length === 0) {
       return {
-        body: '',
+        body: new Uint8Array(0),
         starts: new Int32Array(1),
         recordIndex: new Int32Array(0),
         dropped: 0,

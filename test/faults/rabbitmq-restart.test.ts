@@ -116,12 +116,14 @@ describe.each(['classic', 'quorum'] as const)('RabbitMQ restarted mid-run (%s qu
       'pipe',
     );
 
-    // The first half, then (once the consumer is well under way) more while the node shuts
-    // down, more while it is gone (the shipper holds those until it reconnects: none can be
-    // published on the old connection), and the rest once it is back.
+    // A steady stream (1,000 lines/s) for the first 70%: the node is stopped while it still
+    // flows, once the consumer is well under way. Then more while the node is gone (the
+    // shipper holds those until it reconnects: none can be published on the old connection),
+    // and the rest once it is back. Pacing, not the machine's speed, keeps the stop mid-run:
+    // a consumer on a quiet machine drains whatever was fed in one burst before the stop.
     const lines = [...generateLines(LINES, { seed: 7 })];
     const part = (from: number, to: number) => lines.slice((LINES * from) / 10, (LINES * to) / 10);
-    await feed(shipper.child, part(0, 5), 200, 50);
+    const whileStopping = feed(shipper.child, part(0, 7), 100, 100);
 
     // Restart once the consumer has acknowledged a fair share but far from all.
     let acked = 0;
@@ -131,14 +133,14 @@ describe.each(['classic', 'quorum'] as const)('RabbitMQ restarted mid-run (%s qu
     }
     expect(acked, consumer.stderr()).toBeGreaterThanOrEqual(LINES / 10);
     expect(acked).toBeLessThan(LINES / 2);
-    const whileStopping = feed(shipper.child, part(5, 7), 100, 100);
-    await sleep(500);
     const shippedAtStop = await metric(shipperPort, 'sluice_shipper_lines_total');
     expect(shippedAtStop).toBeLessThan(LINES);
 
     const stoppedAt = Date.now();
     await rabbit.stop();
-    await whileStopping;
+    // Not awaited before the boot: with the node gone the shipper stops reading stdin, so a
+    // feed still under way only ends once the node is back. Lines written while it is fully
+    // down make the shipper's reconnect certain (the node may serve on for seconds while stopping).
     const whileDown = feed(shipper.child, part(7, 8), 100, 100);
     // Neither Sluice process gives up while the broker is away.
     await sleep(3_000);
@@ -146,6 +148,7 @@ describe.each(['classic', 'quorum'] as const)('RabbitMQ restarted mid-run (%s qu
     expect(shipper.child.exitCode, shipper.stderr()).toBeNull();
     await rabbit.boot();
     const outageMs = Date.now() - stoppedAt;
+    await whileStopping;
     await whileDown;
     await feed(shipper.child, part(8, 10), 200, 100);
 

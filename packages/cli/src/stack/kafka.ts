@@ -160,16 +160,15 @@ export async function launchKafka(paths: StackPaths, note: (line: string) => voi
     serverProperties(layout, paths.ports) + (await extraProperties(process.env)),
   );
   if (!(await exists(join(layout.dataDir, 'meta.properties')))) {
-    // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding (Kafka's Uuid format).
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     await run(
       java.bin,
       [
         ...jvmArgs(paths, layout, classpath),
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        clusterId,
+        // One argument, so an id that starts with '-' cannot be taken for an option.
+        `--cluster-id=${clusterId}`,
         '-c',
         layout.config,
         ...scramArgs(process.env),
@@ -184,4 +183,17 @@ export async function launchKafka(paths: StackPaths, note: (line: string) => voi
     env: { ...process.env, [STACK_ENV]: paths.run },
     logFile: join(layout.logsDir, 'stdout.log'),
   });
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding (Kafka's Uuid
+ * format). Like Kafka's own `Uuid.randomUuid()`, never one that starts with '-': the
+ * storage tool's argument parser reads `-t -abc...` as a missing value and a new option,
+ * which made about one `stack up` in 32 fail on a fresh directory.
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

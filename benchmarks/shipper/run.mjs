@@ -4,7 +4,7 @@
 // of the file's mean line length right after each `sluice ship`, all in one run.
 // Also records peak and sampled RSS of the shipper process, which is the flat-RSS proof for big
 // files (CI only runs a 50 MiB version: test/shipper/memory.test.ts).
-// Usage: pnpm bench:shipper [--mib 64] [--backends redis,rabbitmq,kafka] [--batch-size 1000]
+// Usage: pnpm bench:shipper [--mib 64] [--backends redis,rabbitmq,kafka] [--batch-size 2048]
 //          [--max-in-flight 1] [--native-records 300000 (0: skip the native tools)]
 //        pnpm bench:shipper --mib 1024 --backends kafka     # the 1 GiB flat-RSS run
 // Writes benchmarks/results/<date>-shipper.{md,json}. Needs the brokers running (pnpm stack up).
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
   options: {
     mib: { type: 'string', default: '64' },
     backends: { type: 'string', default: 'redis,rabbitmq,kafka' },
-    'batch-size': { type: 'string', default: '1000' },
+    'batch-size': { type: 'string', default: '2048' },
     'max-in-flight': { type: 'string', default: '1' },
     'native-records': { type: 'string', default: '300000' },
   },

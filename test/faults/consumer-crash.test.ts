@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateLines } from '@sluice/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokerUrl, cliPath, freePort } from '../support/cli.js';
+import { brokerUrl, type CliProcess, freePort, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
 
@@ -19,15 +19,10 @@ afterAll(async () => {
   for (const index of indices) await fetch(`${testEnv().elasticsearchUrl}/${index}`, { method: 'DELETE' });
 });
 
-function start(args: string[]): { child: ChildProcess; exited: Promise<number>; stderr: () => string } {
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8_000)));
-  const exited = new Promise<number>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 137 : 1))),
-  );
-  return { child, exited, stderr: () => stderr };
+function start(args: string[]): CliProcess {
+  const started = startCli(args);
+  children.push(started.child);
+  return started;
 }
 
 async function acked(port: number): Promise<number> {

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { generateLines } from '@sluice/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerUrl, cliPath, freePort } from '../support/cli.js';
+import { brokerUrl, type CliProcess, cliPath, freePort, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
 
@@ -86,15 +86,10 @@ afterAll(async () => {
   rmSync(stackDir, { recursive: true, force: true });
 }, 90_000);
 
-function start(args: string[]): { child: ChildProcess; exited: Promise<number>; stderr: () => string } {
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8_000)));
-  const exited = new Promise<number>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 137 : 1))),
-  );
-  return { child, exited, stderr: () => stderr };
+function start(args: string[]): CliProcess {
+  const started = startCli(args);
+  children.push(started.child);
+  return started;
 }
 
 async function metrics(port: number): Promise<Map<string, number>> {

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateLines } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateRabbitMq } from '../brokers/private-rabbitmq.js';
-import { cliPath, freePort } from '../support/cli.js';
+import { type CliProcess, freePort, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
 
@@ -34,21 +34,10 @@ afterAll(async () => {
   await node?.destroy();
 }, 150_000);
 
-interface Started {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number>;
-  readonly stderr: () => string;
-}
-
-function start(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): Started {
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: [stdin, 'ignore', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8_000)));
-  const exited = new Promise<number>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 137 : 1))),
-  );
-  return { child, exited, stderr: () => stderr };
+function start(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): CliProcess {
+  const started = startCli(args, stdin);
+  children.push(started.child);
+  return started;
 }
 
 /** One sample of a Prometheus text exposition: the first line of `name` with all `labels`. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { testEnv } from './env.js';
 
@@ -41,4 +41,24 @@ export function brokerUrl(kind: string, stream: string): string {
   if (kind === 'kafka') return `kafka://${env.kafkaBrokers.join(',')}/${stream}`;
   if (kind === 'redis') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}`;
   return `${env.amqpUrl.replace(/\/$/, '')}/${stream}`;
+}
+
+/** A CLI process running in the background (a shipper or consumer under test). */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** The exit code; 137 for a kill by signal. */
+  readonly exited: Promise<number>;
+  /** The last 8,000 characters of its stderr, for assertion messages. */
+  readonly stderr: () => string;
+}
+
+/** Starts the built CLI without waiting for it; the caller stops it (and kills it in afterAll). */
+export function startCli(args: readonly string[], stdin: 'pipe' | 'ignore' = 'ignore'): CliProcess {
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: [stdin, 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8_000)));
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 137 : 1))),
+  );
+  return { child, exited, stderr: () => stderr };
 }

@@ -12,6 +12,7 @@ import { createLogger, type InboundRecord, recordId } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueStream } from '../support/brokers.js';
 import { freePort } from '../support/cli.js';
+import { makeCertificates } from '../support/tls.js';
 
 /**
  * Kafka over SASL_SSL, against a private broker (its own directory and ports, started by
@@ -33,35 +34,21 @@ let saslPort = 0;
 let stackEnv: NodeJS.ProcessEnv = {};
 let started = false;
 
-/** A CA and a server certificate for 127.0.0.1 signed by it, as PEM files and a PKCS12 keystore. */
-async function makeCertificates(into: string): Promise<{ ca: string; keystore: string }> {
-  const path = (name: string) => join(into, name);
-  const openssl = (...args: string[]) => exec('openssl', args);
-  await openssl(
-    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=sluice-test-ca'],
-    ...['-keyout', path('ca.key'), '-out', path('ca.pem')],
-  );
-  await openssl(
-    ...['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1'],
-    ...['-keyout', path('server.key'), '-out', path('server.csr')],
-  );
-  await writeFile(path('san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await openssl(
-    ...['x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key')],
-    ...['-CAcreateserial', '-days', '1', '-extfile', path('san.cnf'), '-out', path('server.pem')],
-  );
-  await openssl(
-    ...['pkcs12', '-export', '-in', path('server.pem'), '-inkey', path('server.key')],
-    ...['-certfile', path('ca.pem'), '-name', 'kafka', '-passout', `pass:${STORE_PASSWORD}`],
-    ...['-out', path('server.p12')],
-  );
-  return { ca: path('ca.pem'), keystore: path('server.p12') };
+/** The shared throwaway CA and server certificate, plus the PKCS12 keystore Kafka's listener reads. */
+async function makeKafkaCertificates(into: string): Promise<{ ca: string; keystore: string }> {
+  const pem = await makeCertificates(into);
+  const keystore = join(into, 'server.p12');
+  await exec('openssl', [
+    ...['pkcs12', '-export', '-in', pem.cert, '-inkey', pem.key, '-certfile', pem.ca, '-name', 'kafka'],
+    ...['-passout', `pass:${STORE_PASSWORD}`, '-out', keystore],
+  ]);
+  return { ca: pem.ca, keystore };
 }
 
 beforeAll(async () => {
   if (!existsSync(cli)) throw new Error(`build the CLI first (tsc -b packages/cli): ${cli} is missing`);
   dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-sasl-'));
-  const certs = await makeCertificates(dir);
+  const certs = await makeKafkaCertificates(dir);
   ca = certs.ca;
   const [plainPort, controllerPort] = [await freePort(), await freePort()];
   saslPort = await freePort();

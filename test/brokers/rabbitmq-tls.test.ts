@@ -12,6 +12,7 @@ import { createLogger, type InboundRecord } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueStream } from '../support/brokers.js';
 import { freePort } from '../support/cli.js';
+import { makeCertificates } from '../support/tls.js';
 
 /**
  * AMQPS against a private RabbitMQ node with a TLS listener (certificate signed by a CA made
@@ -51,24 +52,6 @@ const ctl = async (args: string[], timeout = 60_000): Promise<string> =>
       timeout,
     })
   ).stdout;
-
-async function makeCertificates(into: string): Promise<void> {
-  const path = (name: string) => join(into, name);
-  const openssl = (...args: string[]) => exec('openssl', args);
-  await openssl(
-    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=sluice-test-ca'],
-    ...['-keyout', path('ca.key'), '-out', path('ca.pem')],
-  );
-  await openssl(
-    ...['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1'],
-    ...['-keyout', path('server.key'), '-out', path('server.csr')],
-  );
-  await writeFile(path('san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await openssl(
-    ...['x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key')],
-    ...['-CAcreateserial', '-days', '1', '-extfile', path('san.cnf'), '-out', path('server.pem')],
-  );
-}
 
 beforeAll(async () => {
   if (!bin) return;

@@ -17,6 +17,7 @@ import { findJava } from '../../packages/cli/src/stack/java.js';
 import { groupAlive, spawnDetached, stopGroup } from '../../packages/cli/src/stack/process.js';
 import { brokerUrl, cliPath, freePort } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { makeCertificates } from '../support/tls.js';
 
 /**
  * Elasticsearch auth against a real secured node: a PRIVATE node of the stack's cached
@@ -32,7 +33,7 @@ import { testEnv, uniqueName } from '../support/env.js';
  * key reaches Elasticsearch as an API key, and a refused key stops the consumer clearly) and
  * indexes with a real key only where the node can create one.
  */
-const exec = promisify(execFile);
+const _exec = promisify(execFile);
 const LINES = 40;
 const PATTERN = '%{GREEDYDATA:msg}';
 // Random per run, so finding one in any output can only mean it leaked.
@@ -65,62 +66,10 @@ function pbkdf2Hash(password: string): string {
   return `{PBKDF2}10000$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-/** A CA and a node certificate for 127.0.0.1, made now and deleted after the file; no key is committed. */
-async function makeCertificates(dir: string): Promise<void> {
-  const openssl = (...args: string[]) => exec('openssl', args);
-  await openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=sluice-test-ca',
-    '-keyout',
-    join(dir, 'ca.key'),
-    '-out',
-    join(dir, 'ca.crt'),
-  );
-  await openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    join(dir, 'node.key'),
-    '-out',
-    join(dir, 'node.csr'),
-  );
-  await writeFile(join(dir, 'node.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await openssl(
-    'x509',
-    '-req',
-    '-in',
-    join(dir, 'node.csr'),
-    '-CA',
-    join(dir, 'ca.crt'),
-    '-CAkey',
-    join(dir, 'ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    join(dir, 'node.ext'),
-    '-out',
-    join(dir, 'node.crt'),
-  );
-  // Only the node needs its key; the CA key has signed its one certificate.
-  await rm(join(dir, 'ca.key'));
-}
-
 // Not mkdtemp: a 0700 directory owned by root is closed to `nobody`, whom Elasticsearch runs as.
 const dir = join(tmpdir(), `sluice-es-security-${process.pid}-${Date.now().toString(36)}`);
 const configDir = join(dir, 'config');
-const caFile = join(configDir, 'certs', 'ca.crt');
+const caFile = join(configDir, 'certs', 'ca.pem');
 let esUrl = '';
 let pgid: number | undefined;
 let redis: Redis | undefined;
@@ -157,9 +106,9 @@ path.logs: ${join(dir, 'logs')}
 cluster.routing.allocation.disk.threshold_enabled: false
 xpack.security.enabled: true
 xpack.security.http.ssl.enabled: true
-xpack.security.http.ssl.certificate: certs/node.crt
-xpack.security.http.ssl.key: certs/node.key
-xpack.security.http.ssl.certificate_authorities: certs/ca.crt
+xpack.security.http.ssl.certificate: certs/server.pem
+xpack.security.http.ssl.key: certs/server.key
+xpack.security.http.ssl.certificate_authorities: certs/ca.pem
 `,
   );
   await writeFile(

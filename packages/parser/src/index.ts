@@ -7,7 +7,14 @@ export { GROK_FAILURE_TAG, grok } from './grok/processor.js';
 export * from './log-metrics/index.js';
 export type { ModuleDefinition, MultilineRule } from './modules/index.js';
 export { moduleNames, modules, resolveModule } from './modules/index.js';
-export { builtinPatterns, patternSets } from './patterns/index.js';
+export type { EcsCompatibility, PatternFile } from './patterns/index.js';
+export {
+  builtinLibrary,
+  builtinPatterns,
+  ECS_COMPATIBILITY_VALUES,
+  parseEcsCompatibility,
+  patternFiles,
+} from './patterns/index.js';
 export * from './pipeline/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export { encodeRecords } from './pool/encode.js';

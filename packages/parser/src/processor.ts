@@ -1,4 +1,5 @@
 import type { LogEvent } from '@sluice/core';
+import type { EcsCompatibility } from './patterns/library.js';
 
 /**
  * A processor is a pure function of one event, built once per worker from its config.
@@ -17,6 +18,8 @@ export interface ProcessorContext {
   readonly where: string;
   /** Extra grok pattern definitions (from a patterns directory or inline `pattern_definitions`). */
   readonly patternDefinitions?: Readonly<Record<string, string>>;
+  /** The naming mode of the built-in grok library (a pipeline's `ecs_compatibility`); default v1. */
+  readonly ecsCompatibility?: EcsCompatibility;
   /** The clock for processors that read it (the year of syslog dates); default Date.now. Tests fix it. */
   readonly now?: () => number;
 }

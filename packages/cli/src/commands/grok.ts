@@ -1,12 +1,13 @@
 import { createInterface } from 'node:readline';
 import { ConfigError } from '@sluice/core';
-import { Grok, loadPatternsDir } from '@sluice/parser';
+import { ECS_COMPATIBILITY_VALUES, Grok, loadPatternsDir, parseEcsCompatibility } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 
 interface GrokOptions {
   pattern: string[];
   patternsDir?: string;
+  ecsCompatibility: string;
 }
 
 /**
@@ -22,13 +23,24 @@ export function register(program: Command): void {
     )
     .requiredOption('--pattern <grok...>', 'grok pattern(s), tried in order; the first match wins')
     .option('--patterns-dir <dir>', 'directory of extra pattern files (NAME regex per line)')
+    .option(
+      '--ecs-compatibility <mode>',
+      'names of the built-in patterns\' captures: v1 (ECS, also v8) or disabled (legacy Logstash names)',
+      'v1',
+    )
     .action((options: GrokOptions) => runCommand(() => grok(options)));
 }
 
 async function grok(options: GrokOptions): Promise<number> {
   const definitions = options.patternsDir === undefined ? {} : loadPatternsDir(options.patternsDir);
   if (options.pattern.some((p) => p === '')) throw new ConfigError('--pattern must not be empty');
-  const engine = new Grok(options.pattern, { definitions });
+  const ecsCompatibility = parseEcsCompatibility(options.ecsCompatibility);
+  if (ecsCompatibility === undefined) {
+    throw new ConfigError(
+      `--ecs-compatibility must be one of ${ECS_COMPATIBILITY_VALUES.join(', ')}, got "${options.ecsCompatibility}"`,
+    );
+  }
+  const engine = new Grok(options.pattern, { definitions, ecsCompatibility });
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (!process.stdout.write(`${JSON.stringify(engine.match(line))}\n`)) {

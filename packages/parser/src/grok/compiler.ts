@@ -1,5 +1,5 @@
 import { ConfigError, fieldPath, type JsonObject, type JsonValue } from '@sluice/core';
-import { builtinPatterns } from '../patterns/index.js';
+import { builtinLibrary, type EcsCompatibility } from '../patterns/index.js';
 import { type Applier, compileApplier } from './applier.js';
 import { CAPTURE_MARK, type CaptureSpec, type CaptureType, TranslateError, translate } from './translate.js';
 
@@ -33,6 +33,8 @@ export interface GrokOptions {
   readonly where?: string;
   /** Leave out the built-in library (tests of the compiler itself). */
   readonly builtins?: boolean;
+  /** Which naming mode of the built-in library: ECS v1 field names (default) or legacy. */
+  readonly ecsCompatibility?: EcsCompatibility;
 }
 
 export interface CompiledCapture {
@@ -117,7 +119,9 @@ function checkFieldName(field: string, where: string, original: string): string[
 export function compilePattern(pattern: string, options: GrokOptions = {}): CompiledPattern {
   const where = options.where ? `${options.where}: ` : '';
   const library =
-    options.builtins === false ? (options.definitions ?? {}) : { ...builtinPatterns, ...options.definitions };
+        options.builtins === false
+      ? (options.definitions ?? {})
+      : { ...builtinLibrary(options.ecsCompatibility), ...options.definitions };
   const marks: CaptureSpec[] = [];
   const expanded = expand(pattern, library, marks, [], where, pattern);
   let translated: ReturnType<typeof translate>;

@@ -1,5 +1,6 @@
 import { addTag, fieldPath, getField, type LogEvent } from '@sluice/core';
 import type { Processor, ProcessorFactory } from '../processor.js';
+import { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from '../patterns/library.js';
 import { OptionReader } from '../processors/options.js';
 import { type CompiledPattern, Grok } from './compiler.js';
 import { loadPatternsDirs } from './patterns-dir.js';
@@ -18,6 +19,7 @@ export const GROK_FAILURE_TAG = '_grokparsefailure';
  *   patterns_dir         directory (or list) of Logstash-style patterns files
  *   tag_on_failure       tags when nothing matches; default ["_grokparsefailure"]; [] for none
  *   ignore_missing       when the field is absent, leave the event alone; default false (tag it)
+ *   ecs_compatibility    naming mode of the built-in patterns: v1 (or v8; default) or disabled (legacy names)
  *
  * Captures overwrite fields of the same name (ingest-pipeline semantics), so a syslog
  * pattern may replace `message` with the part after the header.
@@ -31,6 +33,7 @@ export const grok: ProcessorFactory = (options, context): Processor => {
     'patterns_dir',
     'tag_on_failure',
     'ignore_missing',
+    'ecs_compatibility',
   ]);
   let field: string;
   let patterns: string[];
@@ -79,7 +82,14 @@ export const grok: ProcessorFactory = (options, context): Processor => {
   };
   const tags = o.failureTags(GROK_FAILURE_TAG);
   const ignoreMissing = o.boolean('ignore_missing', false);
-  const engine = new Grok(patterns, { definitions, where: context.where });
+  let ecsCompatibility = context.ecsCompatibility ?? 'v1';
+  if (o.has('ecs_compatibility')) {
+    const raw = o.raw('ecs_compatibility');
+    const mode = typeof raw === 'string' ? parseEcsCompatibility(raw) : undefined;
+    if (mode === undefined) throw o.invalid('ecs_compatibility', ECS_COMPATIBILITY_VALUES.join(', '), raw);
+    ecsCompatibility = mode;
+  }
+  const engine = new Grok(patterns, { definitions, where: context.where, ecsCompatibility });
   return grokProcessor(engine, fieldPath(field), tags, ignoreMissing);
 };
 

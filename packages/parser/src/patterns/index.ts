@@ -2,37 +2,46 @@ import { appPatterns } from './apps.js';
 import { basePatterns } from './base.js';
 import { httpdPatterns } from './httpd.js';
 import { javaPatterns } from './java.js';
+import {
+  type EcsCompatibility,
+  definitionsOf,
+  type PatternDefinitions,
+  type PatternFile,
+  sameInBothModes,
+} from './library.js';
 import { linuxPatterns } from './linux.js';
 import { nginxPatterns } from './nginx.js';
 import { syslogPatterns } from './syslog.js';
 
-export {
-  appPatterns,
-  basePatterns,
-  httpdPatterns,
-  javaPatterns,
-  linuxPatterns,
-  nginxPatterns,
-  syslogPatterns,
-};
+export type { EcsCompatibility, PatternFile } from './library.js';
+export { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from './library.js';
 
-/** The built-in library: every set merged. Names are unique across sets (a test checks it). */
-export const builtinPatterns: Readonly<Record<string, string>> = {
-  ...basePatterns,
-  ...httpdPatterns,
-  ...syslogPatterns,
-  ...nginxPatterns,
-  ...javaPatterns,
-  ...linuxPatterns,
-  ...appPatterns,
-};
+/**
+ * The built-in library, file by file: Logstash's standard pattern files (the same names in
+ * both naming modes) and the patterns Sluice's own modules use. Names are unique across
+ * files within a mode (a test checks it).
+ */
+export const patternFiles: readonly PatternFile[] = [
+  sameInBothModes('grok-patterns', basePatterns),
+  { name: 'httpd', ecs: httpdPatterns, legacy: {} },
+  { name: 'linux-syslog', ecs: syslogPatterns, legacy: {} },
+  { name: 'java', ecs: javaPatterns, legacy: {} },
+  sameInBothModes('sluice-nginx', nginxPatterns),
+  sameInBothModes('sluice-auth', linuxPatterns),
+  sameInBothModes('sluice-apps', appPatterns),
+];
 
-export const patternSets: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  base: basePatterns,
-  httpd: httpdPatterns,
-  syslog: syslogPatterns,
-  nginx: nginxPatterns,
-  java: javaPatterns,
-  linux: linuxPatterns,
-  apps: appPatterns,
-};
+const libraries = new Map<EcsCompatibility, PatternDefinitions>();
+
+/** Every built-in definition in one naming mode, merged (built once per mode). */
+export function builtinLibrary(mode: EcsCompatibility = 'v1'): PatternDefinitions {
+  let library = libraries.get(mode);
+  if (library === undefined) {
+    library = Object.assign({}, ...patternFiles.map((file) => definitionsOf(file, mode))) as PatternDefinitions;
+    libraries.set(mode, library);
+  }
+  return library;
+}
+
+/** The default (ECS v1) library. */
+export const builtinPatterns: PatternDefinitions = builtinLibrary('v1');

@@ -1,16 +1,19 @@
 import { describe, expect, test } from 'vitest';
 import { compilePattern, Grok } from '../grok/compiler.js';
-import { builtinPatterns, patternSets } from './index.js';
+import { builtinPatterns, patternFiles } from './index.js';
+import { definitionsOf } from './library.js';
 
 const whole = (name: string) => new Grok([`^%{${name}:v}$`]);
 
 describe('the pattern library', () => {
-  test('names are unique across the sets, and every pattern compiles on its own', () => {
-    const seen = new Map<string, string>();
-    for (const [set, patterns] of Object.entries(patternSets)) {
-      for (const name of Object.keys(patterns)) {
-        expect(seen.get(name), `${name} is defined in ${seen.get(name)} and ${set}`).toBeUndefined();
-        seen.set(name, set);
+  test('names are unique across the files in each naming mode, and every pattern compiles on its own', () => {
+    for (const mode of ['v1', 'disabled'] as const) {
+      const seen = new Map<string, string>();
+      for (const file of patternFiles) {
+        for (const name of Object.keys(definitionsOf(file, mode))) {
+          expect(seen.get(name), `${name} is defined in ${seen.get(name)} and ${file.name}`).toBeUndefined();
+          seen.set(name, file.name);
+        }
       }
     }
     for (const name of Object.keys(builtinPatterns))

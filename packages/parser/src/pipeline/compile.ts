@@ -1,4 +1,5 @@
 import { addTag, ConfigError, type LogEvent } from '@sluice/core';
+import type { EcsCompatibility } from '../patterns/library.js';
 import type { Processor, ProcessorContext, ProcessorFactory } from '../processor.js';
 import { describe } from '../processors/options.js';
 import { knownProcessors, processorRegistry } from '../processors/registry.js';
@@ -34,6 +35,8 @@ export interface PipelineContext {
   readonly where?: (index: number) => string;
   /** Grok pattern definitions passed to every processor (patterns_dir + pattern_definitions). */
   readonly patternDefinitions?: Readonly<Record<string, string>>;
+  /** The naming mode of the built-in grok library (`ecs_compatibility`); default v1. */
+  readonly ecsCompatibility?: EcsCompatibility;
   /** Which processors exist; default: processorRegistry. */
   readonly registry?: Readonly<Record<string, ProcessorFactory>>;
   /** Resolves `module: NAME` steps; absent means module steps are a config error. */
@@ -138,7 +141,8 @@ function compileInto(
         });
       }
       // A module's steps are not in the user's file: no option locations there.
-      const { locate: _fileLocations, ...moduleContext } = context;
+      // Modules are written with ECS names, whatever naming mode the including file uses.
+      const { locate: _fileLocations, ecsCompatibility: _mode, ...moduleContext } = context;
       compileInto(
         steps,
         resolved.specs,
@@ -159,6 +163,7 @@ function compileInto(
       where: label,
       ...(context.patternDefinitions === undefined ? {} : { patternDefinitions: context.patternDefinitions }),
       ...(context.now === undefined ? {} : { now: context.now }),
+      ...(context.ecsCompatibility === undefined ? {} : { ecsCompatibility: context.ecsCompatibility }),
     };
     let processor: Processor;
     try {

@@ -135,10 +135,10 @@ describe('pipeline files', () => {
       /^x\.json:1: not valid JSON: /,
     );
     expect(error(() => parsePipelineText('procesors: []\n', 'x.yaml'))).toBe(
-      'x.yaml:1: unknown key "procesors"; valid top-level keys: description, patterns_dir, pattern_definitions, processors, metrics',
+      'x.yaml:1: unknown key "procesors"; valid top-level keys: description, patterns_dir, pattern_definitions, ecs_compatibility, processors, metrics',
     );
     expect(error(() => parsePipelineText('description: x\n', 'x.yaml'))).toBe(
-      'x.yaml:1: "processors" is missing; valid top-level keys: description, patterns_dir, pattern_definitions, processors, metrics',
+      'x.yaml:1: "processors" is missing; valid top-level keys: description, patterns_dir, pattern_definitions, ecs_compatibility, processors, metrics',
     );
     expect(error(() => parsePipelineText('a\n', 'x.yaml'))).toBe(
       'x.yaml:1: a pipeline file must be a mapping with "processors" (or a list of processors)',
@@ -156,6 +156,22 @@ describe('pipeline files', () => {
     );
     await expect(loadPipelineFile(join(dir, 'missing.yaml'))).rejects.toThrow(
       `cannot read pipeline file ${join(dir, 'missing.yaml')}: ENOENT`,
+    );
+  });
+});
+
+describe('ecs_compatibility', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sluice-ecs-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('selects the naming mode of the built-in grok patterns for the whole file', async () => {
+    const file = join(tmp, 'mode.yaml');
+    writeFileSync(file, 'ecs_compatibility: v8\nprocessors:\n  - grok: { patterns: ["%{IP:client}"] }\n');
+    expect((await loadPipelineFile(file)).ecsCompatibility).toBe('v1');
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, 'processors: []\necs_compatibility: v2\n');
+    await expect(loadPipelineFile(bad)).rejects.toThrow(
+      /bad\.yaml:2: "ecs_compatibility" must be one of v1, v8, disabled, got "v2"/,
     );
   });
 });

@@ -4,6 +4,11 @@ import { ConfigError } from '@sluice/core';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { loadPatternsDir } from '../grok/patterns-dir.js';
 import { type LogMetricDefinition, validateMetrics } from '../log-metrics/config.js';
+import {
+  ECS_COMPATIBILITY_VALUES,
+  type EcsCompatibility,
+  parseEcsCompatibility,
+} from '../patterns/library.js';
 import { describe } from '../processors/options.js';
 import {
   type CompiledPipeline,
@@ -22,6 +27,7 @@ import {
  *   patterns_dir: ./patterns                       # optional; a path or a list, relative to this file
  *   pattern_definitions:                           # optional; NAME: regex, override patterns_dir
  *     MYAPP_ID: "[A-Z]{3}-\\d+"
+ *   ecs_compatibility: disabled                    # optional; v1 (default) or disabled: legacy grok names
  *   processors:                                    # required; run in order
  *     - grok: { field: message, patterns: ["%{COMBINEDAPACHELOG}"] }
  *     - date: { field: timestamp, formats: ["dd/MMM/yyyy:HH:mm:ss Z"] }
@@ -49,6 +55,8 @@ export interface PipelineFile {
   readonly patternsDirs: readonly string[];
   /** Inline `pattern_definitions`. */
   readonly patternDefinitions: Readonly<Record<string, string>>;
+  /** `ecs_compatibility`: the naming mode of the built-in grok patterns (undefined: v1). */
+  readonly ecsCompatibility: EcsCompatibility | undefined;
   /** The `metrics:` section as written (undefined when absent); validated by metricsOf. */
   readonly metricSpecs: unknown;
   /** `file:line` of metric `index`; of the `metrics` key for -1. */
@@ -59,6 +67,7 @@ export const PIPELINE_FILE_KEYS = [
   'description',
   'patterns_dir',
   'pattern_definitions',
+  'ecs_compatibility',
   'processors',
   'metrics',
 ] as const;
@@ -102,6 +111,7 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
   let description: string | undefined;
   let patternsDirs: string[] = [];
   let patternDefinitions: Record<string, string> = {};
+  let ecsCompatibility: EcsCompatibility | undefined;
   let metricsNode: unknown;
   let metricsOffset: number | undefined;
 
@@ -157,6 +167,16 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
             );
           }
           patternDefinitions = value as Record<string, string>;
+          break;
+        }
+        case 'ecs_compatibility': {
+          ecsCompatibility = typeof value === 'string' ? parseEcsCompatibility(value) : undefined;
+          if (ecsCompatibility === undefined) {
+            throw new ConfigError(
+              `${at(offset)}: "ecs_compatibility" must be one of ${ECS_COMPATIBILITY_VALUES.join(', ')}, got ${describe(value)}`,
+              { hint: 'v1 (the default) gives ECS field names; disabled gives the legacy Logstash names' },
+            );
+          }
           break;
         }
         default:
@@ -229,6 +249,7 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
     locate,
     patternsDirs,
     patternDefinitions,
+    ecsCompatibility,
     metricSpecs,
     metricWhere,
   };
@@ -249,7 +270,13 @@ export function pipelineFileContext(pipeline: PipelineFile, context: PipelineCon
   for (const dir of pipeline.patternsDirs) Object.assign(fromDirs, loadPatternsDir(dir, pipeline.where(-1)));
   // Inline definitions override files; both override what the caller passed.
   const patternDefinitions = { ...context.patternDefinitions, ...fromDirs, ...pipeline.patternDefinitions };
-  return { ...context, patternDefinitions, where: pipeline.where, locate: pipeline.locate };
+  return {
+    ...context,
+    patternDefinitions,
+    where: pipeline.where,
+    locate: pipeline.locate,
+    ...(pipeline.ecsCompatibility === undefined ? {} : { ecsCompatibility: pipeline.ecsCompatibility }),
+  };
 }
 
 /** Loads, validates and compiles a pipeline file. Throws the first ConfigError. */

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--patterns-dir <dir>', 'directory of extra pattern files (NAME regex per line)')
     .option(
       '--ecs-compatibility <mode>',
-      'names of the built-in patterns\' captures: v1 (ECS, also v8) or disabled (legacy Logstash names)',
+      "names of the built-in patterns' captures: v1 (ECS, also v8) or disabled (legacy Logstash names)",
       'v1',
     )
     .action((options: GrokOptions) => runCommand(() => grok(options)));

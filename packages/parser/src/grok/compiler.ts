@@ -119,7 +119,7 @@ function checkFieldName(field: string, where: string, original: string): string[
 export function compilePattern(pattern: string, options: GrokOptions = {}): CompiledPattern {
   const where = options.where ? `${options.where}: ` : '';
   const library =
-        options.builtins === false
+    options.builtins === false
       ? (options.definitions ?? {})
       : { ...builtinLibrary(options.ecsCompatibility), ...options.definitions };
   const marks: CaptureSpec[] = [];

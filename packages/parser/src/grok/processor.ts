@@ -1,6 +1,6 @@
 import { addTag, fieldPath, getField, type LogEvent } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
 import { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from '../patterns/library.js';
+import type { Processor, ProcessorFactory } from '../processor.js';
 import { OptionReader } from '../processors/options.js';
 import { type CompiledPattern, Grok } from './compiler.js';
 import { loadPatternsDirs } from './patterns-dir.js';

@@ -6,7 +6,7 @@ export const apacheAccess: ModuleDefinition = {
   name: 'apache.access',
   description: 'Apache httpd access log, Common or Combined Log Format',
   steps: [
-    { grok: { patterns: ['^%{HTTPD_ACCESSLOG}'] } },
+    { grok: { patterns: ['^%{APACHE_ACCESS}'] } },
     { user_agent: {}, if: { exists: 'user_agent.original' } },
     sourceIp,
     ...finish('apache.access', ['dd/MMM/yyyy:HH:mm:ss Z']),
@@ -18,7 +18,7 @@ export const apacheError: ModuleDefinition = {
   name: 'apache.error',
   description: 'Apache httpd error log, 2.2 and 2.4 layouts',
   steps: [
-    { grok: { patterns: ['^%{HTTPD_ERRORLOG}'] } },
+    { grok: { patterns: ['^%{APACHE_ERROR}'] } },
     sourceIp,
     ...finish('apache.error', ['EEE MMM dd HH:mm:ss.SSSSSS yyyy', 'EEE MMM dd HH:mm:ss yyyy']),
   ],

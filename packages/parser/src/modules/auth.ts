@@ -10,7 +10,7 @@ export const auth: ModuleDefinition = {
   name: 'auth',
   description: 'Linux auth.log / secure: sshd logins (user, source IP, outcome), sudo, PAM sessions',
   steps: [
-    { grok: { patterns: ['^%{SYSLOGLINE}'] } },
+    { grok: { patterns: ['^%{SLUICE_SYSLOGLINE}'] } },
     { grok: { patterns: ['^%{SSHD_MESSAGE}', '^%{SUDO_COMMAND}', '^%{PAM_SESSION}'], tag_on_failure: [] } },
     {
       mutate: {

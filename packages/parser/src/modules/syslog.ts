@@ -6,7 +6,7 @@ export const syslogRfc3164: ModuleDefinition = {
   name: 'syslog.rfc3164',
   description: 'BSD syslog (RFC 3164): "Mmm dd hh:mm:ss host program[pid]: message", <PRI> optional',
   steps: [
-    { grok: { patterns: ['^%{SYSLOGLINE}'] } },
+    { grok: { patterns: ['^%{SLUICE_SYSLOGLINE}'] } },
     ...finish('syslog.rfc3164', ['MMM  d HH:mm:ss', 'MMM dd HH:mm:ss']),
   ],
 };
@@ -15,5 +15,5 @@ export const syslogRfc3164: ModuleDefinition = {
 export const syslogRfc5424: ModuleDefinition = {
   name: 'syslog.rfc5424',
   description: 'Syslog RFC 5424: "<PRI>1 timestamp host app procid msgid [structured data] message"',
-  steps: [{ grok: { patterns: ['^%{SYSLOG5424LINE}'] } }, ...finish('syslog.rfc5424', ['ISO8601'])],
+  steps: [{ grok: { patterns: ['^%{SLUICE_SYSLOG5424LINE}'] } }, ...finish('syslog.rfc5424', ['ISO8601'])],
 };

@@ -1,16 +1,17 @@
-import { appPatterns } from './apps.js';
 import { basePatterns } from './base.js';
 import { httpdPatterns } from './httpd.js';
 import { javaPatterns } from './java.js';
 import {
-  type EcsCompatibility,
   definitionsOf,
+  type EcsCompatibility,
   type PatternDefinitions,
   type PatternFile,
   sameInBothModes,
 } from './library.js';
-import { linuxPatterns } from './linux.js';
-import { nginxPatterns } from './nginx.js';
+import { appModulePatterns } from './module-apps.js';
+import { authModulePatterns } from './module-auth.js';
+import { syslogModulePatterns } from './module-syslog.js';
+import { webModulePatterns } from './module-web.js';
 import { syslogPatterns } from './syslog.js';
 
 export type { EcsCompatibility, PatternFile } from './library.js';
@@ -26,9 +27,11 @@ export const patternFiles: readonly PatternFile[] = [
   { name: 'httpd', ecs: httpdPatterns, legacy: {} },
   { name: 'linux-syslog', ecs: syslogPatterns, legacy: {} },
   { name: 'java', ecs: javaPatterns, legacy: {} },
-  sameInBothModes('sluice-nginx', nginxPatterns),
-  sameInBothModes('sluice-auth', linuxPatterns),
-  sameInBothModes('sluice-apps', appPatterns),
+  // Sluice's modules: their own names, ECS fields in both modes (module-*.ts).
+  sameInBothModes('module-web', webModulePatterns),
+  sameInBothModes('module-syslog', syslogModulePatterns),
+  sameInBothModes('module-auth', authModulePatterns),
+  sameInBothModes('module-apps', appModulePatterns),
 ];
 
 const libraries = new Map<EcsCompatibility, PatternDefinitions>();
@@ -37,7 +40,10 @@ const libraries = new Map<EcsCompatibility, PatternDefinitions>();
 export function builtinLibrary(mode: EcsCompatibility = 'v1'): PatternDefinitions {
   let library = libraries.get(mode);
   if (library === undefined) {
-    library = Object.assign({}, ...patternFiles.map((file) => definitionsOf(file, mode))) as PatternDefinitions;
+    library = Object.assign(
+      {},
+      ...patternFiles.map((file) => definitionsOf(file, mode)),
+    ) as PatternDefinitions;
     libraries.set(mode, library);
   }
   return library;

@@ -4,7 +4,7 @@
  * failed login's user and source address are fields and brute-force sources are one
  * terms aggregation on `source.ip` filtered by `event.outcome: failure`.
  */
-export const linuxPatterns: Readonly<Record<string, string>> = {
+export const authModulePatterns: Readonly<Record<string, string>> = {
   SSHD_METHOD: String.raw`password|publickey|keyboard-interactive(?:/pam)?|hostbased|gssapi-with-mic|none`,
   // "Accepted publickey for alice from 198.51.100.4 port 50022 ssh2: ED25519 SHA256:..."
   // "Failed password for invalid user admin from 203.0.113.9 port 41234 ssh2"

@@ -5,7 +5,7 @@
  * request lines (ActionController::LogSubscriber), and the MySQL server's error log
  * (5.7 and 8.0 layouts, and the older `yymmdd hh:mm:ss` one) and slow query log.
  */
-export const appPatterns: Readonly<Record<string, string>> = {
+export const appModulePatterns: Readonly<Record<string, string>> = {
   // Any text including line breaks, for events joined from several lines.
   GREEDYMULTILINE: String.raw`[\s\S]*`,
   PYTHON_LEVEL: String.raw`CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET`,

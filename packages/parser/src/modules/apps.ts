@@ -27,34 +27,6 @@ export const rails: ModuleDefinition = {
   ],
 };
 
-/** MySQL server error log, 8.0, 5.7 and 5.5/5.6 layouts. */
-export const mysqlError: ModuleDefinition = {
-  name: 'mysql.error',
-  description:
-    'MySQL error log: 8.0 "[Level] [MY-code] [Subsystem]", 5.7, and 5.5/5.6 "yymmdd hh:mm:ss" layouts',
-  steps: [
-    { grok: { patterns: ['%{MYSQL_ERROR_LINE}'] } },
-    ...finish('mysql.error', ['ISO8601', 'yyMMdd HH:mm:ss', 'yyMMdd  H:mm:ss']),
-  ],
-  multiline: { startPattern: String.raw`^(?:\d{4}-\d{2}-\d{2}T|\d{6} +\d{1,2}:\d{2}:\d{2})` },
-};
-
-/** MySQL slow query log: one event per query, from `# Time:` (or `# User@Host:`) to the statement. */
-export const mysqlSlowlog: ModuleDefinition = {
-  name: 'mysql.slowlog',
-  description: 'MySQL slow query log: user, host, query time, lock time, rows, the statement',
-  steps: [
-    { grok: { patterns: ['%{MYSQL_SLOWLOG}'] } },
-    {
-      date: { field: 'mysql.slowlog.timestamp', formats: ['UNIX'] },
-      if: { exists: 'mysql.slowlog.timestamp' },
-    },
-    ...finish('mysql.slowlog', ['ISO8601']),
-  ],
-  // MySQL 5.7 and later write `# Time:` before every entry (older servers only once per second).
-  multiline: { startPattern: String.raw`^# Time: ` },
-};
-
 /** Docker's json-file logging driver: one JSON object per line with `log`, `stream`, `time`. */
 export const docker: ModuleDefinition = {
   name: 'docker',

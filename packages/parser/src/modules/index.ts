@@ -1,7 +1,8 @@
 import type { ModuleSteps } from '../pipeline/compile.js';
 import { apacheAccess, apacheError } from './apache.js';
-import { docker, java, mysqlError, mysqlSlowlog, python, rails } from './apps.js';
+import { docker, java, python, rails } from './apps.js';
 import { auth } from './auth.js';
+import { mysqlError, mysqlSlowlog } from './mysql.js';
 import { nginxAccess, nginxError } from './nginx.js';
 import { syslogRfc3164, syslogRfc5424 } from './syslog.js';
 import type { ModuleDefinition } from './types.js';

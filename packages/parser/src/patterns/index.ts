@@ -10,6 +10,7 @@ import {
 } from './library.js';
 import { appModulePatterns } from './module-apps.js';
 import { authModulePatterns } from './module-auth.js';
+import { mysqlModulePatterns } from './module-mysql.js';
 import { syslogModulePatterns } from './module-syslog.js';
 import { webModulePatterns } from './module-web.js';
 import { syslogPatterns } from './syslog.js';
@@ -32,6 +33,7 @@ export const patternFiles: readonly PatternFile[] = [
   sameInBothModes('module-syslog', syslogModulePatterns),
   sameInBothModes('module-auth', authModulePatterns),
   sameInBothModes('module-apps', appModulePatterns),
+  sameInBothModes('module-mysql', mysqlModulePatterns),
 ];
 
 const libraries = new Map<EcsCompatibility, PatternDefinitions>();

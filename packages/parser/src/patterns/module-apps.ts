@@ -2,8 +2,7 @@
  * Application logs, written from each tool's documentation of its default layout:
  * Python's logging (BASIC_FORMAT `%(levelname)s:%(name)s:%(message)s` and the common
  * `%(asctime)s - %(name)s - %(levelname)s - %(message)s`), Ruby's Logger and Rails'
- * request lines (ActionController::LogSubscriber), and the MySQL server's error log
- * (5.7 and 8.0 layouts, and the older `yymmdd hh:mm:ss` one) and slow query log.
+ * request lines (ActionController::LogSubscriber). MySQL's are in module-mysql.ts.
  */
 export const appModulePatterns: Readonly<Record<string, string>> = {
   // Any text including line breaks, for events joined from several lines.
@@ -23,13 +22,4 @@ export const appModulePatterns: Readonly<Record<string, string>> = {
   RAILS_PROCESSING: String.raw`Processing by %{NOTSPACE:[rails][controller]}#%{WORD:[rails][action]} as %{NOTSPACE:[rails][format]}`,
   RAILS_COMPLETED: String.raw`Completed %{INT:[http][response][status_code]:int} (?<[http][response][status_phrase]>[^(]*?) in %{NUMBER:[rails][duration][total_ms]:float}ms(?: \((?:Views: %{NUMBER:[rails][duration][views_ms]:float}ms \| )?(?:ActiveRecord: %{NUMBER:[rails][duration][db_ms]:float}ms)?[^)]*\))?`,
   RAILS_LINE: String.raw`^(?:%{RUBY_LOGGER_PREFIX})?(?:%{RAILS_REQUEST_ID})*(?:%{RAILS_STARTED}|%{RAILS_PROCESSING}|%{RAILS_COMPLETED}|%{GREEDYDATA:message})$`,
-
-  // 8.0: "2024-01-15T10:23:45.123456Z 0 [Warning] [MY-010068] [Server] message"
-  // 5.7: "2024-01-15T10:23:45.123456Z 0 [Note] message"; 5.5/5.6: "240115 10:23:45 [Note] message"
-  MYSQL_ERROR_TIME: String.raw`%{TIMESTAMP_ISO8601}|[0-9]{6} +%{TIME}`,
-  MYSQL_ERROR_LINE: String.raw`^%{MYSQL_ERROR_TIME:timestamp} (?:%{NONNEGINT:[mysql][thread_id]:int} )?\[%{WORD:[log][level]}\] (?:\[%{NOTSPACE:[error][code]}\] \[%{WORD:[mysql][error][subsystem]}\] )?%{GREEDYMULTILINE:message}`,
-  // Slow log entry header lines; SET timestamp= carries the epoch seconds of the query start.
-  MYSQL_SLOWLOG_USER: String.raw`# User@Host: %{USERNAME:[user][name]}(?:\[[^\]]*\])? @ (?:%{IPORHOST:[source][domain]})? \[(?:%{IP:[source][ip]})?\](?:\s+Id:\s+%{NONNEGINT:[mysql][thread_id]:int})?`,
-  MYSQL_SLOWLOG_STATS: String.raw`# Query_time: %{NUMBER:[mysql][slowlog][query_time][sec]:float}\s+Lock_time: %{NUMBER:[mysql][slowlog][lock_time][sec]:float}\s+Rows_sent: %{NONNEGINT:[mysql][slowlog][rows_sent]:int}\s+Rows_examined: %{NONNEGINT:[mysql][slowlog][rows_examined]:int}`,
-  MYSQL_SLOWLOG: String.raw`^(?:# Time: %{TIMESTAMP_ISO8601:timestamp}\n)?%{MYSQL_SLOWLOG_USER}\n%{MYSQL_SLOWLOG_STATS}[^\n]*\n(?:use %{NOTSPACE:[mysql][slowlog][schema]};\n)?(?:SET timestamp=%{NONNEGINT:[mysql][slowlog][timestamp]:int};\n)?%{GREEDYMULTILINE:[mysql][slowlog][query]}`,
 };

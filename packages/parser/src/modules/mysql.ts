@@ -78,6 +78,8 @@ const SLOWLOG_ATTRIBUTES: Readonly<
 > = {
   Id: ['mysql.thread_id', 'int'],
   Thread_id: ['mysql.thread_id', 'int'],
+  // Cloud SQL for MySQL writes "thread_id: N  server_id: N" on the User@Host line.
+  thread_id: ['mysql.thread_id', 'int'],
   Schema: ['mysql.slowlog.schema', 'string'],
   Last_errno: ['mysql.slowlog.last_errno', 'string'],
   Errno: ['mysql.slowlog.last_errno', 'string'],

@@ -8,9 +8,16 @@ import type { ModuleDefinition } from './types.js';
  * for Filebeat work on Sluice's events.
  */
 
-/** ECS categorisation Filebeat's mysql pipelines add to every event. */
+/** What Filebeat's mysql module adds to every event: the ECS categorisation and `service.type`. */
 const databaseEvent: ProcessorSpec = {
-  mutate: { add: { 'event.kind': 'event', 'event.category': ['database'], 'event.type': ['info'] } },
+  mutate: {
+    add: {
+      'event.kind': 'event',
+      'event.category': ['database'],
+      'event.type': ['info'],
+      'service.type': 'mysql',
+    },
+  },
 };
 
 /**

@@ -18,7 +18,9 @@ export const mysqlModulePatterns: Readonly<Record<string, string>> = {
   MYSQL_TIME: String.raw`(?<![0-9])(?:2[0-3]|[01]?[0-9]):[0-5][0-9]:(?:[0-5]?[0-9]|60)(?:[.,][0-9]+)?(?![0-9])`,
   // Local time without a zone: "150101 12:00:00", "150101  9:02:03", "2015-01-01 12:00:00".
   MYSQL_LOCAL_DATETIME: String.raw`(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6})[ \t]+%{MYSQL_TIME}`,
-  MYSQL_ERROR_TIME: String.raw`%{MYSQL_LOCAL_DATETIME}|%{TIMESTAMP_ISO8601}`,
+  // ISO 8601 first, so that an offset after a space-separated time ("2024-01-15 10:23:45+00:00",
+  // the docker entrypoint's lines) stays part of the timestamp.
+  MYSQL_ERROR_TIME: String.raw`%{TIMESTAMP_ISO8601}|%{MYSQL_LOCAL_DATETIME}`,
   // The thread id is a decimal number followed by blanks: "2016-12-09 22:21:02 7f9b4b7fe700
   // InnoDB: ..." (5.6's hexadecimal thread handle) keeps the handle in the message.
   MYSQL_ERROR_HEADER: String.raw`%{MYSQL_ERROR_TIME:timestamp}\s*(?:%{NONNEGINT:[mysql][thread_id]:int}\s+)?(?:\[(?<[log][level]>[^\]\n]*)\]\s*)?`,

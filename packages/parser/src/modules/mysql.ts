@@ -148,7 +148,9 @@ const slowlogAttributeSteps: ProcessorSpec[] = [
       // "Key: value" -> "Key=value"; a key with an empty value ("Schema:   QC_hit: No")
       // is left as it is, and kv skips it.
       {
-        gsub: [[ATTRIBUTES, '\\b([A-Za-z][A-Za-z_]*): +((?![A-Za-z][A-Za-z_]*:(?:\\s|$))[^\\s#]+)', '$1=$2']],
+        gsub: [
+          [ATTRIBUTES, '\\b([A-Za-z][A-Za-z0-9_]*): +((?![A-Za-z][A-Za-z0-9_]*:(?:\\s|$))[^\\s#]+)', '$1=$2'],
+        ],
       },
     ],
   },

@@ -1,5 +1,5 @@
 import { finish, relatedHost } from './common.js';
-import { syslogMultiline } from './syslog.js';
+import { SHIPPER_ZONE, syslogMultiline } from './syslog.js';
 import type { ModuleDefinition } from './types.js';
 
 const ACCOUNT_TOOLS = ['groupadd', 'groupdel', 'groupmod', 'useradd', 'userdel', 'usermod'];
@@ -139,7 +139,7 @@ export const auth: ModuleDefinition = {
       },
     },
     ...relatedHost,
-    ...finish('auth', ['MMM  d HH:mm:ss', 'MMM dd HH:mm:ss', 'ISO8601']),
+    ...finish('auth', ['MMM  d HH:mm:ss', 'MMM dd HH:mm:ss', 'ISO8601'], SHIPPER_ZONE),
   ],
   multiline: syslogMultiline,
 };

@@ -47,6 +47,12 @@ export const decodePri: ProcessorSpec = {
 };
 
 /**
+ * Syslog times carry no zone: they are read in `event.timezone` when the shipper sets it
+ * (Filebeat's add_locale does; in Sluice `fields: { event.timezone: "+01:00" }`), else UTC.
+ */
+export const SHIPPER_ZONE = '%{[event][timezone]}';
+
+/**
  * A line that starts with blank space continues the previous event (macOS writes
  * multi-line messages with tab-indented continuation lines); Filebeat's system module
  * reads its files with the same rule (`multiline.pattern: ^\s`, `match: after`).
@@ -66,7 +72,11 @@ export const syslogRfc3164: ModuleDefinition = {
     { grok: { patterns: ['^%{SLUICE_SYSLOGLINE}', '^%{SLUICE_SYSLOGBARELINE}'] } },
     decodePri,
     ...relatedHost,
-    ...finish('syslog.rfc3164', ['MMM  d HH:mm:ss', 'MMM dd HH:mm:ss', 'MMM d HH:mm:ss', 'ISO8601']),
+    ...finish(
+      'syslog.rfc3164',
+      ['MMM  d HH:mm:ss', 'MMM dd HH:mm:ss', 'MMM d HH:mm:ss', 'ISO8601'],
+      SHIPPER_ZONE,
+    ),
   ],
   multiline: syslogMultiline,
 };

@@ -48,7 +48,8 @@ export const decodePri: ProcessorSpec = {
 
 /**
  * Syslog times carry no zone: they are read in `event.timezone` when the shipper sets it
- * (Filebeat's add_locale does; in Sluice `fields: { event.timezone: "+01:00" }`), else UTC.
+ * (Filebeat's add_locale does; in the Sluice shipper config
+ * `fields: { event: { timezone: "+01:00" } }`), else UTC.
  */
 export const SHIPPER_ZONE = '%{[event][timezone]}';
 

@@ -29,3 +29,9 @@ export const sourceIp: ProcessorSpec = {
     matches: '^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$',
   },
 };
+
+/** `event.kind: event` and the host in `related.hosts`, as Filebeat's system module sets them. */
+export const relatedHost: ProcessorSpec[] = [
+  { mutate: { add: { 'event.kind': 'event' } } },
+  { mutate: { append: { 'related.hosts': '%{[host][hostname]}' } }, if: { exists: 'host.hostname' } },
+];

@@ -524,6 +524,7 @@ function validDateTime(
 const zoneValidity = new Map<string, boolean>();
 
 export function isValidTimeZone(zone: string): boolean {
+  if (FIXED_OFFSET.test(zone)) return true;
   let valid = zoneValidity.get(zone);
   if (valid === undefined) {
     try {
@@ -537,6 +538,12 @@ export function isValidTimeZone(zone: string): boolean {
   return valid;
 }
 
+/**
+ * A fixed offset as a zone (`+01:00`, `-0200`, `+05`): what Filebeat's add_locale writes
+ * to `event.timezone` and Elasticsearch's date processor accepts, which Intl does not.
+ */
+const FIXED_OFFSET = /^[+-]\d{2}(?::?\d{2})?$/;
+
 const QUARTER_HOUR = 15 * 60_000;
 
 /**
@@ -547,6 +554,10 @@ const QUARTER_HOUR = 15 * 60_000;
  */
 function localToUtc(zone: string): (wall: number) => number {
   if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT') return (wall) => wall;
+  if (FIXED_OFFSET.test(zone)) {
+    const offset = offsetMinutes(zone) * 60_000;
+    return (wall) => wall - offset;
+  }
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     hourCycle: 'h23',

@@ -36,6 +36,28 @@ describe('date processor', () => {
     });
   });
 
+  it('takes a fixed offset as a zone, or the zone from a field of the event', () => {
+    const fixed = make({ field: 't', formats: ['yyyy-MM-dd HH:mm:ss'], timezone: '-02:00' });
+    expect(fixed.apply({ t: '2019-06-14 10:40:20' })['@timestamp' as never]).toBe('2019-06-14T12:40:20.000Z');
+    // As Filebeat's modules read syslog times in the shipper's zone (event.timezone).
+    const perEvent = make({
+      field: 't',
+      formats: ['MMM dd HH:mm:ss', 'ISO8601'],
+      timezone: '%{[event][timezone]}',
+    });
+    const at = (t: string, timezone?: string) =>
+      perEvent.apply({ t, ...(timezone === undefined ? {} : { event: { timezone } }) })[
+        '@timestamp' as never
+      ];
+    expect(at('2019-06-14T10:40:20.912', '-02:00')).toBe('2019-06-14T12:40:20.912Z');
+    expect(at('2019-06-14T10:40:20', 'Europe/Berlin')).toBe('2019-06-14T08:40:20.000Z');
+    expect(at('2019-06-14T10:40:20+01:00', 'Europe/Berlin')).toBe('2019-06-14T09:40:20.000Z');
+    // Absent or not a zone: UTC.
+    expect(at('2019-06-14T10:40:20')).toBe('2019-06-14T10:40:20.000Z');
+    expect(at('2019-06-14T10:40:20', 'Mars/Base')).toBe('2019-06-14T10:40:20.000Z');
+    expect(message({ field: 't', formats: ['ISO8601'], timezone: '%{}' })).toMatch(/"timezone" must be/);
+  });
+
   it('tags failures, leaves the event otherwise untouched, ignores a missing field', () => {
     const p = make({ field: 'ts', formats: ['ISO8601'] });
     expect(p.apply({ ts: 'garbage', tags: ['a'] })).toEqual({
@@ -62,7 +84,7 @@ describe('date processor', () => {
       /^p\.yaml:3: processor 2 \(date\): "formats": unsupported date pattern letters "QQ" in "yyyy QQ"/,
     );
     expect(message({ field: 't', formats: ['ISO8601'], timezone: 'Mars/Base' })).toBe(
-      'p.yaml:3: processor 2 (date): "timezone" must be an IANA time zone such as "UTC" or "Europe/Berlin", got "Mars/Base"',
+      'p.yaml:3: processor 2 (date): "timezone" must be an IANA time zone such as "UTC" or "Europe/Berlin", or an offset such as "+01:00", got "Mars/Base"',
     );
     expect(message({ field: 't', format: ['ISO8601'] })).toBe(
       'p.yaml:3: processor 2 (date): unknown option "format"; valid options: field, formats, match, target, timezone, tag_on_failure',

@@ -1,4 +1,4 @@
-import { addTag, fieldPath, getField, type JsonValue, setField } from '@sluice/core';
+import { addTag, fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
 import type { Processor, ProcessorFactory } from '../processor.js';
 import {
   compileDateFormat,
@@ -7,7 +7,7 @@ import {
   isValidTimeZone,
   toIsoString,
 } from './date-format.js';
-import { OptionReader } from './options.js';
+import { isFieldPath, OptionReader } from './options.js';
 
 export const DATE_FAILURE_TAG = '_dateparsefailure';
 
@@ -20,7 +20,10 @@ export const DATE_FAILURE_TAG = '_dateparsefailure';
  *   formats         non-empty list of formats, see date-format.ts (required unless `match`)
  *   match           [field, format, ...] as in Logstash
  *   target          where to write; default "@timestamp"
- *   timezone        IANA zone for formats without an offset; default "UTC"
+ *   timezone        zone for dates that carry no offset: IANA ("Europe/Berlin") or a fixed
+ *                   offset ("+01:00"); default "UTC". `%{[event][timezone]}` reads it from
+ *                   the event (as Logstash and Filebeat's modules do with the shipper's
+ *                   zone); when that field is absent or not a zone, UTC applies
  *   tag_on_failure  tags added when no format fits; default ["_dateparsefailure"]
  *
  * A missing field is left alone (nothing to parse, no tag), like Logstash. Formats without
@@ -51,21 +54,45 @@ export const date: ProcessorFactory = (options, context): Processor => {
   }
   const target = o.field('target', '@timestamp');
   const timezone = o.string('timezone', 'UTC');
-  if (!isValidTimeZone(timezone)) {
-    throw o.invalid('timezone', 'an IANA time zone such as "UTC" or "Europe/Berlin"', timezone);
+  const zoneReference = /^%\{([^}]+)\}$/.exec(timezone)?.[1];
+  if (zoneReference !== undefined && !isFieldPath(zoneReference))
+    throw o.invalid('timezone', 'a time zone or a field reference such as "%{[event][timezone]}"', timezone);
+  if (zoneReference === undefined && !isValidTimeZone(timezone)) {
+    throw o.invalid(
+      'timezone',
+      'an IANA time zone such as "UTC" or "Europe/Berlin", or an offset such as "+01:00"',
+      timezone,
+    );
   }
   const tags = o.failureTags(DATE_FAILURE_TAG);
-  const parsers: DateParser[] = formats.map((format) => {
-    try {
-      return compileDateFormat(
-        format,
-        context.now === undefined ? { timezone } : { timezone, now: context.now },
-      );
-    } catch (error) {
-      if (error instanceof DateFormatError) throw o.error(`"formats": ${error.message}`);
-      throw error;
+  const compile = (zone: string): DateParser[] =>
+    formats.map((format) => {
+      try {
+        return compileDateFormat(
+          format,
+          context.now === undefined ? { timezone: zone } : { timezone: zone, now: context.now },
+        );
+      } catch (error) {
+        if (error instanceof DateFormatError) throw o.error(`"formats": ${error.message}`);
+        throw error;
+      }
+    });
+  const fixed = compile(zoneReference === undefined ? timezone : 'UTC');
+  // Per-event zones: parsers compiled once per zone seen, a bounded number of them.
+  const zonePath = zoneReference === undefined ? undefined : fieldPath(zoneReference);
+  const byZone = new Map<string, DateParser[]>();
+  const parsersFor = (event: JsonObject): DateParser[] => {
+    if (zonePath === undefined) return fixed;
+    const zone = getField(event, zonePath);
+    if (typeof zone !== 'string' || zone === 'UTC' || !isValidTimeZone(zone)) return fixed;
+    let parsers = byZone.get(zone);
+    if (parsers === undefined) {
+      if (byZone.size >= 64) byZone.clear();
+      parsers = compile(zone);
+      byZone.set(zone, parsers);
     }
-  });
+    return parsers;
+  };
   const source = fieldPath(field);
   const dest = fieldPath(target);
 
@@ -75,7 +102,7 @@ export const date: ProcessorFactory = (options, context): Processor => {
       const value: JsonValue | undefined = getField(event, source);
       if (value === undefined || value === null) return event;
       if (typeof value === 'string' || typeof value === 'number') {
-        for (const parse of parsers) {
+        for (const parse of parsersFor(event)) {
           const ms = parse(value);
           if (ms !== undefined) {
             setField(event, dest, toIsoString(ms));

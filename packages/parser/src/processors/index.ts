@@ -32,4 +32,6 @@ export {
   redact,
 } from './redact.js';
 export { knownProcessors, processorRegistry } from './registry.js';
+export { LOGSTASH_FACILITY_LABELS, LOGSTASH_SEVERITY_LABELS, syslogPri } from './syslog-pri.js';
+export { parseStructuredData, SYSLOG_SD_FAILURE_TAG, syslogSd } from './syslog-sd.js';
 export { userAgent } from './user-agent.js';

@@ -37,6 +37,33 @@ describe('mutate', () => {
     expect(out.a).toEqual({ b: [1] });
   });
 
+  it('append collects unique values into a list, skipping absent or empty references', () => {
+    const out = run(
+      {
+        append: {
+          'related.user': ['%{user.name}', '%{user.effective.name}', '%{user.target.name}'],
+          'related.ip': '%{source.ip}',
+          'event.type': 'info',
+          tags: ['b', 'a'],
+        },
+      },
+      { user: { name: 'root', effective: { name: 'root' }, target: { name: '' } }, tags: 'a' },
+    );
+    expect(out).toEqual({
+      user: { name: 'root', effective: { name: 'root' }, target: { name: '' } },
+      related: { user: ['root'] },
+      event: { type: ['info'] },
+      tags: ['a', 'b'],
+    });
+    // Appending to an existing list keeps its order and adds only what is new.
+    expect(
+      run(
+        { append: { 'event.category': ['iam', 'authentication'] } },
+        { event: { category: ['authentication'] } },
+      ),
+    ).toEqual({ event: { category: ['authentication', 'iam'] } });
+  });
+
   it('convert, tagging values that do not convert', () => {
     expect(
       run(
@@ -51,7 +78,7 @@ describe('mutate', () => {
     });
   });
 
-  it('lowercase, uppercase, strip, gsub, split, join', () => {
+  it('lowercase, uppercase, strip, gsub, append, split, join', () => {
     expect(
       run(
         {
@@ -82,7 +109,7 @@ describe('mutate', () => {
       return 'no error';
     };
     expect(msg({})).toBe(
-      'p.yaml:5: processor 2 (mutate): needs at least one operation: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, split, join',
+      'p.yaml:5: processor 2 (mutate): needs at least one operation: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, append, split, join',
     );
     expect(msg({ convert: { a: 'integer' } })).toBe(
       'p.yaml:5: processor 2 (mutate): "convert.a" must be one of "int", "float", "boolean", "string", got "integer"',
@@ -94,7 +121,7 @@ describe('mutate', () => {
       /^p\.yaml:5: processor 2 \(mutate\): "gsub" is not a valid regular expression: "\("/,
     );
     expect(msg([{ rename: { a: 'b' } }, { renam: {} }])).toBe(
-      'p.yaml:5: processor 2 (mutate): operation 2: unknown option "renam"; valid options: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, split, join, tag_on_failure',
+      'p.yaml:5: processor 2 (mutate): operation 2: unknown option "renam"; valid options: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, append, split, join, tag_on_failure',
     );
     expect(msg({ rename: { a: 3 } })).toBe(
       'p.yaml:5: processor 2 (mutate): "rename.a" must be a field name, got 3',

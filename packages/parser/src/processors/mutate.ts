@@ -30,6 +30,12 @@ export const MUTATE_FAILURE_TAG = '_mutate_error';
  *   lowercase / uppercase / strip: [field, ...]   strings (and lists of strings) only
  *   gsub:      [[field, regex, replacement], ...] or [{ field, pattern, replacement }];
  *              JavaScript regex (global), replacement uses $1 / $<name>
+ *   append:    { field: value | [values] } add to a list, skipping values already in it
+ *                                          (Elasticsearch's `append` with
+ *                                          allow_duplicates: false); a scalar already in
+ *                                          the field becomes the first element; values
+ *                                          may reference fields, and a value whose
+ *                                          reference is absent or empty is skipped
  *   split:     { field: separator }        string -> list of strings
  *   join:      { field: separator }        list -> string
  *
@@ -71,6 +77,7 @@ const OPERATIONS = [
   'uppercase',
   'strip',
   'gsub',
+  'append',
   'split',
   'join',
 ] as const;
@@ -167,6 +174,28 @@ function compileOperation(name: OperationName, o: OptionReader): Operation[] {
       return gsubRules(o).map(({ field, regex, replacement }) =>
         stringOp(fieldPath(field), (s) => s.replace(regex, replacement)),
       );
+    case 'append':
+      return Object.entries(o.mapping('append', 'a mapping of field names to values') ?? {}).map(
+        ([field, value]) => {
+          if (!isFieldPath(field)) throw o.invalid('append', 'a mapping of field names to values', field);
+          const path = fieldPath(field);
+          const renders = (Array.isArray(value) ? value : [value]).map(compileReference);
+          return (event) => {
+            const current = getField(event, path);
+            const list: JsonValue[] =
+              current === undefined ? [] : Array.isArray(current) ? current : [current];
+            let changed = !Array.isArray(current);
+            for (const render of renders) {
+              const v = render(event);
+              if (v === undefined || list.some((x) => sameValue(x, v))) continue;
+              list.push(v);
+              changed = true;
+            }
+            if (changed && list.length > 0) setField(event, path, list);
+            return true;
+          };
+        },
+      );
     case 'split':
       return Object.entries(o.mapping('split', 'a mapping of field names to separators') ?? {}).map(
         ([field, sep]) => {
@@ -245,6 +274,31 @@ function stringOp(path: string[], fn: (s: string) => string): Operation {
       );
     return true;
   };
+}
+
+/**
+ * For `append`: like compileTemplate, but a value whose references are all absent or
+ * empty gives undefined (nothing to append) instead of the reference text.
+ */
+function compileReference(value: JsonValue): (event: JsonObject) => JsonValue | undefined {
+  const render = compileTemplate(value);
+  if (typeof value !== 'string' || !/%\{[^}]+\}/.test(value)) return render;
+  const refs = [...value.matchAll(/%\{([^}]+)\}/g)]
+    .map((m) => m[1] as string)
+    .filter(isFieldPath)
+    .map((ref) => fieldPath(ref));
+  return (event) => {
+    for (const ref of refs) {
+      const v = getField(event, ref);
+      if (v === undefined || v === null || v === '') return undefined;
+    }
+    return render(event);
+  };
+}
+
+function sameValue(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  return typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b);
 }
 
 const lower = (s: string) => s.toLowerCase();

@@ -9,6 +9,8 @@ import { json } from './json.js';
 import { kv } from './kv.js';
 import { mutate } from './mutate.js';
 import { redact } from './redact.js';
+import { syslogPri } from './syslog-pri.js';
+import { syslogSd } from './syslog-sd.js';
 import { userAgent } from './user-agent.js';
 
 /**
@@ -26,6 +28,8 @@ export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
   fingerprint,
   geoip,
   redact,
+  syslog_pri: syslogPri,
+  syslog_sd: syslogSd,
   user_agent: userAgent,
 };
 

@@ -263,3 +263,19 @@ test('lines are cut as ship cuts them: \\n and \\r\\n end a line, a lone \\r sta
     'four',
   ]);
 });
+
+test('an event the pipeline throws on (JSON nested 50,000 deep) does not stop parse: the next line is parsed', async () => {
+  writeFileSync(join(dir, 'json.yaml'), 'processors:\n  - json: { field: message, target: app }\n');
+  const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+  const { code, stdout, stderr } = await sluice(`${deep}\n{"ok":true}\n`, 'parse', '--config', 'json.yaml');
+  const events = jsonLines(stdout) as { message: string; app?: unknown; tags?: string[] }[];
+  expect(events.at(-1)).toMatchObject({ message: '{"ok":true}', app: { ok: true } });
+  // Either reported on stderr with its line number (exit 1), or kept and tagged by the pipeline.
+  const first = events.length === 2 ? events[0] : undefined;
+  if (first === undefined) {
+    expect(stderr).toMatch(/^sluice parse: line 1: the pipeline failed: /m);
+    expect(code).toBe(1);
+  } else {
+    expect(first.tags?.some((t) => t.startsWith('_'))).toBe(true);
+  }
+});

@@ -51,7 +51,7 @@ export function addInputOptions(command: Command): Command {
   return command
     .option(
       '--input <format>',
-      'lines (default) or ndjson: one JSON object per line, the text in "message"',
+      'lines, or ndjson: one JSON object per line, the text in "message"',
       'lines',
     )
     .option('--multiline <preset>', `join multi-line events as ship does: ${MULTILINE_PRESETS.join(', ')}`)

@@ -49,11 +49,7 @@ export interface StdinEventOptions {
 /** The options both commands share, registered the same way on each. */
 export function addInputOptions(command: Command): Command {
   return command
-    .option(
-      '--input <format>',
-      'lines, or ndjson: one JSON object per line, the text in "message"',
-      'lines',
-    )
+    .option('--input <format>', 'lines, or ndjson: one JSON object per line, the text in "message"', 'lines')
     .option('--multiline <preset>', `join multi-line events as ship does: ${MULTILINE_PRESETS.join(', ')}`)
     .option('--multiline-pattern <regex>', 'join multi-line events: lines matching this continue an event')
     .option('--multiline-negate', 'with --multiline-pattern: lines NOT matching it continue an event')

@@ -114,7 +114,7 @@ export class ParseStats {
         '    ',
       );
     }
-    rows.push('', '  slowest patterns (time estimated: one try in 8 is timed)');
+    rows.push('', '  slowest patterns');
     if (patterns.length === 0) rows.push('    no grok pattern ran');
     else {
       const slowest = [...patterns].sort((a, b) => b[3] - a[3]).slice(0, SLOWEST);

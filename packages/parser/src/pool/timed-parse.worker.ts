@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogEvent } from '@sluice/core';
 import { Grok } from '../grok/compiler.js';
-import { GROK_FAILURE_TAG } from '../grok/processor.js';
+import { GROK_FAILURE_TAG, timeEveryPatternTry } from '../grok/processor.js';
 import { drainPatternStats } from '../grok/stats.js';
 import { type RecordInput, runRecord, TIMEOUT_TAG, timedOutEvent } from './event.js';
 import { compileSource } from './source.js';
@@ -30,6 +30,8 @@ function failureTags(event: LogEvent): string[] {
 async function compile(): Promise<RunOne> {
   const job = data.job;
   if (job.kind === 'pipeline') {
+    // The CLI parses far fewer lines than a consumer: time them all for `parse --stats`.
+    timeEveryPatternTry();
     const pipeline = await compileSource(job.source);
     return (record, skipped, now) => {
       const event = skipped ? timedOutEvent(record, now) : runRecord(pipeline, record, true, now);

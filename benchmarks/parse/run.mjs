@@ -12,8 +12,15 @@
 //               batches of 1000, 2 batches in flight per thread).
 //
 // Rounds alternate the variants so that load from anything else on the machine hits them
-// alike; the table reports the median round. Usage:
-//   pnpm bench:parse [--lines N] [--rounds R] [--threads T]
+// alike; the table reports the median round.
+//
+// Long lines: time per non-matching line of 10k, 30k and 100k characters (adversarial
+// shapes: runs of "1.", digits, "- ", an open quote, a syslog header then dots) for
+// %{COMBINEDAPACHELOG}, %{SYSLOGLINE} and the nginx.access module, unanchored as users
+// write them. Each line runs in a TimedParser (the CLI's worker with a time budget), so a
+// superlinear pattern costs at most --long-line-budget ms and is reported as over it.
+// Usage:
+//   pnpm bench:parse [--lines N] [--rounds R] [--threads T] [--no-long-lines | --long-lines-only]
 // Writes benchmarks/results/<date>-parse.md (and .json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +40,9 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-pool': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    'no-long-lines': { type: 'boolean', default: false },
+    'long-lines-only': { type: 'boolean', default: false },
+    'long-line-budget': { type: 'string', default: '10000' },
   },
 });
 const LINES = Number(args.lines);
@@ -111,9 +121,11 @@ const allDatasets = [
   { name: 'syslog (RFC 3164)', make: syslog, pattern: '^%{SYSLOGLINE}' },
   { name: 'JSON log', make: jsonLog, config: `${tmp}/json.yaml` },
 ];
-const datasets = args.only
-  ? allDatasets.filter((d) => d.name.toLowerCase().includes(args.only.toLowerCase()))
-  : allDatasets;
+const datasets = args['long-lines-only']
+  ? []
+  : args.only
+    ? allDatasets.filter((d) => d.name.toLowerCase().includes(args.only.toLowerCase()))
+    : allDatasets;
 
 function records(lines) {
   const shippedAt = Date.UTC(2024, 0, 15);
@@ -255,6 +267,63 @@ for (const dataset of datasets) {
   );
 }
 
+// ---- long non-matching lines ----
+const LONG_SIZES = [10_000, 30_000, 100_000];
+const LONG_BUDGET_MS = Number(args['long-line-budget']);
+const longShapes = {
+  '"1." repeated': (n) => '1.'.repeat(n / 2),
+  digits: (n) => '1'.repeat(n),
+  'IP then "- " repeated': (n) => `1.2.3.4 ${'- '.repeat((n - 8) / 2)}`,
+  'access line, open quote': (n) => {
+    const head = '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /';
+    return head + 'a'.repeat(n - head.length);
+  },
+  'syslog header, then "1."': (n) => {
+    const head = 'Jan  1 00:00:00 ';
+    return head + '1.'.repeat((n - head.length) / 2);
+  },
+};
+const longSources = [
+  { name: '%{COMBINEDAPACHELOG}', source: { patterns: ['%{COMBINEDAPACHELOG}'] } },
+  { name: '%{SYSLOGLINE}', source: { patterns: ['%{SYSLOGLINE}'] } },
+  { name: 'module nginx.access', source: { module: 'nginx.access' } },
+];
+const longRows = [];
+if (!args['no-long-lines']) {
+  for (const { name, source } of longSources) {
+    const timed = await parser.TimedParser.create({ kind: 'pipeline', source }, { budgetMs: LONG_BUDGET_MS });
+    await timed.parse(records(['warm up']));
+    for (const [shape, make] of Object.entries(longShapes)) {
+      const row = { source: name, shape, ms: {} };
+      for (const size of LONG_SIZES) {
+        const line = make(size);
+        const runs = [];
+        let over = false;
+        // Up to 3 runs, fewer when one takes a second or more: the median (or the one run).
+        for (let i = 0; i < 3; i++) {
+          const started = performance.now();
+          const [result] = await timed.parse(records([line]));
+          const ms = performance.now() - started;
+          if (result.timedOut) {
+            over = true;
+            break;
+          }
+          if (result.failures.length === 0)
+            throw new Error(`${name} matched the ${shape} line: not a benchmark of failure`);
+          runs.push(ms);
+          if (ms >= 1000) break;
+        }
+        row.ms[size] = over ? null : median(runs);
+      }
+      longRows.push(row);
+      process.stderr.write(
+        `long lines, ${name}, ${shape}: ${LONG_SIZES.map((n) => `${n / 1000}k ${row.ms[n] === null ? `> ${LONG_BUDGET_MS} ms` : `${row.ms[n].toFixed(1)} ms`}`).join(', ')}\n`,
+      );
+    }
+    await timed.close();
+  }
+}
+
 // ---- the table ----
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const cpus = os.cpus();
@@ -265,41 +334,54 @@ const load = os
   .join(' / ');
 let md = `# Parse benchmark, ${date}\n\n`;
 md += `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}. Node ${process.version}. Load average at the end (1/5/15 min): ${load}.\n`;
-md += `${LINES.toLocaleString('en-US')} lines per dataset, median of ${ROUNDS} alternating rounds. Pool: batches of ${BATCH}, 2 in flight per thread.\n\n`;
-md +=
-  '| dataset | variant | lines/s | MiB/s | time vs bare | lines per CPU-second | CPU vs bare | cores used |\n|---|---|---:|---:|---:|---:|---:|---:|\n';
-for (const row of results) {
-  const bare = row.variants.bare;
-  for (const [name, v] of Object.entries(row.variants)) {
-    md += `| ${row.dataset} | ${name} | ${fmt(v.linesPerSec)} | ${v.mibPerSec.toFixed(1)} | ${(v.seconds / bare.seconds).toFixed(2)}x | ${fmt(v.linesPerCpuSec)} | ${(v.cpuSeconds / bare.cpuSeconds).toFixed(2)}x | ${(v.cpuSeconds / v.seconds).toFixed(2)} |\n`;
+if (results.length > 0) {
+  md += `${LINES.toLocaleString('en-US')} lines per dataset, median of ${ROUNDS} alternating rounds. Pool: batches of ${BATCH}, 2 in flight per thread.\n\n`;
+  md +=
+    '| dataset | variant | lines/s | MiB/s | time vs bare | lines per CPU-second | CPU vs bare | cores used |\n|---|---|---:|---:|---:|---:|---:|---:|\n';
+  for (const row of results) {
+    const bare = row.variants.bare;
+    for (const [name, v] of Object.entries(row.variants)) {
+      md += `| ${row.dataset} | ${name} | ${fmt(v.linesPerSec)} | ${v.mibPerSec.toFixed(1)} | ${(v.seconds / bare.seconds).toFixed(2)}x | ${fmt(v.linesPerCpuSec)} | ${(v.cpuSeconds / bare.cpuSeconds).toFixed(2)}x | ${(v.cpuSeconds / v.seconds).toFixed(2)} |\n`;
+    }
   }
+  md += `\n## Targets\n\n| dataset | grok vs bare regex, wall (target ≤ 1.15x) | same, CPU | pool x${MAX_THREADS} / pool x1 throughput (target ≥ 1.8x) | pool x1 CPU per line vs encode |\n|---|---:|---:|---:|---:|\n`;
+  for (const row of results) {
+    const v = row.variants;
+    const grokCpu = v.grok ? `${(v.grok.cpuSeconds / v.bare.cpuSeconds).toFixed(2)}x` : 'n/a';
+    const grokRatio = v.grok ? (v.grok.seconds / v.bare.seconds).toFixed(2) + 'x' : 'n/a (no grok)';
+    const scale =
+      v[`pool x${MAX_THREADS}`] && v['pool x1']
+        ? (v['pool x1'].seconds / v[`pool x${MAX_THREADS}`].seconds).toFixed(2) + 'x'
+        : 'n/a';
+    // What the pool costs on top of the worker's own per-record work (thread crossing, the
+    // main thread's side, both isolates' GC): CPU that a second core has to share.
+    const overhead =
+      v['pool x1'] && v.encode ? `${(v['pool x1'].cpuSeconds / v.encode.cpuSeconds).toFixed(2)}x` : 'n/a';
+    md += `| ${row.dataset} | ${grokRatio} | ${grokCpu} | ${scale} | ${overhead} |\n`;
+  }
+  md +=
+    '\n**Reading it**: "cores used" is the process\'s CPU time over wall time. Where pool x2 uses barely more than one core, the machine did not have a second core free (other load: see the load average above), and the wall-clock scaling says nothing about the pool; lines per CPU-second still compare the variants\' cost. "pool x1 CPU per line vs encode" is what the pool adds to a worker\'s own work (crossing threads, the main thread\'s side, garbage collection in both isolates): that extra work shares the two cores with the workers, so the further it is above about 1.1x, the further two workers fall short of 1.8x however quiet the machine.\n' +
+    "\nVariants: **bare** = `RegExp.exec` with the regex grok compiled (JSON.parse for the JSON log); **grok** = exec + captures into an object with types; **pipeline** = the per-record pipeline in one thread (start event, grok processor with per-pattern statistics, timestamps); **encode** = pipeline + bulk body (action + JSON source per item), i.e. a worker's whole per-record work on one core; **pool xN** = ParserPool end to end with N worker threads (batch in as concatenated lines, EncodedBatch out).\n";
 }
-md += `\n## Targets\n\n| dataset | grok vs bare regex, wall (target ≤ 1.15x) | same, CPU | pool x${MAX_THREADS} / pool x1 throughput (target ≥ 1.8x) | pool x1 CPU per line vs encode |\n|---|---:|---:|---:|---:|\n`;
-for (const row of results) {
-  const v = row.variants;
-  const grokCpu = v.grok ? `${(v.grok.cpuSeconds / v.bare.cpuSeconds).toFixed(2)}x` : 'n/a';
-  const grokRatio = v.grok ? (v.grok.seconds / v.bare.seconds).toFixed(2) + 'x' : 'n/a (no grok)';
-  const scale =
-    v[`pool x${MAX_THREADS}`] && v['pool x1']
-      ? (v['pool x1'].seconds / v[`pool x${MAX_THREADS}`].seconds).toFixed(2) + 'x'
-      : 'n/a';
-  // What the pool costs on top of the worker's own per-record work (thread crossing, the
-  // main thread's side, both isolates' GC): CPU that a second core has to share.
-  const overhead =
-    v['pool x1'] && v.encode ? `${(v['pool x1'].cpuSeconds / v.encode.cpuSeconds).toFixed(2)}x` : 'n/a';
-  md += `| ${row.dataset} | ${grokRatio} | ${grokCpu} | ${scale} | ${overhead} |\n`;
-}
-md +=
-  '\n**Reading it**: "cores used" is the process\'s CPU time over wall time. Where pool x2 uses barely more than one core, the machine did not have a second core free (other load: see the load average above), and the wall-clock scaling says nothing about the pool; lines per CPU-second still compare the variants\' cost. "pool x1 CPU per line vs encode" is what the pool adds to a worker\'s own work (crossing threads, the main thread\'s side, garbage collection in both isolates): that extra work shares the two cores with the workers, so the further it is above about 1.1x, the further two workers fall short of 1.8x however quiet the machine.\n' +
-  "\nVariants: **bare** = `RegExp.exec` with the regex grok compiled (JSON.parse for the JSON log); **grok** = exec + captures into an object with types; **pipeline** = the per-record pipeline in one thread (start event, grok processor with per-pattern statistics, timestamps); **encode** = pipeline + bulk body (action + JSON source per item), i.e. a worker's whole per-record work on one core; **pool xN** = ParserPool end to end with N worker threads (batch in as concatenated lines, EncodedBatch out).\n";
 
+if (longRows.length > 0) {
+  const cell = (ms) =>
+    ms === null ? `> ${LONG_BUDGET_MS.toLocaleString('en-US')} (timed out)` : ms.toFixed(1);
+  md += `\n## Long non-matching lines\n\nTime per line in ms (median of up to 3 runs; one run when it takes a second or more), each line parsed in a TimedParser worker with a ${LONG_BUDGET_MS.toLocaleString('en-US')} ms budget (the time includes about 0.1 ms of thread crossing). Patterns unanchored, as users write them. A linear pattern costs about 10x from 10k to 100k; a quadratic one about 100x.\n\n`;
+  md += `| pipeline | line shape | ${LONG_SIZES.map((n) => `${n / 1000}k chars`).join(' | ')} |\n|---|---|${LONG_SIZES.map(() => '---:').join('|')}|\n`;
+  for (const row of longRows)
+    md += `| ${row.source} | ${row.shape} | ${LONG_SIZES.map((n) => cell(row.ms[n])).join(' | ')} |\n`;
+}
 process.stdout.write(md);
 if (!args['no-write']) {
-  const out = new URL(`../results/${date}-parse`, import.meta.url).pathname;
+  const out = new URL(
+    `../results/${date}-parse${args['long-lines-only'] ? '-long-lines' : ''}`,
+    import.meta.url,
+  ).pathname;
   writeFileSync(`${out}.md`, md);
   writeFileSync(
     `${out}.json`,
-    `${JSON.stringify({ date, node: process.version, load: os.loadavg(), results }, null, 2)}\n`,
+    `${JSON.stringify({ date, node: process.version, load: os.loadavg(), results, longLines: longRows }, null, 2)}\n`,
   );
   process.stderr.write(`wrote ${out}.md\n`);
 }

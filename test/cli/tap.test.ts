@@ -49,3 +49,38 @@ describe.each(['kafka', 'redis', 'rabbitmq'])('sluice tap on %s', (kind) => {
     expect(lagOf(lag.stdout)).toBe(50);
   });
 });
+
+describe('sluice tap parses each record within a time budget', () => {
+  it('a record past --line-timeout is printed unparsed, tagged _groktimeout, and tap goes on', async () => {
+    const stream = uniqueName('tap-budget');
+    const url = brokerUrl('redis', stream);
+    // 2^40 ways to split the a's before failing on the '!': without the budget tap never ends.
+    const slow = `${'a'.repeat(40)}!`;
+    const file = join(mkdtempSync(join(tmpdir(), 'sluice-tap-')), 'redos.log');
+    writeFileSync(file, `${slow}\naaaa\n`);
+    expect((await runCli(['ship', '--file', file, '--to', url])).code).toBe(0);
+
+    const tapped = await runCli([
+      'tap',
+      '--from',
+      url,
+      '--pattern',
+      '^(?<run>a+)+$',
+      '--count',
+      '2',
+      '--timeout',
+      '20',
+      '--line-timeout',
+      '100',
+    ]);
+    expect(tapped.code, tapped.stderr).toBe(0);
+    const events = tapped.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { message: string; run?: string; tags?: string[] });
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ message: slow, tags: ['_groktimeout'] });
+    expect(events[1]).toMatchObject({ message: 'aaaa', run: 'aaaa' });
+    expect(tapped.stderr).toMatch(/parsing took over 100 ms; printed unparsed, tagged _groktimeout/);
+  });
+});

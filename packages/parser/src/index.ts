@@ -23,5 +23,7 @@ export type { ParsedBatch, ParserPoolOptions } from './pool/parser-pool.js';
 export { PARSER_POOL_DEFAULTS, ParserPool } from './pool/parser-pool.js';
 export type { CompiledSource, PipelineSource } from './pool/source.js';
 export { compileSource, compileSourceWithMetrics } from './pool/source.js';
+export type { PatternStatRow, TimedJob, TimedParserOptions, TimedResult } from './pool/timed-parser.js';
+export { TimedParser } from './pool/timed-parser.js';
 export type { Processor, ProcessorContext, ProcessorFactory } from './processor.js';
 export * from './processors/index.js';

@@ -1,9 +1,10 @@
 import { parseBrokerUrl, tapRecords } from '@sluice/brokers';
 import { ConfigError } from '@sluice/core';
-import { createPipeline } from '@sluice/parser';
+import { PARSER_POOL_DEFAULTS, TimedParser } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { intOption, secondsOption } from './options.js';
+import { writeOut } from './write-out.js';
 
 interface TapOptions {
   from: string;
@@ -12,6 +13,7 @@ interface TapOptions {
   pattern?: string[];
   count: number;
   timeout: number;
+  lineTimeout: number;
   fromBeginning?: boolean;
 }
 
@@ -26,34 +28,71 @@ export function register(program: Command): void {
     .option('--config <file>', 'parse with a pipeline file')
     .option('--pattern <grok...>', 'parse with grok pattern(s)')
     .option('--count <n>', 'stop after this many records', intOption('--count', 1, 100_000), 10)
-    .option('--timeout <seconds>', 'stop after this long', secondsOption('--timeout'), 10)
+    .option('--timeout <seconds>', 'stop waiting for records after this long', secondsOption('--timeout'), 10)
+    .option(
+      '--line-timeout <ms>',
+      'time budget to parse one record; past it the record is printed unparsed, tagged _groktimeout',
+      intOption('--line-timeout', 10, 60_000),
+      PARSER_POOL_DEFAULTS.eventBudgetMs,
+    )
     .option('--from-beginning', 'Kafka: start at the earliest retained record, not at new ones')
     .action((options: TapOptions) => runCommand(() => tap(options)));
 }
 
-async function tap(options: TapOptions): Promise<void> {
+async function tap(options: TapOptions): Promise<number> {
   const sources = [options.module, options.config, options.pattern?.length ? 'p' : undefined].filter(Boolean);
   if (sources.length > 1) throw new ConfigError('give only one of --module, --config, --pattern');
   const target = parseBrokerUrl(options.from);
   // Compile the pipeline before touching the broker, so a bad pipeline fails fast with exit 2.
-  const pipeline =
+  // Records are parsed as the consumer parses them: in a worker, with its time budget per
+  // record, so one pathological line cannot hold tap past its --timeout by more than that.
+  const parser =
     sources.length === 0
       ? undefined
-      : await createPipeline({
-          ...(options.module ? { module: options.module } : {}),
-          ...(options.config ? { configFile: options.config } : {}),
-          ...(options.pattern?.length ? { patterns: options.pattern } : {}),
-        });
-  const records = await tapRecords(target, {
-    count: options.count,
-    timeoutMs: options.timeout * 1_000,
-    fromBeginning: options.fromBeginning ?? false,
-  });
-  for (const record of records) {
-    const events = pipeline ? pipeline(record) : [{ message: record.line, ...(record.fields ?? {}) }];
-    for (const event of events) process.stdout.write(`${JSON.stringify(event)}\n`);
+      : await TimedParser.create(
+          {
+            kind: 'pipeline',
+            source: {
+              ...(options.module ? { module: options.module } : {}),
+              ...(options.config ? { configFile: options.config } : {}),
+              ...(options.pattern?.length ? { patterns: options.pattern } : {}),
+            },
+          },
+          { budgetMs: options.lineTimeout },
+        );
+  let errors = 0;
+  try {
+    const records = await tapRecords(target, {
+      count: options.count,
+      timeoutMs: options.timeout * 1_000,
+      fromBeginning: options.fromBeginning ?? false,
+    });
+    if (parser === undefined) {
+      for (const record of records) {
+        await writeOut(`${JSON.stringify({ message: record.line, ...(record.fields ?? {}) })}\n`);
+      }
+    } else {
+      const results = await parser.parse(records);
+      for (let i = 0; i < results.length; i++) {
+        const result = results[i];
+        const origin = records[i]?.origin;
+        if (result === undefined) continue;
+        if (result.error !== undefined) {
+          errors += 1;
+          process.stderr.write(`sluice tap: record ${origin}: the pipeline failed: ${result.error}\n`);
+        } else if (result.timedOut) {
+          process.stderr.write(
+            `sluice tap: record ${origin}: parsing took over ${parser.budgetMs} ms; printed unparsed, tagged _groktimeout\n`,
+          );
+        }
+        if (result.json !== undefined) await writeOut(`${result.json}\n`);
+      }
+    }
+    process.stderr.write(
+      `tapped ${records.length} record(s) from ${target.kind} ${target.stream}; nothing acknowledged\n`,
+    );
+  } finally {
+    await parser?.close();
   }
-  process.stderr.write(
-    `tapped ${records.length} record(s) from ${target.kind} ${target.stream}; nothing acknowledged\n`,
-  );
+  return errors > 0 ? 1 : 0;
 }

@@ -101,6 +101,25 @@ describe('grok errors name the problem', () => {
     expect(error(() => compilePattern('(?<x>a)\\1')).message).toMatch(/numbered backreference/);
   });
 
+  test('an unclosed or malformed reference is an error, not literal text that never matches', () => {
+    expect(error(() => compilePattern('%{WORD')).message).toBe(
+      'unclosed grok reference "%{WORD" in "%{WORD"',
+    );
+    expect(error(() => compilePattern('%{WORD:verb} %{INT:n')).message).toBe(
+      'unclosed grok reference "%{INT:n" in "%{WORD:verb} %{INT:n"',
+    );
+    expect(error(() => compilePattern('%{WORD:a:b:c}')).message).toBe(
+      'malformed grok reference "%{WORD:a:b:c}" in "%{WORD:a:b:c}"',
+    );
+    expect(error(() => compilePattern('%{A}', { definitions: { A: 'x %{WORD' } })).message).toBe(
+      'unclosed grok reference "%{WORD" (in the definition of %{A}) in "%{A}"',
+    );
+    expect(error(() => compilePattern('%{WORD')).hint).toMatch(/%\{NAME:field\}/);
+    // Not references: a quantifier on "%", and an escaped brace.
+    expect(compilePattern('^5%{2,3}$').regex.test('5%%')).toBe(true);
+    expect(compilePattern('100\\%\\{x').regex.test('100%{x')).toBe(true);
+  });
+
   test('the location prefix comes first', () => {
     expect(error(() => compilePattern('%{NOPE}', { where: 'p.yaml:3: processor 1 (grok)' })).message).toMatch(
       /^p\.yaml:3: processor 1 \(grok\): unknown grok pattern/,

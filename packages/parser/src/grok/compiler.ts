@@ -65,7 +65,7 @@ function expand(
   where: string,
   original: string,
 ): string {
-  return pattern.replace(REFERENCE, (_all, name: string, field?: string, type?: string) => {
+  const expanded = pattern.replace(REFERENCE, (_all, name: string, field?: string, type?: string) => {
     const definition = library[name];
     if (definition === undefined) {
       const via = stack.length > 0 ? ` (referenced from ${stack.join(' -> ')})` : '';
@@ -96,6 +96,33 @@ function expand(
     marks.push({ name: field, type: captureType });
     return `(?<${CAPTURE_MARK}${marks.length - 1}>${body})`;
   });
+  checkNoBrokenReference(expanded, stack, where, original);
+  return expanded;
+}
+
+/**
+ * `%{` followed by a name that did not expand is a reference the user mistyped (`%{WORD`
+ * without its brace, `%{WORD:a:b:c}`): left alone it would be matched as literal text and
+ * the pattern would silently never match. `%{2,3}` (a quantifier on `%`) is left alone.
+ */
+const BROKEN_REFERENCE = /%\{(?=[A-Za-z_])[^}\s]{0,60}/;
+
+function checkNoBrokenReference(
+  text: string,
+  stack: readonly string[],
+  where: string,
+  original: string,
+): void {
+  const broken = BROKEN_REFERENCE.exec(text);
+  if (broken === null) return;
+  const via = stack.length > 0 ? ` (in the definition of %{${stack[stack.length - 1]}})` : '';
+  const unclosed = text.indexOf('}', broken.index) < 0;
+  throw new ConfigError(
+    `${where}${unclosed ? 'unclosed' : 'malformed'} grok reference "${broken[0]}${unclosed ? '' : '}'}"${via} in "${original}"`,
+    {
+      hint: 'a reference is %{NAME}, %{NAME:field} or %{NAME:field:int|float}; write \\%\\{ for a literal "%{"',
+    },
+  );
 }
 
 function checkFieldName(field: string, where: string, original: string): string[] {

@@ -102,11 +102,12 @@ function grokProcessor(
   const compiled = engine.patterns;
   const stats = compiled.map((p: CompiledPattern) => patternStats(p.pattern));
   const single = path.length === 1 ? (path[0] as string) : undefined;
-  // Per-pattern time is sampled: one exec in TIME_SAMPLE of each pattern is timed and
-  // counts for TIME_SAMPLE execs, starting with the pattern's first, so every pattern that
+  // Per-pattern time is sampled: one exec in `sample` (8) of each pattern is timed and
+  // counts for `sample` execs, starting with the pattern's first, so every pattern that
   // ran has a time. Two clock reads per exec cost about as much as the regex on a short
   // line (measured with benchmarks/parse); counts stay exact, and over the thousands of
   // events between two metric scrapes the estimate is close to the real time.
+  const sample = timeSample;
   const ticks = new Int32Array(compiled.length);
   return {
     name: 'grok',
@@ -121,12 +122,12 @@ function grokProcessor(
         const pattern = compiled[p] as CompiledPattern;
         const stat = stats[p] as PatternStat;
         const tick = ticks[p] as number;
-        ticks[p] = tick === TIME_SAMPLE - 1 ? 0 : tick + 1;
+        ticks[p] = tick >= sample - 1 ? 0 : tick + 1;
         let m: RegExpExecArray | null;
         if (tick === 0) {
           const started = performance.now();
           m = pattern.regex.exec(value);
-          stat.seconds += ((performance.now() - started) * TIME_SAMPLE) / 1000;
+          stat.seconds += ((performance.now() - started) * sample) / 1000;
         } else {
           m = pattern.regex.exec(value);
         }
@@ -144,4 +145,13 @@ function grokProcessor(
 }
 
 /** One event in this many has its pattern time measured (see grokProcessor). */
-const TIME_SAMPLE = 8;
+let timeSample = 8;
+
+/**
+ * Times every try of the grok processors compiled after this call, in this thread: for
+ * `sluice parse --stats`, where a few hundred lines must give true times rather than an
+ * estimate from one try in 8. The consumer's workers keep the sampling.
+ */
+export function timeEveryPatternTry(): void {
+  timeSample = 1;
+}

@@ -128,6 +128,14 @@ describe('grok errors name the problem', () => {
 });
 
 describe('Oniguruma syntax', () => {
+  test('only \\n ends a line: a lone CR, U+2028 and U+2029 are ordinary characters for ., ^ and $', () => {
+    expect(match('^%{WORD:a} %{GREEDYDATA:b}$', 'hello wo\rrld')).toEqual({ a: 'hello', b: 'wo\rrld' });
+    expect(match('^(?<b>.*)$', 'a\u2028b\u2029c')).toEqual({ b: 'a\u2028b\u2029c' });
+    expect(match('^(?<b>x)', 'a\rx')).toBeNull();
+    expect(match('^(?<b>x)$', 'a\nx\nb')).toEqual({ b: 'x' });
+    expect(match('(?m)^(?<b>.*)$', 'a\nb')).toEqual({ b: 'a\nb' });
+  });
+
   test('atomic groups do not give back what they matched', () => {
     expect(match('^(?>a+)a', 'aaa')).toBeNull();
     expect(match('^(?<x>(?>a|ab))c', 'abc')).toBeNull();

@@ -3,8 +3,11 @@
  * RegExp source with the same meaning, and numbers the captures.
  *
  * What differs and how it is carried over:
- * - `^` and `$` are line anchors in Oniguruma (Ruby), so the RegExp gets the `m` flag;
- *   `\A`, `\z`, `\Z` become lookarounds on the whole input.
+ * - `^` and `$` are line anchors in Oniguruma (Ruby), so the RegExp gets the `m` flag; but
+ *   only `\n` ends a line there, while JavaScript also ends one at `\r`, U+2028 and U+2029,
+ *   so the anchors become `(?<![^\n])` / `(?![^\n])` and `.` becomes `[^\n]` (Oniguruma's
+ *   `.` matches a lone `\r`, which a shipped line may keep). `\A`, `\z`, `\Z` become
+ *   lookarounds on the whole input.
  * - Atomic groups `(?>X)` become `(?=(X))\N`: a lookahead finds X once, the backreference
  *   consumes exactly what it found, and a lookahead is never re-entered on backtracking,
  *   which is precisely the "no backtracking into X" guarantee of an atomic group.
@@ -225,7 +228,13 @@ export function translate(source: string, marked: readonly CaptureSpec[]): Trans
     }
     if (c === '^' || c === '$') {
       atomStart = -1;
-      out += c;
+      out += c === '^' ? '(?<![^\\n])' : '(?![^\\n])';
+      i += 1;
+      continue;
+    }
+    if (c === '.' && !flags.includes('s')) {
+      atomStart = out.length;
+      out += '[^\\n]';
       i += 1;
       continue;
     }

@@ -1,5 +1,6 @@
 // The processors other than grok, their registry, and the option reader they share.
 
+export { clientIp, NON_PUBLIC_RANGES } from './client-ip.js';
 export { DATE_FAILURE_TAG, date } from './date.js';
 export {
   compileDateFormat,
@@ -32,4 +33,5 @@ export {
   redact,
 } from './redact.js';
 export { knownProcessors, processorRegistry } from './registry.js';
+export { parseUri, URI_PARTS_FAILURE_TAG, type UriParts, uriParts } from './uri-parts.js';
 export { userAgent } from './user-agent.js';

@@ -82,7 +82,7 @@ describe('mutate', () => {
       return 'no error';
     };
     expect(msg({})).toBe(
-      'p.yaml:5: processor 2 (mutate): needs at least one operation: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, split, join',
+      'p.yaml:5: processor 2 (mutate): needs at least one operation: rename, copy, add, append, remove, convert, lowercase, uppercase, strip, gsub, split, join',
     );
     expect(msg({ convert: { a: 'integer' } })).toBe(
       'p.yaml:5: processor 2 (mutate): "convert.a" must be one of "int", "float", "boolean", "string", got "integer"',
@@ -94,10 +94,24 @@ describe('mutate', () => {
       /^p\.yaml:5: processor 2 \(mutate\): "gsub" is not a valid regular expression: "\("/,
     );
     expect(msg([{ rename: { a: 'b' } }, { renam: {} }])).toBe(
-      'p.yaml:5: processor 2 (mutate): operation 2: unknown option "renam"; valid options: rename, copy, add, remove, convert, lowercase, uppercase, strip, gsub, split, join, tag_on_failure',
+      'p.yaml:5: processor 2 (mutate): operation 2: unknown option "renam"; valid options: rename, copy, add, append, remove, convert, lowercase, uppercase, strip, gsub, split, join, tag_on_failure',
     );
     expect(msg({ rename: { a: 3 } })).toBe(
       'p.yaml:5: processor 2 (mutate): "rename.a" must be a field name, got 3',
     );
+  });
+});
+
+describe('mutate append', () => {
+  it('creates a list, extends a scalar or a list, and renders references', () => {
+    expect(run({ append: { 'related.ip': '%{source.ip}' } }, { source: { ip: '1.2.3.4' } })).toEqual({
+      source: { ip: '1.2.3.4' },
+      related: { ip: ['1.2.3.4'] },
+    });
+    expect(run({ append: { a: ['x', '%{b}'] } }, { a: 'first', b: 2 })).toEqual({
+      a: ['first', 'x', '2'],
+      b: 2,
+    });
+    expect(run([{ append: { a: 1 } }, { append: { a: 2 } }], {})).toEqual({ a: [1, 2] });
   });
 });

@@ -23,6 +23,9 @@ export const MUTATE_FAILURE_TAG = '_mutate_error';
  *   add:       { field: value }            set (overwrite); strings may reference fields
  *                                          as %{field} or %{[a][b]}; an absent reference
  *                                          stays as written
+ *   append:    { field: value | [values] } add to a list: an absent field becomes the
+ *                                          list, a scalar becomes its first element;
+ *                                          strings may reference fields like add
  *   remove:    [field, ...]                delete
  *   convert:   { field: int|float|boolean|string }   lists are converted element-wise;
  *                                          a value that does not convert stays and the
@@ -65,6 +68,7 @@ const OPERATIONS = [
   'rename',
   'copy',
   'add',
+  'append',
   'remove',
   'convert',
   'lowercase',
@@ -115,6 +119,22 @@ function compileOperation(name: OperationName, o: OptionReader): Operation[] {
         const render = compileTemplate(value);
         return (event) => {
           setField(event, dst, render(event));
+          return true;
+        };
+      });
+    }
+    case 'append': {
+      const map = o.mapping('append', 'a mapping of field names to a value or a list of values') ?? {};
+      return Object.entries(map).map(([field, value]) => {
+        if (!isFieldPath(field))
+          throw o.invalid('append', 'a mapping of field names to a value or a list of values', map);
+        const dst = fieldPath(field);
+        const renders = (Array.isArray(value) ? value : [value]).map(compileTemplate);
+        return (event) => {
+          const current = getField(event, dst);
+          const list = Array.isArray(current) ? current : current === undefined ? [] : [current];
+          for (const render of renders) list.push(render(event));
+          setField(event, dst, list);
           return true;
         };
       });

@@ -1,5 +1,6 @@
 import { grok } from '../grok/processor.js';
 import type { ProcessorFactory } from '../processor.js';
+import { clientIp } from './client-ip.js';
 import { date } from './date.js';
 import { dissect } from './dissect.js';
 import { drop } from './drop.js';
@@ -9,6 +10,7 @@ import { json } from './json.js';
 import { kv } from './kv.js';
 import { mutate } from './mutate.js';
 import { redact } from './redact.js';
+import { uriParts } from './uri-parts.js';
 import { userAgent } from './user-agent.js';
 
 /**
@@ -27,6 +29,8 @@ export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
   geoip,
   redact,
   user_agent: userAgent,
+  client_ip: clientIp,
+  uri_parts: uriParts,
 };
 
 export function knownProcessors(

@@ -50,7 +50,7 @@ export const webModulePatterns: Readonly<Record<string, string>> = {
   // Filebeat keeps a `-` user, referrer and agent as the text "-"; so do these patterns.
   // A `%{X-Forwarded-For}i` list in place of %h leaves its last element as the client, as
   // Filebeat's unanchored match does.
-  APACHE_ACCESS: String.raw`(?:%{APACHE_VHOST} )?(?:%{IPORHOST},\s*)*%{IPORHOST:[source][address]} (?:-|%{APACHE_USER:[apache][access][identity]}) %{DATA:[user][name]} \[%{HTTPDATE:timestamp}\] "(?:%{WEB_REQUESTLINE})" (?:-|%{INT:[http][response][status_code]:int}) (?:-|%{INT:[http][response][body][bytes]:int})(?: "%{WEB_QUOTED:[http][request][referrer]}")?(?: "%{WEB_QUOTED:[user_agent][original]}")?`,
+  APACHE_ACCESS: String.raw`(?:%{APACHE_VHOST} )?(?:%{IPORHOST},\s*)*%{IPORHOST:[source][address]} (?:-|%{APACHE_USER:[apache][access][user][identity]}) %{DATA:[user][name]} \[%{HTTPDATE:timestamp}\] "(?:%{WEB_REQUESTLINE})" (?:-|%{INT:[http][response][status_code]:int}) (?:-|%{INT:[http][response][body][bytes]:int})(?: "%{WEB_QUOTED:[http][request][referrer]}")?(?: "%{WEB_QUOTED:[user_agent][original]}")?`,
   APACHE_SSL_REQUEST: String.raw`\[%{HTTPDATE:timestamp}\] %{IPORHOST:[source][address]} (?<[apache][access][ssl][protocol]>\S+) (?<[apache][access][ssl][cipher]>\S+) "(?:%{WEB_REQUESTLINE})" (?:-|%{INT:[http][response][body][bytes]:int})`,
   // httpd levels: emerg alert crit error warn notice info debug trace1..trace8.
   APACHE_LOGLEVEL: String.raw`[a-z]+[0-9]*`,

@@ -17,12 +17,13 @@ export const apacheAccess: ModuleDefinition = {
     urlParts,
     urlDomainFromDestination,
     { user_agent: {}, if: { exists: 'user_agent.original' } },
-    // mod_ssl's protocol name as ECS tls.*: TLSv1.2 -> tls 1.2, SSLv3 -> ssl 3.0.
+    // mod_ssl's protocol name as ECS tls.*, as Filebeat splits it on its one "v":
+    // TLSv1.2 -> tls 1.2, SSLv3 -> ssl 3.0.
     { mutate: { copy: { 'apache.access.ssl.cipher': 'tls.cipher' } } },
     {
       grok: {
         field: 'apache.access.ssl.protocol',
-        patterns: ['^(?<[tls][version_protocol]>[A-Za-uw-z]+)[vV](?<[tls][version]>[^vV]+)$'],
+        patterns: ['^(?<[tls][version_protocol]>[^vV]+)[vV](?<[tls][version]>[^vV]+)$'],
         ignore_missing: true,
         tag_on_failure: [],
       },

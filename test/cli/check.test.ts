@@ -61,7 +61,7 @@ describe('sluice check --config', () => {
     expect(result.stderr).toBe(
       [
         'bad.yaml:5:7: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"',
-        'bad.yaml:6: processor 3 (nope): unknown processor "nope"; known processors: date, dissect, drop, fingerprint, geoip, grok, json, kv, mutate, redact, syslog_pri, syslog_sd, user_agent',
+        'bad.yaml:6: processor 3 (nope): unknown processor "nope"; known processors: client_ip, date, dissect, drop, fingerprint, geoip, grok, json, kv, mutate, redact, syslog_pri, syslog_sd, uri_parts, user_agent',
         'bad.yaml:7:27: processor 4 (redact): "hash_secret" must be a string, got "***"',
         'bad.yaml:9:32: processor 5 (drop): "if" "matches" is not a valid regular expression: "(" (Invalid regular expression: /(/: Unterminated group)',
         '  hint: a condition is one of { field, equals }, { field, matches }, { field, in }, { exists }, { tag }, { not }, { all }, { any }',

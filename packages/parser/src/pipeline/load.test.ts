@@ -85,7 +85,7 @@ describe('pipeline files', () => {
     expect(checked.steps).toBe(1);
     expect(checked.errors.map((e) => e.message)).toEqual([
       `${bad}:6:7: processor 2 (date): "formats" must be a non-empty list of date formats, got "abc"`,
-      `${bad}:7: processor 3 (nope): unknown processor "nope"; known processors: date, dissect, drop, fingerprint, geoip, grok, json, kv, mutate, redact, syslog_pri, syslog_sd, user_agent`,
+      `${bad}:7: processor 3 (nope): unknown processor "nope"; known processors: client_ip, date, dissect, drop, fingerprint, geoip, grok, json, kv, mutate, redact, syslog_pri, syslog_sd, uri_parts, user_agent`,
     ]);
   });
 

@@ -1,5 +1,6 @@
 // The processors other than grok, their registry, and the option reader they share.
 
+export { clientIp, NON_PUBLIC_RANGES } from './client-ip.js';
 export { DATE_FAILURE_TAG, date } from './date.js';
 export {
   compileDateFormat,
@@ -34,4 +35,5 @@ export {
 export { knownProcessors, processorRegistry } from './registry.js';
 export { LOGSTASH_FACILITY_LABELS, LOGSTASH_SEVERITY_LABELS, syslogPri } from './syslog-pri.js';
 export { parseStructuredData, SYSLOG_SD_FAILURE_TAG, syslogSd } from './syslog-sd.js';
+export { parseUri, URI_PARTS_FAILURE_TAG, type UriParts, uriParts } from './uri-parts.js';
 export { userAgent } from './user-agent.js';

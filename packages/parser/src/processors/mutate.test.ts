@@ -128,3 +128,17 @@ describe('mutate', () => {
     );
   });
 });
+
+describe('mutate append', () => {
+  it('creates a list, extends a scalar or a list, and renders references', () => {
+    expect(run({ append: { 'related.ip': '%{source.ip}' } }, { source: { ip: '1.2.3.4' } })).toEqual({
+      source: { ip: '1.2.3.4' },
+      related: { ip: ['1.2.3.4'] },
+    });
+    expect(run({ append: { a: ['x', '%{b}'] } }, { a: 'first', b: 2 })).toEqual({
+      a: ['first', 'x', '2'],
+      b: 2,
+    });
+    expect(run([{ append: { a: 1 } }, { append: { a: 2 } }], {})).toEqual({ a: [1, 2] });
+  });
+});

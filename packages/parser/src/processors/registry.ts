@@ -1,5 +1,6 @@
 import { grok } from '../grok/processor.js';
 import type { ProcessorFactory } from '../processor.js';
+import { clientIp } from './client-ip.js';
 import { date } from './date.js';
 import { dissect } from './dissect.js';
 import { drop } from './drop.js';
@@ -11,6 +12,7 @@ import { mutate } from './mutate.js';
 import { redact } from './redact.js';
 import { syslogPri } from './syslog-pri.js';
 import { syslogSd } from './syslog-sd.js';
+import { uriParts } from './uri-parts.js';
 import { userAgent } from './user-agent.js';
 
 /**
@@ -31,6 +33,8 @@ export const processorRegistry: Readonly<Record<string, ProcessorFactory>> = {
   syslog_pri: syslogPri,
   syslog_sd: syslogSd,
   user_agent: userAgent,
+  client_ip: clientIp,
+  uri_parts: uriParts,
 };
 
 export function knownProcessors(

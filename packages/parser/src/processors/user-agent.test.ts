@@ -6,8 +6,9 @@ const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.109 Safari/537.36';
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+const MAC_FIREFOX = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.12; rv:49.0) Gecko/20100101 Firefox/49.0';
 
-describe('user_agent', () => {
+describe('user_agent (uap-core data, Elasticsearch field rules)', () => {
   it('writes ECS fields from the original string', () => {
     const p = userAgent({}, { where });
     expect(p.apply({ user_agent: { original: CHROME } })).toEqual({
@@ -23,20 +24,53 @@ describe('user_agent', () => {
       user_agent: {
         name: 'Mobile Safari',
         version: '17.1',
-        os: { name: 'iOS', version: '17.1' },
-        device: { name: 'Apple iPhone' },
+        os: { name: 'iOS', version: '17.1', full: 'iOS 17.1' },
+        device: { name: 'iPhone' },
       },
     });
   });
 
-  it('leaves unknown agents mostly empty, ignores "-" and missing fields, and caches consistently', () => {
+  it('names as Elasticsearch does: Mac OS X and device Mac, Firefox Alpha, bots as Spider', () => {
+    const p = userAgent({}, { where });
+    expect(p.apply({ user_agent: { original: MAC_FIREFOX } })).toMatchObject({
+      user_agent: {
+        name: 'Firefox',
+        version: '49.0',
+        os: { name: 'Mac OS X', version: '10.12', full: 'Mac OS X 10.12' },
+        device: { name: 'Mac' },
+      },
+    });
+    expect(
+      p.apply({
+        user_agent: { original: 'Mozilla/5.0 (Windows NT 6.1; rv:15.0) Gecko/20120716 Firefox/15.0a2' },
+      }),
+    ).toMatchObject({ user_agent: { name: 'Firefox Alpha', version: '15.0.a2', os: { full: 'Windows 7' } } });
+    expect(
+      p.apply({
+        user_agent: { original: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+      }),
+    ).toMatchObject({ user_agent: { name: 'Googlebot', version: '2.1', device: { name: 'Spider' } } });
+  });
+
+  it('an OS without a version has no os.full; unknown agents and "-" are "Other"', () => {
     const p = userAgent({ field: 'ua', target: 'agent', cache_size: 1 }, { where });
-    expect(p.apply({ ua: 'curl/8.4.0' })).toMatchObject({ agent: { device: { name: 'Other' } } });
-    expect(p.apply({ ua: '-' })).toEqual({ ua: '-' });
+    const linux = p.apply({ ua: 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0' });
+    expect(linux).toMatchObject({ agent: { name: 'Firefox', version: '121.0', os: { name: 'Linux' } } });
+    expect((linux as { agent: { os: object } }).agent.os).toEqual({ name: 'Linux' });
+    expect(p.apply({ ua: 'Amazon CloudFront' })).toEqual({
+      ua: 'Amazon CloudFront',
+      agent: { name: 'Other', device: { name: 'Other' } },
+    });
+    expect(p.apply({ ua: '-' })).toEqual({ ua: '-', agent: { name: 'Other', device: { name: 'Other' } } });
+  });
+
+  it('leaves empty and missing fields alone, caches consistently, validates options', () => {
+    const p = userAgent({ cache_size: 1 }, { where });
+    expect(p.apply({ user_agent: { original: '' } })).toEqual({ user_agent: { original: '' } });
     expect(p.apply({})).toEqual({});
-    const a = p.apply({ ua: CHROME });
-    const b = p.apply({ ua: CHROME });
-    expect(b).toEqual(a);
+    const a = p.apply({ user_agent: { original: CHROME } });
+    p.apply({ user_agent: { original: IPHONE } });
+    expect(p.apply({ user_agent: { original: CHROME } })).toEqual(a);
     expect(() => userAgent({ cache_size: -1 }, { where })).toThrow(
       '"cache_size" must be a number between 0 and 1000000, got -1',
     );

@@ -1,52 +1,132 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fieldPath, getField, type JsonObject, setField } from '@sluice/core';
+import { parse as parseYaml } from 'yaml';
 import type { Processor, ProcessorFactory } from '../processor.js';
 import { OptionReader } from './options.js';
 
-/** The part of ua-parser-js (v1, MIT) this processor uses; the package ships no types. */
-interface UaResult {
-  browser: { name?: string; version?: string };
-  os: { name?: string; version?: string };
-  device: { vendor?: string; model?: string; type?: string };
+/** One rule of uap-core's regexes.yaml: a regex and optional replacements for its groups. */
+interface UapRule {
+  readonly regex: RegExp;
+  readonly family?: string;
+  readonly v1?: string;
+  readonly v2?: string;
+  readonly v3?: string;
+  readonly v4?: string;
 }
-type UaParserConstructor = new (ua: string) => { getResult(): UaResult };
 
-let parserClass: UaParserConstructor | undefined;
-function uaParser(): UaParserConstructor {
-  // Loaded on first use so pipelines without user_agent never pay for it.
-  parserClass ??= createRequire(import.meta.url)('ua-parser-js') as UaParserConstructor;
-  return parserClass;
+interface UapRules {
+  readonly agents: readonly UapRule[];
+  readonly os: readonly UapRule[];
+  readonly devices: readonly UapRule[];
+}
+
+let rules: UapRules | undefined;
+function uapRules(): UapRules {
+  // Loaded and compiled on first use (about 1,200 regexes) so pipelines without user_agent
+  // never pay for it.
+  if (rules) return rules;
+  const file = createRequire(import.meta.url).resolve('uap-core/regexes.yaml');
+  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, Record<string, string>[]>;
+  const compile = (list: Record<string, string>[] | undefined, keys: readonly string[]): UapRule[] =>
+    (list ?? []).map((r) => ({
+      regex: new RegExp(r.regex as string, r.regex_flag === 'i' ? 'i' : ''),
+      family: r[keys[0] as string],
+      v1: r[keys[1] as string],
+      v2: r[keys[2] as string],
+      v3: r[keys[3] as string],
+      v4: r[keys[4] as string],
+    }));
+  rules = {
+    agents: compile(raw.user_agent_parsers, [
+      'family_replacement',
+      'v1_replacement',
+      'v2_replacement',
+      'v3_replacement',
+      'v4_replacement',
+    ]),
+    os: compile(raw.os_parsers, [
+      'os_replacement',
+      'os_v1_replacement',
+      'os_v2_replacement',
+      'os_v3_replacement',
+      'os_v4_replacement',
+    ]),
+    devices: compile(raw.device_parsers, ['device_replacement']),
+  };
+  return rules;
+}
+
+/** A replacement with its `$N` placeholders filled from the match; undefined when empty. */
+function fill(replacement: string | undefined, m: RegExpExecArray, group: number): string | undefined {
+  if (replacement === undefined) return m[group];
+  const value = replacement.replace(/\$(\d)/g, (_, n: string) => m[Number(n)] ?? '').trim();
+  return value === '' ? undefined : value;
+}
+
+interface Named {
+  readonly name: string;
+  readonly version: readonly (string | undefined)[];
+}
+
+/** The first rule that matches, as uap-core's reference semantics: group 1 names, 2-5 version. */
+function firstMatch(list: readonly UapRule[], text: string): Named | undefined {
+  for (const rule of list) {
+    const m = rule.regex.exec(text);
+    if (!m) continue;
+    const name = fill(rule.family, m, 1);
+    if (name === undefined) continue;
+    return {
+      name,
+      version: [fill(rule.v1, m, 2), fill(rule.v2, m, 3), fill(rule.v3, m, 4), fill(rule.v4, m, 5)],
+    };
+  }
+  return undefined;
+}
+
+/** `major.minor.patch.build`, stopping at the first part that is absent or empty. */
+function versionString(parts: readonly (string | undefined)[]): string | undefined {
+  const present: string[] = [];
+  for (const part of parts) {
+    if (!part) break;
+    present.push(part);
+  }
+  return present.length > 0 ? present.join('.') : undefined;
 }
 
 /**
- * `user_agent`: parses a User-Agent header into ECS fields with ua-parser-js.
+ * `user_agent`: parses a User-Agent header into ECS fields with the regexes of uap-core
+ * (the ua-parser project's data, Apache-2.0), the data and field rules of Elasticsearch's
+ * user_agent processor, which Filebeat's modules use: the same header gives the same
+ * `name`, `version`, `os.*` and `device.name` in both.
  *
  * Options:
  *   field       default "user_agent.original"
- *   target      default "user_agent"; writes name, version, os.name, os.version,
- *               os.full, device.name (fields the parser does not know stay absent)
- *   cache_size  distinct UA strings remembered per worker; default 1000 (0 disables)
+ *   target      default "user_agent"; writes name ("Other" when no browser rule matches),
+ *               version, os.name, os.version, os.full (os name + version, only with a
+ *               version), device.name ("Other" when no device rule matches)
+ *   cache_size  distinct UA strings remembered per worker; default 10000 (0 disables)
  *
- * Unknown agents (bots, curl) leave only what was recognised; this is not a failure
- * and adds no tag. `device.name` is "Other" when no device was recognised, like Beats.
+ * Any string is parsed (a `-` gives name and device "Other", as in Elasticsearch); an
+ * empty or absent field is left alone. This is never a failure.
  */
 export const userAgent: ProcessorFactory = (options, context): Processor => {
   const o = new OptionReader(options, context, ['field', 'target', 'cache_size']);
   const source = fieldPath(o.field('field', 'user_agent.original'));
   const target = fieldPath(o.field('target', 'user_agent'));
-  const cacheSize = o.number('cache_size', 1000, 0, 1_000_000);
-  const Parser = uaParser();
-  // UA strings repeat heavily in access logs; parsing one costs tens of microseconds.
+  const cacheSize = o.number('cache_size', 10_000, 0, 1_000_000);
+  const data = uapRules();
+  // UA strings repeat heavily in access logs; trying the rules costs up to a millisecond.
   const cache = new Map<string, JsonObject>();
 
   return {
     name: 'user_agent',
     apply(event) {
       const ua = getField(event, source);
-      if (typeof ua !== 'string' || ua === '' || ua === '-') return event;
+      if (typeof ua !== 'string' || ua === '') return event;
       let fields = cache.get(ua);
       if (fields === undefined) {
-        fields = toEcs(new Parser(ua).getResult());
+        fields = toEcs(data, ua);
         if (cacheSize > 0) {
           if (cache.size >= cacheSize) cache.clear();
           cache.set(ua, fields);
@@ -60,14 +140,21 @@ export const userAgent: ProcessorFactory = (options, context): Processor => {
   };
 };
 
-function toEcs(r: UaResult): JsonObject {
+function toEcs(data: UapRules, ua: string): JsonObject {
   const out: JsonObject = {};
-  if (r.browser.name) out.name = r.browser.name;
-  if (r.browser.version) out.version = r.browser.version;
-  if (r.os.name) out['os.name'] = r.os.name;
-  if (r.os.version) out['os.version'] = r.os.version;
-  if (r.os.name) out['os.full'] = r.os.version ? `${r.os.name} ${r.os.version}` : r.os.name;
-  const device = [r.device.vendor, r.device.model].filter(Boolean).join(' ');
-  out['device.name'] = device || 'Other';
+  const agent = firstMatch(data.agents, ua);
+  out.name = agent?.name ?? 'Other';
+  const version = agent && versionString(agent.version);
+  if (version) out.version = version;
+  const os = firstMatch(data.os, ua);
+  if (os) {
+    out['os.name'] = os.name;
+    const osVersion = versionString(os.version);
+    if (osVersion) {
+      out['os.version'] = osVersion;
+      out['os.full'] = `${os.name} ${osVersion}`;
+    }
+  }
+  out['device.name'] = firstMatch(data.devices, ua)?.name ?? 'Other';
   return out;
 }

@@ -57,6 +57,9 @@ export function logsMappings(): Mapping {
       client: obj({ address: keyword(), ip: { type: 'ip' }, port: { type: 'long' } }),
       destination: obj({ address: keyword(), ip: { type: 'ip' }, port: { type: 'long' } }),
       user: obj({ name: keyword() }),
+      // The modules collect every address and user of an event here (as Filebeat's do), so
+      // that one IP query finds an address whatever role it had.
+      related: obj({ ip: { type: 'ip' }, user: keyword(), hosts: keyword(), hash: keyword() }),
       http: obj({
         version: keyword(),
         request: obj({ method: keyword(), referrer: keyword(8191), bytes: { type: 'long' } }),

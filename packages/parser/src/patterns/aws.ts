@@ -11,9 +11,10 @@ import type { PatternFile } from './library.js';
  * stop where the format stopped when they were written.
  */
 
-// A CloudFront column in the legacy pattern: Logstash uses `.*` between tabs, which on a
-// well-formed line (no tab inside a column) takes exactly one column. `[^\t]*` gives the
-// same value without re-scanning the line when it does not match.
+// A CloudFront column in the legacy pattern. Logstash writes `.*` between tabs; in a run of
+// such columns only the first one can take more than one column (it is greedy and comes
+// first), so the others are written `[^\t]*`, which gives the same values with less
+// backtracking.
 const COLUMN = String.raw`[^\t]*`;
 
 export const awsPatterns: PatternFile = {
@@ -33,9 +34,9 @@ export const awsPatterns: PatternFile = {
       String.raw`(?:-|%{NOTSPACE:[aws][s3access][error_code]}) (?:-|%{INT:[aws][s3access][bytes_sent]:int})`,
       String.raw`(?:-|%{INT:[aws][s3access][object_size]:int}) (?:-|%{INT:[aws][s3access][total_time]:int})`,
       String.raw`(?:-|%{INT:[aws][s3access][turn_around_time]:int}) "(?:-|%{DATA:[http][request][referrer]})"`,
-      String.raw`"(?:-|%{DATA:[user_agent][original]})" (?:-|%{NOTSPACE:[aws][s3access][version_id]})`,
-      // Columns added since 2017, all optional together.
-      String.raw`(?: (?:-|%{NOTSPACE:[aws][s3access][host_id]}) (?:-|%{NOTSPACE:[aws][s3access][signature_version]})`,
+      // Columns added since 2017 (host id ... TLS version) are optional together.
+      String.raw`"(?:-|%{DATA:[user_agent][original]})" (?:-|%{NOTSPACE:[aws][s3access][version_id]})(?: (?:-|%{NOTSPACE:[aws][s3access][host_id]})`,
+      String.raw`(?:-|%{NOTSPACE:[aws][s3access][signature_version]})`,
       String.raw`(?:-|%{NOTSPACE:[tls][cipher]}) (?:-|%{NOTSPACE:[aws][s3access][authentication_type]})`,
       String.raw`(?:-|%{NOTSPACE:[aws][s3access][host_header]}) (?:-|%{NOTSPACE:[aws][s3access][tls_version]}))?`,
     ].join(' '),
@@ -123,7 +124,8 @@ export const awsPatterns: PatternFile = {
       String.raw`%{HOSTNAME:cs_host}`,
       String.raw`%{NOTSPACE:cs_uri_stem}`,
       String.raw`%{NUMBER:sc_status:int}`,
-      `(?<referrer>${COLUMN})`,
+      // The first of these four `.*` columns is the greedy one (see bro.ts).
+      String.raw`%{GREEDYDATA:referrer}`,
       `(?<agent>${COLUMN})`,
       `(?<cs_uri_query>${COLUMN})`,
       `(?<cookies>${COLUMN})`,

@@ -8,14 +8,20 @@ import type { PatternFile } from './library.js';
  * also defines ZEEK_HTTP, ZEEK_DNS and ZEEK_CONN in this file and again in `zeek`, which is
  * loaded after it and wins: they live in zeek.ts only.
  *
- * The legacy patterns separate columns with GREEDYDATA (`.*`). On a line with the column
- * count they were written for, each of those takes exactly one column, which is what
- * `[^\t]*` takes here in one pass. Where several `.*` columns end a pattern, Logstash's first
- * one is the greedy one: on a line with more columns it swallows the extra ones and the rest
- * take the last columns of the line; `tail` below reproduces that.
+ * The legacy patterns separate columns with GREEDYDATA (`.*`). In a run of such columns the
+ * first `.*` is the greedy one: it takes every surplus column of a line with more columns
+ * than the pattern (a Zeek line read with a Bro pattern), and the others take one column
+ * each. `run` and `tail` write exactly that, with `[^\t]*` for the single columns so that
+ * only one `.*` per run backtracks.
  */
 
 const col = (name: string) => `(?<${name}>[^\\t]*)`;
+
+/** A run of GREEDYDATA columns followed by more pattern: the first takes the surplus. */
+const run = (names: readonly string[]) => {
+  const [first, ...rest] = names;
+  return [`(?<${first}>.*)`, ...rest.map(col)].join(String.raw`\t`);
+};
 
 /** A run of GREEDYDATA columns that ends the pattern: the first takes the surplus. */
 const tail = (names: readonly string[]) => {
@@ -143,7 +149,7 @@ export const broPatterns: PatternFile = {
     BRO_HTTP: [
       LEGACY_ID,
       String.raw`%{INT:trans_depth}`,
-      ...['method', 'domain', 'uri', 'referrer', 'user_agent'].map(col),
+      run(['method', 'domain', 'uri', 'referrer', 'user_agent']),
       String.raw`%{NUMBER:request_body_len}`,
       String.raw`%{NUMBER:response_body_len}`,
       tail([
@@ -187,7 +193,7 @@ export const broPatterns: PatternFile = {
     BRO_CONN: [
       LEGACY_ID,
       String.raw`%{WORD:proto}`,
-      col('service'),
+      run(['service']),
       String.raw`%{NUMBER:duration}`,
       String.raw`%{NUMBER:orig_bytes}`,
       String.raw`%{NUMBER:resp_bytes}`,

@@ -9,6 +9,17 @@ import type { PatternFile } from './library.js';
  * The named fields after the sender come in any order and unknown `X=value` fields are
  * skipped, as Exim adds fields with its log_selector.
  */
+/**
+ * The fields after the sender: Logstash writes `(?: (?:H=...|I=...|P=...|...))*`. Oniguruma
+ * keeps what a capture inside a repetition matched in an earlier turn; a JavaScript RegExp
+ * clears it at every turn, which would keep only the last field's capture. The repetition is
+ * therefore written out, one optional copy per field (Exim writes about a dozen on an
+ * arrival line), then the same repetition without captures for any further fields.
+ */
+const FIELD = String.raw` (?:%{EXIM_REMOTE_HOST}|%{EXIM_INTERFACE}|%{EXIM_PROTOCOL}|%{EXIM_MSG_SIZE}|%{EXIM_HEADER_ID}|%{EXIM_SUBJECT}|%{EXIM_UNKNOWN_FIELD})`;
+const UNROLLED_FIELDS = 16;
+const namedFields = `${`(?:${FIELD}`.repeat(UNROLLED_FIELDS)}${')?'.repeat(UNROLLED_FIELDS)}(?: (?:[A-Za-z0-9]{1,4}=(?:"[^"]*"|\\S+)|H=[^ ]+(?: \\([^)]*\\))? \\[[^\\]]*\\]\\S*))*`;
+
 export const eximPatterns: PatternFile = {
   name: 'exim',
   shared: {
@@ -32,7 +43,7 @@ export const eximPatterns: PatternFile = {
     EXIM_HEADER_ID: String.raw`(?:id=%{NOTSPACE:[exim][log][header_id]})`,
     EXIM_SUBJECT: String.raw`(?:T="%{GREEDYDATA:[exim][log][message][subject]}")`,
     EXIM_UNKNOWN_FIELD: String.raw`(?:[A-Za-z0-9]{1,4}=%{NOTSPACE})`,
-    EXIM_NAMED_FIELDS: String.raw`(?: (?:%{EXIM_REMOTE_HOST}|%{EXIM_INTERFACE}|%{EXIM_PROTOCOL}|%{EXIM_MSG_SIZE}|%{EXIM_HEADER_ID}|%{EXIM_SUBJECT}|%{EXIM_UNKNOWN_FIELD}))*`,
+    EXIM_NAMED_FIELDS: namedFields,
     EXIM_MESSAGE_ARRIVAL: String.raw`%{EXIM_DATE:timestamp} (?:%{EXIM_PID} )?%{EXIM_MSGID:[exim][log][message][id]} (?<[exim][log][flags]><=) (?<[exim][log][status]>[a-z:] )?%{EMAILADDRESS:[exim][log][sender][email]}%{EXIM_NAMED_FIELDS}(?: for %{EMAILADDRESS:[exim][log][recipient][email]})?`,
     EXIM: String.raw`%{EXIM_MESSAGE_ARRIVAL}`,
   },
@@ -47,7 +58,7 @@ export const eximPatterns: PatternFile = {
     EXIM_HEADER_ID: String.raw`(?:id=%{NOTSPACE:exim_header_id})`,
     EXIM_SUBJECT: String.raw`(?:T=%{QS:exim_subject})`,
     EXIM_UNKNOWN_FIELD: String.raw`(?:[A-Za-z]{1,4}=%{NOTSPACE})`,
-    EXIM_NAMED_FIELDS: String.raw`(?: (?:%{EXIM_REMOTE_HOST}|%{EXIM_INTERFACE}|%{EXIM_PROTOCOL}|%{EXIM_MSG_SIZE}|%{EXIM_HEADER_ID}|%{EXIM_SUBJECT}|%{EXIM_UNKNOWN_FIELD}))*`,
+    EXIM_NAMED_FIELDS: namedFields,
     EXIM_MESSAGE_ARRIVAL: String.raw`%{EXIM_DATE:timestamp} (?:%{EXIM_PID} )?%{EXIM_MSGID:exim_msgid} (?<exim_flags><=) (?:%{EXIM_FLAGS:exim_flags} )?(?<exim_status>[a-z:] )?%{EMAILADDRESS:exim_sender_email}%{EXIM_NAMED_FIELDS}(?: for %{EMAILADDRESS:exim_recipient_email})?`,
     EXIM: String.raw`%{EXIM_MESSAGE_ARRIVAL}`,
   },

@@ -27,7 +27,11 @@ export const firewallsPatterns: PatternFile = {
     CISCOTIMESTAMP: String.raw`%{MONTH} +%{MONTHDAY}(?: %{YEAR})? %{TIME}`,
     CISCOTAG: String.raw`[A-Z0-9]+-%{INT}-(?:[A-Z0-9_]+)`,
     CISCO_ACTION: String.raw`Built|Teardown|Deny|Denied|denied|requested|permitted|denied by ACL|discarded|est-allowed|Dropping|created|deleted`,
-    CISCO_REASON: String.raw`Duplicate TCP SYN|Failed to locate egress interface|Invalid transport field|No matching connection|DNS Response|DNS Query|(?:%{WORD}\s*)*`,
+    // Logstash ends this with an unbounded run of words, `(?:%{WORD}\s*)*`; as the first
+    // element of an unanchored pattern that run is rescanned from every word of a long line
+    // that does not match (quadratic time). ASA reasons are a few words; 20 keeps every real
+    // one and makes each start position cost a bounded amount.
+    CISCO_REASON: String.raw`Duplicate TCP SYN|Failed to locate egress interface|Invalid transport field|No matching connection|DNS Response|DNS Query|(?:%{WORD}\s*){0,20}`,
     CISCO_DIRECTION: String.raw`Inbound|inbound|Outbound|outbound`,
     CISCO_INTERVAL: String.raw`first hit|%{INT}-second interval`,
     CISCO_XLATE_TYPE: String.raw`static|dynamic`,

@@ -20,6 +20,11 @@ const ECS_SRC = String.raw`%{NOTSPACE:[observer][ingress][interface][name]}:%{IP
 const ECS_DST = String.raw`%{NOTSPACE:[observer][egress][interface][name]}:%{IP:[destination][ip]}/%{INT:[destination][port]:int}`;
 const ECS_HASHCODES = String.raw`\[%{DATA:[@metadata][cisco][asa][hashcode1]}, %{DATA:[@metadata][cisco][asa][hashcode2]}\]`;
 
+// A match of `%{NOTSPACE}:...` can always start where the run of non-space characters
+// starts (a longer NOTSPACE), and a search takes the leftmost start, so `(?<!\S)` changes no
+// result; it spares the search a rescan of the run from each of its characters.
+const RUN_START = String.raw`(?<!\S)`;
+
 export const firewallsPatterns: PatternFile = {
   name: 'firewalls',
   shared: {
@@ -49,10 +54,10 @@ export const firewallsPatterns: PatternFile = {
     ].join(' '),
     CISCO_TAGGED_SYSLOG: String.raw`^<%{POSINT:[log][syslog][priority]:int}>%{CISCOTIMESTAMP:timestamp}(?: %{SYSLOGHOST:[host][hostname]})? ?: %%{CISCOTAG:[cisco][asa][tag]}:`,
     CISCO_HITCOUNT_INTERVAL: String.raw`hit-cnt %{INT:[cisco][asa][hit_count]:int} (?:first hit|%{INT:[cisco][asa][interval]:int}-second interval)`,
-    CISCO_SRC_IP_USER: String.raw`%{NOTSPACE:[observer][ingress][interface][name]}:%{IP:[source][ip]}(?:\(%{DATA:[source][user][name]}\))?`,
-    CISCO_DST_IP_USER: String.raw`%{NOTSPACE:[observer][egress][interface][name]}:%{IP:[destination][ip]}(?:\(%{DATA:[destination][user][name]}\))?`,
-    CISCO_SRC_HOST_PORT_USER: String.raw`%{NOTSPACE:[observer][ingress][interface][name]}:(?:(?:%{IP:[source][ip]})|(?:%{HOSTNAME:[source][address]}))(?:/%{INT:[source][port]:int})?(?:\(%{DATA:[source][user][name]}\))?`,
-    CISCO_DST_HOST_PORT_USER: String.raw`%{NOTSPACE:[observer][egress][interface][name]}:(?:(?:%{IP:[destination][ip]})|(?:%{HOSTNAME:[destination][address]}))(?:/%{INT:[destination][port]:int})?(?:\(%{DATA:[destination][user][name]}\))?`,
+    CISCO_SRC_IP_USER: String.raw`${RUN_START}%{NOTSPACE:[observer][ingress][interface][name]}:%{IP:[source][ip]}(?:\(%{DATA:[source][user][name]}\))?`,
+    CISCO_DST_IP_USER: String.raw`${RUN_START}%{NOTSPACE:[observer][egress][interface][name]}:%{IP:[destination][ip]}(?:\(%{DATA:[destination][user][name]}\))?`,
+    CISCO_SRC_HOST_PORT_USER: String.raw`${RUN_START}%{NOTSPACE:[observer][ingress][interface][name]}:(?:(?:%{IP:[source][ip]})|(?:%{HOSTNAME:[source][address]}))(?:/%{INT:[source][port]:int})?(?:\(%{DATA:[source][user][name]}\))?`,
+    CISCO_DST_HOST_PORT_USER: String.raw`${RUN_START}%{NOTSPACE:[observer][egress][interface][name]}:(?:(?:%{IP:[destination][ip]})|(?:%{HOSTNAME:[destination][address]}))(?:/%{INT:[destination][port]:int})?(?:\(%{DATA:[destination][user][name]}\))?`,
     // Failover (ASA-1-104001 ... ASA-1-105009)
     CISCOFW104001: String.raw`\((?:Primary|Secondary)\) Switching to ACTIVE - %{GREEDYDATA:[event][reason]}`,
     CISCOFW104002: String.raw`\((?:Primary|Secondary)\) Switching to STANDBY - %{GREEDYDATA:[event][reason]}`,

@@ -681,6 +681,6 @@ export default {
       ecs: null,
       legacy: null,
     },
-    { pattern: 'CLOUDFRONT_EDGE_LOCATION', line: 'LHR62-C2', ecs: {}, legacy: {} },
+    { pattern: 'CLOUDFRONT_EDGE_LOCATION', line: 'LHR62-C2', ecs: {} },
   ],
 } satisfies GrokCaseFile;

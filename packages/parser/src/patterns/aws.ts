@@ -19,11 +19,9 @@ const COLUMN = String.raw`[^\t]*`;
 
 export const awsPatterns: PatternFile = {
   name: 'aws',
-  shared: {
+  ecs: {
     // Three letters (an airport code), a number, and an optional "-C2" style suffix: LHR62-C2, SFO5-P1, IND6.
     CLOUDFRONT_EDGE_LOCATION: String.raw`[A-Z]{3}[0-9]{1,2}(?:-[A-Z0-9]{2})?`,
-  },
-  ecs: {
     S3_REQUEST_LINE: String.raw`(?:%{WORD:[http][request][method]} %{NOTSPACE:[url][original]}(?: HTTP/%{NUMBER:[http][version]})?)`,
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
     S3_ACCESS_LOG: [

@@ -138,13 +138,34 @@ export default {
       ecs: {
         timestamp: '28-Aug 21:55',
         host: { hostname: 'bacula-dir' },
-        bacula: { job: { id: ['24', '23'] } },
+        bacula: { job: { id: '24', other_id: '23' } },
       },
     },
     {
       pattern: 'BACULA_LOG',
       line: '05-Apr 12:00 client-fd JobId 9:      /proc is a different filesystem. Will not descend from / into it.',
       ecs: { timestamp: '05-Apr 12:00', host: { hostname: 'client-fd' }, bacula: { job: { id: '9' } } },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '14-Jun 02:00 bacula-dir JobId 301 Fatal Error: JobId 299 already running. Duplicate job not allowed.',
+      note: 'Bacula 9 writes "Fatal Error" and may leave out the colon: ECS only',
+      ecs: {
+        timestamp: '14-Jun 02:00',
+        host: { hostname: 'bacula-dir' },
+        bacula: { job: { id: '301', other_id: '299' } },
+      },
+      legacy: null,
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '14-Jun 02:00 bacula-dir JobId 300: Cancelling duplicate JobId=298.',
+      ecs: {
+        timestamp: '14-Jun 02:00',
+        host: { hostname: 'bacula-dir' },
+        bacula: { job: { id: '300', other_id: '298' } },
+      },
+      legacy: { bts: '14-Jun 02:00', hostname: 'bacula-dir', jobid: '300' },
     },
     { pattern: 'BACULA_TIMESTAMP', line: '28-Aug 21:55', ecs: {}, legacy: {} },
   ],

@@ -4,9 +4,8 @@ import type { PatternFile } from './library.js';
  * Logstash's `bro` file: the tab-separated http.log, dns.log, conn.log and files.log of Bro
  * (Zeek before its 2018 rename), https://docs.zeek.org/en/master/logs/.
  *
- * ECS v1 reads `-` (unset) and `(empty)` as absent and types counters. In ECS v1 Logstash
- * also defines ZEEK_HTTP, ZEEK_DNS and ZEEK_CONN in this file and again in `zeek`, which is
- * loaded after it and wins: they live in zeek.ts only.
+ * ECS v1 reads `-` (unset) and `(empty)` as absent and types counters. The Zeek 3+ formats
+ * (ZEEK_HTTP, ZEEK_DNS, ...) are Logstash's `zeek` file, zeek.ts.
  *
  * The legacy patterns separate columns with GREEDYDATA (`.*`). In a run of such columns the
  * first `.*` is the greedy one: it takes every surplus column of a line with more columns
@@ -63,9 +62,9 @@ export const broPatterns: PatternFile = {
       String.raw`(?:-|%{BRO_DATA:[url][password]})`,
       String.raw`(?:-|%{BRO_DATA:[zeek][http][proxied]})`,
       String.raw`(?:-|%{BRO_DATA:[zeek][http][orig_fuids]})`,
-      String.raw`(?:-|%{BRO_DATA:[zeek][http][orig_mime_types]})`,
+      String.raw`(?:-|%{BRO_DATA:[http][request][mime_type]})`,
       String.raw`(?:-|%{BRO_DATA:[zeek][http][resp_fuids]})`,
-      String.raw`(?:-|%{BRO_DATA:[zeek][http][resp_mime_types]})`,
+      String.raw`(?:-|%{BRO_DATA:[http][response][mime_type]})`,
     ].join(String.raw`\t`),
     // dns.log before the rtt column.
     BRO_DNS: [
@@ -116,33 +115,31 @@ export const broPatterns: PatternFile = {
       String.raw`(?:-|%{INT:[destination][bytes]:int})`,
       String.raw`(?:\(empty\)|%{BRO_DATA:[zeek][connection][tunnel_parents]})`,
     ].join(String.raw`\t`),
-    // files.log; Logstash keeps the pre-ECS names here.
+    // files.log; tx_hosts / rx_hosts as a single sender / receiver address.
     BRO_FILES: [
       String.raw`%{NUMBER:timestamp}`,
-      String.raw`%{NOTSPACE:fuid}`,
-      String.raw`%{IP:tx_hosts}`,
-      String.raw`%{IP:rx_hosts}`,
-      String.raw`%{NOTSPACE:conn_uids}`,
-      ...[
-        'source',
-        'depth',
-        'analyzers',
-        'mime_type',
-        'filename',
-        'duration',
-        'local_orig',
-        'is_orig',
-        'seen_bytes',
-        'total_bytes',
-        'missing_bytes',
-        'overflow_bytes',
-        'timedout',
-        'parent_fuid',
-        'md5',
-        'sha1',
-        'sha256',
-        'extracted',
-      ].map((name) => `%{BRO_DATA:${name}}`),
+      String.raw`%{NOTSPACE:[zeek][files][fuid]}`,
+      String.raw`(?:-|%{IP:[server][ip]})`,
+      String.raw`(?:-|%{IP:[client][ip]})`,
+      String.raw`(?:-|%{BRO_DATA:[zeek][files][session_ids]})`,
+      String.raw`(?:-|%{BRO_DATA:[zeek][files][source]})`,
+      String.raw`(?:-|%{INT:[zeek][files][depth]:int})`,
+      String.raw`(?:-|%{BRO_DATA:[zeek][files][analyzers]})`,
+      String.raw`(?:-|%{BRO_DATA:[file][mime_type]})`,
+      String.raw`(?:-|%{BRO_DATA:[file][name]})`,
+      String.raw`(?:-|%{NUMBER:[zeek][files][duration]:float})`,
+      String.raw`(?:-|%{BRO_DATA:[zeek][files][local_orig]})`,
+      String.raw`(?:-|%{BRO_BOOL:[zeek][files][is_orig]})`,
+      String.raw`(?:-|%{INT:[zeek][files][seen_bytes]:int})`,
+      String.raw`(?:-|%{INT:[file][size]:int})`,
+      String.raw`(?:-|%{INT:[zeek][files][missing_bytes]:int})`,
+      String.raw`(?:-|%{INT:[zeek][files][overflow_bytes]:int})`,
+      String.raw`(?:-|%{BRO_BOOL:[zeek][files][timedout]})`,
+      String.raw`(?:-|%{BRO_DATA:[zeek][files][parent_fuid]})`,
+      String.raw`(?:-|%{BRO_DATA:[file][hash][md5]})`,
+      String.raw`(?:-|%{BRO_DATA:[file][hash][sha1]})`,
+      String.raw`(?:-|%{BRO_DATA:[file][hash][sha256]})`,
+      String.raw`(?:-|%{BRO_DATA:[zeek][files][extracted]})`,
     ].join(String.raw`\t`),
   },
   legacy: {

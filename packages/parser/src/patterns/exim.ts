@@ -18,7 +18,7 @@ import type { PatternFile } from './library.js';
  */
 const FIELD = String.raw` (?:%{EXIM_REMOTE_HOST}|%{EXIM_INTERFACE}|%{EXIM_PROTOCOL}|%{EXIM_MSG_SIZE}|%{EXIM_HEADER_ID}|%{EXIM_SUBJECT}|%{EXIM_UNKNOWN_FIELD})`;
 const UNROLLED_FIELDS = 16;
-const namedFields = `${`(?:${FIELD}`.repeat(UNROLLED_FIELDS)}${')?'.repeat(UNROLLED_FIELDS)}(?: (?:[A-Za-z0-9]{1,4}=(?:"[^"]*"|\\S+)|H=[^ ]+(?: \\([^)]*\\))? \\[[^\\]]*\\]\\S*))*`;
+const namedFields = `${`(?:${FIELD}`.repeat(UNROLLED_FIELDS)}${')?'.repeat(UNROLLED_FIELDS)}(?: (?:[A-Za-z0-9]{1,4}=(?:"(?:\\\\.|[^\\\\"])*"|\\S+)|H=[^ ]+(?: \\([^)]*\\))? \\[[^\\]]*\\]\\S*))*`;
 
 export const eximPatterns: PatternFile = {
   name: 'exim',
@@ -30,21 +30,23 @@ export const eximPatterns: PatternFile = {
   },
   ecs: {
     // <= arrival, => delivery, -> additional address, *> suppressed by -N, ** bounced,
-    // == deferred, <> bounce arrival, >> cutthrough. (Logstash's ECS file writes `*>` and
-    // `**` unescaped, which Oniguruma refuses; they are escaped here.)
+    // == deferred, <> bounce arrival, >> cutthrough.
     EXIM_FLAGS: String.raw`(?:<=|=>|->|\*>|\*\*|==|<>|>>)`,
     // The optional ":" is in Logstash's definition (it reads "(:?" where "(?:" was meant).
     EXIM_DATE: String.raw`(?::?%{YEAR}-%{MONTHNUM}-%{MONTHDAY} %{TIME})`,
     EXIM_PID: String.raw`\[%{POSINT:[process][pid]:int}\]`,
-    EXIM_REMOTE_HOST: String.raw`(?:H=(?:\[?%{NOTSPACE:[client][address]}\]? )?(?:\(%{NOTSPACE:[exim][log][remote_address]}\) )?\[%{IP:[client][ip]}\](?::%{POSINT:[client][port]:int})?)`,
-    EXIM_INTERFACE: String.raw`(?:I=\[%{IP:[exim][log][host][ip]}\](?::%{NUMBER:[exim][log][host][port]:int}))`,
+    EXIM_REMOTE_HOST: String.raw`(?:H=(?:%{NOTSPACE:[source][address]} )?(?:\(%{NOTSPACE:[exim][log][remote_address]}\) )?\[%{IP:[source][ip]}\](?::%{POSINT:[source][port]:int})?)`,
+    EXIM_INTERFACE: String.raw`(?:I=\[%{IP:[destination][ip]}\](?::%{NUMBER:[destination][port]:int}))`,
     EXIM_PROTOCOL: String.raw`(?:P=%{NOTSPACE:[network][protocol]})`,
     EXIM_MSG_SIZE: String.raw`(?:S=%{NUMBER:[exim][log][message][size]:int})`,
     EXIM_HEADER_ID: String.raw`(?:id=%{NOTSPACE:[exim][log][header_id]})`,
-    EXIM_SUBJECT: String.raw`(?:T="%{GREEDYDATA:[exim][log][message][subject]}")`,
-    EXIM_UNKNOWN_FIELD: String.raw`(?:[A-Za-z0-9]{1,4}=%{NOTSPACE})`,
+    // Exim quotes the subject with backslash escapes for quotes inside it.
+    EXIM_QUOTED_CONTENT: String.raw`(?:\\.|[^\\"])*`,
+    EXIM_SUBJECT: String.raw`(?:T="%{EXIM_QUOTED_CONTENT:[exim][log][message][subject]}")`,
+    EXIM_UNKNOWN_FIELD: String.raw`(?:[A-Za-z0-9]{1,4}=(?:%{QUOTEDSTRING}|%{NOTSPACE}))`,
     EXIM_NAMED_FIELDS: namedFields,
-    EXIM_MESSAGE_ARRIVAL: String.raw`%{EXIM_DATE:timestamp} (?:%{EXIM_PID} )?%{EXIM_MSGID:[exim][log][message][id]} (?<[exim][log][flags]><=) (?<[exim][log][status]>[a-z:] )?%{EMAILADDRESS:[exim][log][sender][email]}%{EXIM_NAMED_FIELDS}(?: for %{EMAILADDRESS:[exim][log][recipient][email]})?`,
+    // "from <address>" is the envelope sender when it differs from the From: header.
+    EXIM_MESSAGE_ARRIVAL: String.raw`%{EXIM_DATE:timestamp} (?:%{EXIM_PID} )?%{EXIM_MSGID:[exim][log][message][id]} (?<[exim][log][flags]><=) (?<[exim][log][status]>[a-z:] )?%{EMAILADDRESS:[exim][log][sender][email]}%{EXIM_NAMED_FIELDS}(?:(?: from <?%{DATA:[exim][log][sender][original]}>?)? for %{EMAILADDRESS:[exim][log][recipient][email]})?`,
     EXIM: String.raw`%{EXIM_MESSAGE_ARRIVAL}`,
   },
   legacy: {

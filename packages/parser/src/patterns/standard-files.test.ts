@@ -5,8 +5,7 @@ import { definitionsOf, type EcsCompatibility } from './library.js';
 /**
  * The names each of Logstash's standard files defines, per naming mode (logstash-patterns-core
  * `patterns/ecs-v1/*` and `patterns/legacy/*`): a user's `%{NAME}` must resolve in exactly
- * the modes where Logstash resolves it. (ECS v1 defines ZEEK_HTTP/DNS/CONN in `bro` and again
- * in `zeek`, which is loaded later and wins; here they live in `zeek` only.)
+ * the modes where Logstash resolves it.
  */
 const CISCOFW = [
   '104001',
@@ -190,7 +189,7 @@ const expected: Record<string, Record<EcsCompatibility, readonly string[]>> = {
     ],
     disabled: [],
   },
-  exim: { v1: EXIM, disabled: EXIM },
+  exim: { v1: [...EXIM, 'EXIM_QUOTED_CONTENT'], disabled: EXIM },
   firewalls: {
     v1: [
       'NETSCREENSESSIONLOG',

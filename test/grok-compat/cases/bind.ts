@@ -95,5 +95,7 @@ export default {
       },
     },
     { pattern: 'BIND9_TIMESTAMP', line: '17-Feb-2018 23:06:56.326', ecs: {}, legacy: {} },
+    { pattern: 'BIND9_DNSTYPE', line: 'AAAA', ecs: {} },
+    { pattern: 'BIND9_CATEGORY', line: 'queries', ecs: {} },
   ],
 } satisfies GrokCaseFile;

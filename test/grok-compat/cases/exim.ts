@@ -300,5 +300,6 @@ export default {
     { pattern: 'EXIM_QT', line: '1d2h3m', ecs: {}, legacy: {} },
     { pattern: 'EXIM_EXCLUDE_TERMS', line: 'Start queue run: pid=1234', ecs: {}, legacy: {} },
     { pattern: 'EXIM_UNKNOWN_FIELD', line: 'X=TLS1.2', ecs: {}, legacy: {} },
+    { pattern: 'EXIM_QUOTED_CONTENT', line: 'say \\"hi\\"', ecs: {} },
   ],
 } satisfies GrokCaseFile;

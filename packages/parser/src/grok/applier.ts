@@ -1,4 +1,4 @@
-import type { JsonObject } from '@sluice/core';
+import type { JsonObject, JsonValue } from '@sluice/core';
 import type { CaptureType } from './translate.js';
 
 export interface ApplierCapture {
@@ -65,6 +65,25 @@ export function toFloat(v: string): number | string {
 }
 
 /**
+ * A second capture of a field in one match, as Logstash's grok handles it: a string value
+ * becomes an array of both values, an array gets the value appended, anything else (a
+ * number from a typed capture) is kept as it is. Logstash's BIND9 legacy pattern relies on
+ * it (`query` is captured twice and comes out as an array).
+ */
+export function appendCapture(target: JsonObject, path: readonly string[], value: JsonValue): void {
+  let node: JsonObject = target;
+  for (const part of path.slice(0, -1)) {
+    const next = node[part];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) return;
+    node = next;
+  }
+  const leaf = path[path.length - 1] as string;
+  const existing = node[leaf];
+  if (Array.isArray(existing)) existing.push(value);
+  else if (typeof existing === 'string') node[leaf] = [existing, value];
+}
+
+/**
  * Generates, once per pattern, a function that writes that pattern's captures with
  * constant property names. Generic code that walks paths with computed keys spends more
  * time building nested objects than the regex spends matching (measured: 5x the bare
@@ -81,7 +100,8 @@ export function toFloat(v: string): number | string {
  *
  * Semantics, identical to the reference `applyCapturesGeneric` (a property test holds them
  * together, key order included): an undefined or empty capture sets nothing; when several
- * captures share a path, the first that matched wins; a non-object in the way of a nested
+ * captures share a path, the first that matched sets it and later ones are added by
+ * `appendCapture` (Logstash's rule for a field captured twice); a non-object in the way of a nested
  * path is replaced by an object; `int`/`float` values that do not parse stay strings.
  *
  * Safety of the generated code: property names and group numbers enter the source only
@@ -126,13 +146,17 @@ export function compileApplier(captures: readonly ApplierCapture[]): Applier {
     const slot = slotOf[i] as number;
     const isShared = shared.has(slot);
     body += `v = m[${Number(capture.group)}];\n`;
-    body += `if (v !== undefined && v !== ''${isShared ? ` && !done${slot}` : ''}) {\n`;
-    if (isShared) body += `  done${slot} = true;\n`;
+    body += `if (v !== undefined && v !== '') {\n`;
     if (capture.type === 'int') body += '  x = toInt(v);\n';
     else if (capture.type === 'float') body += '  x = toFloat(v);\n';
     else body += '  x = v;\n';
+    if (isShared) {
+      body += `  if (done${slot}) { append(t, ${JSON.stringify(capture.path)}, x); } else {\n`;
+      body += `  done${slot} = true;\n`;
+    }
     body += '  set++;\n';
     body += cached ? cachedWrite(capture.path, parents, i) : steppedWrite(capture.path);
+    if (isShared) body += '  }\n';
     body += '}\n';
   });
   body += 'return set;';
@@ -140,9 +164,10 @@ export function compileApplier(captures: readonly ApplierCapture[]): Applier {
     'toInt',
     'toFloat',
     'isArray',
+    'append',
     `return function applyCaptures(t, m) {\n${body}\n};`,
   );
-  return factory(toInt, toFloat, Array.isArray) as Applier;
+  return factory(toInt, toFloat, Array.isArray, appendCapture) as Applier;
 }
 
 const NOT_AN_OBJECT = "n === null || typeof n !== 'object' || isArray(n)";

@@ -58,6 +58,17 @@ describe('grok references', () => {
     expect(match('(?:%{INT:v:int}|%{WORD:v})', '12')).toEqual({ v: 12 });
   });
 
+  test('a field captured twice in one match collects both values, as Logstash does', () => {
+    expect(match('%{WORD:q} %{WORD:q}', 'a b')).toEqual({ q: ['a', 'b'] });
+    expect(match('%{WORD:[x][q]} %{WORD:[x][q]} %{INT:[x][q]:int}', 'a b 3')).toEqual({
+      x: { q: ['a', 'b', 3] },
+    });
+    // A typed first value is not a string: Logstash keeps it and drops the later ones.
+    expect(match('%{INT:n:int} %{INT:n:int}', '1 2')).toEqual({ n: 1 });
+    // Only captures that matched count: an empty second one leaves the first alone.
+    expect(match('%{WORD:q} (?<q>x?)y', 'a y')).toEqual({ q: 'a' });
+  });
+
   test('custom definitions override built-ins and may use them', () => {
     expect(match('%{WORD:x}', 'a1', { WORD: '[a-z]\\d' })).toEqual({ x: 'a1' });
     expect(match('%{PAIR:p}', 'GET 1.2.3.4', { PAIR: '%{WORD} %{IP}' })).toEqual({ p: 'GET 1.2.3.4' });

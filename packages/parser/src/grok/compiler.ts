@@ -1,6 +1,6 @@
 import { ConfigError, fieldPath, type JsonObject, type JsonValue } from '@sluice/core';
 import { builtinLibrary, type EcsCompatibility } from '../patterns/index.js';
-import { type Applier, compileApplier } from './applier.js';
+import { type Applier, appendCapture, compileApplier } from './applier.js';
 import { CAPTURE_MARK, type CaptureSpec, type CaptureType, TranslateError, translate } from './translate.js';
 
 /**
@@ -12,7 +12,10 @@ import { CAPTURE_MARK, type CaptureSpec, type CaptureType, TranslateError, trans
  * - several patterns are tried in order and the first that matches wins;
  * - a capture that did not participate or matched the empty string sets no field
  *   (Logstash's `keep_empty_captures => false`);
- * - when several captures share a name, the first one that matched sets the field.
+ * - when several captures share a name, the first one that matched sets the field and each
+ *   later one that also matched is added to it as Logstash does: a string becomes an array
+ *   of both, an array grows, a number (a typed capture) stays as it is. Alternatives
+ *   (`%{A:x}|%{B:x}`) never both match, so they simply give one value.
  */
 
 /** A reference `%{NAME}`, `%{NAME:field}` or `%{NAME:field:type}`. */
@@ -209,11 +212,13 @@ export function applyCapturesGeneric(
   for (const capture of compiled.captures) {
     const raw = m[capture.group];
     if (raw === undefined || raw === '') continue;
-    // The first capture of a field that matched wins; later ones with the same field are alternatives.
     const key = capture.path.join('\u0000');
-    if (seen.has(key)) continue;
-    seen.add(key);
     const value = convert(raw, capture.type);
+    if (seen.has(key)) {
+      appendCapture(target, capture.path, value);
+      continue;
+    }
+    seen.add(key);
     let node: JsonObject = target;
     for (const part of capture.path.slice(0, -1)) {
       const next = node[part];

@@ -1,6 +1,14 @@
+import { awsPatterns } from './aws.js';
+import { baculaPatterns } from './bacula.js';
 import { basePatterns } from './base.js';
+import { bindPatterns } from './bind.js';
+import { broPatterns } from './bro.js';
+import { eximPatterns } from './exim.js';
+import { firewallsPatterns } from './firewalls.js';
+import { haproxyPatterns } from './haproxy.js';
 import { httpdPatterns } from './httpd.js';
 import { javaPatterns } from './java.js';
+import { junosPatterns } from './junos.js';
 import {
   definitionsOf,
   type EcsCompatibility,
@@ -13,7 +21,9 @@ import { authModulePatterns } from './module-auth.js';
 import { mysqlModulePatterns } from './module-mysql.js';
 import { syslogModulePatterns } from './module-syslog.js';
 import { webModulePatterns } from './module-web.js';
+import { squidPatterns } from './squid.js';
 import { syslogPatterns } from './syslog.js';
+import { zeekPatterns } from './zeek.js';
 
 export type { EcsCompatibility, PatternFile } from './library.js';
 export { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from './library.js';
@@ -28,6 +38,17 @@ export const patternFiles: readonly PatternFile[] = [
   { name: 'httpd', ecs: httpdPatterns, legacy: {} },
   { name: 'linux-syslog', ecs: syslogPatterns, legacy: {} },
   { name: 'java', ecs: javaPatterns, legacy: {} },
+  // Logstash's other standard files, one module each.
+  awsPatterns,
+  baculaPatterns,
+  bindPatterns,
+  broPatterns,
+  eximPatterns,
+  firewallsPatterns,
+  haproxyPatterns,
+  junosPatterns,
+  squidPatterns,
+  zeekPatterns,
   // Sluice's modules: their own names, ECS fields in both modes (module-*.ts).
   sameInBothModes('module-web', webModulePatterns),
   sameInBothModes('module-syslog', syslogModulePatterns),

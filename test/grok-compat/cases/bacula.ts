@@ -1,0 +1,390 @@
+import type { GrokCaseFile } from '../case.js';
+
+/**
+ * Bacula director, storage and file daemon messages as Bacula writes them to its log.
+ */
+export default {
+  file: 'bacula',
+  cases: [
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '28-Aug 21:55 bacula-sd JobId 24: Job write elapsed time = 00:00:01, Transfer rate = 0  Bytes/second',
+      ecs: {
+        timestamp: '28-Aug 21:55',
+        host: { hostname: 'bacula-sd' },
+        bacula: { job: { id: '24', elapsed_time: '00:00:01' } },
+      },
+      legacy: { bts: '28-Aug 21:55', hostname: 'bacula-sd', jobid: '24', elapsed: '00:00:01' },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '01-Sep 10:00 backup-dir JobId 1234: Start Backup JobId 1234, Job=BackupClient1.2020-09-01_10.00.00_03',
+      ecs: {
+        timestamp: '01-Sep 10:00',
+        host: { hostname: 'backup-dir' },
+        bacula: { job: { id: '1234', name: 'BackupClient1.2020-09-01_10.00.00_03' } },
+      },
+      legacy: {
+        bts: '01-Sep 10:00',
+        hostname: 'backup-dir',
+        jobid: '1234',
+        job: 'BackupClient1.2020-09-01_10.00.00_03',
+      },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '09-Oct 03:08 backup-sd JobId 5120: End of medium on Volume "Vol-0042" Bytes=53,687,091,200 Blocks=832,203 at 09-Oct-2021 03:08.',
+      ecs: {
+        timestamp: '09-Oct 03:08',
+        host: { hostname: 'backup-sd' },
+        bacula: {
+          job: { id: '5120' },
+          volume: { name: 'Vol-0042', bytes: '53,687,091,200', blocks: '832,203' },
+          timestamp: '09-Oct-2021 03:08',
+        },
+      },
+      legacy: { bts: '09-Oct 03:08', hostname: 'backup-sd', jobid: '5120', volume: 'Vol-0042' },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '28-Aug 21:55 bacula-dir JobId 24: Fatal error: bsock.c:133 Unable to connect to Client: client1-fd on 10.0.0.15:9102. ERR=Connection refused',
+      ecs: {
+        timestamp: '28-Aug 21:55',
+        host: { hostname: 'bacula-dir' },
+        bacula: { job: { id: '24' }, client: { name: 'client1-fd' } },
+        client: { address: '10.0.0.15', port: 9102 },
+        error: { message: 'Connection refused' },
+      },
+      legacy: {
+        bts: '28-Aug 21:55',
+        hostname: 'bacula-dir',
+        jobid: '24',
+        client: 'client1-fd',
+        berror: 'Connection refused',
+      },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '11-Jan 22:05 fileserver-fd JobId 1103:      Could not stat "/var/lib/nfs/rpc_pipefs": ERR=Permission denied',
+      ecs: {
+        timestamp: '11-Jan 22:05',
+        host: { hostname: 'fileserver-fd' },
+        bacula: { job: { id: '1103' } },
+        file: { path: '"/var/lib/nfs/rpc_pipefs"' },
+        error: { message: 'Permission denied' },
+      },
+      legacy: { bts: '11-Jan 22:05', hostname: 'fileserver-fd', jobid: '1103', berror: 'Permission denied' },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '03-Feb 04:00 bacula-dir: Pruned 3 Jobs for client client1-fd from catalog.',
+      ecs: {
+        timestamp: '03-Feb 04:00',
+        host: { hostname: 'bacula-dir' },
+        bacula: { client: { name: 'client1-fd' } },
+      },
+      legacy: { bts: '03-Feb 04:00', hostname: 'bacula-dir', client: 'client1-fd' },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '12-Mar 22:10 bacula-sd JobId 77: Labeled new Volume "Full-0003" on device "FileStorage" (/srv/bacula/volumes).',
+      ecs: {
+        timestamp: '12-Mar 22:10',
+        host: { hostname: 'bacula-sd' },
+        bacula: {
+          job: { id: '77' },
+          volume: { name: 'Full-0003', device: 'FileStorage', path: '/srv/bacula/volumes' },
+        },
+      },
+      legacy: {
+        bts: '12-Mar 22:10',
+        hostname: 'bacula-sd',
+        jobid: '77',
+        volume: 'Full-0003',
+        device: 'FileStorage',
+      },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '12-Mar 22:10 bacula-sd JobId 77: Ready to append to end of Volume "Full-0003" size=1048576',
+      ecs: {
+        timestamp: '12-Mar 22:10',
+        host: { hostname: 'bacula-sd' },
+        bacula: { job: { id: '77' }, volume: { name: 'Full-0003', size: 1048576 } },
+      },
+      legacy: { bts: '12-Mar 22:10', hostname: 'bacula-sd', jobid: '77', volume: 'Full-0003' },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '12-Mar-2021 22:10 backup.example.com JobId 77: Fatal error: Unable to authenticate with File daemon at "client2.example.com:9102". Possible causes:',
+      note: 'a year and a dotted host: ECS only',
+      ecs: {
+        timestamp: '12-Mar-2021 22:10',
+        host: { hostname: 'backup.example.com' },
+        bacula: { job: { id: '77' } },
+        client: { address: 'client2.example.com', port: 9102 },
+      },
+      legacy: null,
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '12-Mar 22:10 bacula-dir JobId 77: Some message Bacula does not write',
+      ecs: null,
+      legacy: null,
+    },
+    {
+      pattern: 'BACULA_LOG',
+      line: '28-Aug 21:55 bacula-dir JobId 24: Fatal error: JobId 23 already running. Duplicate job not allowed.',
+      ecs: {
+        timestamp: '28-Aug 21:55',
+        host: { hostname: 'bacula-dir' },
+        bacula: { job: { id: '24', other_id: '23' } },
+      },
+    },
+    {
+      pattern: 'BACULA_LOG',
+      line: '05-Apr 12:00 client-fd JobId 9:      /proc is a different filesystem. Will not descend from / into it.',
+      ecs: { timestamp: '05-Apr 12:00', host: { hostname: 'client-fd' }, bacula: { job: { id: '9' } } },
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '14-Jun 02:00 bacula-dir JobId 301 Fatal Error: JobId 299 already running. Duplicate job not allowed.',
+      note: 'Bacula 9 writes "Fatal Error" and may leave out the colon: ECS only',
+      ecs: {
+        timestamp: '14-Jun 02:00',
+        host: { hostname: 'bacula-dir' },
+        bacula: { job: { id: '301', other_id: '299' } },
+      },
+      legacy: null,
+    },
+    {
+      pattern: 'BACULA_LOGLINE',
+      line: '14-Jun 02:00 bacula-dir JobId 300: Cancelling duplicate JobId=298.',
+      ecs: {
+        timestamp: '14-Jun 02:00',
+        host: { hostname: 'bacula-dir' },
+        bacula: { job: { id: '300', other_id: '298' } },
+      },
+      legacy: { bts: '14-Jun 02:00', hostname: 'bacula-dir', jobid: '300' },
+    },
+    { pattern: 'BACULA_TIMESTAMP', line: '28-Aug 21:55', ecs: {}, legacy: {} },
+    {
+      pattern: 'BACULA_LOG_MAX_CAPACITY',
+      line: 'User defined maximum volume capacity 10,737,418,240 exceeded on device "FileStorage" (/srv/bacula/volumes).',
+      ecs: {
+        bacula: {
+          volume: { max_capacity: '10,737,418,240', device: 'FileStorage', path: '/srv/bacula/volumes' },
+        },
+      },
+      legacy: { device: 'FileStorage' },
+    },
+    {
+      pattern: 'BACULA_LOG_END_VOLUME',
+      line: 'End of medium on Volume "Vol-0042" Bytes=53,687,091,200 Blocks=832,203 at 09-Oct-2021 03:08.',
+      ecs: {
+        bacula: {
+          volume: { name: 'Vol-0042', bytes: '53,687,091,200', blocks: '832,203' },
+          timestamp: '09-Oct-2021 03:08',
+        },
+      },
+      legacy: { volume: 'Vol-0042' },
+    },
+    {
+      pattern: 'BACULA_LOG_NEW_VOLUME',
+      line: 'Created new Volume "Vol-0043" in catalog.',
+      ecs: { bacula: { volume: { name: 'Vol-0043' } } },
+      legacy: { volume: 'Vol-0043' },
+    },
+    {
+      pattern: 'BACULA_LOG_NEW_LABEL',
+      line: 'Labeled new Volume "Vol-0043" on device "FileStorage" (/srv/bacula/volumes).',
+      ecs: { bacula: { volume: { name: 'Vol-0043', device: 'FileStorage', path: '/srv/bacula/volumes' } } },
+      legacy: { volume: 'Vol-0043', device: 'FileStorage' },
+    },
+    {
+      pattern: 'BACULA_LOG_WROTE_LABEL',
+      line: 'Wrote label to prelabeled Volume "Vol-0043" on device "FileStorage" (/srv/bacula/volumes)',
+      ecs: { bacula: { volume: { name: 'Vol-0043', device: 'FileStorage', path: '/srv/bacula/volumes' } } },
+      legacy: { volume: 'Vol-0043' },
+    },
+    {
+      pattern: 'BACULA_LOG_NEW_MOUNT',
+      line: 'New volume "Vol-0043" mounted on device "FileStorage" (/srv/bacula/volumes) at 09-Oct-2021 03:09.',
+      ecs: {
+        bacula: {
+          volume: { name: 'Vol-0043', device: 'FileStorage', path: '/srv/bacula/volumes' },
+          timestamp: '09-Oct-2021 03:09',
+        },
+      },
+      legacy: { volume: 'Vol-0043', device: 'FileStorage' },
+    },
+    {
+      pattern: 'BACULA_LOG_NOOPEN',
+      line: '     Cannot open /var/spool/mail/alice: ERR=Permission denied',
+      ecs: { error: { message: 'Permission denied' } },
+      legacy: { berror: 'Permission denied' },
+    },
+    {
+      pattern: 'BACULA_LOG_NOOPENDIR',
+      line: '     Could not open directory "/root/.cache": ERR=Permission denied',
+      ecs: { file: { path: '/root/.cache' }, error: { message: 'Permission denied' } },
+      legacy: { berror: 'Permission denied' },
+    },
+    {
+      pattern: 'BACULA_LOG_NOSTAT',
+      line: '     Could not stat /proc/1234/fd/5: ERR=No such file or directory',
+      ecs: { file: { path: '/proc/1234/fd/5' }, error: { message: 'No such file or directory' } },
+      legacy: { berror: 'No such file or directory' },
+    },
+    {
+      pattern: 'BACULA_LOG_NOJOBS',
+      line: 'There are no more Jobs associated with Volume "Vol-0007". Marking it purged.',
+      ecs: { bacula: { volume: { name: 'Vol-0007' } } },
+      legacy: { volume: 'Vol-0007' },
+    },
+    {
+      pattern: 'BACULA_LOG_ALL_RECORDS_PRUNED',
+      line: 'All records pruned from Volume "Vol-0007"; marking it "Purged"',
+      ecs: { bacula: { volume: { name: 'Vol-0007' } } },
+      legacy: { volume: 'Vol-0007' },
+    },
+    {
+      pattern: 'BACULA_LOG_BEGIN_PRUNE_JOBS',
+      line: 'Begin pruning Jobs older than 6 month 0 days .',
+      ecs: {},
+      legacy: {},
+    },
+    { pattern: 'BACULA_LOG_BEGIN_PRUNE_FILES', line: 'Begin pruning Files.', ecs: {}, legacy: {} },
+    {
+      pattern: 'BACULA_LOG_PRUNED_JOBS',
+      line: 'Pruned 3 Jobs for client client1-fd from catalog.',
+      ecs: { bacula: { client: { name: 'client1-fd' } } },
+      legacy: { client: 'client1-fd' },
+    },
+    {
+      pattern: 'BACULA_LOG_PRUNED_FILES',
+      line: 'Pruned Files from 12 Jobs for client client1-fd from catalog.',
+      ecs: { bacula: { client: { name: 'client1-fd' } } },
+      legacy: { client: 'client1-fd' },
+    },
+    { pattern: 'BACULA_LOG_ENDPRUNE', line: 'End auto prune.', ecs: {}, legacy: {} },
+    {
+      pattern: 'BACULA_LOG_STARTJOB',
+      line: 'Start Backup JobId 1234, Job=BackupClient1.2020-09-01_10.00.00_03',
+      ecs: { bacula: { job: { name: 'BackupClient1.2020-09-01_10.00.00_03' } } },
+      legacy: { job: 'BackupClient1.2020-09-01_10.00.00_03' },
+    },
+    {
+      pattern: 'BACULA_LOG_STARTRESTORE',
+      line: 'Start Restore Job RestoreFiles.2020-09-02_11.15.00_07',
+      ecs: { bacula: { job: { name: 'RestoreFiles.2020-09-02_11.15.00_07' } } },
+      legacy: { job: 'RestoreFiles.2020-09-02_11.15.00_07' },
+    },
+    {
+      pattern: 'BACULA_LOG_USEDEVICE',
+      line: 'Using Device "FileStorage"',
+      ecs: { bacula: { volume: { device: 'FileStorage' } } },
+      legacy: { device: 'FileStorage' },
+    },
+    {
+      pattern: 'BACULA_LOG_DIFF_FS',
+      line: '     /proc is a different filesystem. Will not descend from / into it.',
+      ecs: {},
+      legacy: {},
+    },
+    {
+      pattern: 'BACULA_LOG_JOBEND',
+      line: 'Job write elapsed time = 00:12:31, Transfer rate = 12.5 M Bytes/second',
+      ecs: { bacula: { job: { elapsed_time: '00:12:31' } } },
+      legacy: { elapsed: '00:12:31' },
+    },
+    { pattern: 'BACULA_LOG_NOPRUNE_JOBS', line: 'No Jobs found to prune.', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_LOG_NOPRUNE_FILES', line: 'No Files found to prune.', ecs: {}, legacy: {} },
+    {
+      pattern: 'BACULA_LOG_VOLUME_PREVWRITTEN',
+      line: 'Volume "Vol-0043" previously written, moving to end of data.',
+      ecs: { bacula: { volume: { name: 'Vol-0043' } } },
+      legacy: { volume: 'Vol-0043' },
+    },
+    {
+      pattern: 'BACULA_LOG_READYAPPEND',
+      line: 'Ready to append to end of Volume "Vol-0043" size=1048576',
+      ecs: { bacula: { volume: { name: 'Vol-0043', size: 1048576 } } },
+      legacy: { volume: 'Vol-0043' },
+    },
+    {
+      pattern: 'BACULA_LOG_CANCELLING',
+      line: 'Cancelling duplicate JobId=298.',
+      ecs: { bacula: { job: { other_id: '298' } } },
+      legacy: {},
+    },
+    {
+      pattern: 'BACULA_LOG_MARKCANCEL',
+      line: 'JobId 298, Job BackupClient1.2020-09-01_10.00.00_03 marked to be canceled.',
+      ecs: { bacula: { job: { id: '298', name: 'BackupClient1.2020-09-01_10.00.00_03' } } },
+      legacy: { job: 'BackupClient1.2020-09-01_10.00.00_03' },
+    },
+    {
+      pattern: 'BACULA_LOG_CLIENT_RBJ',
+      line: 'shell command: run ClientRunBeforeJob "/usr/local/bin/pre-backup.sh --dump-db"',
+      ecs: { bacula: { job: { client_run_before_command: '/usr/local/bin/pre-backup.sh --dump-db' } } },
+      legacy: { runjob: '/usr/local/bin/pre-backup.sh --dump-db' },
+    },
+    { pattern: 'BACULA_LOG_VSS', line: 'Generate VSS Writer', ecs: {}, legacy: {} },
+    {
+      pattern: 'BACULA_LOG_MAXSTART',
+      line: 'Fatal error: Job canceled because max start delay time exceeded.',
+      ecs: {},
+      legacy: {},
+    },
+    {
+      pattern: 'BACULA_LOG_DUPLICATE',
+      line: 'Fatal error: JobId 299 already running. Duplicate job not allowed.',
+      ecs: { bacula: { job: { other_id: '299' } } },
+      legacy: { duplicate: '299' },
+    },
+    {
+      pattern: 'BACULA_LOG_NOJOBSTAT',
+      line: 'Fatal error: No Job status returned from FD.',
+      ecs: {},
+      legacy: {},
+    },
+    {
+      pattern: 'BACULA_LOG_FATAL_CONN',
+      line: 'Fatal error: bsock.c:133 Unable to connect to Storage daemon on sd.example.com:9103. ERR=No route to host',
+      ecs: { client: { address: 'sd.example.com', port: 9103 }, error: { message: 'No route to host' } },
+      legacy: { berror: 'No route to host' },
+    },
+    {
+      pattern: 'BACULA_LOG_NO_CONNECT',
+      line: 'Warning: bsock.c:127 Could not connect to Client: client1-fd on 10.0.0.15:9102. ERR=Connection refused',
+      ecs: {
+        bacula: { client: { name: 'client1-fd' } },
+        client: { address: '10.0.0.15', port: 9102 },
+        error: { message: 'Connection refused' },
+      },
+      legacy: { client: 'client1-fd', berror: 'Connection refused' },
+    },
+    {
+      pattern: 'BACULA_LOG_NO_AUTH',
+      line: 'Fatal error: Unable to authenticate with File daemon at "client2.example.com:9102". Possible causes:',
+      ecs: { client: { address: 'client2.example.com', port: 9102 } },
+      legacy: {},
+    },
+    {
+      pattern: 'BACULA_LOG_NOSUIT',
+      line: 'No prior or suitable Full backup found in catalog. Doing FULL backup.',
+      ecs: {},
+      legacy: {},
+    },
+    { pattern: 'BACULA_LOG_JOB', line: 'Error: Bacula backup-dir 9.6.7 (10Dec20):', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_LOG_NOPRIOR', line: 'No prior Full backup Job record found.', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_HOST', line: 'bacula-dir', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_VOLUME', line: 'Vol-0043', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_DEVICE', line: 'FileStorage', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_DEVICEPATH', line: '/srv/bacula/volumes', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_CAPACITY', line: '53,687,091,200', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_VERSION', line: '9.6.7', ecs: {}, legacy: {} },
+    { pattern: 'BACULA_JOB', line: 'BackupClient1.2020-09-01_10.00.00_03', ecs: {}, legacy: {} },
+  ],
+} satisfies GrokCaseFile;

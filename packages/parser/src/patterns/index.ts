@@ -1,4 +1,4 @@
-import { basePatterns } from './base.js';
+import { grokPatterns } from './grok-patterns.js';
 import { httpdPatterns } from './httpd.js';
 import { javaPatterns } from './java.js';
 import {
@@ -8,11 +8,19 @@ import {
   type PatternFile,
   sameInBothModes,
 } from './library.js';
+import { linuxSyslogPatterns } from './linux-syslog.js';
+import { mavenPatterns } from './maven.js';
+import { mcollectiveLegacyPatterns, mcollectivePatterns } from './mcollective.js';
 import { appModulePatterns } from './module-apps.js';
 import { authModulePatterns } from './module-auth.js';
 import { syslogModulePatterns } from './module-syslog.js';
 import { webModulePatterns } from './module-web.js';
-import { syslogPatterns } from './syslog.js';
+import { mongodbPatterns } from './mongodb.js';
+import { nagiosPatterns } from './nagios.js';
+import { postgresqlPatterns } from './postgresql.js';
+import { railsPatterns } from './rails.js';
+import { redisPatterns } from './redis.js';
+import { rubyPatterns } from './ruby.js';
 
 export type { EcsCompatibility, PatternFile } from './library.js';
 export { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from './library.js';
@@ -23,10 +31,19 @@ export { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from './library.js';
  * files within a mode (a test checks it).
  */
 export const patternFiles: readonly PatternFile[] = [
-  sameInBothModes('grok-patterns', basePatterns),
-  { name: 'httpd', ecs: httpdPatterns, legacy: {} },
-  { name: 'linux-syslog', ecs: syslogPatterns, legacy: {} },
-  { name: 'java', ecs: javaPatterns, legacy: {} },
+  grokPatterns,
+  httpdPatterns,
+  javaPatterns,
+  linuxSyslogPatterns,
+  mavenPatterns,
+  mcollectivePatterns,
+  mcollectiveLegacyPatterns,
+  mongodbPatterns,
+  nagiosPatterns,
+  postgresqlPatterns,
+  railsPatterns,
+  redisPatterns,
+  rubyPatterns,
   // Sluice's modules: their own names, ECS fields in both modes (module-*.ts).
   sameInBothModes('module-web', webModulePatterns),
   sameInBothModes('module-syslog', syslogModulePatterns),

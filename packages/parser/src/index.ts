@@ -11,7 +11,9 @@ export type { EcsCompatibility, PatternFile } from './patterns/index.js';
 export {
   builtinLibrary,
   builtinPatterns,
+  definitionsOf,
   ECS_COMPATIBILITY_VALUES,
+  LOGSTASH_PATTERN_FILES,
   parseEcsCompatibility,
   patternFiles,
 } from './patterns/index.js';

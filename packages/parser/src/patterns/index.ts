@@ -23,7 +23,12 @@ import { redisPatterns } from './redis.js';
 import { rubyPatterns } from './ruby.js';
 
 export type { EcsCompatibility, PatternFile } from './library.js';
-export { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from './library.js';
+export {
+  definitionsOf,
+  ECS_COMPATIBILITY_VALUES,
+  LOGSTASH_PATTERN_FILES,
+  parseEcsCompatibility,
+} from './library.js';
 
 /**
  * The built-in library, file by file: Logstash's standard pattern files (the same names in

@@ -17,6 +17,7 @@ export {
   parseEcsCompatibility,
   patternFiles,
 } from './patterns/index.js';
+export { standardPatternTable } from './patterns/table.js';
 export * from './pipeline/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export { encodeRecords } from './pool/encode.js';

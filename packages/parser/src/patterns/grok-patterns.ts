@@ -49,6 +49,13 @@ function ipv6(): string {
  */
 const SCHEME_START = '(?<![A-Za-z][0-9+.-]*)';
 
+/**
+ * Letters and digits beyond ASCII, for Oniguruma's Unicode-aware [[:alnum:]]: Latin-1 and
+ * extended Latin, Greek, Cyrillic and the other alphabetic blocks up to U+1FFF, and CJK,
+ * leaving out the punctuation, symbol and space blocks in between.
+ */
+const UNICODE_ALNUM = String.raw`ªµºÀ-ÖØ-öø-˿Ͱ-῿぀-퟿豈-﷏ﹰ-﻾`;
+
 const EMAIL_ATOM = "[a-zA-Z0-9!#$%&'*+\\-/=?^_`{|}~]";
 
 const shared: Record<string, string> = {
@@ -97,7 +104,8 @@ const shared: Record<string, string> = {
 
   // Absolute paths only.
   PATH: '(?:%{UNIXPATH}|%{WINPATH})',
-  UNIXPATH: '(?:/[A-Za-z0-9_%!$@:.,+~-]*)+',
+  // Logstash's [[:alnum:]] is Unicode-aware ("/home/josé"): letters of other scripts count.
+  UNIXPATH: `(?:/[A-Za-z0-9${UNICODE_ALNUM}_%!$@:.,+~-]*)+`,
   TTY: String.raw`(?:/dev/(?:pts|tty[pq]?)(?:\w+)?/?[0-9]+)`,
   // A drive ("C:", or any letters and a colon) or a UNC start, then backslash segments
   // that may hold spaces.

@@ -54,7 +54,10 @@ describe('the pattern library', () => {
     EMAILADDRESS: { match: ['a.b+tag@example.co.uk'], reject: ['a@', '@example.com', 'a..b@example.com'] },
     USERNAME: { match: ['alice', 'svc.deploy-01'], reject: ['a b'] },
     MAC: { match: ['00:1A:2b:3C:4d:5E', '00-1A-2B-3C-4D-5E', '001a.2b3c.4d5e'], reject: ['00:1A:2B:3C:4D'] },
-    UNIXPATH: { match: ['/var/log/nginx/access.log', '/'], reject: ['var/log'] },
+    UNIXPATH: {
+      match: ['/var/log/nginx/access.log', '/', '/home/josé/Документы'],
+      reject: ['var/log', '/a\\b'],
+    },
     WINPATH: { match: ['C:\\Windows\\System32', '\\\\server\\share\\file.txt'], reject: ['C:/x'] },
     URIPATHPARAM: { match: ['/a/b?c=d&e=f', '/index.html'], reject: ['a/b'] },
     URI: {

@@ -83,6 +83,24 @@ export default {
     },
     {
       pattern: 'SYSLOGLINE',
+      line: 'Jan 15 10:23:45 host last message repeated 3 times',
+      ecs: {
+        timestamp: 'Jan 15 10:23:45',
+        host: { hostname: 'host' },
+        message: 'last message repeated 3 times',
+      },
+      legacy: { timestamp: 'Jan 15 10:23:45', logsource: 'host', message: 'last message repeated 3 times' },
+      note: "syslogd's repeat line: no tag",
+    },
+    {
+      pattern: 'SYSLOGLINE',
+      line: 'Jan 15 10:23:45 my_host app[1]: started',
+      ecs: { timestamp: 'Jan 15 10:23:45', message: 'my_host app[1]: started' },
+      legacy: null,
+      note: 'an underscore ends a host name: ECS leaves the host out, legacy finds none',
+    },
+    {
+      pattern: 'SYSLOGLINE',
       line: 'Apr  1 00:00:00 <4.6> router01 dnsmasq[812]: query[A] example.com from 192.168.1.20',
       ecs: {
         timestamp: 'Apr  1 00:00:00',

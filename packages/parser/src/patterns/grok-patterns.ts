@@ -54,7 +54,8 @@ const SCHEME_START = '(?<![A-Za-z][0-9+.-]*)';
  * extended Latin, Greek, Cyrillic and the other alphabetic blocks up to U+1FFF, and CJK,
  * leaving out the punctuation, symbol and space blocks in between.
  */
-const UNICODE_ALNUM = String.raw`ªµºÀ-ÖØ-öø-˿Ͱ-῿぀-퟿豈-﷏ﹰ-﻾`;
+const UNICODE_ALNUM =
+  '\\u00AA\\u00B5\\u00BA\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u1FFF\\u3040-\\uD7FF\\uF900-\\uFDCF\\uFE70-\\uFEFE';
 
 const EMAIL_ATOM = "[a-zA-Z0-9!#$%&'*+\\-/=?^_`{|}~]";
 

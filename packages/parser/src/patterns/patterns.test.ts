@@ -99,6 +99,26 @@ describe('the pattern library', () => {
     },
   };
 
+  // What a capture holds in an unanchored search, where Logstash's first matching
+  // alternative decides (the compatibility suite only checks %{NAME}, without a capture).
+  test.each([
+    ['IP', 'from ::ffff:192.0.2.128 port 22', '::ffff:192'],
+    ['IP', 'from 2001:db8::7 port 22', '2001:db8::7'],
+    ['IP', 'from 192.0.2.7:22', '192.0.2.7'],
+    ['IPV6', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:8'],
+    ['IPV6', '2001:db8:::1', '2001:db8::'],
+    ['IPV6', 'fe80::1%eth0 rest of line', 'fe80::1%eth0 rest of line'],
+    ['IPV4', '1.2.3.4.5', '1.2.3.4'],
+    ['EMAILADDRESS', 'john..doe@example.com', 'doe@example.com'],
+    ['URI', 'http://[2001:db8::1]:8080/index.html', 'http://'],
+    ['HOSTNAME', 'my_host.example.com', 'my'],
+    ['NUMBER', 'v1.2.3', '1.2'],
+    ['BASE16NUM', '0XFF', '0'],
+    ['LOGLEVEL', 'debugging', 'debug'],
+  ])('%%{%s:v} on %j captures %j', (name, line, value) => {
+    expect(new Grok([`%{${name}:v}`]).match(line)).toEqual({ v: value });
+  });
+
   test.each(Object.entries(examples))(
     '%s matches what it should and only that',
     (name, { match, reject }) => {

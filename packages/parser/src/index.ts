@@ -11,10 +11,13 @@ export type { EcsCompatibility, PatternFile } from './patterns/index.js';
 export {
   builtinLibrary,
   builtinPatterns,
+  definitionsOf,
   ECS_COMPATIBILITY_VALUES,
+  LOGSTASH_PATTERN_FILES,
   parseEcsCompatibility,
   patternFiles,
 } from './patterns/index.js';
+export { standardPatternTable } from './patterns/table.js';
 export * from './pipeline/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export { encodeRecords } from './pool/encode.js';

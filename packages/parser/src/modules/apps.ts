@@ -58,8 +58,8 @@ export const java: ModuleDefinition = {
     {
       grok: {
         patterns: [
-          '^%{TIMESTAMP_ISO8601:timestamp} +%{LOGLEVEL:[log][level]} +\\[%{JAVATHREAD:[process][thread][name]}\\] +%{JAVACLASS:[log][logger]}(?: +-|:) %{GREEDYMULTILINE:message}',
-          '^%{TIMESTAMP_ISO8601:timestamp} +\\[%{JAVATHREAD:[process][thread][name]}\\] +%{LOGLEVEL:[log][level]} +%{JAVACLASS:[log][logger]} +- %{GREEDYMULTILINE:message}',
+          '^%{TIMESTAMP_ISO8601:timestamp} +%{LOGLEVEL:[log][level]} +\\[(?<[process][thread][name]>[^\\]]+)\\] +%{JAVACLASS:[log][logger]}(?: +-|:) %{GREEDYMULTILINE:message}',
+          '^%{TIMESTAMP_ISO8601:timestamp} +\\[(?<[process][thread][name]>[^\\]]+)\\] +%{LOGLEVEL:[log][level]} +%{JAVACLASS:[log][logger]} +- %{GREEDYMULTILINE:message}',
         ],
       },
     },

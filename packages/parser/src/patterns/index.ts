@@ -1,10 +1,10 @@
 import { awsPatterns } from './aws.js';
 import { baculaPatterns } from './bacula.js';
-import { basePatterns } from './base.js';
 import { bindPatterns } from './bind.js';
 import { broPatterns } from './bro.js';
 import { eximPatterns } from './exim.js';
 import { firewallsPatterns } from './firewalls.js';
+import { grokPatterns } from './grok-patterns.js';
 import { haproxyPatterns } from './haproxy.js';
 import { httpdPatterns } from './httpd.js';
 import { javaPatterns } from './java.js';
@@ -16,17 +16,30 @@ import {
   type PatternFile,
   sameInBothModes,
 } from './library.js';
+import { linuxSyslogPatterns } from './linux-syslog.js';
+import { mavenPatterns } from './maven.js';
+import { mcollectiveLegacyPatterns, mcollectivePatterns } from './mcollective.js';
 import { appModulePatterns } from './module-apps.js';
 import { authModulePatterns } from './module-auth.js';
 import { mysqlModulePatterns } from './module-mysql.js';
 import { syslogModulePatterns } from './module-syslog.js';
 import { webModulePatterns } from './module-web.js';
+import { mongodbPatterns } from './mongodb.js';
+import { nagiosPatterns } from './nagios.js';
+import { postgresqlPatterns } from './postgresql.js';
+import { railsPatterns } from './rails.js';
+import { redisPatterns } from './redis.js';
+import { rubyPatterns } from './ruby.js';
 import { squidPatterns } from './squid.js';
-import { syslogPatterns } from './syslog.js';
 import { zeekPatterns } from './zeek.js';
 
 export type { EcsCompatibility, PatternFile } from './library.js';
-export { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from './library.js';
+export {
+  definitionsOf,
+  ECS_COMPATIBILITY_VALUES,
+  LOGSTASH_PATTERN_FILES,
+  parseEcsCompatibility,
+} from './library.js';
 
 /**
  * The built-in library, file by file: Logstash's standard pattern files (the same names in
@@ -34,19 +47,28 @@ export { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from './library.js';
  * files within a mode (a test checks it).
  */
 export const patternFiles: readonly PatternFile[] = [
-  sameInBothModes('grok-patterns', basePatterns),
-  { name: 'httpd', ecs: httpdPatterns, legacy: {} },
-  { name: 'linux-syslog', ecs: syslogPatterns, legacy: {} },
-  { name: 'java', ecs: javaPatterns, legacy: {} },
-  // Logstash's other standard files, one module each.
+  // Logstash's standard files (logstash-patterns-core), both naming modes.
   awsPatterns,
   baculaPatterns,
   bindPatterns,
   broPatterns,
   eximPatterns,
   firewallsPatterns,
+  grokPatterns,
   haproxyPatterns,
+  httpdPatterns,
+  javaPatterns,
   junosPatterns,
+  linuxSyslogPatterns,
+  mavenPatterns,
+  mcollectivePatterns,
+  mcollectiveLegacyPatterns,
+  mongodbPatterns,
+  nagiosPatterns,
+  postgresqlPatterns,
+  railsPatterns,
+  redisPatterns,
+  rubyPatterns,
   squidPatterns,
   zeekPatterns,
   // Sluice's modules: their own names, ECS fields in both modes (module-*.ts).

@@ -8,6 +8,37 @@
  */
 export type EcsCompatibility = 'v1' | 'disabled';
 
+/**
+ * The pattern files of Logstash's standard library (logstash-patterns-core, its `ecs-v1` and
+ * `legacy` directories). A file in `patternFiles` with one of these names is a standard
+ * file: the compatibility suite and the README table cover it.
+ */
+export const LOGSTASH_PATTERN_FILES: readonly string[] = [
+  'aws',
+  'bacula',
+  'bind',
+  'bro',
+  'exim',
+  'firewalls',
+  'grok-patterns',
+  'haproxy',
+  'httpd',
+  'java',
+  'junos',
+  'linux-syslog',
+  'maven',
+  'mcollective',
+  'mcollective-patterns',
+  'mongodb',
+  'nagios',
+  'postgresql',
+  'rails',
+  'redis',
+  'ruby',
+  'squid',
+  'zeek',
+];
+
 export const ECS_COMPATIBILITY_VALUES = ['v1', 'v8', 'disabled'] as const;
 
 export type PatternDefinitions = Readonly<Record<string, string>>;

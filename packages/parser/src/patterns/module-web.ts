@@ -34,7 +34,9 @@ export const webModulePatterns: Readonly<Record<string, string>> = {
   NGINX_HOST: String.raw`(?:%{IP:[destination][ip]}|(?<[destination][domain]>[^\t ,:]+))(?::%{POSINT:[destination][port]:int})?`,
   // $remote_addr as the realip module or a proxy header left it: addresses and words
   // separated by commas and/or spaces, possibly with the quotes of a "$http_x_forwarded_for".
-  NGINX_ADDRESS_LIST: String.raw`(?:%{IP}|%{WORD})(?:"?,?\s*(?:%{IP}|%{WORD}))*`,
+  // Elements need a separator (a comma or blank): with both optional, as in Filebeat's
+  // definition, "::1::1::1..." splits into addresses in exponentially many ways.
+  NGINX_ADDRESS_LIST: String.raw`(?:%{IP}|%{WORD})(?:"?(?:,\s*|\s+)(?:%{IP}|%{WORD}))*`,
   NGINX_CLIENT: String.raw`(?:%{NGINX_HOST} )?"?(?:%{NGINX_ADDRESS_LIST:[nginx][access][remote_ip_list]}|%{NOTSPACE:[source][address]})`,
   // Status and size are `-` in a few custom formats ($upstream_status); the quoted
   // referrer/agent pair is optional (common-style formats), and whatever follows it (a

@@ -149,6 +149,7 @@ export default {
         http_verb: 'GET',
         http_proto: 'https',
         http_host: 'shop.example.com:8443',
+        port: '8443',
         http_request: '/api/items?page=2',
         http_version: '2.0',
       },

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { commandsFor } from './commands/index.js';
 import { runCommand } from './run-command.js';
@@ -7,6 +8,13 @@ const program = new Command()
   .name('sluice')
   .description(
     'Ship log lines through Kafka, Redis or RabbitMQ, parse them, and index them into Elasticsearch.',
+  )
+  // One version for the whole CLI: the package's own (src/ and dist/ sit beside package.json).
+  .version(
+    (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version,
+    '-V, --version',
+    'print the version and exit',
   )
   .option('--verbose', 'print stack traces with errors')
   .showHelpAfterError()

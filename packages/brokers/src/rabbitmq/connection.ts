@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { BrokerError, type SluiceError } from '@sluice/core';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
-import { booleanOption, choiceOption, isTlsTrustFailure, numberOption, scrub } from '../options.js';
+import {
+  booleanOption,
+  choiceOption,
+  credentialsFor,
+  credentialsOf,
+  isTlsTrustFailure,
+  numberOption,
+  scrub,
+} from '../options.js';
 import type { BrokerTarget } from '../types.js';
 
 /**
@@ -56,19 +65,36 @@ export async function declareTopology(channel: Channel, topology: RabbitTopology
   }
 }
 
+/**
+ * The URL amqplib connects with: the target's, with `AMQP_USERNAME` / `AMQP_PASSWORD` filled
+ * in for what its user info leaves out (amqplib would otherwise log in as guest).
+ */
+export function rabbitConnectUrl(target: BrokerTarget, env: NodeJS.ProcessEnv = process.env): string {
+  const fromUrl = credentialsOf(target.connection);
+  const { username, password } = credentialsFor(target.connection, 'AMQP', env);
+  let url = target.connection;
+  if (username !== fromUrl.username || password !== fromUrl.password) {
+    const userInfo = `${encodeURIComponent(username ?? 'guest')}:${encodeURIComponent(password ?? '')}@`;
+    url = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)(?:[^@/]*@)?/i, `$1${userInfo}`);
+  }
+  return url;
+}
+
 export async function connectRabbit(target: BrokerTarget, name: string): Promise<ChannelModel> {
   const heartbeat = numberOption(target, 'heartbeat', undefined, 30, 0, 600);
   const tls = target.connection.startsWith('amqps:');
   // `ca` as on Kafka URLs, so one spelling works for all three.
   const ca = target.options.tlsCa ?? target.options.ca;
   const host = (target.brokers[0] as string).replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  const url = `${target.connection}${target.connection.includes('?') ? '&' : '?'}heartbeat=${heartbeat}`;
+  const base = rabbitConnectUrl(target);
+  const url = `${base}${base.includes('?') ? '&' : '?'}heartbeat=${heartbeat}`;
   try {
     const model = await connect(url, {
       clientProperties: { connection_name: name },
       ...(tls
         ? {
-            servername: host,
+            // SNI carries host names only; Node warns (DEP0123) when given an IP address.
+            ...(isIP(host) ? {} : { servername: host }),
             rejectUnauthorized: !booleanOption(target, 'tlsInsecure', false),
             ...(ca ? { ca: [readFileSync(ca)] } : {}),
           }
@@ -87,7 +113,11 @@ const AUTH_FAILURE = /ACCESS[-_]REFUSED|403|authentication|NOT_ALLOWED|530/i;
 /** A RabbitMQ failure as a BrokerError that names host:port and never the password. */
 export function rabbitError(target: BrokerTarget, action: string, error: unknown): SluiceError {
   if (error instanceof BrokerError) return error;
-  const message = scrub(error instanceof Error ? error.message : String(error), target.connection);
+  const message = scrub(
+    error instanceof Error ? error.message : String(error),
+    target.connection,
+    process.env.AMQP_PASSWORD,
+  );
   const where = target.brokers[0];
   if (/PRECONDITION_FAILED|406/.test(message) && /inequivalent arg/.test(message)) {
     return new BrokerError(`RabbitMQ ${action} at ${where} failed: ${message}`, {
@@ -107,7 +137,7 @@ export function rabbitError(target: BrokerTarget, action: string, error: unknown
     return new BrokerError(`RabbitMQ at ${where} refused ${action}: ${message}`, {
       retriable: false,
       exitCode: 2,
-      hint: 'check the user, password and vhost in the URL (amqp://USER:PASSWORD@HOST:PORT/QUEUE?vhost=VHOST) and the permissions of that user',
+      hint: 'check the user, password and vhost in the URL (amqp://USER:PASSWORD@HOST:PORT/QUEUE?vhost=VHOST) or in AMQP_USERNAME / AMQP_PASSWORD, and the permissions of that user',
     });
   }
   return new BrokerError(`RabbitMQ ${action} at ${where} failed: ${message}`, {

@@ -505,9 +505,10 @@ export function managementBase(target: BrokerTarget): URL | undefined {
 async function managementLag(base: URL, target: BrokerTarget, queue: string): Promise<number> {
   const vhost = encodeURIComponent(target.options.vhost ?? '/');
   const url = new URL(`api/queues/${vhost}/${encodeURIComponent(queue)}`, base);
-  const auth = url.username
-    ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    : undefined;
+  // The URL's user, else the AMQP_USERNAME / AMQP_PASSWORD the broker connection uses.
+  const user = url.username ? decodeURIComponent(url.username) : process.env.AMQP_USERNAME;
+  const password = url.username ? decodeURIComponent(url.password) : (process.env.AMQP_PASSWORD ?? '');
+  const auth = user ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
   url.username = '';
   url.password = '';
   const res = await fetch(url, auth ? { headers: { authorization: auth } } : {}).catch((error: unknown) => {

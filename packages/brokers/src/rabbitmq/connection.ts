@@ -80,6 +80,29 @@ export function rabbitConnectUrl(target: BrokerTarget, env: NodeJS.ProcessEnv = 
   return url;
 }
 
+/**
+ * SNI carries host names only, and Node prints a DEP0123 warning to stderr when a TLS client
+ * sets an IP address as server name. amqplib always sets one (it falls back to the URL's
+ * host, whatever we pass), so for an IP host the warning is dropped while amqplib opens the
+ * socket: tls.connect runs synchronously inside `connect`, and only that one code is
+ * filtered; every other warning passes. Certificate checks are unchanged (Node still
+ * verifies the IP against the certificate's IP SANs).
+ */
+function withoutIpServernameWarning<T>(active: boolean, open: () => T): T {
+  if (!active) return open();
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' ? (rest[0] as { code?: string } | null)?.code : rest[1];
+    if (code === 'DEP0123') return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return open();
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
 export async function connectRabbit(target: BrokerTarget, name: string): Promise<ChannelModel> {
   const heartbeat = numberOption(target, 'heartbeat', undefined, 30, 0, 600);
   const tls = target.connection.startsWith('amqps:');
@@ -89,17 +112,19 @@ export async function connectRabbit(target: BrokerTarget, name: string): Promise
   const base = rabbitConnectUrl(target);
   const url = `${base}${base.includes('?') ? '&' : '?'}heartbeat=${heartbeat}`;
   try {
-    const model = await connect(url, {
-      clientProperties: { connection_name: name },
-      ...(tls
-        ? {
-            // SNI carries host names only; Node warns (DEP0123) when given an IP address.
-            ...(isIP(host) ? {} : { servername: host }),
-            rejectUnauthorized: !booleanOption(target, 'tlsInsecure', false),
-            ...(ca ? { ca: [readFileSync(ca)] } : {}),
-          }
-        : {}),
-    });
+    const opening = withoutIpServernameWarning(tls && isIP(host) !== 0, () =>
+      connect(url, {
+        clientProperties: { connection_name: name },
+        ...(tls
+          ? {
+              servername: host,
+              rejectUnauthorized: !booleanOption(target, 'tlsInsecure', false),
+              ...(ca ? { ca: [readFileSync(ca)] } : {}),
+            }
+          : {}),
+      }),
+    );
+    const model = await opening;
     // Errors also arrive as 'close'; without a listener an 'error' event would crash the process.
     model.on('error', () => {});
     return model;

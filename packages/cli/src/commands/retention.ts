@@ -1,10 +1,11 @@
-import { ConfigError, redactUrl } from '@sluice/core';
+import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
 import {
   applyRetention,
   type ConnectionOptions,
   createClient,
   parseAge,
   type RetentionBasis,
+  tlsError,
   validateConnectionOptions,
 } from '@sluice/indexer';
 import type { Command } from 'commander';
@@ -31,6 +32,23 @@ export function esConnection(options: EsCliOptions): ConnectionOptions {
   };
   validateConnectionOptions(connection);
   return connection;
+}
+
+/**
+ * Runs Elasticsearch requests the CLI makes with a bare client (retention, dlq replay from
+ * the index); the sink explains its own. A certificate the client does not trust, or TLS on
+ * one side only, becomes the same hinted error as in `consume` (`--es-ca FILE`), not a raw
+ * client message and a stack trace.
+ */
+export async function withEsErrors<T>(connection: ConnectionOptions, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const where = connection.node ? redactUrl(String(connection.node)) : 'Elastic Cloud';
+    // Our own errors wrap the client's ("listing indices ... failed"): judge by what they wrap.
+    const cause = error instanceof SluiceError ? error.cause : error;
+    throw (cause === undefined ? undefined : tlsError(cause, where)) ?? error;
+  }
 }
 
 export function addEsOptions(command: Command): Command {
@@ -83,13 +101,15 @@ async function retention(options: RetentionCliOptions): Promise<number> {
   const client = createClient(connection);
   try {
     const now = Date.now();
-    const report = await applyRetention(client, {
-      pattern: options.indexPattern ?? '',
-      olderThanMs,
-      by,
-      dryRun: options.dryRun === true,
-      now,
-    });
+    const report = await withEsErrors(connection, () =>
+      applyRetention(client, {
+        pattern: options.indexPattern ?? '',
+        olderThanMs,
+        by,
+        dryRun: options.dryRun === true,
+        now,
+      }),
+    );
     const verb = report.deleted ? 'deleted' : 'would delete';
     for (const d of report.expired) {
       const age = Math.floor((now - d.date) / DAY);

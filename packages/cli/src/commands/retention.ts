@@ -10,6 +10,7 @@ import {
 } from '@sluice/indexer';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
+import { esOption } from './options.js';
 
 export interface EsCliOptions {
   es?: string;
@@ -21,7 +22,7 @@ export interface EsCliOptions {
 export function esConnection(options: EsCliOptions): ConnectionOptions {
   const node = options.es ?? process.env.ELASTICSEARCH_URL;
   if (!node && !options.cloudId) {
-    throw new ConfigError('missing --es URL (or ELASTICSEARCH_URL, or --cloud-id)', {
+    throw new ConfigError('missing --es URL (or SLUICE_ES, ELASTICSEARCH_URL, or --cloud-id)', {
       hint: 'for example: --es http://127.0.0.1:9200',
     });
   }
@@ -53,9 +54,10 @@ export async function withEsErrors<T>(connection: ConnectionOptions, run: () => 
 
 export function addEsOptions(command: Command): Command {
   return command
-    .option(
-      '--es <url>',
-      'Elasticsearch URL (default: $ELASTICSEARCH_URL); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
+    .addOption(
+      esOption(
+        'Elasticsearch URL (default: $ELASTICSEARCH_URL); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
+      ),
     )
     .option('--es-ca <file>', 'PEM file of the CA that signed the Elasticsearch certificate')
     .option('--cloud-id <id>', 'Elastic Cloud deployment id instead of --es');

@@ -22,11 +22,12 @@ export interface BatchEncoder {
   utilization?(): number;
   /**
    * Called once the sink accepted a batch this encoder produced (every item indexed, a
-   * duplicate or dead-lettered), before the broker batch is acknowledged. The parser pool
-   * counts the batch's logs-to-metrics here, so a batch handed back for redelivery is
-   * counted only when a later delivery is written.
+   * duplicate or dead-lettered), before the broker batch is acknowledged, with the sink's
+   * outcome. The parser pool counts the batch's logs-to-metrics here, so a batch handed
+   * back for redelivery is counted only when a later delivery is written, and the items
+   * the outcome lists as dead-lettered are not counted at all.
    */
-  accepted?(batch: EncodedBatch): void;
+  accepted?(batch: EncodedBatch, outcome?: BatchWriteOutcome): void;
 }
 
 /** What the sink needs to dead-letter a record with its original line. */
@@ -40,6 +41,8 @@ export interface BatchWriteOutcome {
   readonly indexed: number;
   readonly duplicates: number;
   readonly deadLettered: number;
+  /** Which items (positions in the encoded batch) were dead-lettered, when the sink knows. */
+  readonly deadLetteredItems?: readonly number[];
 }
 
 /**
@@ -233,7 +236,7 @@ export class ConsumerRuntime {
       this.countParse(encoded, records.length);
       const outcome = await this.options.sink.write(encoded, records);
       const t2 = performance.now();
-      this.options.encoder.accepted?.(encoded);
+      this.options.encoder.accepted?.(encoded, outcome);
       await batch.ack();
       this.log.debug('batch done', {
         records: records.length,

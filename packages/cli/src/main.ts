@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { logLevelFromEnv } from '@sluice/core';
 import { Command, CommanderError } from 'commander';
 import { commandsFor } from './commands/index.js';
 import { runCommand } from './run-command.js';
@@ -19,6 +20,16 @@ const program = new Command()
   .option('--verbose', 'print stack traces with errors')
   .showHelpAfterError()
   .exitOverride();
+
+// A bad SLUICE_LOG_LEVEL is refused before anything runs (exit 2 naming the levels), not
+// discovered by the first logger halfway through a command.
+try {
+  logLevelFromEnv();
+} catch (error) {
+  await runCommand(async () => {
+    throw error;
+  });
+}
 
 for (const register of await commandsFor(process.argv.slice(2))) register(program);
 

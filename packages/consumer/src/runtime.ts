@@ -3,7 +3,7 @@ import {
   counter,
   createLogger,
   type EncodedBatch,
-  errorMessage,
+  errorChain,
   gauge,
   histogram,
   type InboundRecord,
@@ -268,12 +268,12 @@ export class ConsumerRuntime {
         void this.stop();
       } else {
         this.log.warn('batch handed back to the broker for redelivery', {
-          error: errorMessage(error),
+          error: errorChain(error),
           records: records.length,
         });
         await batch
           .retryLater()
-          .catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorMessage(e) }));
+          .catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorChain(e) }));
       }
     } finally {
       this.budget.release(records.length, bytes);
@@ -317,7 +317,7 @@ export class ConsumerRuntime {
       return samples.some((s) => s.lag > 0);
     } catch (error) {
       this.log.warn('idle, but the broker cannot say whether records are waiting; not exiting yet', {
-        error: errorMessage(error),
+        error: errorChain(error),
       });
       return true;
     }
@@ -328,7 +328,7 @@ export class ConsumerRuntime {
     try {
       await this.options.consumer.lag();
     } catch (error) {
-      this.log.debug('lag sample failed', { error: errorMessage(error) });
+      this.log.debug('lag sample failed', { error: errorChain(error) });
     }
   }
 }

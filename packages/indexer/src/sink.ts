@@ -6,6 +6,7 @@ import {
   counter,
   createLogger,
   type EncodedBatch,
+  errorChain,
   errorMessage,
   gauge,
   histogram,
@@ -543,7 +544,7 @@ export class ElasticsearchSink {
           status: status ?? 'no answer',
           attempt,
           delayMs: delay,
-          error: errorMessage(error),
+          error: errorChain(error),
         });
         if (!(await this.backoff(delay, isConnectionFailure(error)))) return;
         continue;
@@ -684,7 +685,7 @@ export class ElasticsearchSink {
           ...this.policy.backoff,
           signal: this.abort.signal,
           onRetry: (error, attempt) =>
-            this.log.warn('dead-letter write failed; retrying', { attempt, error: errorMessage(error) }),
+            this.log.warn('dead-letter write failed; retrying', { attempt, error: errorChain(error) }),
         },
       );
     } catch (error) {

@@ -6,7 +6,7 @@ import {
   backoffDelay,
   ConfigError,
   createLogger,
-  errorMessage,
+  errorChain,
   type InboundRecord,
   type Logger,
   redactText,
@@ -300,7 +300,7 @@ export class RabbitMqConsumer implements Consumer {
         this.log.info('reconnected to RabbitMQ', { attempt });
         return;
       } catch (error) {
-        this.log.warn('reconnect failed', { attempt, error: errorMessage(error) });
+        this.log.warn('reconnect failed', { attempt, error: errorChain(error) });
       }
     }
   }

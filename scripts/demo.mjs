@@ -1,14 +1,21 @@
 // The main job: on a fresh clone, install, build, start the local stack if it is not up,
 // ship the bundled sample log through Kafka into Elasticsearch, and show what was indexed.
+// Exits 1 unless every line of the sample is in the index, so CI can run it as a check
+// (scripts/cold-start.mjs runs it against a second stack on other ports).
+//
+// Where it connects follows the stack's own variables: ELASTICSEARCH_URL and KAFKA_BROKERS
+// (services used as they are), else SLUICE_ELASTICSEARCH_PORT and SLUICE_KAFKA_PORT (the
+// ports `sluice stack up` starts them on); SLUICE_DEMO_METRICS moves the metrics listener.
 import { readFileSync } from 'node:fs';
 import { build, ensureInstalled, root, sluice } from './pnpm.mjs';
 
-const es = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
-const kafka = process.env.KAFKA_BROKERS?.split(',')[0] ?? '127.0.0.1:9092';
+const env = process.env;
+const es = env.ELASTICSEARCH_URL || `http://127.0.0.1:${env.SLUICE_ELASTICSEARCH_PORT || 9200}`;
+const kafka = env.KAFKA_BROKERS?.split(',')[0] || `127.0.0.1:${env.SLUICE_KAFKA_PORT || 9092}`;
 const sample = `${root}deploy/samples/access.log`;
 const topic = 'sluice-demo';
 const index = 'sluice-demo';
-const metrics = '127.0.0.1:9464';
+const metrics = env.SLUICE_DEMO_METRICS || '127.0.0.1:9464';
 
 function step(text) {
   process.stdout.write(`\n==> ${text}\n`);
@@ -85,6 +92,10 @@ for (const bucket of result.aggregations.status.buckets) {
   console.log(`  ${String(bucket.key).padEnd(5)} ${String(bucket.doc_count).padStart(6)}`);
 }
 console.log(`parse failures (kept, tagged _grokparsefailure): ${result.aggregations.failures.doc_count}`);
+if (result.hits.total.value !== lines) {
+  process.stderr.write(`demo: ${lines} lines were shipped but the index holds ${result.hits.total.value}\n`);
+  process.exit(1);
+}
 console.log(`
 Where to look next:
   search:   curl '${es}/${index}/_search?q=http.response.status_code:503&size=3&pretty'

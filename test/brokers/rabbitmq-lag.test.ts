@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { type InboundBatch, parseBrokerUrl, RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers';
-import { type OutboundRecord, recordId } from '@sluice/core';
+import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/cli.js';
 import { PrivateRabbitMq } from './private-rabbitmq.js';
@@ -100,6 +100,12 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
   }
 }
 
+/** The queue's ready count as exported for the exact lag sum (sluice_broker_ready_records). */
+async function readyGauge(queue: string): Promise<number | undefined> {
+  const metric = await metricsRegistry.getSingleMetric('sluice_broker_ready_records')?.get();
+  return metric?.values.find((v) => v.labels.stream === queue)?.value;
+}
+
 describe('RabbitMQ lag with several consumers', () => {
   it('without the management API: ready + own unacked each, and the note says what is missing', async (ctx) => {
     if (!node) return ctx.skip();
@@ -116,6 +122,8 @@ describe('RabbitMQ lag with several consumers', () => {
       expect(sampleA?.note).toContain('1 other consumer(s) subscribed now');
       expect(sampleA?.note).toContain('?managementUrl=');
       expect(await node.queueMessages(queue)).toEqual({ ready, unacked: 4 * BATCH });
+      // What Prometheus adds up: the ready count once, plus each consumer's own unacked.
+      expect(await readyGauge(queue)).toBe(ready);
 
       // `sluice lag` holds nothing: it prints the ready count, and says so on stderr.
       const cli = await exec(process.execPath, [cliPath, 'lag', '--from', url]);
@@ -150,6 +158,7 @@ describe('RabbitMQ lag with several consumers', () => {
       });
       const [sample] = await b.consumer.lag();
       expect(sample).toEqual({ stream: queue, lag: PUBLISHED });
+      expect(await readyGauge(queue)).toBe(PUBLISHED - 4 * BATCH);
       const cli = await exec(process.execPath, [cliPath, 'lag', '--from', url]);
       expect(cli.stdout).toBe(`${queue}\t${PUBLISHED}\n`);
       expect(cli.stderr).not.toContain('not visible');

@@ -1,5 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { checkPipelineFile, resolveModule } from '@sluice/parser';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { deployDir, deployFiles, yamlDocuments } from './support.js';
 
 interface Manifest {
@@ -43,6 +48,7 @@ describe('Kubernetes manifests', () => {
       expect.arrayContaining([
         'Namespace/sluice',
         'ConfigMap/sluice-pipeline',
+        'ConfigMap/sluice-consumer-pipeline',
         'DaemonSet/sluice-shipper',
         'Deployment/sluice-consumer',
         'PodDisruptionBudget/sluice-consumer',
@@ -65,7 +71,9 @@ describe('Kubernetes manifests', () => {
 
   it('the schema check is not a formality: a wrong type fails it', async () => {
     const Model = await modelFor('apps/v1', 'Deployment');
-    const broken = structuredClone(find('Deployment', 'sluice-consumer')) as unknown as { spec: { replicas: unknown } };
+    const broken = structuredClone(find('Deployment', 'sluice-consumer')) as unknown as {
+      spec: { replicas: unknown };
+    };
     broken.spec.replicas = 'two';
     expect(() => new (Model as NonNullable<typeof Model>)(broken).validate()).toThrow(/replicas/);
   });
@@ -79,8 +87,10 @@ describe('Kubernetes manifests', () => {
       livenessProbe?: { httpGet?: { path: string } };
       resources?: { requests?: object; limits?: object };
       volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+      env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+      envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string; optional?: boolean } }[];
     }[];
-    volumes?: { name: string; hostPath?: { path: string } }[];
+    volumes?: { name: string; hostPath?: { path: string }; configMap?: { name: string } }[];
   };
   const pod = (m: Manifest | undefined): Pod => {
     if (!m) throw new Error('manifest not found');
@@ -100,6 +110,65 @@ describe('Kubernetes manifests', () => {
     expect(drain).toBeGreaterThan(0);
     expect(spec.terminationGracePeriodSeconds).toBeGreaterThan(drain);
     expect(args).toContain('0.0.0.0:9464');
+  });
+
+  it('no broker URL is a process argument: the shipper and the consumer read it from the Secret sluice-broker', () => {
+    const workloads = [
+      { spec: pod(find('DaemonSet', 'sluice-shipper')), variable: 'SLUICE_TO' },
+      { spec: pod(find('Deployment', 'sluice-consumer')), variable: 'SLUICE_FROM' },
+    ];
+    for (const { spec, variable } of workloads) {
+      const [c] = spec.containers;
+      const args = c?.args ?? [];
+      expect(args.filter((a) => a.includes('://') || /BROKER|_URL/.test(a))).toEqual([]);
+      expect(args).not.toContain('--to');
+      expect(args).not.toContain('--from');
+      const entry = c?.env?.find((e) => e.name === variable);
+      expect(entry?.valueFrom?.secretKeyRef).toEqual({ name: 'sluice-broker', key: 'url' });
+      // Credentials for any backend may come from an optional Secret, as environment variables.
+      expect(c?.envFrom).toContainEqual({ secretRef: { name: 'sluice-credentials', optional: true } });
+    }
+    const config = find('ConfigMap', 'sluice-pipeline') as unknown as { data: Record<string, string> };
+    for (const value of Object.values(config.data))
+      expect(value).not.toMatch(/^(kafka|redis|rediss|amqps?):\/\//);
+  });
+
+  it('the consumer runs the pipeline file from its ConfigMap, with the logs-to-metrics section the alerts use', async () => {
+    const spec = pod(find('Deployment', 'sluice-consumer'));
+    const [c] = spec.containers;
+    const args = c?.args ?? [];
+    expect(args).not.toContain('--module');
+    const configPath = args[args.indexOf('--config') + 1] as string;
+    const mount = c?.volumeMounts?.find((v) => v.mountPath === dirname(configPath));
+    expect(mount?.readOnly).toBe(true);
+    expect(spec.volumes?.find((v) => v.name === mount?.name)?.configMap?.name).toBe(
+      'sluice-consumer-pipeline',
+    );
+    const map = find('ConfigMap', 'sluice-consumer-pipeline') as unknown as { data: Record<string, string> };
+    const text = map.data[configPath.split('/').pop() as string] as string;
+
+    // It is a valid pipeline file, as `sluice check` sees it, and declares the alerted metric.
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-k8s-pipeline-'));
+    try {
+      const file = join(dir, 'pipeline.yaml');
+      writeFileSync(file, text);
+      const result = await checkPipelineFile(file, { resolveModule });
+      expect(result.errors).toEqual([]);
+      expect(result.metrics).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const pipeline = parseYaml(text) as { processors: unknown; metrics: { name: string }[] };
+    expect(pipeline.metrics.map((m) => m.name)).toContain('sluice_logs_http_responses_total');
+    expect(readFileSync(`${deployDir}prometheus/rules.yaml`, 'utf8')).toContain(
+      'sluice_logs_http_responses_total',
+    );
+    // The same steps and metrics as the pipeline shipped for Compose and local runs: no drift.
+    const shipped = parseYaml(
+      readFileSync(`${deployDir}pipelines/nginx-metrics.yaml`, 'utf8'),
+    ) as typeof pipeline;
+    expect(pipeline.processors).toEqual(shipped.processors);
+    expect(pipeline.metrics).toEqual(shipped.metrics);
   });
 
   it('the shipper reads /var/log read-only and keeps its registry on the node', () => {
@@ -169,7 +238,7 @@ describe.skipIf(!kubectl)('kubectl kustomize', () => {
     const r = spawnSync('kubectl', ['kustomize', `${deployDir}k8s`], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout.match(/^kind: /gm)).toHaveLength(6);
+    expect(r.stdout.match(/^kind: /gm)).toHaveLength(7);
     expect(r.stdout.match(/image: sluice:0\.1\.0$/gm)).toHaveLength(2);
   });
 });

@@ -48,6 +48,8 @@ const COUNTERS_AND_GAUGES = [
   'sluice_broker_dead_lettered_records_total',
   'sluice_broker_reconnects_total',
   'sluice_consumer_lag_records',
+  'sluice_broker_ready_records',
+  'sluice_broker_unacked_records',
   'sluice_shipper_lines_total',
   'sluice_shipper_bytes_total',
   'sluice_shipper_udp_dropped_total',

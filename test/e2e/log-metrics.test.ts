@@ -107,4 +107,66 @@ describe('logs to metrics on a running consumer', () => {
     const code = await new Promise<number | null>((resolve) => consumer.once('exit', resolve));
     expect(code).toBe(0);
   });
+
+  it('items Elasticsearch refused (dead-lettered) are not counted as processed logs', async () => {
+    const stream = uniqueName('log-metrics-dl');
+    const url = brokerUrl('redis', stream);
+    const index = uniqueName('log-metrics-dl');
+    const es = testEnv().elasticsearchUrl;
+    // `size` is a long in the index: a line whose size is not a number is refused (400,
+    // mapper_parsing_exception) and dead-lettered, inside a batch that is otherwise accepted.
+    const created = await fetch(`${es}/${index}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mappings: { properties: { size: { type: 'long' } } } }),
+    });
+    expect(created.ok).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-log-metrics-dl-'));
+    const config = join(dir, 'pipeline.yaml');
+    writeFileSync(
+      config,
+      `processors:
+  - grok: { patterns: ["^%{WORD:kind} %{INT:status:int} %{NOTSPACE:size}$"] }
+metrics:
+  - name: sluice_logs_dl_test_responses_total
+    type: counter
+    labels: { status_class: { field: status, transform: status_class } }
+`,
+    );
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) lines.push(`ok 200 ${i}`, `ok 503 ${i}`, `bad 503 not-a-number-${i}`);
+    const file = join(dir, 'lines.log');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect((await runCli(['ship', '--file', file, '--to', url])).code).toBe(0);
+
+    const port = await freePort();
+    const consumer = spawn(
+      process.execPath,
+      [
+        ...[cliPath, 'consume', '--from', url, '--es', es, '--index', index, '--config', config],
+        ...['--group', stream, '--threads', '1', '--batch-size', '50', '--metrics', `127.0.0.1:${port}`],
+        ...['--dead-letter', brokerUrl('redis', `${stream}-dead`)],
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(consumer);
+    let text = '';
+    for (let i = 0; i < 120; i++) {
+      await sleep(500);
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+      if (!res?.ok) continue;
+      text = await res.text();
+      if ((samples(text, 'sluice_consumer_records_total').get('outcome="acked"') ?? 0) >= lines.length) break;
+    }
+    expect(samples(text, 'sluice_consumer_records_total').get('outcome="acked"')).toBe(lines.length);
+    expect(samples(text, 'sluice_indexer_documents_total').get('outcome="dead_lettered"')).toBe(60);
+    // Counted: the 60 + 60 lines that were written; not the 60 refused 503s.
+    expect(Object.fromEntries(samples(text, 'sluice_logs_dl_test_responses_total'))).toEqual({
+      'status_class="2xx"': 60,
+      'status_class="5xx"': 60,
+    });
+    consumer.kill('SIGTERM');
+    expect(await new Promise<number | null>((resolve) => consumer.once('exit', resolve))).toBe(0);
+    await fetch(`${es}/${index}`, { method: 'DELETE' });
+  }, 120_000);
 });

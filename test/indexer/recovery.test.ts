@@ -81,7 +81,7 @@ describe('ElasticsearchSink after an outage', () => {
       expect(sink.stalled()).toMatch(/bulk requests failing for \ds, retrying/);
       await proxy.up();
       const back = Date.now();
-      expect(await writing).toEqual({ indexed: 100, duplicates: 0, deadLettered: 0 });
+      expect(await writing).toEqual({ indexed: 100, duplicates: 0, deadLettered: 0, deadLetteredItems: [] });
       // Probes run every 2 s; without them the first retry would come 7-17 s from now.
       expect(Date.now() - back).toBeLessThan(5_000);
       expect(sink.stalled()).toBeUndefined();

@@ -74,9 +74,9 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
       const batches = [makeBatch(index, 1000, 0), makeBatch(index, 700, 1000), makeBatch(index, 1, 1700)];
       const outcomes = await Promise.all(batches.map((b) => sink.write(b.batch, b.records)));
       expect(outcomes).toEqual([
-        { indexed: 1000, duplicates: 0, deadLettered: 0 },
-        { indexed: 700, duplicates: 0, deadLettered: 0 },
-        { indexed: 1, duplicates: 0, deadLettered: 0 },
+        { indexed: 1000, duplicates: 0, deadLettered: 0, deadLetteredItems: [] },
+        { indexed: 700, duplicates: 0, deadLettered: 0, deadLetteredItems: [] },
+        { indexed: 1, duplicates: 0, deadLettered: 0, deadLetteredItems: [] },
       ]);
       expect(await countDocs(admin, index)).toBe(1701);
       const again = makeBatch(index, 1000, 1201);
@@ -84,6 +84,7 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
         indexed: 500,
         duplicates: 500,
         deadLettered: 0,
+        deadLetteredItems: [],
       });
       expect(await countDocs(admin, index)).toBe(2201);
     } finally {
@@ -107,7 +108,14 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
     try {
       // Every 10th line carries a status code that is not a number: the template maps it as long.
       const { batch, records } = makeBatch(index, 200, 0, (i) => (i % 10 === 3 ? `err-${i}` : 200));
-      expect(await sink.write(batch, records)).toEqual({ indexed: 180, duplicates: 0, deadLettered: 20 });
+      // Which items: the consumer leaves them out of logs-to-metrics counts.
+      const refused = Array.from({ length: 20 }, (_, k) => k * 10 + 3);
+      expect(await sink.write(batch, records)).toEqual({
+        indexed: 180,
+        duplicates: 0,
+        deadLettered: 20,
+        deadLetteredItems: refused,
+      });
       expect(await countDocs(admin, index)).toBe(180);
       expect(await countDocs(admin, dlq)).toBe(20);
       const letter = await admin.get<{
@@ -129,7 +137,12 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
       });
 
       // Redelivery of the same batch: indexed ones are duplicates, dead letters stay one each.
-      expect(await sink.write(batch, records)).toEqual({ indexed: 0, duplicates: 180, deadLettered: 20 });
+      expect(await sink.write(batch, records)).toEqual({
+        indexed: 0,
+        duplicates: 180,
+        deadLettered: 20,
+        deadLetteredItems: refused,
+      });
       expect(await countDocs(admin, dlq)).toBe(20);
     } finally {
       await sink.close();
@@ -232,7 +245,12 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
       downUntil = Date.now() + 2_000;
       const { batch, records } = makeBatch(index, 3000);
       const started = Date.now();
-      expect(await sink.write(batch, records)).toEqual({ indexed: 3000, duplicates: 0, deadLettered: 0 });
+      expect(await sink.write(batch, records)).toEqual({
+        indexed: 3000,
+        duplicates: 0,
+        deadLettered: 0,
+        deadLetteredItems: [],
+      });
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
       expect(proxy.rejectedRequests).toBeGreaterThanOrEqual(1);
     } finally {
@@ -267,7 +285,12 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
     });
     try {
       const { batch, records } = makeBatch(index, 100);
-      expect(await sink.write(batch, records)).toEqual({ indexed: 99, duplicates: 0, deadLettered: 1 });
+      expect(await sink.write(batch, records)).toEqual({
+        indexed: 99,
+        duplicates: 0,
+        deadLettered: 1,
+        deadLetteredItems: [37],
+      });
       // Item 37 of 100 is in [0,100) [0,50) [25,50) [25,38) [32,38) [35,38) [37,38): seven refusals.
       expect(proxy.rejectedRequests).toBe(7);
     } finally {
@@ -294,7 +317,12 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
     });
     try {
       const { batch, records } = makeBatch(index, 500);
-      expect(await sink.write(batch, records)).toEqual({ indexed: 500, duplicates: 0, deadLettered: 0 });
+      expect(await sink.write(batch, records)).toEqual({
+        indexed: 500,
+        duplicates: 0,
+        deadLettered: 0,
+        deadLetteredItems: [],
+      });
       expect(proxy.lastBulkEncoding).toBe('gzip');
     } finally {
       await sink.close();

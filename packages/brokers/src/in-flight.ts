@@ -1,4 +1,4 @@
-import { errorMessage, type Logger } from '@sluice/core';
+import { errorChain, type Logger } from '@sluice/core';
 import type { InboundBatch } from './types.js';
 
 /** A batch that knows whether `ack()` or `retryLater()` has already decided its fate. */
@@ -34,7 +34,7 @@ export function runInFlight<B extends SettledBatch>(
       await handle(batch);
     } catch (error) {
       log.warn('handler failed; batch handed back for redelivery', {
-        error: errorMessage(error),
+        error: errorChain(error),
         records: batch.records.length,
       });
     }

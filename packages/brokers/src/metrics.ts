@@ -77,6 +77,22 @@ const unackedRecords = (): LagGaugeMetric =>
     labelNames: ['backend', 'stream'],
   });
 
+/**
+ * RabbitMQ only: the queue's ready messages as the broker reports them (AMQP's passive
+ * declare, or the management API). The same for every consumer of the queue, so it is
+ * counted once (max) and added to the sum of the consumers' unacked for the exact lag.
+ */
+const readyRecords = (): LagGaugeMetric =>
+  gauge<'backend' | 'stream' | 'partition'>({
+    name: 'sluice_broker_ready_records',
+    help: 'Messages ready for delivery in the queue, as the broker reports them (RabbitMQ).',
+    labelNames: ['backend', 'stream'],
+  });
+
+export function recordReady(backend: BrokerKind, stream: string, ready: number): void {
+  readyRecords().set({ backend, stream }, ready);
+}
+
 export function recordUnacked(backend: BrokerKind, stream: string, unacked: number): void {
   unackedRecords().set({ backend, stream }, unacked);
 }

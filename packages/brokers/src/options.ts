@@ -60,13 +60,33 @@ export function credentialsOf(connection: string): { username?: string; password
 }
 
 /**
+ * Credentials for a backend: the URL's user info, else `<PREFIX>_USERNAME` and
+ * `<PREFIX>_PASSWORD` from the environment, each field on its own (a URL that names the user
+ * can take the password from a Secret). The environment keeps passwords out of process
+ * arguments and manifests; what the URL says explicitly always wins.
+ */
+export function credentialsFor(
+  connection: string,
+  prefix: 'REDIS' | 'AMQP',
+  env: NodeJS.ProcessEnv = process.env,
+): { username?: string; password?: string } {
+  const fromUrl = credentialsOf(connection);
+  const username = fromUrl.username ?? (env[`${prefix}_USERNAME`] || undefined);
+  const password = fromUrl.password ?? (env[`${prefix}_PASSWORD`] || undefined);
+  return {
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
+}
+
+/**
  * Removes a secret from free text: client libraries sometimes echo what they were given
  * (a URL, an AUTH argument), and redactText only knows the `user:pass@` form.
  */
-export function scrub(text: string, connection: string): string {
-  const { password } = credentialsOf(connection);
+export function scrub(text: string, connection: string, ...secrets: (string | undefined)[]): string {
   let out = text;
-  if (password) {
+  for (const password of [credentialsOf(connection).password, ...secrets]) {
+    if (!password) continue;
     out = out.split(password).join('***');
     const encoded = encodeURIComponent(password);
     if (encoded !== password) out = out.split(encoded).join('***');

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { logLevelFromEnv } from '@sluice/core';
 import { Command, CommanderError } from 'commander';
 import { commandsFor } from './commands/index.js';
 import { runCommand } from './run-command.js';
@@ -8,9 +10,26 @@ const program = new Command()
   .description(
     'Ship log lines through Kafka, Redis or RabbitMQ, parse them, and index them into Elasticsearch.',
   )
+  // One version for the whole CLI: the package's own (src/ and dist/ sit beside package.json).
+  .version(
+    (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version,
+    '-V, --version',
+    'print the version and exit',
+  )
   .option('--verbose', 'print stack traces with errors')
   .showHelpAfterError()
   .exitOverride();
+
+// A bad SLUICE_LOG_LEVEL is refused before anything runs (exit 2 naming the levels), not
+// discovered by the first logger halfway through a command.
+try {
+  logLevelFromEnv();
+} catch (error) {
+  await runCommand(async () => {
+    throw error;
+  });
+}
 
 for (const register of await commandsFor(process.argv.slice(2))) register(program);
 

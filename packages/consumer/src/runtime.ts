@@ -3,7 +3,7 @@ import {
   counter,
   createLogger,
   type EncodedBatch,
-  errorMessage,
+  errorChain,
   gauge,
   histogram,
   type InboundRecord,
@@ -22,11 +22,12 @@ export interface BatchEncoder {
   utilization?(): number;
   /**
    * Called once the sink accepted a batch this encoder produced (every item indexed, a
-   * duplicate or dead-lettered), before the broker batch is acknowledged. The parser pool
-   * counts the batch's logs-to-metrics here, so a batch handed back for redelivery is
-   * counted only when a later delivery is written.
+   * duplicate or dead-lettered), before the broker batch is acknowledged, with the sink's
+   * outcome. The parser pool counts the batch's logs-to-metrics here, so a batch handed
+   * back for redelivery is counted only when a later delivery is written, and the items
+   * the outcome lists as dead-lettered are not counted at all.
    */
-  accepted?(batch: EncodedBatch): void;
+  accepted?(batch: EncodedBatch, outcome?: BatchWriteOutcome): void;
 }
 
 /** What the sink needs to dead-letter a record with its original line. */
@@ -40,6 +41,8 @@ export interface BatchWriteOutcome {
   readonly indexed: number;
   readonly duplicates: number;
   readonly deadLettered: number;
+  /** Which items (positions in the encoded batch) were dead-lettered, when the sink knows. */
+  readonly deadLetteredItems?: readonly number[];
 }
 
 /**
@@ -233,7 +236,7 @@ export class ConsumerRuntime {
       this.countParse(encoded, records.length);
       const outcome = await this.options.sink.write(encoded, records);
       const t2 = performance.now();
-      this.options.encoder.accepted?.(encoded);
+      this.options.encoder.accepted?.(encoded, outcome);
       await batch.ack();
       this.log.debug('batch done', {
         records: records.length,
@@ -265,12 +268,12 @@ export class ConsumerRuntime {
         void this.stop();
       } else {
         this.log.warn('batch handed back to the broker for redelivery', {
-          error: errorMessage(error),
+          error: errorChain(error),
           records: records.length,
         });
         await batch
           .retryLater()
-          .catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorMessage(e) }));
+          .catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorChain(e) }));
       }
     } finally {
       this.budget.release(records.length, bytes);
@@ -314,7 +317,7 @@ export class ConsumerRuntime {
       return samples.some((s) => s.lag > 0);
     } catch (error) {
       this.log.warn('idle, but the broker cannot say whether records are waiting; not exiting yet', {
-        error: errorMessage(error),
+        error: errorChain(error),
       });
       return true;
     }
@@ -325,7 +328,7 @@ export class ConsumerRuntime {
     try {
       await this.options.consumer.lag();
     } catch (error) {
-      this.log.debug('lag sample failed', { error: errorMessage(error) });
+      this.log.debug('lag sample failed', { error: errorChain(error) });
     }
   }
 }

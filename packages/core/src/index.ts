@@ -1,4 +1,5 @@
 export * from './bulk.js';
+export * from './env-substitution.js';
 export * from './errors.js';
 export * from './event.js';
 export * from './index-name.js';

@@ -1,7 +1,40 @@
+import { ConfigError } from './errors.js';
 import { redactText } from './secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+export const LOG_LEVELS = Object.keys(ORDER) as LogLevel[];
+
+/**
+ * The level from SLUICE_LOG_LEVEL (default `info` when unset or empty). Anything else is a
+ * configuration error, not a silent `info`: a typo in `SLUICE_LOG_LEVEL=degub` would
+ * otherwise hide exactly the lines someone asked for.
+ */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const raw = env.SLUICE_LOG_LEVEL?.trim();
+  if (!raw) return 'info';
+  const level = raw.toLowerCase();
+  if ((LOG_LEVELS as string[]).includes(level)) return level as LogLevel;
+  throw new ConfigError(`SLUICE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`, {
+    hint: 'unset it for info, or set for example SLUICE_LOG_LEVEL=debug',
+  });
+}
+
+/**
+ * An error as one line with its causes: `message; caused by: cause; caused by: ...`, for
+ * log fields. The cause is often the part that explains (the socket error under a broker
+ * error), so a log line keeps it.
+ */
+export function errorChain(error: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!parts.includes(message)) parts.push(message);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join('; caused by: ');
+}
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -23,10 +56,10 @@ export interface LoggerOptions {
  * (`sluice grok`, `sluice parse`). Every message goes through secret redaction.
  */
 export function createLogger(options: LoggerOptions = {}, bindings: Record<string, unknown> = {}): Logger {
-  const level = options.level ?? (process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? 'info';
+  const level = options.level ?? logLevelFromEnv();
   const stream = options.stream ?? process.stderr;
   const format = options.format ?? ((stream as NodeJS.WriteStream).isTTY ? 'text' : 'json');
-  const threshold = ORDER[level] ?? ORDER.info;
+  const threshold = ORDER[level];
   const write = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < threshold) return;
     const all = { ...bindings, ...fields };
@@ -53,6 +86,20 @@ export function createLogger(options: LoggerOptions = {}, bindings: Record<strin
   };
 }
 
+/** Errors in log fields keep their code and cause chain (at most 5 deep, so a cycle ends). */
 function errorReplacer(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message } : value;
+  return value instanceof Error ? serializeError(value, 0) : value;
+}
+
+function serializeError(error: Error, depth: number): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code;
+  const cause = error.cause;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(cause === undefined || depth >= 4
+      ? {}
+      : { cause: cause instanceof Error ? serializeError(cause, depth + 1) : String(cause) }),
+  };
 }

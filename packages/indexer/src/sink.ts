@@ -6,6 +6,7 @@ import {
   counter,
   createLogger,
   type EncodedBatch,
+  errorChain,
   errorMessage,
   gauge,
   histogram,
@@ -51,6 +52,8 @@ export interface WriteOutcome {
   readonly indexed: number;
   readonly duplicates: number;
   readonly deadLettered: number;
+  /** The items (positions in the batch) that were dead-lettered, in the order they were. */
+  readonly deadLetteredItems: readonly number[];
 }
 
 /** One caller's batch, until each of its items is final. */
@@ -61,6 +64,7 @@ interface BatchState {
   indexed: number;
   duplicates: number;
   deadLettered: number;
+  readonly deadLetteredItems: number[];
   settled: boolean;
   resolve(outcome: WriteOutcome): void;
   reject(error: unknown): void;
@@ -341,7 +345,8 @@ export class ElasticsearchSink {
     if (this.fatal) return Promise.reject(this.fatal);
     if (this.abort.signal.aborted) return Promise.reject(this.abortedError());
     const items = itemCount(batch);
-    if (items === 0) return Promise.resolve({ indexed: 0, duplicates: 0, deadLettered: 0 });
+    if (items === 0)
+      return Promise.resolve({ indexed: 0, duplicates: 0, deadLettered: 0, deadLetteredItems: [] });
     return new Promise<WriteOutcome>((resolve, reject) => {
       const state: BatchState = {
         batch,
@@ -350,6 +355,7 @@ export class ElasticsearchSink {
         indexed: 0,
         duplicates: 0,
         deadLettered: 0,
+        deadLetteredItems: [],
         settled: false,
         resolve,
         reject,
@@ -538,7 +544,7 @@ export class ElasticsearchSink {
           status: status ?? 'no answer',
           attempt,
           delayMs: delay,
-          error: errorMessage(error),
+          error: errorChain(error),
         });
         if (!(await this.backoff(delay, isConnectionFailure(error)))) return;
         continue;
@@ -679,7 +685,7 @@ export class ElasticsearchSink {
           ...this.policy.backoff,
           signal: this.abort.signal,
           onRetry: (error, attempt) =>
-            this.log.warn('dead-letter write failed; retrying', { attempt, error: errorMessage(error) }),
+            this.log.warn('dead-letter write failed; retrying', { attempt, error: errorChain(error) }),
         },
       );
     } catch (error) {
@@ -696,6 +702,7 @@ export class ElasticsearchSink {
     this.metrics.documents.inc({ outcome: 'dead_lettered' }, dead.length);
     for (const { span, entry } of dead) {
       this.log.debug('dead-lettered', { id: entry.id, status: entry.status, type: entry.error.type });
+      if (!span.state.settled) span.state.deadLetteredItems.push(span.from);
       this.credit(span.state, 'deadLettered', 1);
     }
   }
@@ -818,6 +825,7 @@ export class ElasticsearchSink {
         indexed: state.indexed,
         duplicates: state.duplicates,
         deadLettered: state.deadLettered,
+        deadLetteredItems: state.deadLetteredItems.sort((a, b) => a - b),
       });
       this.checkIdle();
     }

@@ -201,3 +201,51 @@ describe('module: on an input', () => {
     expect(producer.records.map((r) => r.line.split('\n').length)).toEqual([3, 1, 3]);
   });
 });
+
+describe('shipper config: ${VAR} from the environment', () => {
+  it('takes values from the environment, with defaults, and keeps numbers numbers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-env-'));
+    const path = join(dir, 'shipper.yaml');
+    await writeFile(
+      path,
+      `output:
+  url: redis://\${SLUICE_TEST_SHIP_HOST}:6379/\${SLUICE_TEST_SHIP_LIST:-logs}
+  batchSize: \${SLUICE_TEST_SHIP_BATCH}
+inputs:
+  - { type: file, paths: ["\${SLUICE_TEST_SHIP_DIR:-/var/log}/*.log"] }
+`,
+    );
+    process.env.SLUICE_TEST_SHIP_HOST = 'redis.internal';
+    process.env.SLUICE_TEST_SHIP_BATCH = '500';
+    try {
+      const config = await loadShipperConfig(path);
+      expect(config.output).toMatchObject({ url: 'redis://redis.internal:6379/logs', batchSize: 500 });
+      expect(config.inputs[0]).toMatchObject({ paths: ['/var/log/*.log'] });
+    } finally {
+      delete process.env.SLUICE_TEST_SHIP_HOST;
+      delete process.env.SLUICE_TEST_SHIP_BATCH;
+    }
+  });
+
+  it('an unset variable is an error with file:line; a bad value is shown as its ${VAR}, never printed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-env-'));
+    const path = join(dir, 'shipper.yaml');
+    await writeFile(path, 'output:\n  url: ${SLUICE_TEST_SHIP_URL}\ninputs:\n  - { type: stdin }\n');
+    await expect(loadShipperConfig(path)).rejects.toThrow(
+      `${path}:2: environment variable SLUICE_TEST_SHIP_URL is not set (used as \${SLUICE_TEST_SHIP_URL})`,
+    );
+    await writeFile(
+      path,
+      'output:\n  url: redis://h/l\n  batchSize: ${SLUICE_TEST_SHIP_BATCH}\ninputs:\n  - { type: stdin }\n',
+    );
+    process.env.SLUICE_TEST_SHIP_BATCH = 'hunter2-not-a-number';
+    try {
+      const error = await loadShipperConfig(path).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain('${SLUICE_TEST_SHIP_BATCH}');
+      expect((error as Error).message).not.toContain('hunter2');
+    } finally {
+      delete process.env.SLUICE_TEST_SHIP_BATCH;
+    }
+  });
+});

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Producer } from '@sluice/brokers';
-import { ConfigError, createLogger, type Logger } from '@sluice/core';
-import { parse as parseYaml } from 'yaml';
+import { ConfigError, createLogger, expandEnvInYaml, type Logger, maskSubstitutions } from '@sluice/core';
+import { LineCounter, parseDocument } from 'yaml';
 import type { FieldValue, Input } from './event.js';
 import { FileInput } from './inputs/file.js';
 import { StdinInput } from './inputs/stdin.js';
@@ -557,20 +557,26 @@ export async function loadShipperConfig(path: string): Promise<ShipperConfig> {
       },
     );
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  const lineCounter = new LineCounter();
+  const parsed = parseDocument(text, { lineCounter, prettyErrors: false });
+  const syntax = parsed.errors[0];
+  if (syntax) {
+    const line = lineCounter.linePos(syntax.pos[0]).line;
+    throw new ConfigError(`${path}:${line}: not valid YAML: ${syntax.message.split('\n')[0]}`);
   }
+  // ${VAR} and ${VAR:-default} in values (packages/core/src/env-substitution.ts).
+  const substitutions = expandEnvInYaml(parsed, path, lineCounter);
   try {
-    return validateShipperConfig(doc);
+    return validateShipperConfig(parsed.toJS());
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new ConfigError(`${path}: ${error.message}`, {
-        cause: error,
-        ...(error.hint ? { hint: error.hint } : {}),
-      });
+      throw maskSubstitutions(
+        new ConfigError(`${path}: ${error.message}`, {
+          cause: error,
+          ...(error.hint ? { hint: error.hint } : {}),
+        }),
+        substitutions,
+      );
     }
     throw error;
   }

@@ -3,7 +3,7 @@ import type { Producer } from '@sluice/brokers';
 import {
   type BackoffOptions,
   createLogger,
-  errorMessage,
+  errorChain,
   isRetriable,
   type Logger,
   type OutboundRecord,
@@ -196,7 +196,7 @@ export class Shipper {
           this.log.warn('publish failed; retrying (inputs pause while the queue is full)', {
             attempt,
             retryInMs: delayMs,
-            error: errorMessage(error),
+            error: errorChain(error),
           });
         }
       },

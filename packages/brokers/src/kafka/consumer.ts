@@ -3,7 +3,7 @@ import {
   BrokerError,
   backoffDelay,
   ConfigError,
-  errorMessage,
+  errorChain,
   type InboundRecord,
   type Logger,
 } from '@sluice/core';
@@ -313,7 +313,7 @@ export class KafkaConsumer implements Consumer {
         await handler(batch);
       } catch (error) {
         this.log.warn('batch handler failed; handing the batch back', {
-          error: errorMessage(error),
+          error: errorChain(error),
           partition: span.partition,
         });
         await batch.retryLater();
@@ -355,7 +355,7 @@ export class KafkaConsumer implements Consumer {
     this.committing = this.consumer
       .commitOffsets(offsets)
       .catch((error: unknown) => {
-        this.log.debug('offset commit failed; will retry with the next one', { error: errorMessage(error) });
+        this.log.debug('offset commit failed; will retry with the next one', { error: errorChain(error) });
         for (const { partition, offset } of offsets) {
           const n = Number(offset);
           if (this.assigned.has(partition) && n > (this.commitWanted.get(partition) ?? -1))
@@ -375,7 +375,7 @@ export class KafkaConsumer implements Consumer {
       this.consumer.seek({ topic: this.topic, partition: span.partition, offset: String(seekTo) });
     } catch (error) {
       // Not running (restarting): the restart fetches from the committed offset anyway.
-      this.log.debug('seek failed', { error: errorMessage(error) });
+      this.log.debug('seek failed', { error: errorChain(error) });
     }
   }
 
@@ -418,7 +418,7 @@ export class KafkaConsumer implements Consumer {
     if (this.closing) return;
     const e = asBrokerError(error, 'Kafka consumer crashed');
     if (restart) {
-      this.log.warn('Kafka consumer lost its connection; reconnecting', { error: errorMessage(error) });
+      this.log.warn('Kafka consumer lost its connection; reconnecting', { error: errorChain(error) });
       return;
     }
     if (!e.retriable) {
@@ -450,7 +450,7 @@ export class KafkaConsumer implements Consumer {
       });
       this.restarts = 0;
     } catch (error) {
-      this.log.warn('Kafka consumer restart failed', { error: errorMessage(error) });
+      this.log.warn('Kafka consumer restart failed', { error: errorChain(error) });
       if (!this.closing) void this.restart();
     }
   }
@@ -539,7 +539,7 @@ export class KafkaConsumer implements Consumer {
     this.isConnected = false;
     await this.consumer
       .disconnect()
-      .catch((e: unknown) => this.log.debug('disconnect failed', { error: errorMessage(e) }));
+      .catch((e: unknown) => this.log.debug('disconnect failed', { error: errorChain(e) }));
     await this.dlq?.disconnect().catch(() => {});
     await this.admin?.disconnect().catch(() => {});
   }

@@ -3,7 +3,7 @@ import {
   BrokerError,
   backoffDelay,
   ConfigError,
-  errorMessage,
+  errorChain,
   type Logger,
   type OutboundRecord,
 } from '@sluice/core';
@@ -231,7 +231,7 @@ export class KafkaProducer implements Producer {
         if (!isConnectionFailure(error) || (this.closed && Date.now() >= this.closeDeadline)) throw error;
         if (attempt === 1)
           this.log.warn('Kafka unreachable; retrying the publish until it is back', {
-            error: errorMessage(error),
+            error: errorChain(error),
           });
         await sleep(backoffDelay(attempt, { initialMs: 300, maxMs: 5_000 }));
       }

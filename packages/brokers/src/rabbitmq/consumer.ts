@@ -6,14 +6,14 @@ import {
   backoffDelay,
   ConfigError,
   createLogger,
-  errorMessage,
+  errorChain,
   type InboundRecord,
   type Logger,
   redactText,
 } from '@sluice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { runInFlight } from '../in-flight.js';
-import { brokerCount, recordLag, recordUnacked } from '../metrics.js';
+import { brokerCount, recordLag, recordReady, recordUnacked } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodeAmqp, decodeAmqpBatch, isPoison, NDJSON, RECORDS_HEADER } from '../wire.js';
@@ -155,9 +155,12 @@ export class RabbitMqConsumer implements Consumer {
     const queue = this.topology.queue;
     const management = this.management;
     let sample: LagSample;
+    let ready: number;
     const own = this.session?.alive ? this.session.unacked : 0;
     if (management) {
-      sample = { stream: queue, lag: await managementLag(management, this.target, queue) };
+      const counts = await managementCounts(management, this.target, queue);
+      ready = counts.ready;
+      sample = { stream: queue, lag: counts.ready + counts.unacked };
     } else {
       const { channel } = await this.lagChannel();
       const { messageCount, consumerCount } = await channel.checkQueue(queue).catch((error: unknown) => {
@@ -165,6 +168,7 @@ export class RabbitMqConsumer implements Consumer {
         throw rabbitError(this.target, 'checkQueue', error);
       });
       const others = Math.max(0, consumerCount - (this.session?.consumerTag ? 1 : 0));
+      ready = messageCount;
       sample = {
         stream: queue,
         lag: messageCount + own,
@@ -175,6 +179,9 @@ export class RabbitMqConsumer implements Consumer {
       };
     }
     recordLag('rabbitmq', [sample]);
+    // Ready once plus every consumer's own unacked is the exact lag of the queue, whatever
+    // the mode: that is what dashboards and alert rules add up (deploy/prometheus/rules.yaml).
+    recordReady('rabbitmq', queue, ready);
     recordUnacked('rabbitmq', queue, own);
     return [sample];
   }
@@ -293,7 +300,7 @@ export class RabbitMqConsumer implements Consumer {
         this.log.info('reconnected to RabbitMQ', { attempt });
         return;
       } catch (error) {
-        this.log.warn('reconnect failed', { attempt, error: errorMessage(error) });
+        this.log.warn('reconnect failed', { attempt, error: errorChain(error) });
       }
     }
   }
@@ -502,12 +509,17 @@ export function managementBase(target: BrokerTarget): URL | undefined {
  * HTTP API. These are the broker's statistics, refreshed every `collect_statistics_interval`
  * (5 s by default), so the number trails the queue by up to that long.
  */
-async function managementLag(base: URL, target: BrokerTarget, queue: string): Promise<number> {
+async function managementCounts(
+  base: URL,
+  target: BrokerTarget,
+  queue: string,
+): Promise<{ ready: number; unacked: number }> {
   const vhost = encodeURIComponent(target.options.vhost ?? '/');
   const url = new URL(`api/queues/${vhost}/${encodeURIComponent(queue)}`, base);
-  const auth = url.username
-    ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    : undefined;
+  // The URL's user, else the AMQP_USERNAME / AMQP_PASSWORD the broker connection uses.
+  const user = url.username ? decodeURIComponent(url.username) : process.env.AMQP_USERNAME;
+  const password = url.username ? decodeURIComponent(url.password) : (process.env.AMQP_PASSWORD ?? '');
+  const auth = user ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
   url.username = '';
   url.password = '';
   const res = await fetch(url, auth ? { headers: { authorization: auth } } : {}).catch((error: unknown) => {
@@ -533,5 +545,5 @@ async function managementLag(base: URL, target: BrokerTarget, queue: string): Pr
   }
   if (!res.ok) throw rabbitError(target, 'management API request', `HTTP ${res.status} from ${url.origin}`);
   const body = (await res.json()) as { messages_ready?: number; messages_unacknowledged?: number };
-  return (body.messages_ready ?? 0) + (body.messages_unacknowledged ?? 0);
+  return { ready: body.messages_ready ?? 0, unacked: body.messages_unacknowledged ?? 0 };
 }

@@ -2,15 +2,20 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { BrokerError, type SluiceError } from '@sluice/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { booleanOption, credentialsOf, isTlsTrustFailure, numberOption, scrub } from '../options.js';
+import { booleanOption, credentialsFor, isTlsTrustFailure, numberOption, scrub } from '../options.js';
 import type { BrokerTarget } from '../types.js';
 
 /**
  * ioredis options from a parsed `redis://` or `rediss://` target. TLS: `rediss://`,
  * `?tlsCa=/path/ca.pem` for a private CA, `?tlsInsecure=true` to skip verification (tests
- * only). AUTH: `redis://:PASSWORD@` (default user) or `redis://USER:PASSWORD@` (ACL user).
+ * only). AUTH: `redis://:PASSWORD@` (default user) or `redis://USER:PASSWORD@` (ACL user), or
+ * `REDIS_USERNAME` / `REDIS_PASSWORD` for what the URL leaves out.
  */
-export function redisOptions(target: BrokerTarget, overrides: RedisOptions = {}): RedisOptions {
+export function redisOptions(
+  target: BrokerTarget,
+  overrides: RedisOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): RedisOptions {
   const [hostPort] = target.brokers;
   const split = (hostPort as string).lastIndexOf(':');
   const host = (hostPort as string).slice(0, split).replace(/^\[|\]$/g, '');
@@ -21,7 +26,7 @@ export function redisOptions(target: BrokerTarget, overrides: RedisOptions = {})
   return {
     host,
     port,
-    ...credentialsOf(target.connection),
+    ...credentialsFor(target.connection, 'REDIS', env),
     db: numberOption(target, 'db', undefined, 0, 0, 15),
     ...(tls
       ? {
@@ -57,7 +62,11 @@ const AUTH_FAILURE = /WRONGPASS|NOAUTH|NOPERM|invalid password|invalid username/
 
 /** A Redis failure as a BrokerError that names host:port, never the password. */
 export function redisError(target: BrokerTarget, action: string, error: unknown): SluiceError {
-  const message = scrub(error instanceof Error ? error.message : String(error), target.connection);
+  const message = scrub(
+    error instanceof Error ? error.message : String(error),
+    target.connection,
+    process.env.REDIS_PASSWORD,
+  );
   const where = target.brokers[0];
   if (isTlsTrustFailure(error)) {
     return new BrokerError(`Redis ${action} at ${where} failed: ${message}`, {
@@ -71,7 +80,7 @@ export function redisError(target: BrokerTarget, action: string, error: unknown)
     return new BrokerError(`Redis at ${where} refused ${action}: ${message}`, {
       retriable: false,
       exitCode: 2,
-      hint: 'check the user and password in the URL (redis://:PASSWORD@HOST:PORT/LIST or redis://USER:PASSWORD@...) and the ACL rules for the list',
+      hint: 'check the user and password in the URL (redis://:PASSWORD@HOST:PORT/LIST or redis://USER:PASSWORD@...) or in REDIS_USERNAME / REDIS_PASSWORD, and the ACL rules for the list',
     });
   }
   return new BrokerError(`Redis ${action} at ${where} failed: ${message}`, {

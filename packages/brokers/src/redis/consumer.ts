@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   backoffDelay,
   createLogger,
-  errorMessage,
+  errorChain,
   type InboundRecord,
   type Logger,
   type SluiceError,
@@ -246,7 +246,7 @@ export class RedisConsumer implements Consumer {
         }
       } catch (error) {
         this.log.warn('could not deregister; another consumer will reclaim after the heartbeat expires', {
-          error: errorMessage(error),
+          error: errorChain(error),
         });
       }
       await closeRedis(this.client);
@@ -304,7 +304,7 @@ export class RedisConsumer implements Consumer {
     runInFlight(batch, this.inFlight, handle, this.log, {
       onHandBackError: (error) =>
         this.log.warn('could not hand back a batch; it returns when this consumer restarts or is reclaimed', {
-          error: errorMessage(error),
+          error: errorChain(error),
         }),
       onDone: () => this.wake(),
     });
@@ -373,7 +373,7 @@ export class RedisConsumer implements Consumer {
         }
       }
     } catch (error) {
-      this.log.debug('reclaim pass failed', { error: errorMessage(error) });
+      this.log.debug('reclaim pass failed', { error: errorChain(error) });
     }
   }
 }

@@ -6,7 +6,7 @@ import { ParserPool } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { DEAD_LETTER_HELP, deadLetterOption, pipelineName } from './dead-letter-option.js';
-import { intOption, secondsOption } from './options.js';
+import { esOption, fromOption, intOption, secondsOption } from './options.js';
 import { type EsCliOptions, esConnection } from './retention.js';
 
 interface ConsumeOptions extends EsCliOptions {
@@ -34,14 +34,14 @@ export function register(program: Command): void {
     .description(
       'Consume from a broker, parse in a worker pool, bulk-index into Elasticsearch; ack only after indexing',
     )
-    .requiredOption(
-      '--from <url>',
-      'kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE',
+    .addOption(
+      fromOption('kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE'),
     )
-    .option(
-      '--es <url>',
-      'Elasticsearch URL; credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
-      process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+    .addOption(
+      esOption(
+        'Elasticsearch URL (the default is $ELASTICSEARCH_URL when set); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
+        process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+      ),
     )
     .option('--es-ca <file>', 'PEM file of the CA that signed the Elasticsearch certificate')
     .option('--cloud-id <id>', 'Elastic Cloud deployment id instead of --es')

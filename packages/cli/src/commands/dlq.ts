@@ -24,7 +24,7 @@ import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { deadLetterOption } from './dead-letter-option.js';
 import { secondsOption } from './options.js';
-import { addEsOptions, type EsCliOptions, esConnection } from './retention.js';
+import { addEsOptions, type EsCliOptions, esConnection, withEsErrors } from './retention.js';
 
 interface ReplayCliOptions extends EsCliOptions {
   fromIndex: string;
@@ -110,13 +110,15 @@ async function replay(options: ReplayCliOptions): Promise<number> {
   if (options.deadLetter !== undefined) throw new ConfigError('--dead-letter goes with --from');
   const client = createClient(connection);
   try {
-    const summary = await replayDeadLetters(client, {
-      sink: { ...connection, logger: createLogger({}, { component: 'dlq-replay' }) },
-      fromIndex: options.fromIndex,
-      transform,
-      ...(index ? { index } : {}),
-      deleteAfter: options.deleteAfter === true,
-    });
+    const summary = await withEsErrors(connection, () =>
+      replayDeadLetters(client, {
+        sink: { ...connection, logger: createLogger({}, { component: 'dlq-replay' }) },
+        fromIndex: options.fromIndex,
+        transform,
+        ...(index ? { index } : {}),
+        deleteAfter: options.deleteAfter === true,
+      }),
+    );
     process.stdout.write(
       `read ${summary.read} dead letters: ${summary.indexed} indexed, ${summary.duplicates} already indexed, ` +
         `${summary.failedAgain} refused again (kept), ${summary.dropped} dropped by the pipeline, ${summary.deleted} deleted\n`,

@@ -1,6 +1,7 @@
 import { createConsumer, parseBrokerUrl } from '@sluice/brokers';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
+import { fromOption } from './options.js';
 
 interface LagOptions {
   from: string;
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .description(
       'Print the consumer lag once (Kafka: high watermark minus committed offset; Redis: list + processing; RabbitMQ: ready + unacked)',
     )
-    .requiredOption('--from <url>', 'the topic, list or queue, as a broker URL')
+    .addOption(fromOption('the topic, list or queue, as a broker URL'))
     .option('--group <name>', 'consumer group (Kafka)', 'sluice')
     .option('--json', 'one JSON object per stream/partition, for scripts')
     .action((options: LagOptions) => runCommand(() => printLag(options)));

@@ -1,4 +1,5 @@
 import { ConfigError } from '@sluice/core';
+import { Option } from 'commander';
 
 /** A commander parser for an integer option within a range, failing with the option's name. */
 export function intOption(name: string, min: number, max: number): (value: string) => number {
@@ -19,4 +20,27 @@ export function secondsOption(name: string): (value: string) => number {
     const n = Number(m[1]);
     return m[2] === 'ms' ? n / 1_000 : m[2] === 'm' ? n * 60 : n;
   };
+}
+
+/**
+ * Where data comes from, goes to and is indexed, also read from the environment so that a
+ * URL (which may hold a password) need not be a process argument, visible in `ps` and in
+ * manifests: SLUICE_FROM, SLUICE_TO, SLUICE_ES. The command line wins over the variable.
+ */
+export const LOCATION_VARIABLES = { from: 'SLUICE_FROM', to: 'SLUICE_TO', es: 'SLUICE_ES' } as const;
+
+/** `--from URL` (required), or SLUICE_FROM. */
+export function fromOption(description: string): Option {
+  return new Option('--from <url>', description).env(LOCATION_VARIABLES.from).makeOptionMandatory();
+}
+
+/** `--to URL`, or SLUICE_TO. */
+export function toOption(description: string): Option {
+  return new Option('--to <url>', description).env(LOCATION_VARIABLES.to);
+}
+
+/** `--es URL`, or SLUICE_ES; without either, `fallback` when given. */
+export function esOption(description: string, fallback?: string): Option {
+  const option = new Option('--es <url>', description).env(LOCATION_VARIABLES.es);
+  return fallback === undefined ? option : option.default(fallback);
 }

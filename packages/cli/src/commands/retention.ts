@@ -1,14 +1,16 @@
-import { ConfigError, redactUrl } from '@sluice/core';
+import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
 import {
   applyRetention,
   type ConnectionOptions,
   createClient,
   parseAge,
   type RetentionBasis,
+  tlsError,
   validateConnectionOptions,
 } from '@sluice/indexer';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
+import { esOption } from './options.js';
 
 export interface EsCliOptions {
   es?: string;
@@ -20,7 +22,7 @@ export interface EsCliOptions {
 export function esConnection(options: EsCliOptions): ConnectionOptions {
   const node = options.es ?? process.env.ELASTICSEARCH_URL;
   if (!node && !options.cloudId) {
-    throw new ConfigError('missing --es URL (or ELASTICSEARCH_URL, or --cloud-id)', {
+    throw new ConfigError('missing --es URL (or SLUICE_ES, ELASTICSEARCH_URL, or --cloud-id)', {
       hint: 'for example: --es http://127.0.0.1:9200',
     });
   }
@@ -33,11 +35,29 @@ export function esConnection(options: EsCliOptions): ConnectionOptions {
   return connection;
 }
 
+/**
+ * Runs Elasticsearch requests the CLI makes with a bare client (retention, dlq replay from
+ * the index); the sink explains its own. A certificate the client does not trust, or TLS on
+ * one side only, becomes the same hinted error as in `consume` (`--es-ca FILE`), not a raw
+ * client message and a stack trace.
+ */
+export async function withEsErrors<T>(connection: ConnectionOptions, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const where = connection.node ? redactUrl(String(connection.node)) : 'Elastic Cloud';
+    // Our own errors wrap the client's ("listing indices ... failed"): judge by what they wrap.
+    const cause = error instanceof SluiceError ? error.cause : error;
+    throw (cause === undefined ? undefined : tlsError(cause, where)) ?? error;
+  }
+}
+
 export function addEsOptions(command: Command): Command {
   return command
-    .option(
-      '--es <url>',
-      'Elasticsearch URL (default: $ELASTICSEARCH_URL); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
+    .addOption(
+      esOption(
+        'Elasticsearch URL (default: $ELASTICSEARCH_URL); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
+      ),
     )
     .option('--es-ca <file>', 'PEM file of the CA that signed the Elasticsearch certificate')
     .option('--cloud-id <id>', 'Elastic Cloud deployment id instead of --es');
@@ -83,13 +103,15 @@ async function retention(options: RetentionCliOptions): Promise<number> {
   const client = createClient(connection);
   try {
     const now = Date.now();
-    const report = await applyRetention(client, {
-      pattern: options.indexPattern ?? '',
-      olderThanMs,
-      by,
-      dryRun: options.dryRun === true,
-      now,
-    });
+    const report = await withEsErrors(connection, () =>
+      applyRetention(client, {
+        pattern: options.indexPattern ?? '',
+        olderThanMs,
+        by,
+        dryRun: options.dryRun === true,
+        now,
+      }),
+    );
     const verb = report.deleted ? 'deleted' : 'would delete';
     for (const d of report.expired) {
       const age = Math.floor((now - d.date) / DAY);

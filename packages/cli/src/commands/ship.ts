@@ -21,7 +21,7 @@ import {
 } from '@sluice/shipper';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
-import { intOption, secondsOption } from './options.js';
+import { intOption, secondsOption, toOption } from './options.js';
 
 /** The parser's modules as the shipper needs them: names, and each one's multi-line rule. */
 const MODULE_CATALOG: ModuleCatalog = {
@@ -58,9 +58,8 @@ export function register(program: Command): void {
     )
     .option('--file <glob...>', 'file path or quoted glob to read (repeatable)')
     .option('--stdin', 'read lines from standard input')
-    .option(
-      '--to <url>',
-      'kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE',
+    .addOption(
+      toOption('kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE'),
     )
     .option('--config <file>', 'shipper config (YAML); see packages/shipper/README.md')
     .option('--follow', 'keep tailing: new files, growth, rotation (default: read to the end once and exit)')
@@ -93,7 +92,11 @@ export function register(program: Command): void {
       secondsOption('--shutdown-timeout'),
       30,
     )
-    .action((options: ShipOptions) => runCommand(() => ship(options)));
+    .action((options: ShipOptions, command: Command) => {
+      // A config file names its own output: SLUICE_TO in the environment does not clash with it.
+      if (options.config && command.getOptionValueSource('to') === 'env') delete options.to;
+      return runCommand(() => ship(options));
+    });
 }
 
 /** Turns the quick-form flags into the same config a YAML file gives. */

@@ -3,7 +3,7 @@ import { ConfigError } from '@sluice/core';
 import { PARSER_POOL_DEFAULTS, TimedParser } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
-import { intOption, secondsOption } from './options.js';
+import { fromOption, intOption, secondsOption } from './options.js';
 import { writeOut } from './write-out.js';
 
 interface TapOptions {
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .description(
       'Print live records from a topic, list or queue, parsed, without acknowledging or committing anything',
     )
-    .requiredOption('--from <url>', 'kafka://…/TOPIC, redis://…/LIST or amqp://…/QUEUE')
+    .addOption(fromOption('kafka://…/TOPIC, redis://…/LIST or amqp://…/QUEUE'))
     .option('--module <name>', 'parse with a prebuilt pipeline')
     .option('--config <file>', 'parse with a pipeline file')
     .option('--pattern <grok...>', 'parse with grok pattern(s)')

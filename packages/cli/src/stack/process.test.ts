@@ -7,6 +7,7 @@ import {
   listenerOn,
   markedProcesses,
   processGroupOf,
+  run,
   STACK_ENV,
   spawnDetached,
   stackMarker,
@@ -96,6 +97,31 @@ describe('process groups', () => {
         logFile: join(dir, 'out.log'),
       }),
     ).rejects.toThrow(/could not start .*no-such-binary/);
+  });
+
+  it('reports a missing working directory as such, never as a missing program', async () => {
+    const dir = await scratch();
+    const gone = join(dir, 'not-created-yet');
+    // `node` exists: before the fix this said "node not found — install node".
+    const ran = run(process.execPath, ['-e', ''], { cwd: gone, hint: 'install node' });
+    await expect(ran).rejects.toThrow(
+      `cannot run ${process.execPath}: its working directory ${gone} does not exist`,
+    );
+    await expect(ran).rejects.not.toThrow(/not found/);
+    await expect(
+      spawnDetached(process.execPath, ['-e', ''], {
+        cwd: gone,
+        env: process.env,
+        logFile: join(dir, 'out.log'),
+      }),
+    ).rejects.toThrow(`its working directory ${gone} does not exist`);
+    // A missing program in an existing directory is still "not found", with its hint.
+    await expect(
+      run(join(dir, 'no-such-binary'), [], { cwd: dir, hint: 'install it' }),
+    ).rejects.toMatchObject({
+      message: `${join(dir, 'no-such-binary')} not found`,
+      hint: 'install it',
+    });
   });
 
   it('names the owner of a listening port, and nothing for a free one', async () => {

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { ConfigError, SluiceError } from '@sluice/core';
 
@@ -51,6 +51,7 @@ export async function spawnDetached(
     child.unref();
     return pid;
   } catch (error) {
+    await throwIfCwdMissing(command, options.cwd, error);
     throw new SluiceError(`could not start ${command}: ${(error as Error).message}`, { cause: error });
   } finally {
     closeSync(out);
@@ -200,7 +201,28 @@ export async function removeFile(file: string): Promise<void> {
   await rm(file, { force: true });
 }
 
-/** Runs a command to completion, capturing output; a missing binary becomes a hinted error. */
+/**
+ * Node reports a missing working directory as ENOENT of the spawn, exactly like a missing
+ * program. Telling them apart matters: "mvn not found" sends the user to install Maven when
+ * the real fault is a directory we did not create.
+ */
+async function throwIfCwdMissing(command: string, cwd: string | undefined, error: unknown): Promise<void> {
+  if (cwd === undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') return;
+  const present = await stat(cwd).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (present) return;
+  throw new SluiceError(`cannot run ${command}: its working directory ${cwd} does not exist`, {
+    hint: 'this is a bug in sluice (it must create the directory first); please report it',
+    cause: error,
+  });
+}
+
+/**
+ * Runs a command to completion, capturing output; a missing binary becomes a hinted error,
+ * a missing working directory a different one.
+ */
 export async function run(
   command: string,
   args: readonly string[],
@@ -216,6 +238,7 @@ export async function run(
     return `${stdout}${stderr}`;
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
+    await throwIfCwdMissing(command, options.cwd, error);
     if (e.code === 'ENOENT') {
       throw new ConfigError(`${command} not found`, { hint: options.hint ?? `install ${command}` });
     }

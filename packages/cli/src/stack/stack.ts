@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
 import {
   ELASTICSEARCH_VERSION,
@@ -72,6 +73,8 @@ interface ManagedService {
   pidFile(paths: StackPaths): string;
   logFile(paths: StackPaths): string;
   dir(paths: StackPaths): string;
+  /** Directories it reads or writes, cache and run dir alike; created before any service starts. */
+  directories(paths: StackPaths): readonly string[];
   url(endpoints: StackEndpoints): string;
   probe(endpoints: StackEndpoints): Promise<ProbeResult>;
   launch(paths: StackPaths, note: (line: string) => void): Promise<number>;
@@ -89,6 +92,11 @@ const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
     pidFile: (p) => kafkaLayout(p).pidFile,
     logFile: (p) => kafkaLayout(p).logFile,
     dir: (p) => kafkaLayout(p).dir,
+    directories: (p) => [
+      join(p.cache, 'kafka', KAFKA_VERSION),
+      kafkaLayout(p).dataDir,
+      kafkaLayout(p).logsDir,
+    ],
     url: (e) => e.kafkaBrokers.join(','),
     probe: (e) => probeKafka(e.kafkaBrokers),
     launch: launchKafka,
@@ -102,6 +110,11 @@ const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
     pidFile: (p) => elasticsearchLayout(p).pidFile,
     logFile: (p) => elasticsearchLayout(p).logFile,
     dir: (p) => elasticsearchLayout(p).dir,
+    directories: (p) => [
+      join(p.cache, 'elasticsearch'),
+      elasticsearchLayout(p).dataDir,
+      elasticsearchLayout(p).logsDir,
+    ],
     url: (e) => e.elasticsearchUrl,
     probe: (e) => probeElasticsearch(e.elasticsearchUrl),
     launch: launchElasticsearch,
@@ -332,6 +345,17 @@ async function upMachine(
 }
 
 /**
+ * Every directory the stack uses. Kafka and Elasticsearch start side by side, and on a fresh
+ * machine nothing exists yet: each service must find its directories (and the shared cache,
+ * run dir and Maven repository) made before either runs a program in them, whatever order
+ * the two starts interleave in.
+ */
+export function stackDirectories(paths: StackPaths, services: readonly ServiceName[]): string[] {
+  const managed = services.filter(isManaged).flatMap((name) => MANAGED[name].directories(paths));
+  return managed.length === 0 ? [] : [paths.cache, paths.run, paths.m2, ...managed];
+}
+
+/**
  * Brings every requested service to "answers requests" and returns where each is. Idempotent:
  * running services are left as they are, addresses from the environment are only checked,
  * and nothing is started on a port that something else holds.
@@ -343,6 +367,8 @@ export async function stackUp(options: StackOptions = {}): Promise<StackUpResult
   const { endpoints, explicit } = resolveEndpoints(options.env);
   const wanted = options.services ?? SERVICES;
   const services = await withStackLock(paths.run, async () => {
+    const toStart = wanted.filter((name) => !explicit.has(name));
+    for (const dir of stackDirectories(paths, toStart)) await mkdir(dir, { recursive: true });
     // allSettled, not all: the lock must be held until every start has finished, or a second
     // `up` could start a service that is still starting here.
     const outcomes = await Promise.allSettled(

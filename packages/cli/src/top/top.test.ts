@@ -168,6 +168,40 @@ describe('rates', () => {
     const view = buildView([a, b], [a, b]);
     expect(view.rows.find((r) => r.spec.label === 'lag (records)')?.values).toEqual([100, 120, 120]);
   });
+
+  it("RabbitMQ: the queue is ready once plus every consumer's unacked, not the highest reading", () => {
+    const sample = (name: string, v: number) => ({
+      name,
+      labels: {
+        backend: 'rabbitmq',
+        stream: 'q',
+        ...(name === 'sluice_consumer_lag_records' ? { partition: '' } : {}),
+      },
+      value: v,
+    });
+    // 20,000 ready; consumer a holds 3,000 unacked, b holds 4,000: each alone sees ready + its own.
+    const a = {
+      endpoint: 'a',
+      at: 0,
+      samples: [
+        sample('sluice_consumer_lag_records', 23_000),
+        sample('sluice_broker_ready_records', 20_000),
+        sample('sluice_broker_unacked_records', 3_000),
+      ],
+    };
+    const b = {
+      endpoint: 'b',
+      at: 0,
+      samples: [
+        sample('sluice_consumer_lag_records', 24_000),
+        sample('sluice_broker_ready_records', 20_000),
+        sample('sluice_broker_unacked_records', 4_000),
+      ],
+    };
+    const view = buildView([a, b], [a, b]);
+    expect(view.lag).toEqual([{ backend: 'rabbitmq', stream: 'q', partition: '', lag: 27_000 }]);
+    expect(view.rows.find((r) => r.spec.label === 'lag (records)')?.values[2]).toBe(27_000);
+  });
 });
 
 describe('parseExposition', () => {

@@ -236,6 +236,24 @@ function partitionLag(scrapes: readonly Scrape[]): LagRow[] {
       if (!seen || seen.lag < row.lag) byKey.set(key, row);
     }
   }
+  // RabbitMQ: each consumer's lag sample sees only its own unacked. The queue's exact lag is
+  // its ready count once plus every consumer's unacked (as in deploy/prometheus/rules.yaml).
+  const ready = new Map<string, number>();
+  const unacked = new Map<string, number>();
+  for (const scrape of scrapes) {
+    for (const s of scrape.samples ?? []) {
+      if (s.labels.backend !== 'rabbitmq') continue;
+      const stream = s.labels.stream ?? '';
+      if (s.name === 'sluice_broker_ready_records')
+        ready.set(stream, Math.max(ready.get(stream) ?? 0, s.value));
+      if (s.name === 'sluice_broker_unacked_records')
+        unacked.set(stream, (unacked.get(stream) ?? 0) + s.value);
+    }
+  }
+  for (const [key, row] of byKey) {
+    const queued = row.backend === 'rabbitmq' ? ready.get(row.stream) : undefined;
+    if (queued !== undefined) byKey.set(key, { ...row, lag: queued + (unacked.get(row.stream) ?? 0) });
+  }
   return [...byKey.values()].sort(
     (x, y) =>
       y.lag - x.lag ||

@@ -1,7 +1,7 @@
 import type { LogEvent } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { validateMetrics } from './config.js';
-import { LogMetricsEvaluator, statusClass } from './evaluator.js';
+import { LogMetricsEvaluator, statusClass, subtractRows } from './evaluator.js';
 
 function evaluator(specs: unknown[]): LogMetricsEvaluator {
   const { metrics, errors } = validateMetrics(specs, (i) => `t.yaml:${i + 1}`);
@@ -108,5 +108,28 @@ describe('LogMetricsEvaluator', () => {
     expect([600, 99, '', null, true, 200.1, ' '].map((v) => statusClass(v as never))).toEqual(
       new Array(7).fill(undefined),
     );
+  });
+});
+
+describe('subtractRows', () => {
+  it('takes dead-lettered contributions out of a batch, by series, histograms bucket by bucket', () => {
+    const rows = [
+      [0, ['5xx'], 3],
+      [0, ['2xx'], 1],
+      [1, [], 0.9, [1, 1, 0]],
+    ] as const;
+    const excluded = [
+      [0, ['5xx'], 1],
+      [0, ['2xx'], 1],
+      [1, [], 0.4, [0, 1, 0]],
+    ] as const;
+    expect(subtractRows(rows, excluded)).toEqual([
+      [0, ['5xx'], 2],
+      [1, [], 0.5, [1, 0, 0]],
+    ]);
+  });
+
+  it('a series the batch folded into _overflow is taken from the overflow series', () => {
+    expect(subtractRows([[0, ['_overflow'], 5]], [[0, ['rare'], 2]])).toEqual([[0, ['_overflow'], 3]]);
   });
 });

@@ -122,6 +122,59 @@ export class LogMetricsEvaluator {
   }
 }
 
+/**
+ * `rows` without what `excluded` contributed: the batch's counts minus those of its items
+ * that were dead-lettered (they were never written, so they are not processed logs). Both
+ * come from the same definitions. An excluded series the batch folded into `_overflow`
+ * (more label sets in one batch than `max_series`) is taken from that series. Rows left at
+ * zero are dropped.
+ */
+export function subtractRows(
+  rows: readonly LogMetricRow[],
+  excluded: readonly LogMetricRow[],
+): LogMetricRow[] {
+  if (excluded.length === 0) return [...rows];
+  const key = (metric: number, labels: readonly string[]) => `${metric}\u0000${labels.join('\u0000')}`;
+  const out = new Map<
+    string,
+    { metric: number; labels: readonly string[]; value: number; counts?: number[] }
+  >();
+  for (const row of rows) {
+    out.set(key(row[0], row[1]), {
+      metric: row[0],
+      labels: row[1],
+      value: row[2],
+      ...(row.length === 4 ? { counts: [...row[3]] } : {}),
+    });
+  }
+  for (const row of excluded) {
+    const target =
+      out.get(key(row[0], row[1])) ??
+      out.get(
+        key(
+          row[0],
+          row[1].map(() => OVERFLOW_LABEL),
+        ),
+      );
+    if (target === undefined) continue;
+    target.value -= row[2];
+    if (row.length === 4 && target.counts !== undefined) {
+      row[3].forEach((n, i) => {
+        if (target.counts) target.counts[i] = (target.counts[i] ?? 0) - n;
+      });
+    }
+  }
+  const result: LogMetricRow[] = [];
+  for (const { metric, labels, value, counts } of out.values()) {
+    if (counts !== undefined) {
+      if (counts.some((n) => n > 0)) result.push([metric, labels, value, counts]);
+    } else if (value !== 0) {
+      result.push([metric, labels, value]);
+    }
+  }
+  return result;
+}
+
 function newSeries(labels: readonly string[], buckets: readonly number[] | undefined): Series {
   return {
     labels,

@@ -175,3 +175,31 @@ describe('ecs_compatibility', () => {
     );
   });
 });
+
+describe('pipeline files: ${VAR} from the environment', () => {
+  it('substitutes values (with defaults) before the steps are validated', async () => {
+    process.env.SLUICE_TEST_PIPE_FIELD = 'raw';
+    try {
+      const path = write(
+        'env.yaml',
+        'processors:\n  - grok: { field: "${SLUICE_TEST_PIPE_FIELD}", patterns: ["%{IP:ip}"] }\n  - geoip: { field: "${SLUICE_TEST_PIPE_OTHER:-ip}" }\n',
+      );
+      const file = await loadPipelineFile(path);
+      expect(file.specs).toEqual([
+        { grok: { field: 'raw', patterns: ['%{IP:ip}'] } },
+        { geoip: { field: 'ip' } },
+      ]);
+    } finally {
+      delete process.env.SLUICE_TEST_PIPE_FIELD;
+    }
+  });
+
+  it('an unset variable without default names the variable and file:line', () => {
+    const message = error(() =>
+      parsePipelineText('processors:\n  - grok:\n      field: ${SLUICE_TEST_PIPE_UNSET}\n', 'p.yaml'),
+    );
+    expect(message).toBe(
+      'p.yaml:3: environment variable SLUICE_TEST_PIPE_UNSET is not set (used as ${SLUICE_TEST_PIPE_UNSET})',
+    );
+  });
+});

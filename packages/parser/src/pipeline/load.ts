@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '@sluice/core';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { ConfigError, expandEnvInYaml, maskSubstitutions, type Substitution } from '@sluice/core';
+import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { loadPatternsDir } from '../grok/patterns-dir.js';
 import { type LogMetricDefinition, validateMetrics } from '../log-metrics/config.js';
 import {
@@ -61,6 +61,8 @@ export interface PipelineFile {
   readonly metricSpecs: unknown;
   /** `file:line` of metric `index`; of the `metrics` key for -1. */
   readonly metricWhere: (index: number) => string;
+  /** Values taken from the environment (`${VAR}`); errors show the reference, never the value. */
+  readonly substitutions: readonly Substitution[];
 }
 
 export const PIPELINE_FILE_KEYS = [
@@ -105,6 +107,23 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
     const firstLine = syntax.message.split('\n')[0] ?? syntax.message;
     throw new ConfigError(`${at(syntax.pos[0])}: not valid ${json ? 'JSON' : 'YAML'}: ${firstLine}`);
   }
+  const substitutions = expandEnvInYaml(doc, file, lineCounter);
+  try {
+    return readPipelineDocument(doc, file, lineCounter, substitutions);
+  } catch (error) {
+    throw maskSubstitutions(error, substitutions);
+  }
+}
+
+function readPipelineDocument(
+  doc: Document.Parsed,
+  file: string,
+  lineCounter: LineCounter,
+  substitutions: readonly Substitution[],
+): PipelineFile {
+  const lineOf = (offset: number | undefined): number =>
+    offset === undefined ? 1 : lineCounter.linePos(offset).line;
+  const at = (offset: number | undefined) => `${file}:${lineOf(offset)}`;
   const root = doc.contents;
   let processorsNode: unknown;
   let processorsOffset: number | undefined;
@@ -252,6 +271,7 @@ export function parsePipelineText(text: string, file: string): PipelineFile {
     ecsCompatibility,
     metricSpecs,
     metricWhere,
+    substitutions,
   };
 }
 
@@ -293,10 +313,14 @@ export async function compilePipelineFileWithMetrics(
   context: PipelineContext = {},
 ): Promise<{ readonly pipeline: CompiledPipeline; readonly metrics: readonly LogMetricDefinition[] }> {
   const file = await loadPipelineFile(path);
-  const pipeline = compilePipeline(file.specs, pipelineFileContext(file, context));
-  const { metrics, errors } = metricsOf(file);
-  if (errors[0] !== undefined) throw errors[0];
-  return { pipeline, metrics };
+  try {
+    const pipeline = compilePipeline(file.specs, pipelineFileContext(file, context));
+    const { metrics, errors } = metricsOf(file);
+    if (errors[0] !== undefined) throw errors[0];
+    return { pipeline, metrics };
+  } catch (error) {
+    throw maskSubstitutions(error, file.substitutions);
+  }
 }
 
 /**
@@ -329,6 +353,8 @@ export async function checkPipelineFile(
     pipeline,
     steps: result.steps,
     metrics: declared.metrics.length,
-    errors: [...result.errors, ...declared.errors],
+    errors: [...result.errors, ...declared.errors].map(
+      (error) => maskSubstitutions(error, pipeline.substitutions) as ConfigError,
+    ),
   };
 }

@@ -220,18 +220,25 @@ metrics:
       record('r2', 'GET 500 5'),
     ]);
     pool.accepted(retried);
+    // Items the sink dead-lettered were never written: they are not counted.
+    const dead = await pool.encode([
+      record('d0', 'GET 500 5'),
+      record('d1', 'PUT 200 2000'),
+      record('d2', 'GET 500 5'),
+    ]);
+    pool.accepted(dead, { deadLetteredItems: [1, 2] });
     const text = await metricsRegistry.metrics();
     expect(lineOf(text, 'pool_test_responses_total')).toEqual([
       'pool_test_responses_total{status_class="2xx",method="GET"} 2',
-      'pool_test_responses_total{status_class="5xx",method="GET"} 4',
+      'pool_test_responses_total{status_class="5xx",method="GET"} 5',
       'pool_test_responses_total{status_class="5xx",method="POST"} 2',
       'pool_test_responses_total{status_class="4xx",method="GET"} 2',
     ]);
-    expect(lineOf(text, 'pool_test_duration_seconds_count')).toEqual(['pool_test_duration_seconds_count 10']);
+    expect(lineOf(text, 'pool_test_duration_seconds_count')).toEqual(['pool_test_duration_seconds_count 11']);
     expect(lineOf(text, 'pool_test_duration_seconds_bucket')).toEqual([
-      'pool_test_duration_seconds_bucket{le="0.1"} 6',
-      'pool_test_duration_seconds_bucket{le="1"} 8',
-      'pool_test_duration_seconds_bucket{le="+Inf"} 10',
+      'pool_test_duration_seconds_bucket{le="0.1"} 7',
+      'pool_test_duration_seconds_bucket{le="1"} 9',
+      'pool_test_duration_seconds_bucket{le="+Inf"} 11',
     ]);
   });
 

@@ -7,10 +7,13 @@ import {
   counter,
   type EncodedBatch,
   type InboundRecord,
+  itemText,
+  type LogEvent,
   ParseError,
 } from '@sluice/core';
 import { Piscina } from 'piscina';
-import type { LogMetricRow } from '../log-metrics/evaluator.js';
+import type { LogMetricDefinition } from '../log-metrics/config.js';
+import { type LogMetricRow, LogMetricsEvaluator, subtractRows } from '../log-metrics/evaluator.js';
 import { LogMetricsExporter } from '../log-metrics/exporter.js';
 import { compileSourceWithMetrics, type PipelineSource } from './source.js';
 import { toWire, type WorkerData, type WorkerResult, type WorkerTask } from './wire.js';
@@ -117,6 +120,8 @@ export class ParserPool {
   private readonly budgetMs: number;
   private readonly pool: Piscina<WorkerTask, WorkerResult>;
   private readonly logMetrics: LogMetricsExporter | undefined;
+  private readonly metricDefinitions: readonly LogMetricDefinition[];
+  private deadLetterEvaluator: LogMetricsEvaluator | undefined;
   /** Each parsed batch's logs-to-metrics rows, until `accepted` counts them (or the batch is dropped). */
   private readonly pendingMetrics = new WeakMap<EncodedBatch, readonly LogMetricRow[]>();
   private closed = false;
@@ -131,11 +136,13 @@ export class ParserPool {
     threads: number,
     budgetMs: number,
     logMetrics: LogMetricsExporter | undefined,
+    metricDefinitions: readonly LogMetricDefinition[],
   ) {
     this.pool = pool;
     this.threads = threads;
     this.budgetMs = budgetMs;
     this.logMetrics = logMetrics;
+    this.metricDefinitions = metricDefinitions;
   }
 
   /** Validates the pipeline and index template here first (ConfigError naming the problem), then starts the workers. */
@@ -166,7 +173,7 @@ export class ParserPool {
       concurrentTasksPerWorker: 1,
       workerData,
     });
-    return new ParserPool(pool, threads, eventBudgetMs, logMetrics);
+    return new ParserPool(pool, threads, eventBudgetMs, logMetrics, metrics);
   }
 
   /**
@@ -235,11 +242,26 @@ export class ParserPool {
    * batch counts nothing. Counts are at-least-once: a batch written, then redelivered
    * because the process died before acknowledging it, counts again.
    */
-  accepted(batch: EncodedBatch): void {
+  accepted(batch: EncodedBatch, outcome?: { readonly deadLetteredItems?: readonly number[] }): void {
     const rows = this.pendingMetrics.get(batch);
     if (rows === undefined) return;
     this.pendingMetrics.delete(batch);
-    this.logMetrics?.add(rows);
+    const dead = outcome?.deadLetteredItems ?? [];
+    this.logMetrics?.add(dead.length === 0 ? rows : subtractRows(rows, this.contributions(batch, dead)));
+  }
+
+  /**
+   * What the given items added to the batch's logs-to-metrics rows, measured again on the
+   * main thread from the documents the workers wrote (dead letters are the exception, so
+   * this runs rarely and on few items).
+   */
+  private contributions(batch: EncodedBatch, items: readonly number[]): LogMetricRow[] {
+    this.deadLetterEvaluator ??= new LogMetricsEvaluator(this.metricDefinitions);
+    for (const i of items) {
+      const source = itemText(batch, i).split('\n')[1];
+      if (source) this.deadLetterEvaluator.observe(JSON.parse(source) as LogEvent);
+    }
+    return this.deadLetterEvaluator.drain();
   }
 
   private record(result: WorkerResult): void {

@@ -63,14 +63,59 @@ export function deleteField(event: JsonObject, path: string | readonly string[])
   return true;
 }
 
-/** Adds a tag to `tags` once (Logstash's `_grokparsefailure` convention). */
+/**
+ * Adds a tag to `tags` once (Logstash's `_grokparsefailure` convention). A `tags` that is
+ * not a list (a string from a JSON document, say) is kept as the list's first element;
+ * an object there is kept as its JSON text, since a keyword list cannot hold an object.
+ */
 export function addTag(event: JsonObject, tag: string): void {
   const tags = event.tags;
   if (Array.isArray(tags)) {
     if (!tags.includes(tag)) tags.push(tag);
+  } else if (tags === undefined || tags === null) {
+    event.tags = [tag];
+  } else if (typeof tags === 'object') {
+    event.tags = [safeJson(tags), tag];
+  } else if (tags !== tag) {
+    event.tags = [tags, tag];
   } else {
     event.tags = [tag];
   }
+}
+
+function safeJson(value: JsonValue): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+/**
+ * Default nesting limit of parsed documents (json processor, events from Filebeat or
+ * Logstash). Elasticsearch refuses objects nested deeper than its mapping depth limit
+ * (20 by default) anyway; this bound exists so a hostile line of thousands of levels
+ * never reaches a recursive walk (JSON.stringify, structuredClone) that overflows the stack.
+ */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/**
+ * Whether `value` nests objects or arrays deeper than `limit` levels (a scalar is depth
+ * 0, `{}` and `[]` depth 1). Iterative, so it is safe on any input, and it stops at the
+ * first path past the limit.
+ */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const stack: Array<[object, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [object, number];
+    if (depth > limit) return true;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 export function hasTag(event: JsonObject, tag: string): boolean {

@@ -667,6 +667,37 @@ export class ElasticsearchSink {
     this.timers.add(timer);
   }
 
+  /**
+   * Dead-letters records that never became documents (the parser could not produce an
+   * event for them: a worker crashed on each of them alone). Status 0: Elasticsearch never
+   * saw them; `error.type` says why (`processor_failure`). Resolves once they are durable,
+   * so the caller may acknowledge them; retries like any dead-letter write.
+   */
+  async deadLetterRecords(
+    records: readonly RecordRef[],
+    error: { readonly type: string; readonly reason: string },
+  ): Promise<void> {
+    if (records.length === 0) return;
+    if (this.fatal) throw this.fatal;
+    const at = Date.now();
+    const entries = records.map((record) => ({
+      id: record.id,
+      line: record.line,
+      origin: record.origin,
+      index: '',
+      status: 0,
+      error,
+      at,
+    }));
+    await retry(() => this.deadLetters.write(entries, this.abort.signal), {
+      ...this.policy.backoff,
+      signal: this.abort.signal,
+      onRetry: (e, attempt) =>
+        this.log.warn('dead-letter write failed; retrying', { attempt, error: errorMessage(e) }),
+    });
+    this.metrics.documents.inc({ outcome: 'dead_lettered' }, entries.length);
+  }
+
   private async writeDeadLetters(dead: ReadonlyArray<{ span: Span; entry: DeadLetterEntry }>): Promise<void> {
     try {
       await retry(

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { ConfigError, recordId } from '@sluice/core';
-import { createPipeline, modules, type PipelineSource } from '@sluice/parser';
+import { createPipeline, eventSource, failedEventSource, modules, type PipelineSource } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 
@@ -50,17 +50,24 @@ async function parse(options: ParseOptions): Promise<number> {
   const startsEvent = rule ? new RegExp(rule.startPattern) : undefined;
   let n = 0;
   const emit = async (line: string) => {
-    const events = run({
+    const record = {
       id: recordId('stdin', n),
       line,
       source: 'stdin',
       offset: n,
       format: 'raw',
       origin: 'stdin',
-    });
+    } as const;
     n += 1;
-    for (const event of events) {
-      if (!process.stdout.write(`${JSON.stringify(event)}\n`)) {
+    // One line the pipeline cannot handle prints its `_processorfailure` event; the rest go on.
+    let sources: string[];
+    try {
+      sources = run(record).map((event) => eventSource(event, record, Date.now()));
+    } catch (error) {
+      sources = [failedEventSource(record, 'pipeline', error, Date.now())];
+    }
+    for (const source of sources) {
+      if (!process.stdout.write(`${source}\n`)) {
         await new Promise((resolve) => process.stdout.once('drain', resolve));
       }
     }

@@ -20,6 +20,9 @@ const SCHEMES: Readonly<Record<string, { kind: BrokerKind; defaultPort: number; 
   },
 };
 
+/** What Kafka accepts as a topic name (its `Topic.validate`). */
+const KAFKA_TOPIC = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
+
 const FORMS_HINT = `use one of: ${BROKER_URL_FORMS.join('; ')}`;
 
 /**
@@ -89,6 +92,14 @@ export function parseBrokerUrl(url: string): BrokerTarget {
     throw new ConfigError(`broker URL ${shown} names no ${what}`, {
       hint: `put the ${what} name in the path, for example ${spec.example}`,
     });
+  }
+
+  if (spec.kind === 'kafka' && !KAFKA_TOPIC.test(stream)) {
+    // Kafka refuses such a name on every CreateTopics and Produce: retrying cannot help.
+    throw new ConfigError(
+      `broker URL ${shown} names an invalid Kafka topic ${JSON.stringify(stream)}: topic names are 1-249 characters of letters, digits, ".", "_" and "-", and not "." or ".."`,
+      { hint: 'for example kafka://127.0.0.1:9092/app-logs' },
+    );
   }
 
   const at = authority.lastIndexOf('@');

@@ -1,4 +1,4 @@
-import { parseBrokerUrl, tapRecords } from '@sluice/brokers';
+import { checkBrokerReachable, parseBrokerUrl, tapRecords } from '@sluice/brokers';
 import { ConfigError } from '@sluice/core';
 import { createPipeline } from '@sluice/parser';
 import type { Command } from 'commander';
@@ -44,6 +44,7 @@ async function tap(options: TapOptions): Promise<void> {
           ...(options.config ? { configFile: options.config } : {}),
           ...(options.pattern?.length ? { patterns: options.pattern } : {}),
         });
+  await checkBrokerReachable(target);
   const records = await tapRecords(target, {
     count: options.count,
     timeoutMs: options.timeout * 1_000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTag, exceedsDepth, type JsonObject } from './event.js';
+import { addTag, exceedsDepth, getField, type JsonObject, setField } from './event.js';
 
 describe('addTag', () => {
   it('keeps a non-list tags value from a JSON document instead of replacing it', () => {
@@ -25,5 +25,20 @@ describe('exceedsDepth', () => {
     let deep: JsonObject = {};
     for (let i = 0; i < 200_000; i++) deep = { a: deep };
     expect(exceedsDepth(deep, 64)).toBe(true);
+  });
+});
+
+describe('field paths from data never reach Object.prototype', () => {
+  it('setField and getField treat __proto__ and constructor as plain field names', () => {
+    const event: JsonObject = {};
+    setField(event, ['__proto__', 'polluted'], true);
+    setField(event, 'constructor.prototype.polluted', true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(getField(event, ['__proto__', 'polluted'])).toBe(true);
+    expect(getField({}, 'constructor')).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(event))).toEqual(
+      JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
+    );
   });
 });

@@ -25,9 +25,24 @@ export function getField(event: JsonObject, path: string | readonly string[]): J
   let node: JsonValue | undefined = event;
   for (const part of parts) {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = node[part];
+    // Own fields only: `__proto__` or `constructor` in a path (from a document's keys)
+    // must never reach Object.prototype.
+    node = Object.hasOwn(node, part) ? node[part] : undefined;
   }
   return node;
+}
+
+/**
+ * `object[key] = value` that always creates an own data field, even for `__proto__`
+ * (a key any JSON document may carry): plain assignment would replace the object's
+ * prototype instead.
+ */
+export function setOwn(object: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
 }
 
 /** Sets a nested field, creating (or replacing non-object) intermediate objects. */
@@ -36,16 +51,16 @@ export function setField(event: JsonObject, path: string | readonly string[], va
   let node: JsonObject = event;
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] as string;
-    const next = node[part];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+    const next = Object.hasOwn(node, part) ? node[part] : undefined;
+    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) {
       const created: JsonObject = {};
-      node[part] = created;
+      setOwn(node, part, created);
       node = created;
     } else {
       node = next;
     }
   }
-  node[parts[parts.length - 1] as string] = value;
+  setOwn(node, parts[parts.length - 1] as string, value);
 }
 
 /** Removes a nested field; returns whether it existed. Empty parents are left in place. */

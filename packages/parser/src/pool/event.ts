@@ -5,6 +5,7 @@ import {
   type JsonValue,
   type LogEvent,
   setField,
+  setOwn,
 } from '@sluice/core';
 import { type CompiledPipeline, markProcessorFailure } from '../pipeline/compile.js';
 
@@ -33,7 +34,7 @@ export function startEvent(record: RecordInput, owned: boolean): LogEvent {
       if (!owned && value !== null && typeof value === 'object') value = structuredClone(value);
       // Sluice's own metadata uses dotted keys; foreign events are already nested.
       if (!structured && key.includes('.')) setField(event, key, value);
-      else event[key] = value;
+      else setOwn(event, key, value);
     }
   }
   event.message = record.line;

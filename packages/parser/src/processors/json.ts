@@ -7,6 +7,7 @@ import {
   type JsonObject,
   type JsonValue,
   setField,
+  setOwn,
 } from '@sluice/core';
 import type { Processor, ProcessorFactory } from '../processor.js';
 import { OptionReader } from './options.js';
@@ -62,7 +63,7 @@ export const json: ProcessorFactory = (options, context): Processor => {
         if (key === 'tags' && Array.isArray(event.tags) && Array.isArray(parsed.tags)) {
           for (const tag of parsed.tags) if (typeof tag === 'string') addTag(event, tag);
         } else {
-          event[key] = parsed[key] as JsonValue;
+          setOwn(event, key, parsed[key] as JsonValue);
         }
       }
       return event;

@@ -135,7 +135,12 @@ function probe(hostPort: string, timeoutMs: number, tls: boolean): Promise<strin
       open = secure;
       secure.setTimeout(timeoutMs, () => done(`${NO_TLS}no handshake answer within ${timeoutMs} ms`));
       secure.once('secureConnect', () => done(undefined));
-      secure.once('error', (error: NodeJS.ErrnoException) => done(`${NO_TLS}${error.code ?? error.message}`));
+      secure.once('error', (error: NodeJS.ErrnoException) => {
+        const code = error.code ?? error.message;
+        // A TLS alert (a client certificate required, no shared cipher) comes from a
+        // server that speaks TLS: the adapter's own handshake will say what it wants.
+        done(/ALERT/i.test(code) ? undefined : `${NO_TLS}${code}`);
+      });
     });
   });
 }

@@ -54,7 +54,7 @@ async function inBatches<T>(
 describe('no command prints the password of a malformed URL', () => {
   for (const verbose of [false, true]) {
     it(`every command, every malformed URL${verbose ? ', --verbose' : ''}`, {
-      timeout: 240_000,
+      timeout: 400_000,
     }, async () => {
       const runs = MALFORMED.flatMap((url) =>
         commands(url).map((args) => (verbose ? ['--verbose', ...args] : args)),

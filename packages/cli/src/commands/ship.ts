@@ -178,7 +178,8 @@ async function ship(options: ShipOptions): Promise<number> {
   if (config.metrics?.address) parseListenAddress(config.metrics.address);
   const built = await buildShipper(config, {
     logger: log,
-    producer: () => createProducer(target),
+    // close() runs once everything is confirmed or given up on: nothing left to wait for.
+    producer: () => createProducer(target, { closeTimeoutMs: 1_000 }),
     modules: MODULE_CATALOG,
   });
   await built.preflight();

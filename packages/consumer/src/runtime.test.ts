@@ -149,4 +149,33 @@ describe('a record the parser fails on is isolated, not retried as a batch forev
     // 3 whole-batch attempts, then halves [0,4) ok and [4,7) failing, [4,6) failing, r4 ok, r5 x3, r6 ok.
     expect(calls).toBe(3 + 1 + 1 + 1 + 1 + 3 + 1);
   });
+
+  it('a parser that fails on everything is an outage: the batch is handed back, nothing is dead-lettered', async () => {
+    const records: InboundRecord[] = [0, 1].map((i) => ({
+      id: `r${i}`,
+      line: `line ${i}`,
+      format: 'raw',
+      origin: `logs@${i}`,
+    }));
+    const deadLettered: string[] = [];
+    const consumer = oneBatch(records);
+    const runtime = new ConsumerRuntime({
+      consumer,
+      encoder: { encode: () => Promise.reject(new Error('worker file missing')) },
+      sink: {
+        write: async () => ({ indexed: 0, duplicates: 0, deadLettered: 0 }),
+        async deadLetterRecords(refs) {
+          for (const r of refs) deadLettered.push(r.id);
+        },
+      },
+      exitWhenIdleMs: 50,
+      lagIntervalMs: 60_000,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const summary = await runtime.run();
+    expect(deadLettered).toEqual([]);
+    expect(consumer.handedBack).toBe(1);
+    expect(consumer.acked).toBe(0);
+    expect(summary).toMatchObject({ retried: 2, deadLettered: 0 });
+  });
 });

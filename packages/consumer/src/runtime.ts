@@ -52,8 +52,8 @@ export interface BatchSink {
   write(batch: EncodedBatch, records: readonly RecordRef[]): Promise<BatchWriteOutcome>;
   /**
    * Dead-letters records the encoder could not turn into events at all (see
-   * `poisonAttempts`); resolves once they are durable. Without it such records are
-   * indexed as a minimal event (the line, tagged `_processorfailure`).
+   * `poisonAttempts`); resolves once they are durable. Without it such a batch is
+   * handed back to the broker, as any failed batch.
    */
   deadLetterRecords?(
     records: readonly RecordRef[],
@@ -250,7 +250,7 @@ export class ConsumerRuntime {
       if (poison.length > 0) await this.deadLetterPoison(poison);
       const t1 = performance.now();
       if (encoded.queueWaitSeconds !== undefined) queueWait().observe(encoded.queueWaitSeconds);
-      this.countParse(encoded, records.length);
+      this.countParse(encoded, records.length - poison.length);
       const outcome = await this.options.sink.write(encoded, records);
       const t2 = performance.now();
       for (const part of parts) this.options.encoder.accepted?.(part);
@@ -341,6 +341,16 @@ export class ConsumerRuntime {
       await encodeRange(middle, to, to - middle === 1 ? attempts : 1);
     };
     await encodeRange(0, records.length, attempts);
+    if (poison.length > 0 && parts.length === 0) {
+      // Not one record went through: before dead-lettering them all, make sure the parser
+      // works at all (a pool that cannot start fails every record: that is an outage to
+      // retry, not poison). An empty line is a record every pipeline handles.
+      try {
+        await this.options.encoder.encode([{ id: 'sluice-probe', line: '', format: 'raw', origin: 'probe' }]);
+      } catch (error) {
+        throw poison[0]?.error ?? error;
+      }
+    }
     const whole = parts.length === 1 && parts[0]?.offset === 0 ? parts[0].batch : undefined;
     return { encoded: whole ?? joinBatches(parts), parts: parts.map((p) => p.batch), poison };
   }

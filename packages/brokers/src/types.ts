@@ -98,4 +98,6 @@ export interface ProducerOptions {
   readonly compression?: string;
   /** Redis: write Logstash/Filebeat-style JSON events instead of Sluice's envelope. */
   readonly format?: 'sluice' | 'beats';
+  /** Kafka: how long `close()` waits for queued records to be confirmed. Default 30 000. */
+  readonly closeTimeoutMs?: number;
 }

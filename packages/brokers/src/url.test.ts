@@ -76,4 +76,28 @@ describe('parseBrokerUrl', () => {
     );
     expect(configError('127.0.0.1:9092/logs').message).toContain('not of the form SCHEME://HOST:PORT/STREAM');
   });
+
+  it('never shows the password of a malformed URL, and refuses secrets in the query string', () => {
+    const mark = 'S3CR3TMARK';
+    const malformed = [
+      `user:${mark}@127.0.0.1:6379/x`,
+      `redis://u:${mark}/PW@127.0.0.1:6379/l`,
+      `redis://u:${mark}?x#y@127.0.0.1:6379/l`,
+      `amqp://guest:${mark}/x@127.0.0.1:5672/q`,
+      `kafka://u:${mark}@127.0.0.1:9092,bad host/t`,
+      `redis://127.0.0.1:6379/l?password=${mark}`,
+      `amqp://127.0.0.1:5672/q?vhost=%2F&token=${mark}`,
+      `kafka://127.0.0.1:9092/t?sasl_password=${mark}`,
+      `ftp://u:${mark}@127.0.0.1/x`,
+    ];
+    for (const url of malformed) {
+      const error = configError(url);
+      expect(`${error.message} ${error.hint}`).not.toContain(mark);
+    }
+    expect(configError(`redis://127.0.0.1:6379/l?password=${mark}`).message).toContain(
+      'carries a secret in its query string ("password")',
+    );
+    expect(configError(`redis://u:${mark}/PW@127.0.0.1:6379/l`).message).toContain('must be percent-encoded');
+    expect(parseBrokerUrl('kafka://127.0.0.1:9092/t?sasl=plain').options.sasl).toBe('plain');
+  });
 });

@@ -1,4 +1,4 @@
-import { ConfigError, redactUrl } from '@sluice/core';
+import { ConfigError, redactUrl, SECRET_PARAMETER } from '@sluice/core';
 import type { BrokerKind, BrokerTarget } from './types.js';
 
 /** The three URL forms, printed whenever a URL cannot be understood. */
@@ -20,6 +20,9 @@ const SCHEMES: Readonly<Record<string, { kind: BrokerKind; defaultPort: number; 
   },
 };
 
+/** What Kafka accepts as a topic name (its `Topic.validate`). */
+const KAFKA_TOPIC = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
+
 const FORMS_HINT = `use one of: ${BROKER_URL_FORMS.join('; ')}`;
 
 /**
@@ -37,6 +40,13 @@ export function parseBrokerUrl(url: string): BrokerTarget {
   const scheme =
     match?.[1]?.toLowerCase() ?? (/^([a-z][a-z0-9+.-]*:)/i.exec(url.trim())?.[1]?.toLowerCase() || '');
   const spec = SCHEMES[scheme];
+  if (!url.includes('://')) {
+    // `user:PW@host:6379/x` would otherwise read as scheme "user:"; say what is missing.
+    throw new ConfigError(
+      `broker URL "${shown}" has no scheme: it is not of the form SCHEME://HOST:PORT/STREAM`,
+      { hint: FORMS_HINT },
+    );
+  }
   if (!match || !spec) {
     throw new ConfigError(
       scheme && !spec
@@ -47,8 +57,27 @@ export function parseBrokerUrl(url: string): BrokerTarget {
   }
   const authority = match[2] ?? '';
   const rawPath = match[3] ?? '';
+  if (!authority.includes('@') && /@/.test(url.slice(url.indexOf('://') + 3 + authority.length))) {
+    // `redis://u:PW/with/slash@host/l`: the userinfo ends at the first `/`, `?` or `#`, so
+    // the password's tail would be read as a host or a stream name and printed.
+    throw new ConfigError(
+      `broker URL ${shown} has an "@" after its host: a password holding "/", "?", "#" or "@" must be percent-encoded`,
+      {
+        hint: 'encode the password (node -p "encodeURIComponent(process.argv[1])" PASSWORD) or set it in the environment',
+      },
+    );
+  }
   const options: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(match[4] ?? '')) options[key] = value;
+  for (const [key, value] of new URLSearchParams(match[4] ?? '')) {
+    if (SECRET_PARAMETER.test(key)) {
+      // A query parameter is copied into logs, shell history and process listings more
+      // readily than userinfo, and no adapter reads a secret from one.
+      throw new ConfigError(`broker URL ${shown} carries a secret in its query string ("${key}")`, {
+        hint: `put the password in the URL's userinfo (${spec.kind === 'kafka' ? 'or KAFKA_SASL_PASSWORD' : spec.kind === 'redis' ? 'redis://:PASSWORD@host:6379/list' : 'amqp://user:PASSWORD@host:5672/queue'}) or in the environment, not in "?${key}="`,
+      });
+    }
+    options[key] = value;
+  }
 
   let stream: string;
   try {
@@ -63,6 +92,14 @@ export function parseBrokerUrl(url: string): BrokerTarget {
     throw new ConfigError(`broker URL ${shown} names no ${what}`, {
       hint: `put the ${what} name in the path, for example ${spec.example}`,
     });
+  }
+
+  if (spec.kind === 'kafka' && !KAFKA_TOPIC.test(stream)) {
+    // Kafka refuses such a name on every CreateTopics and Produce: retrying cannot help.
+    throw new ConfigError(
+      `broker URL ${shown} names an invalid Kafka topic ${JSON.stringify(stream)}: topic names are 1-249 characters of letters, digits, ".", "_" and "-", and not "." or ".."`,
+      { hint: 'for example kafka://127.0.0.1:9092/app-logs' },
+    );
   }
 
   const at = authority.lastIndexOf('@');
@@ -95,7 +132,7 @@ export function parseBrokerUrl(url: string): BrokerTarget {
 }
 
 function withPort(host: string, defaultPort: number, shown: string): string {
-  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(host);
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?$/i.exec(host);
   const port = m?.[2] === undefined ? defaultPort : Number(m[2]);
   if (!m || port < 1 || port > 65_535) {
     throw new ConfigError(`broker URL ${shown} has an invalid host:port "${host}"`, { hint: FORMS_HINT });

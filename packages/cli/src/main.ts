@@ -1,53 +1,18 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { logLevelFromEnv } from '@sluice/core';
-import { Command, CommanderError } from 'commander';
-import { commandsFor } from './commands/index.js';
-import { runCommand } from './run-command.js';
-
-const program = new Command()
-  .name('sluice')
-  .description(
-    'Ship log lines through Kafka, Redis or RabbitMQ, parse them, and index them into Elasticsearch.',
-  )
-  // One version for the whole CLI: the package's own (src/ and dist/ sit beside package.json).
-  .version(
-    (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-      .version,
-    '-V, --version',
-    'print the version and exit',
-  )
-  .option('--verbose', 'print stack traces with errors')
-  .showHelpAfterError()
-  .exitOverride();
-
-// A bad SLUICE_LOG_LEVEL is refused before anything runs (exit 2 naming the levels), not
-// discovered by the first logger halfway through a command.
-try {
-  logLevelFromEnv();
-} catch (error) {
-  await runCommand(async () => {
-    throw error;
-  });
+// Long-running commands install their own SIGTERM/SIGINT handling (drain, then exit 0)
+// once they have something to drain. Before that, during start-up (loading modules,
+// compiling the pipeline, connecting), nothing was read, sent or acknowledged: stopping
+// then is a clean exit 0, not death by signal (143).
+if (['ship', 'consume'].includes(process.argv[2] ?? '')) {
+  const stopDuringStartup = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return; // the command took over
+    process.stderr.write(`sluice: ${signal} during start-up; stopped before reading anything\n`);
+    process.exit(0);
+  };
+  process.on('SIGTERM', stopDuringStartup);
+  process.on('SIGINT', stopDuringStartup);
 }
 
-for (const register of await commandsFor(process.argv.slice(2))) register(program);
-
-// `sluice parse ... | head`: the reader closing the pipe is the normal end of the output,
-// as for any Unix filter, not a crash. Other stdout errors still surface.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Help and version are "errors" to commander; usage errors are bad input (exit 2).
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  }
-  await runCommand(async () => {
-    throw error;
-  });
-}
+// Loaded only now, dynamically: a static import would load and link the whole command
+// graph (hundreds of modules) before the lines above could run.
+await import('./cli.js');

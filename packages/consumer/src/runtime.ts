@@ -53,6 +53,15 @@ export interface BatchWriteOutcome {
  */
 export interface BatchSink {
   write(batch: EncodedBatch, records: readonly RecordRef[]): Promise<BatchWriteOutcome>;
+  /**
+   * Dead-letters records the encoder could not turn into events at all (see
+   * `poisonAttempts`); resolves once they are durable. Without it such a batch is
+   * handed back to the broker, as any failed batch.
+   */
+  deadLetterRecords?(
+    records: readonly RecordRef[],
+    error: { readonly type: string; readonly reason: string },
+  ): Promise<void>;
 }
 
 export interface ConsumerRuntimeOptions {
@@ -65,7 +74,17 @@ export interface ConsumerRuntimeOptions {
   /** How often lag is sampled (the adapters export it as `sluice_consumer_lag_records`). Default 5 s. */
   readonly lagIntervalMs?: number;
   readonly logger?: Logger;
+  /**
+   * Times in a row the encoder may reject a batch (a worker crash, a bug: not a time
+   * budget, which the pool handles per record) before the batch is split in halves to
+   * find the record that does it; a record that fails this many times alone is
+   * dead-lettered and the rest of its batch goes on. Default 3.
+   */
+  readonly poisonAttempts?: number;
 }
+
+/** `error.type` of a record dead-lettered because the parser failed on it alone. */
+export const POISON_ERROR_TYPE = 'processor_failure';
 
 export interface RunSummary {
   readonly batches: number;
@@ -230,13 +249,14 @@ export class ConsumerRuntime {
     this.budget.acquire(records.length, bytes);
     try {
       const t0 = performance.now();
-      const encoded = await this.options.encoder.encode(records);
+      const { encoded, parts, poison } = await this.encodeIsolating(records);
+      if (poison.length > 0) await this.deadLetterPoison(poison);
       const t1 = performance.now();
       if (encoded.queueWaitSeconds !== undefined) queueWait().observe(encoded.queueWaitSeconds);
-      this.countParse(encoded, records.length);
+      this.countParse(encoded, records.length - poison.length);
       const outcome = await this.options.sink.write(encoded, records);
       const t2 = performance.now();
-      this.options.encoder.accepted?.(encoded, outcome);
+      this.acceptParts(parts, outcome);
       await batch.ack();
       this.log.debug('batch done', {
         records: records.length,
@@ -248,7 +268,7 @@ export class ConsumerRuntime {
       this.summary.records += records.length;
       this.summary.indexed += outcome.indexed;
       this.summary.duplicates += outcome.duplicates;
-      this.summary.deadLettered += outcome.deadLettered;
+      this.summary.deadLettered += outcome.deadLettered + poison.length;
       this.summary.dropped += encoded.dropped;
       recordsTotal().inc({ outcome: 'acked' }, records.length);
       const now = Date.now();
@@ -279,6 +299,111 @@ export class ConsumerRuntime {
       this.budget.release(records.length, bytes);
       this.inFlightBatches--;
       this.lastActivity = Date.now();
+    }
+  }
+
+  /**
+   * Encodes a batch so that one record cannot hold back the others forever. The encoder
+   * is tried `poisonAttempts` times in a row; if it still rejects, the batch is split in
+   * halves and each is encoded the same way, down to single records. A record that fails
+   * alone is returned in `poison` (to dead-letter); the items of the halves that worked are
+   * joined back into one batch whose `recordIndex` points into `records`. A failure while
+   * stopping, or a non-retriable SluiceError, is rethrown (the batch is handed back).
+   */
+  private async encodeIsolating(records: readonly InboundRecord[]): Promise<{
+    encoded: EncodedBatchWithWait;
+    parts: readonly EncodedBatch[];
+    poison: Array<{ record: InboundRecord; error: unknown }>;
+  }> {
+    const attempts = this.options.poisonAttempts ?? 3;
+    const poison: Array<{ record: InboundRecord; error: unknown }> = [];
+    const parts: Array<{ batch: EncodedBatchWithWait; offset: number }> = [];
+    const encodeRange = async (from: number, to: number, tries: number): Promise<void> => {
+      const slice = from === 0 && to === records.length ? records : records.slice(from, to);
+      let lastError: unknown;
+      for (let attempt = 0; attempt < tries; attempt++) {
+        try {
+          parts.push({ batch: await this.options.encoder.encode(slice), offset: from });
+          return;
+        } catch (error) {
+          if (this.stopping !== undefined || (error instanceof SluiceError && !error.retriable)) throw error;
+          lastError = error;
+        }
+      }
+      if (to - from === 1) {
+        poison.push({ record: records[from] as InboundRecord, error: lastError });
+        return;
+      }
+      this.log.warn('the parser failed on this batch every time; splitting it to isolate the record', {
+        error: errorMessage(lastError),
+        records: to - from,
+      });
+      const middle = from + Math.ceil((to - from) / 2);
+      // A half that fails once is split again at once; only single records get every attempt.
+      await encodeRange(from, middle, middle - from === 1 ? attempts : 1);
+      await encodeRange(middle, to, to - middle === 1 ? attempts : 1);
+    };
+    await encodeRange(0, records.length, attempts);
+    if (poison.length > 0 && parts.length === 0) {
+      // Not one record went through: before dead-lettering them all, make sure the parser
+      // works at all (a pool that cannot start fails every record: that is an outage to
+      // retry, not poison). An empty line is a record every pipeline handles.
+      try {
+        await this.options.encoder.encode([{ id: 'sluice-probe', line: '', format: 'raw', origin: 'probe' }]);
+      } catch (error) {
+        throw poison[0]?.error ?? error;
+      }
+    }
+    const whole = parts.length === 1 && parts[0]?.offset === 0 ? parts[0].batch : undefined;
+    return { encoded: whole ?? joinBatches(parts), parts: parts.map((p) => p.batch), poison };
+  }
+
+  /**
+   * Tells the encoder which parts the sink accepted. The sink numbered its dead-lettered
+   * items across the joined batch; each part gets its own items back, renumbered.
+   */
+  private acceptParts(parts: readonly EncodedBatch[], outcome: BatchWriteOutcome): void {
+    const accepted = this.options.encoder.accepted;
+    if (accepted === undefined) return;
+    if (parts.length === 1) {
+      accepted.call(this.options.encoder, parts[0] as EncodedBatch, outcome);
+      return;
+    }
+    const dead = outcome.deadLetteredItems ?? [];
+    let first = 0;
+    for (const part of parts) {
+      const items = part.starts.length - 1;
+      const mine = dead.filter((i) => i >= first && i < first + items).map((i) => i - first);
+      accepted.call(this.options.encoder, part, { ...outcome, deadLetteredItems: mine });
+      first += items;
+    }
+  }
+
+  private async deadLetterPoison(
+    poison: ReadonlyArray<{ record: InboundRecord; error: unknown }>,
+  ): Promise<void> {
+    for (const { record, error } of poison) {
+      this.log.warn('dead-lettering a record the parser fails on', {
+        id: record.id,
+        origin: record.origin,
+        error: errorMessage(error),
+      });
+    }
+    recordsTotal().inc({ outcome: 'poison' }, poison.length);
+    const sink = this.options.sink;
+    if (sink.deadLetterRecords === undefined) {
+      throw new SluiceError('the parser fails on a record and this sink cannot dead-letter it', {
+        retriable: true,
+      });
+    }
+    // Grouped by reason so each dead letter says what its own record did.
+    const byReason = new Map<string, InboundRecord[]>();
+    for (const { record, error } of poison) {
+      const reason = `the parser failed on this record ${this.options.poisonAttempts ?? 3} times: ${errorMessage(error)}`;
+      byReason.set(reason, [...(byReason.get(reason) ?? []), record]);
+    }
+    for (const [reason, group] of byReason) {
+      await sink.deadLetterRecords(group, { type: POISON_ERROR_TYPE, reason });
     }
   }
 
@@ -331,4 +456,38 @@ export class ConsumerRuntime {
       this.log.debug('lag sample failed', { error: errorChain(error) });
     }
   }
+}
+
+/** Joins encoded parts of one batch (in record order) into one, `recordIndex` made relative to the whole batch. */
+export function joinBatches(
+  parts: ReadonlyArray<{ batch: EncodedBatchWithWait; offset: number }>,
+): EncodedBatchWithWait {
+  let items = 0;
+  let bytes = 0;
+  for (const { batch } of parts) {
+    items += batch.recordIndex.length;
+    bytes += batch.body.length;
+  }
+  const body = new Uint8Array(bytes);
+  const starts = new Int32Array(items + 1);
+  const recordIndex = new Int32Array(items);
+  const failures: Record<string, number> = {};
+  let dropped = 0;
+  let queueWaitSeconds = 0;
+  let item = 0;
+  let at = 0;
+  for (const { batch, offset } of parts) {
+    body.set(batch.body, at);
+    for (let i = 0; i < batch.recordIndex.length; i++) {
+      starts[item] = at + (batch.starts[i] as number);
+      recordIndex[item] = offset + (batch.recordIndex[i] as number);
+      item++;
+    }
+    at += batch.body.length;
+    dropped += batch.dropped;
+    for (const [tag, count] of Object.entries(batch.failures)) failures[tag] = (failures[tag] ?? 0) + count;
+    queueWaitSeconds += batch.queueWaitSeconds ?? 0;
+  }
+  starts[items] = at;
+  return { body, starts, recordIndex, dropped, failures, queueWaitSeconds };
 }

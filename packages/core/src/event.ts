@@ -25,9 +25,24 @@ export function getField(event: JsonObject, path: string | readonly string[]): J
   let node: JsonValue | undefined = event;
   for (const part of parts) {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = node[part];
+    // Own fields only: `__proto__` or `constructor` in a path (from a document's keys)
+    // must never reach Object.prototype.
+    node = Object.hasOwn(node, part) ? node[part] : undefined;
   }
   return node;
+}
+
+/**
+ * `object[key] = value` that always creates an own data field, even for `__proto__`
+ * (a key any JSON document may carry): plain assignment would replace the object's
+ * prototype instead.
+ */
+export function setOwn(object: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
 }
 
 /** Sets a nested field, creating (or replacing non-object) intermediate objects. */
@@ -36,16 +51,16 @@ export function setField(event: JsonObject, path: string | readonly string[], va
   let node: JsonObject = event;
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] as string;
-    const next = node[part];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+    const next = Object.hasOwn(node, part) ? node[part] : undefined;
+    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) {
       const created: JsonObject = {};
-      node[part] = created;
+      setOwn(node, part, created);
       node = created;
     } else {
       node = next;
     }
   }
-  node[parts[parts.length - 1] as string] = value;
+  setOwn(node, parts[parts.length - 1] as string, value);
 }
 
 /** Removes a nested field; returns whether it existed. Empty parents are left in place. */
@@ -63,14 +78,59 @@ export function deleteField(event: JsonObject, path: string | readonly string[])
   return true;
 }
 
-/** Adds a tag to `tags` once (Logstash's `_grokparsefailure` convention). */
+/**
+ * Adds a tag to `tags` once (Logstash's `_grokparsefailure` convention). A `tags` that is
+ * not a list (a string from a JSON document, say) is kept as the list's first element;
+ * an object there is kept as its JSON text, since a keyword list cannot hold an object.
+ */
 export function addTag(event: JsonObject, tag: string): void {
   const tags = event.tags;
   if (Array.isArray(tags)) {
     if (!tags.includes(tag)) tags.push(tag);
+  } else if (tags === undefined || tags === null) {
+    event.tags = [tag];
+  } else if (typeof tags === 'object') {
+    event.tags = [safeJson(tags), tag];
+  } else if (tags !== tag) {
+    event.tags = [tags, tag];
   } else {
     event.tags = [tag];
   }
+}
+
+function safeJson(value: JsonValue): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+/**
+ * Default nesting limit of parsed documents (json processor, events from Filebeat or
+ * Logstash). Elasticsearch refuses objects nested deeper than its mapping depth limit
+ * (20 by default) anyway; this bound exists so a hostile line of thousands of levels
+ * never reaches a recursive walk (JSON.stringify, structuredClone) that overflows the stack.
+ */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/**
+ * Whether `value` nests objects or arrays deeper than `limit` levels (a scalar is depth
+ * 0, `{}` and `[]` depth 1). Iterative, so it is safe on any input, and it stops at the
+ * first path past the limit.
+ */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const stack: Array<[object, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [object, number];
+    if (depth > limit) return true;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 export function hasTag(event: JsonObject, tag: string): boolean {

@@ -19,7 +19,7 @@ describe('compileIndexName', () => {
 
   it('caches whole names of date-only templates per day, and only for ISO UTC timestamps that parse', () => {
     let clock = Date.UTC(2025, 0, 2);
-    const name = compileIndexName('Logs-%{+yyyy.MM.dd}', { now: () => clock });
+    const name = compileIndexName('logs-%{+yyyy.MM.dd}', { now: () => clock });
     // Every hour of three days, twice, against an independent formatting of the same instant.
     for (const pass of [1, 2]) {
       for (let h = 0; h < 72; h++) {
@@ -85,7 +85,23 @@ describe('compileIndexName', () => {
     expect(() => compileIndexName('')).toThrow('must not be empty');
   });
 
-  it('lowercases a static name', () => {
-    expect(compileIndexName('Logs-Static')({})).toBe('logs-static');
+  it('lowercases field values, never the literal text (uppercase there is refused)', () => {
+    expect(compileIndexName('logs-%{app}')({ app: 'Web' })).toBe('logs-web');
+  });
+});
+
+describe('uppercase index names', () => {
+  it('are refused with the lowercase name as the hint, as Elasticsearch would refuse them', () => {
+    let error: unknown;
+    try {
+      compileIndexName('PROBE-UP-%{+yyyy.MM.dd}');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      'index name "PROBE-UP-%{+yyyy.MM.dd}" has uppercase letters; Elasticsearch index names are lowercase',
+    );
+    expect((error as ConfigError).hint).toBe('use "probe-up-%{+yyyy.MM.dd}"');
   });
 });

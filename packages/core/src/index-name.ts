@@ -153,6 +153,18 @@ export function compileIndexName(template: string, options: IndexNameOptions = {
       );
     }
   }
+  for (const part of parts) {
+    // Elasticsearch refuses uppercase names; lowercasing them silently would log and
+    // document one name while writing another.
+    if (part.kind === 'text' && /[A-Z]/.test(part.text)) {
+      throw new ConfigError(
+        `index name "${template}" has uppercase letters; Elasticsearch index names are lowercase`,
+        {
+          hint: `use "${template.replace(/%\{[^}]*\}|%|[^%]+/g, (m) => (m.startsWith('%{') ? m : m.toLowerCase()))}"`,
+        },
+      );
+    }
+  }
   const first = parts[0];
   if (first?.kind === 'text' && /^[_\-+]/.test(first.text)) {
     throw new ConfigError(`index name "${template}" must not start with _, - or +`);

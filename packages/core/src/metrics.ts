@@ -9,6 +9,7 @@ import {
   type HistogramConfiguration,
   Registry,
 } from 'prom-client';
+import { ConfigError } from './errors.js';
 
 /**
  * One registry per process. Metric helpers are idempotent: asking twice for the same
@@ -61,7 +62,9 @@ export function parseListenAddress(value: string): { host: string; port: number 
   const match = /^(?:\[?([^\]]*?)\]?:)?(\d{1,5})$/.exec(value.trim());
   const port = match ? Number(match[2]) : Number.NaN;
   if (!match || port > 65_535) {
-    throw new Error(`metrics address must be HOST:PORT or PORT, got "${value}"`);
+    throw new ConfigError(`metrics address must be HOST:PORT or PORT (0-65535), got "${value}"`, {
+      hint: 'for example --metrics 127.0.0.1:9464, or --metrics 0 for any free port',
+    });
   }
   return { host: match[1] || '127.0.0.1', port };
 }
@@ -100,7 +103,22 @@ export async function startMetricsServer(address: string, probe: HealthProbe = {
     res.end();
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // Which port to serve on is the user's choice: one taken or not allowed is theirs to fix.
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+        reject(
+          new ConfigError(`cannot serve metrics on ${host}:${port}: ${error.code}`, {
+            cause: error,
+            hint:
+              error.code === 'EADDRINUSE'
+                ? 'another process listens there (ss -ltnp); pick another --metrics port'
+                : error.code === 'EACCES'
+                  ? 'ports below 1024 need privileges; pick a port above 1024'
+                  : 'that address is not on this machine; use 127.0.0.1 or 0.0.0.0',
+          }),
+        );
+      } else reject(error);
+    });
     server.listen(port, host, () => resolve());
   });
   const bound = server.address();

@@ -56,4 +56,4 @@ export {
   type RetentionReport,
 } from './retention.js';
 export { securityError, securityReason, tlsError } from './security.js';
-export { ElasticsearchSink, type RecordRef, type WriteOutcome } from './sink.js';
+export { checkElasticsearchAnswers, ElasticsearchSink, type RecordRef, type WriteOutcome } from './sink.js';

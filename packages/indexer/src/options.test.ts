@@ -15,7 +15,10 @@ describe('validateSinkOptions', () => {
     [{ node, flushCount: 0 }, 'indexer.flushCount must be an integer between 1 and 100000, got 0'],
     [{ node, concurrency: 65 }, 'indexer.concurrency must be an integer between 1 and 64, got 65'],
     [{ node, flushIntervalMs: -1 }, 'indexer.flushIntervalMs must be an integer between 0 and 60000, got -1'],
-    [{ node: 'ftp://x' }, 'indexer.node must be an http(s) URL, got "ftp:" in "x"'],
+    [
+      { node: 'ftp://x' },
+      'Elasticsearch URL ftp://x uses the scheme "ftp"; Elasticsearch speaks http or https',
+    ],
     [{ node: 'nope' }, 'indexer.node must be an http(s) URL, got "nope"'],
     [{}, 'indexer.node is required (or cloudId)'],
     [

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
-import { ConfigError } from '@sluice/core';
+import { ConfigError, redactUrl } from '@sluice/core';
 import type { DeadLetterTarget } from './dead-letter.js';
 import type { IndexTemplateOptions } from './index-template.js';
 import type { OutcomePolicy } from './policy.js';
@@ -74,14 +74,17 @@ function checkUrl(value: string): void {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`indexer.node must be an http(s) URL, got "${value}"`, {
+    throw new ConfigError(`indexer.node must be an http(s) URL, got "${redactUrl(value)}"`, {
       hint: 'for example: http://127.0.0.1:9200',
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`indexer.node must be an http(s) URL, got "${url.protocol}" in "${url.host}"`, {
-      hint: 'for example: http://127.0.0.1:9200',
-    });
+    throw new ConfigError(
+      `Elasticsearch URL ${redactUrl(value)} uses the scheme "${url.protocol.slice(0, -1)}"; Elasticsearch speaks http or https`,
+      {
+        hint: `for example: http://${url.host || '127.0.0.1:9200'}`,
+      },
+    );
   }
 }
 

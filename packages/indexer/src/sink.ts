@@ -31,6 +31,7 @@ import {
   logsTemplate,
 } from './index-template.js';
 import {
+  type ConnectionOptions,
   createClient,
   describeNode,
   SINK_DEFAULTS,
@@ -193,6 +194,38 @@ function reasonOf(error: unknown): { type: string; reason: string } {
 }
 
 /**
+ * Checks that the cluster answers at all, before anything is consumed or deleted: any
+ * HTTP answer will do (403 on GET / only means the user lacks `monitor`, and the
+ * integ-test distribution answers 405). A 401 or an untrusted certificate is a
+ * non-retriable error naming what to change; no answer is an IndexError with exit code 2
+ * (retriable for a caller that wants to wait): at start-up it is the user's to fix.
+ */
+export async function checkElasticsearchAnswers(client: Client, options: ConnectionOptions): Promise<void> {
+  const where = describeNode(options);
+  try {
+    await client.info();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 401) {
+      const reason = securityReason(error) ?? reasonOf(error).reason;
+      throw securityError(401, reason, undefined, sentCredentials(options));
+    }
+    if (status === undefined) {
+      // An untrusted certificate is a setting to change, not an outage to wait out.
+      throw (
+        tlsError(error, where) ??
+        new IndexError(`Elasticsearch at ${where} does not answer: ${errorMessage(error)}`, {
+          retriable: true,
+          exitCode: 2,
+          cause: error,
+          hint: `check that Elasticsearch runs at ${where} (curl ${where}), or start it with \`pnpm stack up\``,
+        })
+      );
+    }
+  }
+}
+
+/**
  * Bulk-loads parser batches into Elasticsearch. The contract is on `write`: its promise
  * resolves only when every item of the batch is indexed, a duplicate, or durably
  * dead-lettered, so the caller may then acknowledge the broker records (GUARANTEES.md).
@@ -267,30 +300,11 @@ export class ElasticsearchSink {
     validateSinkOptions(options);
     const client = createClient(options, options.gzip ? { compression: true } : {});
     const log = options.logger ?? createLogger({}, { component: 'indexer' });
-    const where = describeNode(options);
     try {
-      await client.info();
+      await checkElasticsearchAnswers(client, options);
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 401) {
-        await client.close();
-        const reason = securityReason(error) ?? reasonOf(error).reason;
-        throw securityError(401, reason, undefined, sentCredentials(options));
-      }
-      // Any HTTP answer means the cluster is there, which is all we check here: 403 on GET /
-      // only means the user lacks `monitor`, and the integ-test distribution answers 405.
-      if (status === undefined) {
-        await client.close();
-        // An untrusted certificate is a setting to change, not an outage to wait out.
-        throw (
-          tlsError(error, where) ??
-          new IndexError(`Elasticsearch at ${where} does not answer: ${errorMessage(error)}`, {
-            retriable: true,
-            cause: error,
-            hint: `check that Elasticsearch runs at ${where} (curl ${where}), or start it with \`pnpm stack up\``,
-          })
-        );
-      }
+      await client.close();
+      throw error;
     }
     try {
       if (options.indexTemplate !== false) {
@@ -671,6 +685,37 @@ export class ElasticsearchSink {
       backoffDelay(attempts, this.policy.backoff),
     );
     this.timers.add(timer);
+  }
+
+  /**
+   * Dead-letters records that never became documents (the parser could not produce an
+   * event for them: a worker crashed on each of them alone). Status 0: Elasticsearch never
+   * saw them; `error.type` says why (`processor_failure`). Resolves once they are durable,
+   * so the caller may acknowledge them; retries like any dead-letter write.
+   */
+  async deadLetterRecords(
+    records: readonly RecordRef[],
+    error: { readonly type: string; readonly reason: string },
+  ): Promise<void> {
+    if (records.length === 0) return;
+    if (this.fatal) throw this.fatal;
+    const at = Date.now();
+    const entries = records.map((record) => ({
+      id: record.id,
+      line: record.line,
+      origin: record.origin,
+      index: '',
+      status: 0,
+      error,
+      at,
+    }));
+    await retry(() => this.deadLetters.write(entries, this.abort.signal), {
+      ...this.policy.backoff,
+      signal: this.abort.signal,
+      onRetry: (e, attempt) =>
+        this.log.warn('dead-letter write failed; retrying', { attempt, error: errorMessage(e) }),
+    });
+    this.metrics.documents.inc({ outcome: 'dead_lettered' }, entries.length);
   }
 
   private async writeDeadLetters(dead: ReadonlyArray<{ span: Span; entry: DeadLetterEntry }>): Promise<void> {

@@ -21,7 +21,7 @@ export { standardPatternTable } from './patterns/table.js';
 export * from './pipeline/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export { encodeRecords } from './pool/encode.js';
-export { TIMEOUT_TAG } from './pool/event.js';
+export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';
 export type { ParsedBatch, ParserPoolOptions } from './pool/parser-pool.js';
 export { PARSER_POOL_DEFAULTS, ParserPool } from './pool/parser-pool.js';
 export type { CompiledSource, PipelineSource } from './pool/source.js';

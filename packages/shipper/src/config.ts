@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Producer } from '@sluice/brokers';
 import { ConfigError, createLogger, expandEnvInYaml, type Logger, maskSubstitutions } from '@sluice/core';
@@ -669,16 +670,10 @@ export async function buildShipper(config: ShipperConfig, options: BuildOptions)
     async preflight() {
       for (const [i, input] of inputs.entries()) {
         const c = config.inputs[i];
-        if (
-          input instanceof FileInput &&
-          c?.type === 'file' &&
-          c.follow === false &&
-          (await input.scan()).length === 0
-        ) {
-          throw new ConfigError(`file not found: ${c.paths.join(', ')}`, {
-            hint: 'check the path (quote globs so the shell does not expand them), or add --follow to wait for it',
-          });
-        }
+        if (!(input instanceof FileInput) || c?.type !== 'file') continue;
+        const files = await input.scan();
+        if (c.follow === false && files.length === 0) throw await whyNoFile(c.paths);
+        for (const file of files) await checkReadable(file);
       }
       for (const input of inputs) await input.prepare?.();
     },
@@ -708,3 +703,32 @@ export async function buildShipper(config: ShipperConfig, options: BuildOptions)
 }
 
 export { QUEUE_DEFAULTS };
+
+/** Why a one-shot file input found nothing: a directory given as a file, or a path that does not exist. */
+async function whyNoFile(paths: readonly string[]): Promise<ConfigError> {
+  for (const path of paths) {
+    const st = await stat(path).catch(() => undefined);
+    if (st?.isDirectory()) {
+      return new ConfigError(`${path} is a directory, not a file`, {
+        hint: `name the files in it, quoted so the shell does not expand the glob: --file '${path.replace(/\/$/, '')}/*.log'`,
+      });
+    }
+  }
+  return new ConfigError(`file not found: ${paths.join(', ')}`, {
+    hint: 'check the path (quote globs so the shell does not expand them), or add --follow to wait for it',
+  });
+}
+
+/** A file this process may not read is a setting to fix, not a run-time failure. */
+async function checkReadable(path: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') return;
+    throw new ConfigError(`cannot read ${path}: permission denied`, {
+      cause: error,
+      hint: "run sluice as a user who may read it (for /var/log, often a member of the adm group), or change the file's permissions",
+    });
+  }
+}

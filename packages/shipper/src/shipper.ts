@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Producer } from '@sluice/brokers';
 import {
   type BackoffOptions,
+  BrokerError,
   createLogger,
   errorChain,
   isRetriable,
@@ -184,7 +185,7 @@ export class Shipper {
   }
 
   private async send(records: OutboundRecord[], abandon: AbortSignal | undefined): Promise<void> {
-    await retry(() => this.options.producer.publish(records), {
+    await retry(() => untilAbandoned(this.options.producer.publish(records), abandon), {
       ...this.options.retry,
       ...(abandon ? { signal: abandon } : {}),
       shouldRetry: (error) => isRetriable(error) || !(error instanceof SluiceError),
@@ -258,4 +259,30 @@ export class Shipper {
       fields,
     };
   }
+}
+
+/**
+ * A publish that gives up when `abandon` fires: a producer may retry an unreachable
+ * broker inside one `publish` call for as long as it likes (Kafka does), and a shutdown
+ * deadline must end the shipper all the same. The records stay unconfirmed, so they are
+ * read and sent again after a restart.
+ */
+function untilAbandoned(work: Promise<void>, abandon: AbortSignal | undefined): Promise<void> {
+  if (abandon === undefined) return work;
+  return new Promise<void>((resolve, reject) => {
+    const onAbandon = () =>
+      reject(new BrokerError('gave up at the shutdown deadline; the broker had not confirmed the batch'));
+    if (abandon.aborted) return onAbandon();
+    abandon.addEventListener('abort', onAbandon, { once: true });
+    work.then(
+      () => {
+        abandon.removeEventListener('abort', onAbandon);
+        resolve();
+      },
+      (error: unknown) => {
+        abandon.removeEventListener('abort', onAbandon);
+        reject(error);
+      },
+    );
+  });
 }

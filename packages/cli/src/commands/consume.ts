@@ -1,6 +1,12 @@
 import { checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
 import { ConsumerRuntime } from '@sluice/consumer';
-import { ConfigError, collectProcessMetrics, createLogger, startMetricsServer } from '@sluice/core';
+import {
+  ConfigError,
+  collectProcessMetrics,
+  createLogger,
+  parseListenAddress,
+  startMetricsServer,
+} from '@sluice/core';
 import { describeNode, ElasticsearchSink } from '@sluice/indexer';
 import { ParserPool } from '@sluice/parser';
 import type { Command } from 'commander';
@@ -9,9 +15,10 @@ import { DEAD_LETTER_HELP, deadLetterOption, pipelineName } from './dead-letter-
 import { esOption, fromOption, intOption, secondsOption } from './options.js';
 import { type EsCliOptions, esConnection } from './retention.js';
 
+const DEFAULT_ES = 'http://127.0.0.1:9200';
+
 interface ConsumeOptions extends EsCliOptions {
   from: string;
-  es: string;
   index: string;
   pattern?: string[];
   module?: string;
@@ -39,8 +46,7 @@ export function register(program: Command): void {
     )
     .addOption(
       esOption(
-        'Elasticsearch URL (the default is $ELASTICSEARCH_URL when set); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY',
-        process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+        `Elasticsearch URL (default: $ELASTICSEARCH_URL or ${DEFAULT_ES}); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY`,
       ),
     )
     .option('--es-ca <file>', 'PEM file of the CA that signed the Elasticsearch certificate')
@@ -90,7 +96,8 @@ async function consume(options: ConsumeOptions): Promise<number> {
   if (sources > 1) throw new ConfigError('give only one of --pattern, --module, --config');
   // Validate everything that needs no network first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(options.from);
-  const connection = esConnection(options);
+  const connection = esConnection(options, DEFAULT_ES);
+  if (options.metrics !== undefined) parseListenAddress(options.metrics);
   const deadLetter = deadLetterOption(options.deadLetter, pipelineName(options));
   const pool = await ParserPool.create({
     pipeline: {
@@ -131,7 +138,10 @@ async function consume(options: ConsumeOptions): Promise<number> {
       log.info('metrics', { url: `${server.url}/metrics` });
     }
     let signals = 0;
+    let drained = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      // Everything is acknowledged already: only closing connections is left, let it finish (exit 0).
+      if (drained) return;
       signals++;
       if (signals > 1) {
         log.warn('second signal: exiting without draining; unacknowledged records will be redelivered');
@@ -155,6 +165,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
       deadLetter: deadLetter.describe,
     });
     const summary = await runtime.run();
+    drained = true;
     await sink.close();
     await deadLetter.close();
     await server?.close();

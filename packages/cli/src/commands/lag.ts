@@ -1,4 +1,4 @@
-import { createConsumer, parseBrokerUrl } from '@sluice/brokers';
+import { checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { fromOption } from './options.js';
@@ -23,6 +23,8 @@ export function register(program: Command): void {
 
 async function printLag(options: LagOptions): Promise<void> {
   const target = parseBrokerUrl(options.from);
+  // A client retries an unreachable broker for half a minute, warning all the while: say it once, now.
+  await checkBrokerReachable(target);
   // Reading lag joins no group and acknowledges nothing.
   const consumer = createConsumer(target, { group: options.group });
   try {

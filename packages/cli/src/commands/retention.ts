@@ -2,6 +2,7 @@ import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
 import {
   applyRetention,
   type ConnectionOptions,
+  checkElasticsearchAnswers,
   createClient,
   parseAge,
   type RetentionBasis,
@@ -19,8 +20,15 @@ export interface EsCliOptions {
 }
 
 /** Connection options from `--es`, `--es-ca`, `--cloud-id`; credentials only from the environment. */
-export function esConnection(options: EsCliOptions): ConnectionOptions {
-  const node = options.es ?? process.env.ELASTICSEARCH_URL;
+export function esConnection(options: EsCliOptions, fallbackNode?: string): ConnectionOptions {
+  if (options.es !== undefined && options.cloudId !== undefined) {
+    throw new ConfigError('give either --es or --cloud-id, not both', {
+      hint: "--cloud-id already names the deployment's Elasticsearch endpoint",
+    });
+  }
+  const node =
+    options.es ??
+    (options.cloudId === undefined ? (process.env.ELASTICSEARCH_URL ?? fallbackNode) : undefined);
   if (!node && !options.cloudId) {
     throw new ConfigError('missing --es URL (or SLUICE_ES, ELASTICSEARCH_URL, or --cloud-id)', {
       hint: 'for example: --es http://127.0.0.1:9200',
@@ -102,6 +110,7 @@ async function retention(options: RetentionCliOptions): Promise<number> {
   const connection = esConnection(options);
   const client = createClient(connection);
   try {
+    await checkElasticsearchAnswers(client, connection);
     const now = Date.now();
     const report = await withEsErrors(connection, () =>
       applyRetention(client, {

@@ -4,6 +4,7 @@ import {
   ConfigError,
   collectProcessMetrics,
   createLogger,
+  parseListenAddress,
   redactUrl,
   SluiceError,
   startMetricsServer,
@@ -177,9 +178,11 @@ async function ship(options: ShipOptions): Promise<number> {
   }
   // Everything that needs no network is checked first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(config.output.url);
+  if (config.metrics?.address) parseListenAddress(config.metrics.address);
   const built = await buildShipper(config, {
     logger: log,
-    producer: () => createProducer(target),
+    // close() runs once everything is confirmed or given up on: nothing left to wait for.
+    producer: () => createProducer(target, { closeTimeoutMs: 1_000 }),
     modules: MODULE_CATALOG,
   });
   await built.preflight();
@@ -210,7 +213,10 @@ async function ship(options: ShipOptions): Promise<number> {
     log.info('metrics', { url: `${server.url}/metrics` });
   }
   let signals = 0;
+  let drained = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    // Everything read is confirmed already: only closing is left, let it finish (exit 0).
+    if (drained) return;
     signals++;
     if (signals > 1) {
       log.warn('second signal: exiting now; unconfirmed lines are read and sent again after a restart');
@@ -229,6 +235,7 @@ async function ship(options: ShipOptions): Promise<number> {
   log.info('shipping', { to: redactUrl(config.output.url), inputs: built.inputNames });
   try {
     const stats = await shipper.run(stop.signal, abandon.signal);
+    drained = true;
     progress?.stop();
     log.info('shipped', {
       lines: stats.lines,

@@ -1,4 +1,4 @@
-import { parseBrokerUrl, tapRecords } from '@sluice/brokers';
+import { checkBrokerReachable, parseBrokerUrl, tapRecords } from '@sluice/brokers';
 import { ConfigError } from '@sluice/core';
 import { PARSER_POOL_DEFAULTS, TimedParser } from '@sluice/parser';
 import type { Command } from 'commander';
@@ -62,6 +62,7 @@ async function tap(options: TapOptions): Promise<number> {
         );
   let errors = 0;
   try {
+    await checkBrokerReachable(target);
     const records = await tapRecords(target, {
       count: options.count,
       timeoutMs: options.timeout * 1_000,

@@ -56,7 +56,21 @@ describe('compilePipeline', () => {
   it('tags instead of throwing when a processor breaks its contract', () => {
     const run = compilePipeline([{ explode: {} }, { set: { value: 'after' } }], { registry });
     const event: LogEvent = { message: 'x' };
-    expect(run(event)).toEqual({ message: 'x', tags: [PROCESSOR_FAILURE_TAG], seen: 'after' });
+    expect(run(event)).toEqual({
+      message: 'x',
+      tags: [PROCESSOR_FAILURE_TAG],
+      seen: 'after',
+      sluice: { failure: { processor: 'processor 1 (explode)', reason: 'Error: boom' } },
+    });
+  });
+
+  it('keeps the first failure as the cause when several processors throw', () => {
+    const run = compilePipeline([{ explode: {} }, { explode: {} }], { registry, where });
+    const event = run({ message: 'x' }) as LogEvent;
+    expect(event.tags).toEqual([PROCESSOR_FAILURE_TAG]);
+    expect(event.sluice).toEqual({
+      failure: { processor: 'p.yaml:10: processor 1 (explode)', reason: 'Error: boom' },
+    });
   });
 
   it('names file, line and processor in errors and lists known processors', () => {

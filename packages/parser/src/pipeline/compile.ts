@@ -1,4 +1,4 @@
-import { addTag, ConfigError, type LogEvent } from '@sluice/core';
+import { addTag, ConfigError, errorMessage, type LogEvent, setField } from '@sluice/core';
 import type { EcsCompatibility } from '../patterns/library.js';
 import type { Processor, ProcessorContext, ProcessorFactory } from '../processor.js';
 import { describe } from '../processors/options.js';
@@ -21,6 +21,28 @@ export type CompiledPipeline = (event: LogEvent) => LogEvent | null;
 
 /** Tag added when a processor broke its contract and threw on data; the event goes on. */
 export const PROCESSOR_FAILURE_TAG = '_processorfailure';
+
+/** Where a `_processorfailure` event says which step failed and why: `sluice.failure.processor` and `.reason`. */
+export const FAILURE_FIELD = ['sluice', 'failure'] as const;
+
+/**
+ * Marks an event a processor (or the encoder after the pipeline) could not handle: the
+ * `_processorfailure` tag, and `sluice.failure: { processor, reason }` so the cause is
+ * searchable next to the event. The first failure of an event is kept: it is the cause,
+ * later ones are usually its consequences.
+ */
+export function markProcessorFailure(event: LogEvent, processor: string, error: unknown): void {
+  addTag(event, PROCESSOR_FAILURE_TAG);
+  const sluice = event.sluice;
+  const existing =
+    sluice !== null && typeof sluice === 'object' && !Array.isArray(sluice) ? sluice.failure : undefined;
+  if (existing !== undefined) return;
+  const reason = (error instanceof Error ? `${error.name}: ${error.message}` : errorMessage(error)).slice(
+    0,
+    1000,
+  );
+  setField(event, [...FAILURE_FIELD], { processor, reason });
+}
 
 export interface ModuleSteps {
   readonly specs: readonly ProcessorSpec[];
@@ -295,6 +317,7 @@ function quotedLeaf(
 export function runSteps(steps: readonly CompiledStep[]): CompiledPipeline {
   const processors = steps.map((s) => s.processor);
   const conditions = steps.map((s) => s.condition);
+  const names = steps.map((s) => s.where);
   const count = steps.length;
   return (event) => {
     let current: LogEvent = event;
@@ -305,10 +328,11 @@ export function runSteps(steps: readonly CompiledStep[]): CompiledPipeline {
         const next = (processors[i] as Processor).apply(current);
         if (next === null) return null;
         current = next;
-      } catch {
-        // A processor must tag, not throw; if one does anyway, the event still goes on
-        // (failure is data), marked so the bug is visible in Elasticsearch.
-        addTag(current, PROCESSOR_FAILURE_TAG);
+      } catch (error) {
+        // A processor must tag, not throw; if one does anyway (a bug, or a stack overflow
+        // on a pathological value), the event still goes on (failure is data), marked
+        // with the step and the reason so it is visible and searchable in Elasticsearch.
+        markProcessorFailure(current, names[i] as string, error);
       }
     }
     return current;

@@ -1,11 +1,83 @@
 import { compileIndexName, itemCount, itemText, type LogEvent } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { compilePipeline } from '../pipeline/compile.js';
 import { encodeRecords, quoteJson } from './encode.js';
 import type { RecordInput } from './event.js';
 import { startEvent } from './event.js';
 
 const indexName = compileIndexName('logs-%{+yyyy.MM.dd}');
+
+/** `{"a":{"a":...1...}}` nested `levels` deep: 50,000 levels is a 300 KB line that overflows every recursive walk. */
+function deepJson(levels: number): string {
+  return `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+}
+
+function deepValue(levels: number): LogEvent {
+  let value: LogEvent = { a: 1 };
+  for (let i = 1; i < levels; i++) value = { a: value };
+  return value;
+}
+
+describe('a poison record does not fail its batch', () => {
+  test('json: a document past max_depth is tagged and the healthy line beside it is indexed', async () => {
+    const pipeline = compilePipeline([{ json: { field: 'message' } }]);
+    const records: RecordInput[] = [deepJson(50_000), '{"ok":true}'].map((line, i) => ({
+      id: `id${i}`,
+      line,
+      format: 'raw',
+      shippedAt: 0,
+    }));
+    const batch = encodeRecords(records, { pipeline, indexName, now: 0 });
+    expect(itemCount(batch)).toBe(2);
+    const [deep, ok] = [0, 1].map((i) => JSON.parse(itemText(batch, i).split('\n')[1] as string) as LogEvent);
+    expect(deep?.tags).toEqual(['_jsonparsefailure']);
+    expect(deep?.message).toBe(records[0]?.line);
+    expect(ok?.ok).toBe(true);
+    expect(batch.failures).toEqual({ _jsonparsefailure: 1 });
+  });
+
+  test('json max_depth is configurable: 3 levels pass at 3 and fail at 2', () => {
+    const at = (max: number) =>
+      compilePipeline([{ json: { field: 'message', max_depth: max } }])({ message: '{"a":{"b":[1]}}' });
+    expect(at(3)).toMatchObject({ a: { b: [1] } });
+    expect(at(2)?.tags).toEqual(['_jsonparsefailure']);
+  });
+
+  test('an event too deep to serialise becomes a _processorfailure event with the reason; the batch goes on', () => {
+    const records: RecordInput[] = ['deep', 'fine'].map((line, i) => ({
+      id: `id${i}`,
+      line,
+      format: 'raw',
+      shippedAt: 0,
+    }));
+    const batch = encodeRecords(records, {
+      // A pipeline (a processor bug) that leaves a value no recursive walk can handle.
+      pipeline: (event) => (event.message === 'deep' ? { ...event, nested: deepValue(50_000) } : event),
+      indexName,
+      now: 0,
+    });
+    expect(itemCount(batch)).toBe(2);
+    const deep = JSON.parse(itemText(batch, 0).split('\n')[1] as string) as LogEvent;
+    expect(deep.message).toBe('deep');
+    expect(deep.tags).toEqual(['_processorfailure']);
+    expect(deep.sluice).toEqual({
+      failure: { processor: 'encoder', reason: 'RangeError: Maximum call stack size exceeded' },
+    });
+    expect(deep.nested).toBeUndefined();
+    expect(itemText(batch, 1)).toContain('"message":"fine"');
+    expect(batch.failures).toEqual({ _processorfailure: 1 });
+  });
+
+  test('fields from a Filebeat event nested too deep still leave the line indexed', () => {
+    const batch = encodeRecords(
+      [{ id: 'x', line: 'hello', format: 'beats', shippedAt: 0, fields: { deep: deepValue(50_000) } }],
+      { pipeline: (event) => event, indexName, now: 0 },
+    );
+    const event = JSON.parse(itemText(batch, 0).split('\n')[1] as string) as LogEvent;
+    expect(event).toMatchObject({ message: 'hello', tags: ['_processorfailure'] });
+  });
+});
 
 describe('encodeRecords', () => {
   test('drops leave no item; starts and recordIndex map items back to records', () => {

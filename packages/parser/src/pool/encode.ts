@@ -1,6 +1,6 @@
 import { type EncodedBatch, encodeBody, type IndexNameFn, type LogEvent } from '@sluice/core';
-import type { CompiledPipeline } from '../pipeline/compile.js';
-import { type RecordInput, runRecord, timedOutEvent } from './event.js';
+import { type CompiledPipeline, PROCESSOR_FAILURE_TAG } from '../pipeline/compile.js';
+import { failedEventSource, type RecordInput, runRecord, timedOutEvent } from './event.js';
 
 export interface EncodeOptions {
   readonly pipeline: CompiledPipeline;
@@ -51,26 +51,41 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
   for (let r = 0; r < records.length; r++) {
     const record = records[r] as RecordInput;
     if (progress !== undefined) Atomics.store(progress, 0, r);
-    const event: LogEvent | null = skip?.has(r)
-      ? timedOutEvent(record, now)
-      : runRecord(pipeline, record, true, now);
-    if (event === null) {
-      dropped += 1;
-      continue;
-    }
-    const tags = event.tags;
-    if (tags !== undefined && Array.isArray(tags)) {
-      for (const tag of tags) {
-        if (typeof tag === 'string' && tag.charCodeAt(0) === 0x5f) failures[tag] = (failures[tag] ?? 0) + 1;
+    let index: string;
+    let source: string;
+    // One record must never fail its batch: whatever throws here (a stack overflow
+    // serialising a value nested thousands of levels deep, a bug) marks that record
+    // `_processorfailure` and the batch goes on. Processors' own throws are caught per
+    // step in the pipeline; this catches what runs around it.
+    let stage = 'pipeline';
+    try {
+      const event: LogEvent | null = skip?.has(r)
+        ? timedOutEvent(record, now)
+        : runRecord(pipeline, record, true, now);
+      if (event === null) {
+        dropped += 1;
+        continue;
       }
+      stage = 'index name';
+      index = indexName(event);
+      stage = 'encoder';
+      source = JSON.stringify(event);
+      const tags = event.tags;
+      if (tags !== undefined && Array.isArray(tags)) {
+        for (const tag of tags) {
+          if (typeof tag === 'string' && tag.charCodeAt(0) === 0x5f) failures[tag] = (failures[tag] ?? 0) + 1;
+        }
+      }
+    } catch (error) {
+      source = failedEventSource(record, stage, error, now);
+      failures[PROCESSOR_FAILURE_TAG] = (failures[PROCESSOR_FAILURE_TAG] ?? 0) + 1;
+      index = safeIndexName(indexName, source);
     }
-    const index = indexName(event);
     if (index !== lastIndex) {
       lastIndex = index;
       actionHead = `{"create":{"_index":${quoteJson(index)},"_id":`;
     }
     const action = `${actionHead}${quoteJson(record.id)}}}\n`;
-    const source = JSON.stringify(event);
     starts[items] = offset;
     recordIndex[items] = r;
     parts.push(action, source, '\n');
@@ -88,4 +103,13 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
     dropped,
     failures,
   };
+}
+
+/** The index for a failed record's replacement event; the template's fallback when even that throws. */
+function safeIndexName(indexName: IndexNameFn, source: string): string {
+  try {
+    return indexName(JSON.parse(source) as LogEvent);
+  } catch {
+    return indexName({});
+  }
 }

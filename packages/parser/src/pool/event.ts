@@ -5,8 +5,9 @@ import {
   type JsonValue,
   type LogEvent,
   setField,
+  setOwn,
 } from '@sluice/core';
-import type { CompiledPipeline } from '../pipeline/compile.js';
+import { type CompiledPipeline, markProcessorFailure } from '../pipeline/compile.js';
 
 /** The fields of an InboundRecord a pipeline needs; what crosses into a worker, per record. */
 export type RecordInput = Pick<InboundRecord, 'id' | 'line' | 'shippedAt' | 'format' | 'fields'>;
@@ -33,7 +34,7 @@ export function startEvent(record: RecordInput, owned: boolean): LogEvent {
       if (!owned && value !== null && typeof value === 'object') value = structuredClone(value);
       // Sluice's own metadata uses dotted keys; foreign events are already nested.
       if (!structured && key.includes('.')) setField(event, key, value);
-      else event[key] = value;
+      else setOwn(event, key, value);
     }
   }
   event.message = record.line;
@@ -91,4 +92,34 @@ export function timedOutEvent(record: RecordInput, now: number): LogEvent {
   const event = startEvent(record, true);
   addTag(event, TIMEOUT_TAG);
   return finishEvent(event, record, now);
+}
+
+/**
+ * The event for a record whose processing threw outside any processor (its index name,
+ * its serialisation: a value nested past what JSON.stringify can walk). The record's
+ * own fields are kept when they serialise; otherwise only the line is, so the record is
+ * still indexed and searchable, tagged `_processorfailure` with `sluice.failure`.
+ */
+export function failedEventSource(record: RecordInput, stage: string, error: unknown, now: number): string {
+  try {
+    const event = startEvent(record, false);
+    markProcessorFailure(event, stage, error);
+    return JSON.stringify(finishEvent(event, record, now));
+  } catch {
+    const event: LogEvent = { message: record.line };
+    markProcessorFailure(event, stage, error);
+    return JSON.stringify(finishEvent(event, record, now));
+  }
+}
+
+/**
+ * The JSON text of a pipeline's event, or, when it cannot be serialised (nested past
+ * what JSON.stringify can walk), of the record's `_processorfailure` event instead.
+ */
+export function eventSource(event: LogEvent, record: RecordInput, now: number): string {
+  try {
+    return JSON.stringify(event);
+  } catch (error) {
+    return failedEventSource(record, 'encoder', error, now);
+  }
 }

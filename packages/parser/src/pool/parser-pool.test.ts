@@ -26,6 +26,22 @@ afterAll(async () => {
 });
 
 describe('ParserPool', () => {
+  test('a JSON line nested 50,000 levels is tagged in its worker; the batch and the line beside it go on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-deep-'));
+    const config = join(dir, 'json.yaml');
+    writeFileSync(config, 'processors:\n  - json: {field: message}\n');
+    const pool = await ParserPool.create({ pipeline: { configFile: config }, index: 'logs', threads: 1 });
+    pools.push(pool);
+    const n = 50_000;
+    const batch = await pool.encode([
+      record('deep', `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`),
+      record('ok', '{"status":"fine"}'),
+    ]);
+    const out = items(batch);
+    expect(out.map((item) => item.source.tags)).toEqual([['_jsonparsefailure'], undefined]);
+    expect(out[1]?.source.status).toBe('fine');
+  });
+
   test('hands back the body as UTF-8 bytes with byte offsets, non-ASCII lines included', async () => {
     const pool = await ParserPool.create({
       pipeline: { patterns: ['%{GREEDYDATA:text}'] },

@@ -1,4 +1,14 @@
-import { addTag, fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
+import {
+  addTag,
+  DEFAULT_MAX_DEPTH,
+  exceedsDepth,
+  fieldPath,
+  getField,
+  type JsonObject,
+  type JsonValue,
+  setField,
+  setOwn,
+} from '@sluice/core';
 import type { Processor, ProcessorFactory } from '../processor.js';
 import { OptionReader } from './options.js';
 
@@ -12,16 +22,20 @@ export const JSON_FAILURE_TAG = '_jsonparsefailure';
  *   target          where to put the parsed value; default: merge an object's keys into
  *                   the event root (a non-object without a target is a failure)
  *   tag_on_failure  default ["_jsonparsefailure"]
+ *   max_depth       deepest nesting of objects and arrays accepted; default 64, 1..1000
  *
- * Invalid JSON leaves the event as it was (message kept) and adds the tags. A missing
- * source field is left alone.
+ * Invalid JSON, or a document nested deeper than max_depth, leaves the event as it was
+ * (message kept) and adds the tags. A missing source field is left alone. The depth bound
+ * keeps a hostile line (thousands of levels in a few KB) away from every recursive walk
+ * after this step (copy, fingerprint, serialisation), which would overflow the stack.
  */
 export const json: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['field', 'target', 'tag_on_failure']);
+  const o = new OptionReader(options, context, ['field', 'target', 'tag_on_failure', 'max_depth']);
   const source = fieldPath(o.field('field', 'message'));
   const targetName = o.field('target');
   const target = targetName === undefined ? undefined : fieldPath(targetName);
   const tags = o.failureTags(JSON_FAILURE_TAG);
+  const maxDepth = o.number('max_depth', DEFAULT_MAX_DEPTH, 1, 1000);
   const fail = (event: JsonObject) => {
     for (const tag of tags) addTag(event, tag);
     return event;
@@ -38,6 +52,7 @@ export const json: ProcessorFactory = (options, context): Processor => {
       } catch {
         return fail(event);
       }
+      if (exceedsDepth(parsed, maxDepth)) return fail(event);
       if (target !== undefined) {
         setField(event, target, parsed);
         return event;
@@ -48,7 +63,7 @@ export const json: ProcessorFactory = (options, context): Processor => {
         if (key === 'tags' && Array.isArray(event.tags) && Array.isArray(parsed.tags)) {
           for (const tag of parsed.tags) if (typeof tag === 'string') addTag(event, tag);
         } else {
-          event[key] = parsed[key] as JsonValue;
+          setOwn(event, key, parsed[key] as JsonValue);
         }
       }
       return event;

@@ -335,7 +335,7 @@ export class ConsumerRuntime {
         return;
       }
       this.log.warn('the parser failed on this batch every time; splitting it to isolate the record', {
-        error: errorMessage(lastError),
+        error: errorChain(lastError),
         records: to - from,
       });
       const middle = from + Math.ceil((to - from) / 2);
@@ -386,7 +386,7 @@ export class ConsumerRuntime {
       this.log.warn('dead-lettering a record the parser fails on', {
         id: record.id,
         origin: record.origin,
-        error: errorMessage(error),
+        error: errorChain(error),
       });
     }
     recordsTotal().inc({ outcome: 'poison' }, poison.length);
@@ -399,7 +399,7 @@ export class ConsumerRuntime {
     // Grouped by reason so each dead letter says what its own record did.
     const byReason = new Map<string, InboundRecord[]>();
     for (const { record, error } of poison) {
-      const reason = `the parser failed on this record ${this.options.poisonAttempts ?? 3} times: ${errorMessage(error)}`;
+      const reason = `the parser failed on this record ${this.options.poisonAttempts ?? 3} times: ${errorChain(error)}`;
       byReason.set(reason, [...(byReason.get(reason) ?? []), record]);
     }
     for (const [reason, group] of byReason) {

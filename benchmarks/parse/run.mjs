@@ -293,7 +293,7 @@ if (!args['no-long-lines']) {
   for (const { name, source } of longSources) {
     const timed = await parser.TimedParser.create({ kind: 'pipeline', source }, { budgetMs: LONG_BUDGET_MS });
     await timed.parse(records(['warm up']));
-    for (const [shape, make] of Object.entries(longShapes)) {
+    shapes: for (const [shape, make] of Object.entries(longShapes)) {
       const row = { source: name, shape, ms: {} };
       for (const size of LONG_SIZES) {
         const line = make(size);
@@ -308,8 +308,12 @@ if (!args['no-long-lines']) {
             over = true;
             break;
           }
-          if (result.failures.length === 0)
-            throw new Error(`${name} matched the ${shape} line: not a benchmark of failure`);
+          // A pattern that rightly matches this shape (Logstash's SYSLOGLINE takes any text
+          // after a syslog header) has no failure to time on it.
+          if (result.failures.length === 0) {
+            process.stderr.write(`long lines, ${name}, ${shape}: matches (no failure to time)\n`);
+            continue shapes;
+          }
           runs.push(ms);
           if (ms >= 1000) break;
         }

@@ -9,9 +9,13 @@ export const cliPath = new URL('../../packages/cli/dist/main.js', import.meta.ur
 export function runCli(
   args: string[],
   timeoutMs = 120_000,
+  as?: { readonly uid: number; readonly gid: number },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(as === undefined ? {} : { uid: as.uid, gid: as.gid }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -99,6 +99,26 @@ describe('exit code 2 for what the user must fix', () => {
     expect(stderr).toContain('hint: another process listens there');
   });
 
+  it('refused Redis credentials: exit 2 with the credentials hint from every command, never "Connection is closed"', async () => {
+    // An ACL user that does not exist: refused whatever the server's default user allows.
+    const url = `redis://sluice-no-such-user:WRONG-${process.pid}@127.0.0.1:6379/sluice-hostile-auth`;
+    // The shipper connects on its first publish, so it gets a line to publish.
+    const oneLine = join(dir, 'one-line.log');
+    writeFileSync(oneLine, 'a line\n');
+    for (const args of [
+      ['tap', '--from', url, '--count', '1'],
+      ['lag', '--from', url],
+      ['ship', '--file', oneLine, '--to', url, '--registry', join(dir, 'auth-registry.json')],
+      ['consume', ...PIPELINE, '--from', url, '--es', testEnv().elasticsearchUrl],
+    ]) {
+      const { code, stderr } = await runCli(args);
+      expect(code, `${args.join(' ')}\n${stderr}`).toBe(2);
+      expect(stderr).toMatch(/refused .*WRONGPASS/);
+      expect(stderr).toContain('hint: check the user and password');
+      expect(stderr).not.toContain(`WRONG-${process.pid}`);
+    }
+  });
+
   it('configuration a retry cannot fix: invalid topic, TLS against a plain port, unknown host', async () => {
     const plain = testEnv()
       .redisUrl.replace(/^redis:/, 'rediss:')

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InboundRecord } from '@sluice/core';
 import { createConsumer } from './factory.js';
-import { createRedis, redisError } from './redis/connection.js';
+import { connectRedis, createRedis, redisError } from './redis/connection.js';
 import type { BrokerTarget } from './types.js';
 import { decodePayload, isPoison } from './wire.js';
 
@@ -45,8 +45,10 @@ export async function tapRecords(target: BrokerTarget, options: TapOptions): Pro
 
 async function tapRedis(target: BrokerTarget, options: TapOptions): Promise<InboundRecord[]> {
   const client = createRedis(target);
+  // connectRedis maps a refused AUTH to its own error (exit 2, with a hint); a bare
+  // connect() would leave LRANGE to fail with ioredis's "Connection is closed".
+  await connectRedis(client, target);
   try {
-    await client.connect();
     const payloads = await client.lrange(target.stream, -options.count, -1);
     const records: InboundRecord[] = [];
     for (const payload of payloads) {

@@ -150,6 +150,43 @@ describe('a record the parser fails on is isolated, not retried as a batch forev
     expect(calls).toBe(3 + 1 + 1 + 1 + 1 + 3 + 1);
   });
 
+  it('poisonAttempts sets how often a failing batch and a failing record are tried', async () => {
+    const records: InboundRecord[] = [0, 1, 2, 3].map((i) => ({
+      id: `r${i}`,
+      line: i === 2 ? 'poison' : `line ${i}`,
+      format: 'raw',
+      origin: `logs@${i}`,
+    }));
+    let calls = 0;
+    const deadLettered: string[] = [];
+    const runtime = new ConsumerRuntime({
+      consumer: oneBatch(records),
+      encoder: {
+        async encode(batch: readonly InboundRecord[]) {
+          calls++;
+          if (batch.some((r) => r.line === 'poison')) throw new Error('boom');
+          return encodeBatch(
+            batch.map((r, i) => ({ index: 'logs', id: r.id, source: { message: r.line }, record: i })),
+          );
+        },
+      },
+      sink: {
+        write: async (batch) => ({ indexed: batch.recordIndex.length, duplicates: 0, deadLettered: 0 }),
+        async deadLetterRecords(refs, error) {
+          for (const r of refs) deadLettered.push(`${r.id}: ${error.reason}`);
+        },
+      },
+      poisonAttempts: 1,
+      exitWhenIdleMs: 50,
+      lagIntervalMs: 60_000,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await runtime.run();
+    expect(deadLettered).toEqual(['r2: the parser failed on this record once: boom']);
+    // Whole batch once, halves [0,2) ok and [2,4) failing, then r2 once and r3 ok.
+    expect(calls).toBe(1 + 1 + 1 + 1 + 1);
+  });
+
   it('a parser that fails on everything is an outage: the batch is handed back, nothing is dead-lettered', async () => {
     const records: InboundRecord[] = [0, 1].map((i) => ({
       id: `r${i}`,

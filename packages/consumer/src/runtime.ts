@@ -398,8 +398,10 @@ export class ConsumerRuntime {
     }
     // Grouped by reason so each dead letter says what its own record did.
     const byReason = new Map<string, InboundRecord[]>();
+    const attempts = this.options.poisonAttempts ?? 3;
+    const times = attempts === 1 ? 'once' : `${attempts} times`;
     for (const { record, error } of poison) {
-      const reason = `the parser failed on this record ${this.options.poisonAttempts ?? 3} times: ${errorChain(error)}`;
+      const reason = `the parser failed on this record ${times}: ${errorChain(error)}`;
       byReason.set(reason, [...(byReason.get(reason) ?? []), record]);
     }
     for (const [reason, group] of byReason) {

@@ -32,6 +32,7 @@ interface ConsumeOptions extends EsCliOptions {
   maxInflightEvents: number;
   maxInflightMib: number;
   shutdownTimeout: number;
+  poisonAttempts: number;
   deadLetter?: string;
 }
 
@@ -84,6 +85,12 @@ export function register(program: Command): void {
       30,
     )
     .option('--dead-letter <index|url>', DEAD_LETTER_HELP)
+    .option(
+      '--poison-attempts <n>',
+      'tries of a batch whose parsing keeps failing before it is split to find the record to dead-letter',
+      intOption('--poison-attempts', 1, 100),
+      3,
+    )
     .action((options: ConsumeOptions) => runCommand(() => consume(options)));
 }
 
@@ -127,6 +134,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
       logger: log,
       budget: { maxEvents: options.maxInflightEvents, maxBytes: options.maxInflightMib * 1024 * 1024 },
       ...(options.exitWhenIdle !== undefined ? { exitWhenIdleMs: options.exitWhenIdle * 1_000 } : {}),
+      poisonAttempts: options.poisonAttempts,
     });
     let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
     if (options.metrics) {

@@ -119,6 +119,16 @@ describe('wire format', () => {
     expect(isPoison(decodePayload('[1,2]', { ...ctx, declaredJson: true }))).toBe(true);
   });
 
+  it('calls a Filebeat or Logstash event nested past the depth limit poison, before anything walks it', () => {
+    const depth = 50_000;
+    const deep = `{"@metadata":{"beat":"filebeat"},"message":"m","x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    const decoded = decodePayload(deep, ctx);
+    expect(isPoison(decoded)).toBe(true);
+    expect(decoded).toMatchObject({ reason: 'JSON event nested deeper than 64 levels' });
+    const shallow = `{"@metadata":{"beat":"filebeat"},"message":"m","x":${'{"a":'.repeat(10)}1${'}'.repeat(10)}}`;
+    expect(isPoison(decodePayload(shallow, ctx))).toBe(false);
+  });
+
   it('round-trips AMQP messages: raw body, id and coordinates in properties', () => {
     const msg = encodeAmqp(record);
     expect(msg.body.toString()).toBe(record.line);

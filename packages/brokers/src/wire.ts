@@ -1,6 +1,8 @@
 import type { JsonObject, JsonValue } from '@sluice/core';
 import {
   contentId,
+  DEFAULT_MAX_DEPTH,
+  exceedsDepth,
   fieldPath,
   type InboundRecord,
   type OutboundRecord,
@@ -204,6 +206,11 @@ export function decodePayload(payload: string, context: DecodeContext): Decoded 
 
 /** Decodes an already-parsed JSON object (Kafka's decoder shares this). */
 export function decodeJsonEvent(event: JsonObject, payload: string, context: DecodeContext): Decoded {
+  // A producer's event nested thousands of levels deep would overflow every recursive walk
+  // after this one (cloning to a worker, serialising); Elasticsearch refuses more than 20
+  // levels anyway, so such an event goes to the dead letters with its payload, whole.
+  if (exceedsDepth(event, DEFAULT_MAX_DEPTH))
+    return poison(`JSON event nested deeper than ${DEFAULT_MAX_DEPTH} levels`);
   const sluice = event[SLUICE_ENVELOPE_KEY];
   const metadata = event['@metadata'];
   const format = classify(event);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ConfigError, type JsonObject } from '@sluice/core';
+import { ConfigError, DEFAULT_MAX_DEPTH, exceedsDepth, type JsonObject } from '@sluice/core';
 import { modules } from '@sluice/parser';
 import {
   compilePattern as compileMultilinePattern,
@@ -226,6 +226,7 @@ function readNdjsonLine(line: Line): { message: string; fields: JsonObject } | s
     return `not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
+  if (exceedsDepth(value, DEFAULT_MAX_DEPTH)) return `nested deeper than ${DEFAULT_MAX_DEPTH} levels`;
   const { message, ...fields } = value as Record<string, unknown>;
   if (typeof message !== 'string') return 'no string "message" field';
   return { message, fields: fields as JsonObject };

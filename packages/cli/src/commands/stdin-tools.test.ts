@@ -123,6 +123,7 @@ describe('--input ndjson', () => {
       'not json',
       JSON.stringify({ msg: 'no message field' }),
       JSON.stringify({ message: 'sub 4', tags: ['from-beats'] }),
+      `{"message":"deep","a":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`,
     ].join('\n');
     const parsed = await sluice(
       input,
@@ -135,6 +136,7 @@ describe('--input ndjson', () => {
     expect(parsed.code).toBe(1);
     expect(parsed.stderr).toMatch(/^sluice parse: line 2: not valid JSON .*; skipped$/m);
     expect(parsed.stderr).toMatch(/^sluice parse: line 3: no string "message" field; skipped$/m);
+    expect(parsed.stderr).toMatch(/^sluice parse: line 5: nested deeper than 64 levels; skipped$/m);
     const events = jsonLines(parsed.stdout);
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({

@@ -20,7 +20,7 @@ import { type BrokerHarness, type HarnessName, harnessFor } from '../support/bro
  * packages/brokers/src/types.ts, with exact counts. Each test uses its own stream.
  */
 // RabbitMQ twice: classic queues (the default) and quorum queues (?queueType=quorum).
-const BACKENDS: HarnessName[] = ['redis', 'rabbitmq', 'rabbitmq-quorum', 'kafka'];
+const BACKENDS: HarnessName[] = ['redis', 'redis-stream', 'rabbitmq', 'rabbitmq-quorum', 'kafka'];
 
 function records(source: string, count: number, from = 0): OutboundRecord[] {
   return Array.from({ length: count }, (_, i) => ({

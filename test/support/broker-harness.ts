@@ -55,6 +55,7 @@ export async function harnessFor(name: HarnessName): Promise<BrokerHarness> {
   const kind: BrokerKind = name === 'rabbitmq-quorum' ? 'rabbitmq' : name;
   const env = await brokerEnv();
   if (kind === 'redis') return redisHarness(env.redisUrl);
+  if (kind === 'redis-stream') return redisStreamHarness(env.redisUrl);
   if (name === 'rabbitmq-quorum') return rabbitHarness(env.amqpUrl, { queueType: 'quorum' });
   if (kind === 'rabbitmq') return rabbitHarness(env.amqpUrl);
   if (kind === 'kafka') return kafkaHarness([...env.kafkaBrokers]);
@@ -120,6 +121,30 @@ async function redisHarness(base: string): Promise<BrokerHarness> {
         const keys = await admin.keys(`${s}*`);
         if (keys.length > 0) await admin.del(...keys);
       }
+      await admin.quit();
+    },
+  };
+}
+
+async function redisStreamHarness(base: string): Promise<BrokerHarness> {
+  const list = await redisHarness(base);
+  if (!list.ready) return unavailable('redis-stream');
+  const admin = new Redis(base, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  admin.on('error', () => {});
+  await admin.connect();
+  return {
+    ...list,
+    kind: 'redis-stream',
+    // Short claim idle time: a killed consumer's entries come back within a second.
+    url: (stream) => streamUrl(base, stream, { type: 'stream', claimIdleMs: 500, blockMs: 200 }),
+    publishRaw: async (stream, payloads) => {
+      const tx = admin.pipeline();
+      for (const payload of payloads) tx.xadd(stream, '*', 'data', payload);
+      await tx.exec();
+    },
+    deadLetterCount: (stream) => admin.xlen(`${stream}.dlq`),
+    close: async () => {
+      await list.close();
       await admin.quit();
     },
   };

@@ -4,6 +4,7 @@ import { BrokerError, ConfigError } from '@sluice/core';
 import { KafkaConsumer, KafkaProducer } from './kafka/index.js';
 import { RabbitMqConsumer, RabbitMqProducer } from './rabbitmq/index.js';
 import { RedisConsumer, RedisProducer } from './redis/index.js';
+import { RedisStreamConsumer, RedisStreamProducer } from './redis-stream/index.js';
 import type {
   BrokerKind,
   BrokerTarget,
@@ -37,6 +38,12 @@ const BACKENDS: Readonly<Record<BrokerKind, Backend>> = {
     start: 'redis-server --daemonize yes --port 6379',
     producer: (target, options) => new RedisProducer(target, options),
     consumer: (target, options) => new RedisConsumer(target, options),
+  },
+  'redis-stream': {
+    label: 'Redis',
+    start: 'redis-server --daemonize yes --port 6379',
+    producer: (target, options) => new RedisStreamProducer(target, options),
+    consumer: (target, options) => new RedisStreamConsumer(target, options),
   },
   rabbitmq: {
     label: 'RabbitMQ',

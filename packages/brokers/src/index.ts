@@ -3,6 +3,7 @@ export * from './kafka/index.js';
 export * from './metrics.js';
 export * from './rabbitmq/index.js';
 export * from './redis/index.js';
+export * from './redis-stream/index.js';
 export * from './tap.js';
 export * from './types.js';
 export * from './url.js';

@@ -61,7 +61,7 @@ export interface Consumer {
   readonly connected: boolean;
 }
 
-export type BrokerKind = 'kafka' | 'redis' | 'rabbitmq';
+export type BrokerKind = 'kafka' | 'redis' | 'redis-stream' | 'rabbitmq';
 
 /** A parsed `kafka://`, `redis://` or `amqp://` destination. */
 export interface BrokerTarget {

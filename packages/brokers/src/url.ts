@@ -128,7 +128,8 @@ export function parseBrokerUrl(url: string): BrokerTarget {
   if (spec.kind === 'rabbitmq' && options.vhost !== undefined)
     connection += `/${encodeURIComponent(options.vhost)}`;
 
-  return { kind: spec.kind, connection, stream, brokers: hosts, options };
+  const kind = spec.kind === 'redis' && options.type === 'stream' ? 'redis-stream' : spec.kind;
+  return { kind, connection, stream, brokers: hosts, options };
 }
 
 function withPort(host: string, defaultPort: number, shown: string): string {

@@ -1,0 +1,3 @@
+export { RedisStreamConsumer, type RedisStreamConsumerOptions, streamLag } from './consumer.js';
+export { decodeEntry, ENTRY_FIELD } from './entry.js';
+export { RedisStreamProducer, type RedisStreamProducerOptions } from './producer.js';

@@ -1,0 +1,71 @@
+import type { OutboundRecord } from '@sluice/core';
+import type { Redis } from 'ioredis';
+import { connectRedis, createRedis, redisError } from '../redis/connection.js';
+import { closeRedis } from '../redis/connection.js';
+import { brokerCount } from '../metrics.js';
+import { choiceOption, numberOption } from '../options.js';
+import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
+import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
+import { ENTRY_FIELD, STREAM_BACKEND } from './entry.js';
+
+export interface RedisStreamProducerOptions extends ProducerOptions {
+  /**
+   * Trim the stream to about this many entries on every XADD (`MAXLEN ~`). Off by default:
+   * trimming deletes entries whether or not a consumer group has read them, so a cap below
+   * the backlog loses data. `?maxLen=` on the URL.
+   */
+  readonly maxLen?: number;
+}
+
+/**
+ * XADDs one entry per record, field `data` holding the same JSON event a Redis list element
+ * holds (Sluice envelope, or `?format=beats`). All XADDs of one publish go in one pipeline;
+ * `publish` resolves when Redis replied to every one (durability as for lists: the server's
+ * AOF settings decide).
+ */
+export class RedisStreamProducer implements Producer {
+  private readonly client: Redis;
+  private readonly encode: (record: OutboundRecord) => string;
+  private readonly maxLen: number | undefined;
+  private connecting: Promise<void> | undefined;
+
+  constructor(
+    private readonly target: BrokerTarget,
+    options: RedisStreamProducerOptions = {},
+  ) {
+    const format = choiceOption(target, 'format', options.format, 'sluice', ['sluice', 'beats'] as const);
+    this.encode = format === 'beats' ? encodeBeatsEvent : encodeEnvelope;
+    const maxLen = numberOption(target, 'maxLen', options.maxLen, 0, 0, Number.MAX_SAFE_INTEGER);
+    this.maxLen = maxLen > 0 ? maxLen : undefined;
+    // A publish fails after a few attempts instead of queueing forever: the shipper owns retries.
+    this.client = createRedis(target, { maxRetriesPerRequest: 3 });
+  }
+
+  async publish(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.connecting ??= connectRedis(this.client, this.target).catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    await this.connecting;
+    const pipeline = this.client.pipeline();
+    const key = this.target.stream;
+    for (const record of records) {
+      if (this.maxLen === undefined) pipeline.xadd(key, '*', ENTRY_FIELD, this.encode(record));
+      else pipeline.xadd(key, 'MAXLEN', '~', this.maxLen, '*', ENTRY_FIELD, this.encode(record));
+    }
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch (error) {
+      throw redisError(this.target, 'XADD', error);
+    }
+    const failed = results?.find(([error]) => error !== null);
+    if (!results || failed) throw redisError(this.target, 'XADD', failed?.[0] ?? 'pipeline aborted');
+    brokerCount('published', STREAM_BACKEND, records.length);
+  }
+
+  async close(): Promise<void> {
+    await closeRedis(this.client);
+  }
+}

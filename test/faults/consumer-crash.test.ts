@@ -35,13 +35,17 @@ async function acked(port: number): Promise<number> {
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
-describe.each(['kafka', 'redis', 'rabbitmq'])('a %s consumer SIGKILLed mid-run', (kind) => {
+// How soon another consumer takes over a dead one's records: short, so the test stays short.
+const FAST_RECOVERY: Record<string, string> = { redis: 'heartbeatMs=1000', 'redis-stream': 'claimIdleMs=1000' };
+
+describe.each(['kafka', 'redis', 'redis-stream', 'rabbitmq'])('a %s consumer SIGKILLed mid-run', (kind) => {
   it(`leaves each of ${LINES} lines in Elasticsearch exactly once after a second consumer finishes`, async () => {
     const stream = uniqueName(`crash-${kind}`);
     const index = uniqueName(`crash-${kind}`);
     indices.push(index);
-    // A dead Redis consumer's batch is reclaimed once its heartbeat key expires: keep that short.
-    const url = kind === 'redis' ? `${brokerUrl(kind, stream)}?heartbeatMs=1000` : brokerUrl(kind, stream);
+    const base = brokerUrl(kind, stream);
+    const recovery = FAST_RECOVERY[kind];
+    const url = recovery === undefined ? base : `${base}${base.includes('?') ? '&' : '?'}${recovery}`;
     const es = testEnv().elasticsearchUrl;
     const file = join(mkdtempSync(join(tmpdir(), 'sluice-crash-')), 'access.log');
     writeFileSync(file, `${[...generateLines(LINES, { seed: 99 })].join('\n')}\n`);

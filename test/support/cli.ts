@@ -44,6 +44,7 @@ export function brokerUrl(kind: string, stream: string): string {
   const env = testEnv();
   if (kind === 'kafka') return `kafka://${env.kafkaBrokers.join(',')}/${stream}`;
   if (kind === 'redis') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}`;
+  if (kind === 'redis-stream') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}?type=stream`;
   return `${env.amqpUrl.replace(/\/$/, '')}/${stream}`;
 }
 

@@ -84,11 +84,11 @@ async function readLetters(kind: string, url: string): Promise<DeadLetterDocumen
   return letters;
 }
 
-describe.each(['redis', 'kafka'])('dead letters to a %s destination', (kind) => {
+describe.each(['redis', 'redis-stream', 'kafka'])('dead letters to a %s destination', (kind) => {
   it(`the ${BAD} lines that clash with the mapping arrive there with the reason; the rest are indexed; replay after a fix indexes them`, async () => {
     const source = uniqueName('dlq-src');
     const index = uniqueName('dlq-broker');
-    const destination = kind === 'redis' ? uniqueName('dlq-dest') : uniqueName('dlq-topic');
+    const destination = kind === 'kafka' ? uniqueName('dlq-topic') : uniqueName('dlq-dest');
     const deadLetterUrl = brokerUrl(kind, destination);
     cleanup.indices.push(index);
     cleanup.keys.push(source, destination);

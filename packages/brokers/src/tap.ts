@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { InboundRecord } from '@sluice/core';
 import { createConsumer } from './factory.js';
 import { connectRedis, createRedis, redisError } from './redis/connection.js';
+import { tapStream } from './redis-stream/tap.js';
 import type { BrokerTarget } from './types.js';
 import { decodePayload, isPoison } from './wire.js';
 
@@ -18,10 +19,11 @@ export interface TapOptions {
  * Reads records without taking them from anyone: nothing is acknowledged or committed.
  * Kafka: a throwaway consumer group of its own, every batch handed back, no offsets
  * committed. RabbitMQ: get-and-requeue (messages return to the queue, marked redelivered).
- * Redis: LRANGE of the newest elements, which moves nothing.
+ * Redis: LRANGE of the newest elements, which moves nothing; streams: XREVRANGE, likewise.
  */
 export async function tapRecords(target: BrokerTarget, options: TapOptions): Promise<InboundRecord[]> {
   if (target.kind === 'redis') return tapRedis(target, options);
+  if (target.kind === 'redis-stream') return tapStream(target, options.count);
   const consumer = createConsumer(target, {
     group: `sluice-tap-${randomBytes(4).toString('hex')}`,
     fromBeginning: options.fromBeginning ?? false,

@@ -11,7 +11,7 @@ function lagOf(output: string): number {
   return Number(total.split('\t')[1]);
 }
 
-describe.each(['kafka', 'redis', 'rabbitmq'])('sluice tap on %s', (kind) => {
+describe.each(['kafka', 'redis', 'redis-stream', 'rabbitmq'])('sluice tap on %s', (kind) => {
   it('prints parsed records and leaves every record for the real consumers', async () => {
     const stream = uniqueName(`tap-${kind}`);
     const url = brokerUrl(kind, stream);

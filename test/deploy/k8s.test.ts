@@ -209,6 +209,7 @@ describe('Kubernetes manifests', () => {
     expect(triggers.sort()).toEqual([
       'k8s/autoscaling/keda/kafka.yaml: kafka',
       'k8s/autoscaling/keda/rabbitmq.yaml: rabbitmq',
+      'k8s/autoscaling/keda/redis-stream.yaml: redis-streams',
       'k8s/autoscaling/keda/redis.yaml: redis',
     ]);
     const auth = find('TriggerAuthentication', 'sluice-rabbitmq');

@@ -68,7 +68,7 @@ export async function cleanUp(backend, streams, groups = []) {
       const topics = streams.flatMap((s) => [s, `${s}.dlq`]).filter((t) => existing.has(t));
       if (topics.length > 0) await admin.deleteTopics({ topics });
       await admin.disconnect();
-    } else if (backend === 'redis') {
+    } else if (backend === 'redis' || backend === 'redis-stream') {
       const redis = new Redis(redisUrl, { lazyConnect: true });
       await redis.connect();
       for (const s of streams) {

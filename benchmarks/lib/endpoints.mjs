@@ -4,17 +4,20 @@ export const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const redisUrl = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
 export const amqpUrl = (process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672').replace(/\/$/, '');
 
-export const BACKENDS = ['kafka', 'redis', 'rabbitmq'];
+export const BACKENDS = ['kafka', 'redis', 'redis-stream', 'rabbitmq'];
 
 /** The Sluice URL of a topic, list or queue; `query` adds `?key=value` broker options. */
 export function brokerUrl(backend, stream, query = '') {
-  const base =
+  const [base, own] =
     backend === 'kafka'
-      ? `kafka://${kafkaBrokers.split(',')[0]}/${stream}`
+      ? [`kafka://${kafkaBrokers.split(',')[0]}/${stream}`, '']
       : backend === 'redis'
-        ? `${redisUrl}/${stream}`
-        : `${amqpUrl}/${stream}`;
-  return query ? `${base}?${query}` : base;
+        ? [`${redisUrl}/${stream}`, '']
+        : backend === 'redis-stream'
+          ? [`${redisUrl}/${stream}`, 'type=stream']
+          : [`${amqpUrl}/${stream}`, ''];
+  const all = [own, query].filter(Boolean).join('&');
+  return all ? `${base}?${all}` : base;
 }
 
 export function checkBackends(list) {

@@ -49,6 +49,16 @@ export const SETTINGS = {
     nativeConsume: 'redis-benchmark -c 1 -P 500: LPOP of 1 element per command, 500 commands per round trip',
     consumePipeline: 500,
   },
+  'redis-stream': {
+    sluicePublish: 'XADD of 1 entry per command, one pipeline per publish; Sluice JSON envelope in field `data`',
+    nativePublish: 'redis-benchmark -c 1 -P 1000: XADD of 1 entry per command, 1000 commands per round trip',
+    publishPipeline: 1000,
+    sluiceConsume:
+      'consumer group: XREADGROUP COUNT 500, XACK per batch after the handler, 4 batches in flight, XAUTOCLAIM and XTRIM passes',
+    nativeConsume:
+      'redis-benchmark -c 1 -P 1: XREADGROUP COUNT 500 per command (no XACK); group created beforehand',
+    consumeCount: 500,
+  },
   rabbitmq: {
     sluicePublish:
       'durable classic queue behind a durable direct exchange, persistent messages, publisher confirms awaited per publish of 1000 messages, 1 line per message',
@@ -165,11 +175,12 @@ export async function prepareNativeTools(backends, { kafkaVersion }) {
       version: `kafka-tools ${version}${fallback ? ` (Maven Central has no kafka-tools ${kafkaVersion})` : ''}`,
     };
   }
-  if (backends.includes('redis')) {
+  if (backends.includes('redis') || backends.includes('redis-stream')) {
     const version = toolVersion('redis-benchmark', ['--version'], /redis-benchmark ([\d.]+)/);
     if (!version)
       throw new Error('redis-benchmark not found: install it with apt-get install -y redis-tools');
     tools.redis = { version: `redis-benchmark ${version}` };
+    tools['redis-stream'] = tools.redis;
   }
   if (backends.includes('rabbitmq')) {
     // PerfTest on Maven Central is a plain jar (the uber jar is a GitHub release asset), so it is
@@ -234,6 +245,29 @@ export async function nativePublish(tools, backend, { stream, records, size }) {
     );
     const parsed = parseProducerPerformance(run.out);
     return result(run, parsed, parsed.rate, parsed.records, size, SETTINGS.kafka.nativePublish);
+  }
+  if (backend === 'redis-stream') {
+    const run = await runTool(
+      'redis-benchmark',
+      [
+        ...redisArgs(),
+        '-c',
+        '1',
+        '-P',
+        String(SETTINGS['redis-stream'].publishPipeline),
+        '-n',
+        String(records),
+        '--csv',
+        'XADD',
+        stream,
+        '*',
+        'data',
+        payload(size),
+      ],
+      { label: 'redis-benchmark' },
+    );
+    const parsed = parseRedisBenchmarkCsv(run.out);
+    return result(run, parsed, parsed.rate, records, size, SETTINGS['redis-stream'].nativePublish);
   }
   if (backend === 'redis') {
     const pipeline = SETTINGS.redis.publishPipeline;
@@ -318,6 +352,39 @@ export async function nativeConsume(tools, backend, { stream, records, size, gro
     if (parsed.records < records)
       throw new Error(`ConsumerPerformance read ${parsed.records}/${records} records from ${stream}`);
     return result(run, parsed, parsed.rate, parsed.records, size, SETTINGS.kafka.nativeConsume);
+  }
+  if (backend === 'redis-stream') {
+    const count = SETTINGS['redis-stream'].consumeCount;
+    const cli = spawnSync('redis-cli', [...redisArgs(), 'XGROUP', 'CREATE', stream, group, '0'], {
+      encoding: 'utf8',
+    });
+    if (cli.status !== 0 || /ERR/.test(cli.stdout)) throw new Error(`XGROUP CREATE failed: ${cli.stdout}${cli.stderr}`);
+    const run = await runTool(
+      'redis-benchmark',
+      [
+        ...redisArgs(),
+        '-c',
+        '1',
+        '-P',
+        '1',
+        '-n',
+        String(Math.ceil(records / count)),
+        '--csv',
+        'XREADGROUP',
+        'GROUP',
+        group,
+        'bench',
+        'COUNT',
+        String(count),
+        'STREAMS',
+        stream,
+        '>',
+      ],
+      { label: 'redis-benchmark' },
+    );
+    const parsed = parseRedisBenchmarkCsv(run.out);
+    // Each request read `count` entries.
+    return result(run, parsed, parsed.rate * count, records, size, SETTINGS['redis-stream'].nativeConsume);
   }
   if (backend === 'redis') {
     const run = await runTool(

@@ -58,6 +58,8 @@ function makeRecords() {
 /** Bytes one record puts on the wire in Sluice's format (payload plus key/headers), for the table. */
 function wireBytes(record) {
   if (backend === 'redis') return Buffer.byteLength(brokers.encodeEnvelope(record));
+  // An XADD entry: the field name `data` beside the same envelope.
+  if (backend === 'redis-stream') return 4 + Buffer.byteLength(brokers.encodeEnvelope(record));
   if (backend === 'kafka') {
     const m = brokers.encodeKafkaMessage(record);
     let n = Buffer.byteLength(m.value) + Buffer.byteLength(m.key ?? '');

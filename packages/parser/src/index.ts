@@ -19,6 +19,7 @@ export {
 } from './patterns/index.js';
 export { standardPatternTable } from './patterns/table.js';
 export * from './pipeline/index.js';
+export * from './suggest/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export { encodeRecords } from './pool/encode.js';
 export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';

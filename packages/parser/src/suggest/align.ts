@@ -268,8 +268,9 @@ function restColumns(
   const tail: Column[] = [];
   if (!optional) {
     for (let k = 1; ; k++) {
-      // At least one token of free text must stay in front of the tail.
-      if (active.some((l) => (lines[l]?.length ?? 0) - k <= (cursor[l] as number))) break;
+      // The tail starts at the cursor at the earliest (words before the cursor may still be
+      // given back to the message: see absorbIntoRest).
+      if (active.some((l) => (lines[l]?.length ?? 0) - k < (cursor[l] as number))) break;
       const tokens = active.map((l) => lines[l]?.[(lines[l]?.length ?? 0) - k] as Token);
       const families = countBy(tokens.map(family));
       if (families.length !== 1) break;
@@ -294,4 +295,43 @@ function restColumns(
       0.9 * nonEmpty.length;
   const leadingSpace = optional && active.some((l) => lines[l]?.[cursor[l] as number]?.kind === 'space');
   return [{ type: 'rest', optional, kv, leadingSpace }, ...tail];
+}
+
+/** Kinds of value that free text is made of. */
+const TEXT_KINDS = new Set<ValueColumnKind>(['word', 'int', 'number', 'kv', 'path', 'hex', 'url', 'loose_level']);
+/** A column with at least this many different values, and this share of the lines, is text. */
+const TEXT_DISTINCT = 8;
+const TEXT_DISTINCT_SHARE = 0.05;
+
+/**
+ * The first words of a free-text message align as columns when every sample message has
+ * at least that many words; a message of one word would then not match. Words just before
+ * the rest, with many different values, are given back to it.
+ */
+export function absorbIntoRest(columns: readonly Column[]): Column[] {
+  const r = columns.findIndex((c) => c.type === 'rest');
+  const rest = columns[r];
+  if (rest === undefined || rest.type !== 'rest') return [...columns];
+  let start = r;
+  let k = r - 1;
+  let kv = rest.kv;
+  while (k >= 0) {
+    let v = k;
+    if (columns[v]?.type === 'space') v--;
+    const c = columns[v];
+    if (c?.type !== 'value' || !TEXT_KINDS.has(c.kind)) break;
+    const distinct = new Set(c.texts).size;
+    // In a small sample, half the lines differing is as telling as TEXT_DISTINCT values.
+    const enough = Math.min(TEXT_DISTINCT, Math.ceil(c.texts.length / 2));
+    if (distinct < Math.max(2, enough) || distinct < TEXT_DISTINCT_SHARE * c.texts.length) break;
+    if (c.kind !== 'kv') kv = false;
+    start = v;
+    k = v - 1;
+  }
+  if (start === r) return [...columns];
+  return [
+    ...columns.slice(0, start),
+    { type: 'rest', optional: false, kv, leadingSpace: false },
+    ...columns.slice(r + 1),
+  ];
 }

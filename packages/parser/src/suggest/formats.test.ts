@@ -13,8 +13,9 @@ import { percent, suggestPipeline } from './index.js';
  * generator writing LINES varied lines the way the software does (padding, optional
  * parts, `-` for missing values, free text), with the true time and level of each line.
  * The suggested pipeline is written to a file and loaded by the loader `sluice parse
- * --config` uses; it must match at least 95% of the lines and give every matched line
- * its true @timestamp and log.level (no log.level where the format has none).
+ * --config` uses; it must match at least 95% of the sample, and of LINES fresh lines of
+ * the same generator (another seed) at least 95% must match with their true @timestamp
+ * and log.level (no log.level where the format has none).
  */
 
 const LINES = 200;
@@ -245,6 +246,13 @@ const FORMATS: Readonly<Record<string, Generator>> = {
   },
 };
 
+/**
+ * Formats whose lines are sometimes followed by a stack trace: about 2% of their lines are
+ * `\tat ...` continuation lines (unshipped multi-line events), which no single-line
+ * pipeline should match and which count as wrong below.
+ */
+const WITH_STACK_TRACES = new Set(['log4j_thread', 'cassandra', 'tomcat_catalina', 'kafka']);
+
 function generate(name: string, seed: number): Generated[] {
   const rng = seeded(seed);
   const generator = FORMATS[name] as Generator;
@@ -252,6 +260,11 @@ function generate(name: string, seed: number): Generated[] {
   let t = BASE + int(rng, 0, 3_600_000);
   for (let i = 0; i < LINES; i++) {
     t += int(rng, 1, 20_000);
+    if (WITH_STACK_TRACES.has(name) && i > 0 && rng() < 0.02) {
+      const frame = `\tat ${pick(rng, CLASSES)}.${pick(rng, ['run', 'handle', 'call'])}(${pick(rng, ['Main', 'Pool'])}.java:${int(rng, 10, 999)})`;
+      out.push({ line: frame, time: Number.NaN, level: undefined });
+      continue;
+    }
     out.push(generator(rng, t));
   }
   return out;
@@ -261,11 +274,11 @@ const dir = mkdtempSync(join(tmpdir(), 'sluice-suggest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const table: string[][] = [];
 afterAll(() => {
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
+  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
   const rows = table.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
   process.stdout.write(`\nsluice suggest on ${LINES} generated lines per format\n${rows.join('\n')}\n`);
 });
-table.push(['format', 'proposal', 'match', 'timestamp+level right']);
+table.push(['format', 'proposal', 'sample match', 'fresh lines match', 'fresh: @timestamp+level right']);
 
 describe('suggest infers a pipeline for formats without a module', () => {
   test('there are at least 15 formats', () => {
@@ -277,15 +290,21 @@ describe('suggest infers a pipeline for formats without a module', () => {
       const generated = generate(name, 1000 + index);
       const lines = generated.map((g) => g.line);
       const suggestion = suggestPipeline(lines, { now: () => NOW });
+      // SLUICE_SUGGEST_SHOW=1 prints each suggestion, to read what the inference proposes.
+      if (process.env.SLUICE_SUGGEST_SHOW) process.stdout.write(`\n## ${name}\n${suggestion.yaml}\n`);
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, suggestion.yaml);
       const pipeline = await compilePipelineFile(file, { resolveModule, now: () => NOW });
+      // Scored on lines the inference has not seen (another seed), as a user's next lines.
+      const fresh = generate(name, 5000 + index);
       let right = 0;
+      let matched = 0;
       const wrong: string[] = [];
-      generated.forEach((g, i) => {
+      fresh.forEach((g, i) => {
         const event = runRecord(pipeline, { id: String(i), line: g.line, format: 'raw' }, true, NOW) as LogEvent;
         const level = getField(event, 'log.level');
         const tagged = Array.isArray(event.tags) && event.tags.some((t) => String(t).startsWith('_'));
+        if (!tagged) matched += 1;
         const ok = !tagged && event['@timestamp'] === new Date(g.time).toISOString() && level === g.level;
         if (ok) right += 1;
         else if (wrong.length < 3)
@@ -295,11 +314,13 @@ describe('suggest infers a pipeline for formats without a module', () => {
         name,
         suggestion.kind === 'module' ? `module ${suggestion.module}` : suggestion.kind,
         percent(suggestion.fit.rate),
-        percent(right / generated.length),
+        percent(matched / fresh.length),
+        percent(right / fresh.length),
       ]);
       const context = `${suggestion.yaml}\n${wrong.join('\n')}`;
       expect(suggestion.fit.rate, context).toBeGreaterThanOrEqual(0.95);
-      expect(right / generated.length, context).toBeGreaterThanOrEqual(0.95);
+      expect(matched / fresh.length, context).toBeGreaterThanOrEqual(0.95);
+      expect(right / fresh.length, context).toBeGreaterThanOrEqual(0.95);
     });
   }
 });

@@ -2,10 +2,10 @@ import { ConfigError, getField, type LogEvent } from '@sluice/core';
 import { Document } from 'yaml';
 import { modules } from '../modules/index.js';
 import type { ProcessorSpec } from '../pipeline/compile.js';
-import { align } from './align.js';
+import { absorbIntoRest, align } from './align.js';
 import { compileSteps, compileSuggestion, type EvaluateOptions, evaluate, type FitReport } from './evaluate.js';
 import { buildGrok, type FieldInfo } from './pattern.js';
-import { type StampShape, tokenize } from './tokenize.js';
+import { type StampShape, type Token, tokenize } from './tokenize.js';
 
 export type { FitReport } from './evaluate.js';
 export { compileSuggestion, evaluate } from './evaluate.js';
@@ -21,7 +21,7 @@ export type { FieldInfo } from './pattern.js';
  * would get on the same lines.
  */
 
-/** A module is proposed when it matches at least this share of the sample. */
+/** A module is proposed when it matches at least this share of the sample (or as much as the inference). */
 export const MODULE_THRESHOLD = 0.9;
 /**
  * A fitting module is proposed unless the inferred pipeline sets more than this many
@@ -66,7 +66,7 @@ export function suggestPipeline(sample: readonly string[], options: SuggestOptio
   const best = scores[0];
   if (
     best !== undefined &&
-    best.score.rate >= MODULE_THRESHOLD &&
+    (best.score.rate >= MODULE_THRESHOLD || best.score.rate >= inferred.fit.rate) &&
     best.score.meanFields + FIELDS_SLACK >= inferred.fit.meanFields
   ) {
     const yaml = toYaml(
@@ -92,8 +92,8 @@ export function percent(rate: number): string {
 
 /**
  * A module's score is the share of lines it parses as well as the inferred pipeline
- * reads them: without a failure tag, and with the same @timestamp and log.level wherever
- * the inferred pipeline found one. A lenient module (one whose pattern takes any text
+ * reads them: without a failure tag, with the same @timestamp and log.level wherever
+ * the inferred pipeline found one, and no more text left in `message`. A lenient module (one whose pattern takes any text
  * after a date) does not then win on lines it only half understands.
  */
 function scoreModules(
@@ -113,6 +113,11 @@ function scoreModules(
         if (stamp !== undefined && stamp !== undated && stamp !== event['@timestamp']) return;
         const level = getField(reference, 'log.level');
         if (level !== undefined && getField(event, 'log.level') !== level) return;
+        // Text the module leaves in the message that the inference took apart.
+        const left = event.message;
+        const inferredLeft = reference.message;
+        if (typeof left === 'string' && typeof inferredLeft === 'string' && left.length > inferredLeft.length)
+          return;
       }
       agreeing += 1;
     });
@@ -281,10 +286,27 @@ function inferKeyValue(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'
   return { kind: 'kv', module: undefined, pattern: undefined, fields, steps, what: 'key=value lines' };
 }
 
+/** How a line starts, coarsely: a timestamp (of which shape), a word, a bracket, a space... */
+function startOf(token: Token | undefined): string {
+  if (token === undefined) return 'empty';
+  if (token.kind === 'value') return token.stamp ? `stamp:${token.stamp.id}` : 'value';
+  if (token.kind === 'group') return `group:${token.open}:${startOf(token.inner[0])}`;
+  return token.kind === 'punct' ? `punct:${token.text}` : token.kind;
+}
+
 function inferGrok(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
-  const alignment = align(lines.map((l) => tokenize(l)), { strict: false, rest: true });
+  const tokenized = lines.map((l) => tokenize(l));
+  // Lines that do not even start like most others (a stack trace line, a stray banner)
+  // are left out of the alignment, however small the sample: they are reported as misses.
+  const starts = tokenized.map((tokens) => startOf(tokens[0]));
+  const counts = new Map<string, number>();
+  for (const s of starts) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const [commonStart, commonCount] = [...counts].sort((a, b) => b[1] - a[1])[0] as [string, number];
+  const typical =
+    commonCount * 2 > lines.length ? tokenized.filter((_, i) => starts[i] === commonStart) : tokenized;
+  const alignment = align(typical, { strict: false, rest: true });
   if (alignment === undefined) return undefined;
-  const grok = buildGrok(alignment.columns);
+  const grok = buildGrok(absorbIntoRest(alignment.columns));
   const steps: ProcessorSpec[] = [{ grok: { patterns: [grok.pattern] } }];
   if (grok.timestamp !== undefined) steps.push(...dateSteps(grok.timestamp.field, grok.timestamp.formats));
   if (grok.kvMessage) steps.push({ kv: { field: 'message', target: 'labels' } });

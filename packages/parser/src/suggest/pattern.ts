@@ -209,7 +209,7 @@ function renderGroup(column: Column & { type: 'group' }, before: Column | undefi
         renameLast(context, context.previous.name, 'process.name');
       }
       context.hint = 'process.pid';
-    } else if (single.kind === 'word' && context.previous !== undefined) {
+    } else if (single.kind === 'word' && looksLikeThread(single.texts, context.previous?.column)) {
       context.hint = 'process.thread.name';
     }
   }
@@ -225,6 +225,13 @@ function renderGroup(column: Column & { type: 'group' }, before: Column | undefi
   const name = context.namer.take(preferred, neutral, 'text');
   context.previous = { column, name };
   return `${open}(?<${name}>[^${escapeLiteral(column.close)}]*)${close}`;
+}
+
+/** Java layouts put the thread in brackets next to the level; elsewhere a bracketed word is only a word. */
+function looksLikeThread(texts: readonly string[], previous: Column | undefined): boolean {
+  const afterLevel =
+    previous?.type === 'value' && (previous.kind === 'level' || previous.kind === 'loose_level');
+  return afterLevel || texts.some((t) => /^(?:main|.*(?:thread|worker|pool|exec).*)$/i.test(t));
 }
 
 /** The process name is known only once its `[pid]` follows: rename the capture already taken. */

@@ -325,7 +325,10 @@ function wordEndFrom(line: string, start: number): number {
     if (close !== undefined) {
       const groupEnd = line.indexOf(close, end + 1);
       const after = line[groupEnd + 1];
-      if (groupEnd > end && after !== undefined && !isSpace(after) && !PUNCT.has(after) && after !== ':') {
+      const gluedAfter = after !== undefined && !isSpace(after) && !PUNCT.has(after) && after !== ':';
+      // Only `[` after a word opens a group of its own (`haproxy[123]:`); `web/<NOSRV>` and
+      // `f(x)` are one word.
+      if (groupEnd > end && (gluedAfter || (ch !== '[' && end > start))) {
         end = groupEnd + 1;
         continue;
       }

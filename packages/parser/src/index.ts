@@ -19,7 +19,6 @@ export {
 } from './patterns/index.js';
 export { standardPatternTable } from './patterns/table.js';
 export * from './pipeline/index.js';
-export * from './suggest/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export { encodeRecords } from './pool/encode.js';
 export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';
@@ -31,3 +30,4 @@ export type { PatternStatRow, TimedJob, TimedParserOptions, TimedResult } from '
 export { TimedParser } from './pool/timed-parser.js';
 export type { Processor, ProcessorContext, ProcessorFactory } from './processor.js';
 export * from './processors/index.js';
+export * from './suggest/index.js';

@@ -30,7 +30,9 @@ const MISS_CHARS = 120;
 export function register(program: Command): void {
   program
     .command('suggest')
-    .description('Propose a pipeline (module, or inferred grok/json/kv) for sample log lines; print it as YAML')
+    .description(
+      'Propose a pipeline (module, or inferred grok/json/kv) for sample log lines; print it as YAML',
+    )
     .option('--file <sample>', 'file of sample log lines (default: stdin)')
     .option(
       '--lines <n>',
@@ -113,7 +115,20 @@ function report(suggestion: Suggestion, sample: readonly SampleLine[], out: stri
         ? `inferred grok pattern${modulesNote}`
         : `inferred ${suggestion.kind} pipeline${modulesNote}`;
   rows.push(`  proposal    ${what}`);
-  rows.push(`  match rate  ${percent(fit.rate)}: ${fit.matched} of ${fit.lines} lines parse without a failure tag`);
+  if (suggestion.kind === 'module') {
+    const proposed = suggestion.modules.find((m) => m.name === suggestion.module);
+    const tied = suggestion.modules.filter(
+      (m) =>
+        m !== proposed &&
+        proposed !== undefined &&
+        m.rate === proposed.rate &&
+        m.meanFields === proposed.meanFields,
+    );
+    if (tied.length > 0) rows.push(`              as good: ${tied.map((m) => m.name).join(', ')}`);
+  }
+  rows.push(
+    `  match rate  ${percent(fit.rate)}: ${fit.matched} of ${fit.lines} lines parse without a failure tag`,
+  );
   if (out !== undefined) rows.push(`  written to  ${out}`);
   if (suggestion.pattern !== undefined) rows.push(`  grok        ${suggestion.pattern}`);
 
@@ -126,7 +141,9 @@ function report(suggestion: Suggestion, sample: readonly SampleLine[], out: stri
   for (const name of [...names].sort()) {
     const kind = seen.get(name);
     const types = [...(fit.fieldTypes.get(name) ?? [])].join('|');
-    rows.push(`    ${name.padEnd(width)}  ${[kind, types === '' ? undefined : `(${types})`].filter(Boolean).join(' ')}`);
+    rows.push(
+      `    ${name.padEnd(width)}  ${[kind, types === '' ? undefined : `(${types})`].filter(Boolean).join(' ')}`,
+    );
   }
 
   rows.push('', `  first non-matching lines${fit.misses.length === 0 ? ': none' : ''}`);

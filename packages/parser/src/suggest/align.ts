@@ -109,7 +109,8 @@ export function align(
     // Levels and other words in one column: either an optional word before the level
     // (PostgreSQL's `user@db LOG:` next to `LOG:`), or just words.
     const levelsAndWords =
-      (families.find(([f]) => f === 'value')?.[1] ?? 0) + (families.find(([f]) => f === 'value:level')?.[1] ?? 0);
+      (families.find(([f]) => f === 'value')?.[1] ?? 0) +
+      (families.find(([f]) => f === 'value:level')?.[1] ?? 0);
     if (topCount < active.length - spare || (top.startsWith('value') && levelsAndWords > topCount)) {
       const optional = optionalColumn(lines, active, cursor, families, spare);
       if (optional) {
@@ -298,10 +299,22 @@ function restColumns(
 }
 
 /** Kinds of value that free text is made of. */
-const TEXT_KINDS = new Set<ValueColumnKind>(['word', 'int', 'number', 'kv', 'path', 'hex', 'url', 'loose_level']);
-/** A column with at least this many different values, and this share of the lines, is text. */
-const TEXT_DISTINCT = 8;
-const TEXT_DISTINCT_SHARE = 0.05;
+const TEXT_KINDS = new Set<ValueColumnKind>([
+  'word',
+  'int',
+  'number',
+  'kv',
+  'path',
+  'hex',
+  'url',
+  'loose_level',
+]);
+/**
+ * A column of words with at least this many different values, right before the rest, is
+ * the start of the message (a handful of message templates already gives that many);
+ * fewer are a field (`stdout`/`stderr`, CRI's `F`/`P`).
+ */
+const TEXT_DISTINCT = 4;
 
 /**
  * The first words of a free-text message align as columns when every sample message has
@@ -319,11 +332,28 @@ export function absorbIntoRest(columns: readonly Column[]): Column[] {
     let v = k;
     if (columns[v]?.type === 'space') v--;
     const c = columns[v];
+    // An optional word or quote at the start of some messages (`relation "x" does not
+    // exist`) is message too.
+    if (
+      c?.type === 'optional' &&
+      c.columns.every(
+        (o) =>
+          o.type === 'space' ||
+          o.type === 'literal' ||
+          o.type === 'quoted' ||
+          o.type === 'group' ||
+          (o.type === 'value' && TEXT_KINDS.has(o.kind)),
+      )
+    ) {
+      start = v;
+      k = v - 1;
+      kv = false;
+      continue;
+    }
     if (c?.type !== 'value' || !TEXT_KINDS.has(c.kind)) break;
     const distinct = new Set(c.texts).size;
     // In a small sample, half the lines differing is as telling as TEXT_DISTINCT values.
-    const enough = Math.min(TEXT_DISTINCT, Math.ceil(c.texts.length / 2));
-    if (distinct < Math.max(2, enough) || distinct < TEXT_DISTINCT_SHARE * c.texts.length) break;
+    if (distinct < Math.max(2, Math.min(TEXT_DISTINCT, Math.ceil(c.texts.length / 2)))) break;
     if (c.kind !== 'kv') kv = false;
     start = v;
     k = v - 1;

@@ -29,7 +29,8 @@ export interface FitReport {
 
 const MISSES_KEPT = 10;
 /** Fields every event has or that say what a module is, not what the line held. */
-const BOOKKEEPING = /^(?:message|@timestamp|tags|event\.(?:module|dataset|kind|category|type|outcome|created)|related\..*|ecs\..*)$/;
+const BOOKKEEPING =
+  /^(?:message|@timestamp|tags|event\.(?:module|dataset|kind|category|type|outcome|created)|related\..*|ecs\..*)$/;
 
 export interface EvaluateOptions {
   /** The clock for year inference and events without a date; default Date.now. */
@@ -46,7 +47,10 @@ export function compileSuggestion(yamlText: string, options: EvaluateOptions = {
 }
 
 /** Compiles steps as a pipeline (built-in modules are scored this way). */
-export function compileSteps(specs: readonly ProcessorSpec[], options: EvaluateOptions = {}): CompiledPipeline {
+export function compileSteps(
+  specs: readonly ProcessorSpec[],
+  options: EvaluateOptions = {},
+): CompiledPipeline {
   return compilePipeline(specs, {
     resolveModule,
     where: () => 'suggest',

@@ -51,7 +51,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const d = (t: number) => new Date(t);
 const ymd = (t: number, sep = '-') =>
   `${d(t).getUTCFullYear()}${sep}${pad(d(t).getUTCMonth() + 1)}${sep}${pad(d(t).getUTCDate())}`;
-const hms = (t: number) => `${pad(d(t).getUTCHours())}:${pad(d(t).getUTCMinutes())}:${pad(d(t).getUTCSeconds())}`;
+const hms = (t: number) =>
+  `${pad(d(t).getUTCHours())}:${pad(d(t).getUTCMinutes())}:${pad(d(t).getUTCSeconds())}`;
 const ms = (t: number) => pad(d(t).getUTCMilliseconds(), 3);
 const mon = (t: number) => MONTHS[d(t).getUTCMonth()] as string;
 const floorSeconds = (t: number) => t - (t % 1000);
@@ -107,13 +108,16 @@ function sentence(rng: Rng): string {
 const ip = (rng: Rng) => `${int(rng, 10, 192)}.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`;
 const uuid = (rng: Rng) =>
   [8, 4, 4, 4, 12]
-    .map((n) =>
-      Array.from({ length: n }, () => '0123456789abcdef'[int(rng, 0, 15)]).join(''),
-    )
+    .map((n) => Array.from({ length: n }, () => '0123456789abcdef'[int(rng, 0, 15)]).join(''))
     .join('-');
 const JAVA_LEVELS = ['INFO', 'INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG'];
 const THREADS = ['main', 'pool-1-thread-3', 'http-nio-8080-exec-7', 'scheduler-1', 'worker-12'];
-const CLASSES = ['com.acme.orders.OrderService', 'com.acme.web.Controller', 'org.example.db.Pool', 'com.acme.Main'];
+const CLASSES = [
+  'com.acme.orders.OrderService',
+  'com.acme.web.Controller',
+  'org.example.db.Pool',
+  'com.acme.Main',
+];
 const PATHS = ['/', '/index.html', '/api/v1/orders', '/api/v1/users/42', '/static/app.js', '/health'];
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE'];
 
@@ -144,7 +148,8 @@ const FORMATS: Readonly<Record<string, Generator>> = {
   },
   postgresql: (rng, t) => {
     const level = pick(rng, ['LOG', 'LOG', 'LOG', 'ERROR', 'WARNING', 'FATAL', 'STATEMENT', 'DETAIL']);
-    const session = rng() < 0.6 ? `${pick(rng, ['app', 'postgres', 'report'])}@${pick(rng, ['orders', 'shop'])} ` : '';
+    const session =
+      rng() < 0.6 ? `${pick(rng, ['app', 'postgres', 'report'])}@${pick(rng, ['orders', 'shop'])} ` : '';
     const line = `${ymd(t)} ${hms(t)}.${ms(t)} UTC [${int(rng, 100, 99_999)}] ${session}${level}:  ${sentence(rng)}`;
     return { line, time: t, level };
   },
@@ -155,13 +160,29 @@ const FORMATS: Readonly<Record<string, Generator>> = {
   },
   kafka: (rng, t) => {
     const level = pick(rng, ['INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG']);
-    const component = rng() < 0.5 ? `[${pick(rng, ['KafkaServer', 'ReplicaManager', 'GroupCoordinator'])} id=${int(rng, 0, 3)}] ` : '';
-    const cls = pick(rng, ['kafka.server.KafkaServer', 'kafka.log.LogManager', 'kafka.coordinator.group.GroupCoordinator']);
-    return { line: `[${ymd(t)} ${hms(t)},${ms(t)}] ${level} ${component}${sentence(rng)} (${cls})`, time: t, level };
+    const component =
+      rng() < 0.5
+        ? `[${pick(rng, ['KafkaServer', 'ReplicaManager', 'GroupCoordinator'])} id=${int(rng, 0, 3)}] `
+        : '';
+    const cls = pick(rng, [
+      'kafka.server.KafkaServer',
+      'kafka.log.LogManager',
+      'kafka.coordinator.group.GroupCoordinator',
+    ]);
+    return {
+      line: `[${ymd(t)} ${hms(t)},${ms(t)}] ${level} ${component}${sentence(rng)} (${cls})`,
+      time: t,
+      level,
+    };
   },
   elasticsearch: (rng, t) => {
     const level = pick(rng, ['INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG']);
-    const logger = pick(rng, ['o.e.n.Node', 'o.e.c.r.a.AllocationService', 'o.e.x.s.a.s.FileRolesStore', 'o.e.t.TransportService']);
+    const logger = pick(rng, [
+      'o.e.n.Node',
+      'o.e.c.r.a.AllocationService',
+      'o.e.x.s.a.s.FileRolesStore',
+      'o.e.t.TransportService',
+    ]);
     const line = `[${ymd(t)}T${hms(t)},${ms(t)}][${level.padEnd(5)}][${logger.padEnd(25)}] [node-${int(rng, 1, 3)}] ${sentence(rng)}`;
     return { line, time: t, level };
   },
@@ -275,7 +296,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const table: string[][] = [];
 afterAll(() => {
   const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
-  const rows = table.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
+  const rows = table.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   process.stdout.write(`\nsluice suggest on ${LINES} generated lines per format\n${rows.join('\n')}\n`);
 });
 table.push(['format', 'proposal', 'sample match', 'fresh lines match', 'fresh: @timestamp+level right']);
@@ -301,14 +327,21 @@ describe('suggest infers a pipeline for formats without a module', () => {
       let matched = 0;
       const wrong: string[] = [];
       fresh.forEach((g, i) => {
-        const event = runRecord(pipeline, { id: String(i), line: g.line, format: 'raw' }, true, NOW) as LogEvent;
+        const event = runRecord(
+          pipeline,
+          { id: String(i), line: g.line, format: 'raw' },
+          true,
+          NOW,
+        ) as LogEvent;
         const level = getField(event, 'log.level');
         const tagged = Array.isArray(event.tags) && event.tags.some((t) => String(t).startsWith('_'));
         if (!tagged) matched += 1;
         const ok = !tagged && event['@timestamp'] === new Date(g.time).toISOString() && level === g.level;
         if (ok) right += 1;
         else if (wrong.length < 3)
-          wrong.push(`${g.line}\n  -> @timestamp ${String(event['@timestamp'])} log.level ${String(level)} tags ${JSON.stringify(event.tags)}`);
+          wrong.push(
+            `${g.line}\n  -> @timestamp ${String(event['@timestamp'])} log.level ${String(level)} tags ${JSON.stringify(event.tags)}`,
+          );
       });
       table.push([
         name,

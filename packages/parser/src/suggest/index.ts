@@ -3,7 +3,13 @@ import { Document } from 'yaml';
 import { modules } from '../modules/index.js';
 import type { ProcessorSpec } from '../pipeline/compile.js';
 import { absorbIntoRest, align } from './align.js';
-import { compileSteps, compileSuggestion, type EvaluateOptions, evaluate, type FitReport } from './evaluate.js';
+import {
+  compileSteps,
+  compileSuggestion,
+  type EvaluateOptions,
+  evaluate,
+  type FitReport,
+} from './evaluate.js';
 import { buildGrok, type FieldInfo } from './pattern.js';
 import { type StampShape, type Token, tokenize } from './tokenize.js';
 
@@ -177,13 +183,16 @@ function stampOf(text: string): StampShape | undefined {
 const LEVEL_KEY = /^(?:level|lvl|severity|loglevel|log_level|s)$/i;
 const MESSAGE_KEY = /^(?:msg|message)$/;
 
-function inferJson(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
+function inferJson(
+  lines: readonly string[],
+): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
   const objects: Record<string, unknown>[] = [];
   for (const line of lines) {
     if (!line.trimStart().startsWith('{')) continue;
     try {
       const value: unknown = JSON.parse(line);
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) objects.push(value as Record<string, unknown>);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        objects.push(value as Record<string, unknown>);
     } catch {
       // not JSON: counted as a miss below
     }
@@ -222,12 +231,17 @@ function inferJson(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'> & 
   if (Object.keys(rename).length > 0) steps.push({ mutate: { rename } });
   if (stamp !== undefined) {
     steps.push(...dateSteps(stamp.path, stamp.shape.formats(stamp.examples), stamp.top));
-    fields.push({ field: '@timestamp', type: `timestamp (from "${stamp.path}", ${stamp.shape.formats(stamp.examples).join(' | ')})` });
+    fields.push({
+      field: '@timestamp',
+      type: `timestamp (from "${stamp.path}", ${stamp.shape.formats(stamp.examples).join(' | ')})`,
+    });
   }
   return { kind: 'json', module: undefined, pattern: undefined, fields, steps, what: 'JSON lines' };
 }
 
-function inferKeyValue(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
+function inferKeyValue(
+  lines: readonly string[],
+): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
   const pairsPerLine: Map<string, string>[] = [];
   for (const line of lines) {
     const tokens = tokenize(line).filter((t) => t.kind !== 'space');
@@ -249,7 +263,16 @@ function inferKeyValue(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'
   const timeKey = keys.find((k) => share(k, (v) => stampOf(v) !== undefined) >= 0.9);
   const levelKey =
     keys.find((k) => LEVEL_KEY.test(k) && share(k, () => true) >= 0.9) ??
-    keys.find((k) => share(k, (v) => /^[A-Za-z]+$/.test(v) && tokenize(v)[0]?.kind === 'value' && (tokenize(v)[0] as { value: string }).value === 'level') >= 0.9);
+    keys.find(
+      (k) =>
+        share(
+          k,
+          (v) =>
+            /^[A-Za-z]+$/.test(v) &&
+            tokenize(v)[0]?.kind === 'value' &&
+            (tokenize(v)[0] as { value: string }).value === 'level',
+        ) >= 0.9,
+    );
   const messageKey = keys.find((k) => MESSAGE_KEY.test(k));
   const steps: ProcessorSpec[] = [];
   const fields: FieldInfo[] = [];
@@ -264,7 +287,9 @@ function inferKeyValue(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'
   } else {
     steps.push({ grok: { patterns: ['^[A-Za-z_][\\w.-]*='] } });
   }
-  steps.push({ kv: { field: 'message', target: 'labels', ...(timeKey !== undefined ? { exclude_keys: [timeKey] } : {}) } });
+  steps.push({
+    kv: { field: 'message', target: 'labels', ...(timeKey !== undefined ? { exclude_keys: [timeKey] } : {}) },
+  });
   const rename: Record<string, string> = {};
   if (levelKey !== undefined) {
     rename[`labels.${levelKey}`] = 'log.level';
@@ -294,7 +319,9 @@ function startOf(token: Token | undefined): string {
   return token.kind === 'punct' ? `punct:${token.text}` : token.kind;
 }
 
-function inferGrok(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
+function inferGrok(
+  lines: readonly string[],
+): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
   const tokenized = lines.map((l) => tokenize(l));
   // Lines that do not even start like most others (a stack trace line, a stray banner)
   // are left out of the alignment, however small the sample: they are reported as misses.
@@ -310,6 +337,9 @@ function inferGrok(lines: readonly string[]): (Omit<Inferred, 'fit' | 'yaml'> & 
   const steps: ProcessorSpec[] = [{ grok: { patterns: [grok.pattern] } }];
   if (grok.timestamp !== undefined) steps.push(...dateSteps(grok.timestamp.field, grok.timestamp.formats));
   if (grok.kvMessage) steps.push({ kv: { field: 'message', target: 'labels' } });
-  const fields = grok.fields.map((f) => ({ ...f, field: f.field === 'timestamp' ? '@timestamp (via date)' : f.field }));
+  const fields = grok.fields.map((f) => ({
+    ...f,
+    field: f.field === 'timestamp' ? '@timestamp (via date)' : f.field,
+  }));
   return { kind: 'grok', module: undefined, pattern: grok.pattern, fields, steps, what: 'grok pattern' };
 }

@@ -162,7 +162,8 @@ function renderColumn(
       const name = context.namer.take('message', 'text', column.kv ? 'key=value pairs' : 'text');
       if (column.kv) context.kvMessage = true;
       context.previous = { column, name };
-      const body = `%{GREEDYDATA:${name}}`;
+      // Before a tail (`(class)`), the message ends where the tail's spaces start.
+      const body = next === undefined ? `%{GREEDYDATA:${name}}` : `%{DATA:${name}}\\s*`;
       if (!column.optional) return body;
       return column.leadingSpace ? String.raw`(?:\s+${body})?` : `(?:${body})?`;
     }
@@ -186,7 +187,10 @@ function renderQuoted(column: Column & { type: 'quoted' }, context: Context): st
   }
   const present = column.texts.filter((t) => t !== '-' && t !== '');
   let preferred: string | undefined;
-  if (present.length > 0 && present.filter((t) => /Mozilla|curl|bot|Agent/i.test(t)).length >= 0.5 * present.length)
+  if (
+    present.length > 0 &&
+    present.filter((t) => /Mozilla|curl|bot|Agent/i.test(t)).length >= 0.5 * present.length
+  )
     preferred = 'user_agent.original';
   else if (present.length > 0 && present.every((t) => /^[a-z]+:\/\//.test(t)) && namer.http)
     preferred = 'http.request.referrer';
@@ -195,7 +199,11 @@ function renderQuoted(column: Column & { type: 'quoted' }, context: Context): st
   return `"(?<${name}>(?:[^"\\\\]|\\\\.)*)"`;
 }
 
-function renderGroup(column: Column & { type: 'group' }, before: Column | undefined, context: Context): string {
+function renderGroup(
+  column: Column & { type: 'group' },
+  before: Column | undefined,
+  context: Context,
+): string {
   const open = escapeLiteral(column.open);
   const close = escapeLiteral(column.close);
   const inner = column.inner;
@@ -274,7 +282,11 @@ function renderValue(
       const first = context.timestamp === undefined;
       if (column.kind === 'glog') {
         const level = namer.take('log.level', 'level', 'level');
-        name = namer.take(first ? 'timestamp' : undefined, 'timestamp', `timestamp (${stamp.formats([])[0]})`);
+        name = namer.take(
+          first ? 'timestamp' : undefined,
+          'timestamp',
+          `timestamp (${stamp.formats([])[0]})`,
+        );
         body = `(?<${level}>[IWEFD])(?<${name}>${stamp.grok})`;
       } else {
         const formats = stamp.formats(column.texts);
@@ -343,7 +355,9 @@ function renderValue(
     default: {
       // A word right after an RFC 3164 timestamp is the host, as syslog writes it.
       const afterSyslogStamp =
-        previous?.column.type === 'value' && previous.column.stamp?.id === 'rfc3164' && before?.type === 'space';
+        previous?.column.type === 'value' &&
+        previous.column.stamp?.id === 'rfc3164' &&
+        before?.type === 'space';
       const preferred = afterSyslogStamp ? 'host.hostname' : column.kind === 'word' ? hint : undefined;
       name = namer.take(preferred, column.kind, column.kind);
       body = `(?<${name}>${stop})`;

@@ -143,7 +143,11 @@ export const EPOCH_SHAPE: StampShape = {
   grok: String.raw`\d{10}(?:\.\d{1,9})?`,
   formats: () => ['UNIX'],
 };
-export const EPOCH_MS_SHAPE: StampShape = { id: 'epoch_ms', grok: String.raw`\d{13}`, formats: () => ['UNIX_MS'] };
+export const EPOCH_MS_SHAPE: StampShape = {
+  id: 'epoch_ms',
+  grok: String.raw`\d{13}`,
+  formats: () => ['UNIX_MS'],
+};
 
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
 
@@ -183,7 +187,17 @@ export const LEVEL_WORDS = new Set([
   'CONTEXT',
 ]);
 
-export const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE']);
+export const HTTP_METHODS = new Set([
+  'GET',
+  'POST',
+  'PUT',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'CONNECT',
+  'TRACE',
+]);
 
 const OPENERS: Readonly<Record<string, string>> = { '[': ']', '(': ')', '{': '}', '<': '>' };
 /** Characters that end a word and stand alone as punctuation tokens. */
@@ -191,7 +205,10 @@ const PUNCT = new Set(['[', ']', '(', ')', '{', '}', '<', '>', '"', '|', ',', ';
 const REQUEST_LINE = /^[A-Z]{3,10} \S+(?: HTTP\/\d(?:\.\d)?)?$/;
 
 const IPV4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
-const IPV6 = String.raw`[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::${IPV4})?`;
+const IPV6 = `[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::${IPV4})?`;
+const IPV4_WORD = new RegExp(`^${IPV4}$`);
+const IPV4_PORT_WORD = new RegExp(`^${IPV4}:\\d{1,5}$`);
+const IPV6_WORD = new RegExp(`^${IPV6}$`);
 
 /** Classifies a word (a run without spaces or punctuation). */
 export function classifyWord(word: string): { value: ValueKind; stamp?: StampShape } {
@@ -203,16 +220,17 @@ export function classifyWord(word: string): { value: ValueKind; stamp?: StampSha
   if (/^-\d+$/.test(word)) return { value: 'int' };
   if (/^1[5-9]\d{8}\.\d{1,9}$/.test(word)) return { value: 'epoch', stamp: EPOCH_SHAPE };
   if (/^-?\d+\.\d+$/.test(word)) return { value: 'float' };
-  if (new RegExp(`^${IPV4}$`).test(word)) return { value: 'ip' };
-  if (new RegExp(`^${IPV4}:\\d{1,5}$`).test(word)) return { value: 'ipport' };
-  if ((word.includes('::') || (word.match(/:/g)?.length ?? 0) >= 5) && new RegExp(`^${IPV6}$`).test(word))
+  if (IPV4_WORD.test(word)) return { value: 'ip' };
+  if (IPV4_PORT_WORD.test(word)) return { value: 'ipport' };
+  if ((word.includes('::') || (word.match(/:/g)?.length ?? 0) >= 5) && IPV6_WORD.test(word))
     return { value: 'ip' };
   if (/^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(word)) return { value: 'uuid' };
   if (/^[A-Za-z][\w+.-]*:\/\/\S+$/.test(word)) return { value: 'url' };
   if (/^\/[^\s]*$/.test(word) || /^[A-Za-z]:\\/.test(word)) return { value: 'path' };
   if (HTTP_METHODS.has(word)) return { value: 'method' };
   if (isLevelWord(word)) return { value: 'level' };
-  if (/^(?:0x[0-9a-fA-F]+|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,})$/.test(word)) return { value: 'hex' };
+  if (/^(?:0x[0-9a-fA-F]+|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,})$/.test(word))
+    return { value: 'hex' };
   if (/^[A-Za-z_][\w.-]*=/.test(word)) return { value: 'kv' };
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(word) && /(?:^|\.)[A-Z][\w$]*$/.test(word))
     return { value: 'javaclass' };
@@ -345,6 +363,10 @@ function pushWord(tokens: Token[], word: string): void {
   if (word.length > 1 && word.endsWith(':') && !word.endsWith('::')) {
     pushWord(tokens, word.slice(0, -1));
     tokens.push({ kind: 'punct', text: ':' });
+    return;
+  }
+  if (word === ':') {
+    tokens.push({ kind: 'punct', text: word });
     return;
   }
   const { value, stamp } = classifyWord(word);

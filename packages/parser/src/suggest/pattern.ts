@@ -163,7 +163,12 @@ function renderColumn(
       if (column.kv) context.kvMessage = true;
       context.previous = { column, name };
       // Before a tail (`(class)`), the message ends where the tail's spaces start.
-      const body = next === undefined ? `%{GREEDYDATA:${name}}` : `%{DATA:${name}}\\s*`;
+      const body =
+        next === undefined
+          ? `%{GREEDYDATA:${name}}`
+          : next.type === 'space'
+            ? `%{DATA:${name}}`
+            : `%{DATA:${name}}\\s*`;
       if (!column.optional) return body;
       return column.leadingSpace ? String.raw`(?:\s+${body})?` : `(?:${body})?`;
     }

@@ -98,6 +98,8 @@ interface Context {
   previous: { readonly column: Column; readonly name: string | undefined } | undefined;
   /** The ECS name the enclosing group suggests for its one value (`[1234]` is a pid). */
   hint: string | undefined;
+  /** The closing character of the group being rendered: its last word may hold spaces (`[Thread 1]`). */
+  groupClose: string | undefined;
   /** Captures renamed after they were rendered (`word_1` becomes `process.name` once `[pid]` follows). */
   readonly renames: Map<string, string>;
 }
@@ -112,6 +114,7 @@ export function buildGrok(columns: readonly Column[]): GrokSuggestion {
     kvMessage: false,
     previous: undefined,
     hint: undefined,
+    groupClose: undefined,
     renames: new Map(),
   };
   let pattern = `^${render(columns, context)}$`;
@@ -227,7 +230,10 @@ function renderGroup(
     }
   }
   if (inner !== undefined && inner.length > 0) {
+    const outer = context.groupClose;
+    context.groupClose = column.close;
     const body = render(inner, context);
+    context.groupClose = outer;
     return `${open}\\s*${body}\\s*${close}`;
   }
   const neutral = column.open === '[' ? 'bracket' : column.open === '(' ? 'paren' : 'group';
@@ -277,7 +283,12 @@ function renderValue(
   const previous = context.previous;
   const hint = context.hint;
   context.hint = undefined;
-  const stop = next === undefined ? String.raw`\S+` : WORD;
+  const stop =
+    next !== undefined
+      ? WORD
+      : context.groupClose !== undefined
+        ? `[^${escapeLiteral(context.groupClose)}]+?`
+        : String.raw`\S+`;
   let body: string;
   let name: string;
   switch (column.kind) {

@@ -132,7 +132,7 @@ describe('align and buildGrok', () => {
       '[2026-12-04 10:00:02,003] INFO Shutting down now (kafka.server.KafkaServer)',
     ]);
     expect(grok.pattern).toBe(
-      String.raw`^\[\s*(?<[timestamp]>%{TIMESTAMP_ISO8601})\s*\] %{LOGLEVEL:[log][level]} %{DATA:[message]}\s*\(\s*(?<[log][logger]>\S+)\s*\)$`,
+      String.raw`^\[\s*(?<[timestamp]>%{TIMESTAMP_ISO8601})\s*\] %{LOGLEVEL:[log][level]} %{DATA:[message]}\s*\(\s*(?<[log][logger]>[^\)]+?)\s*\)$`,
     );
   });
 });

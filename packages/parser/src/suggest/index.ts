@@ -36,6 +36,12 @@ export const MODULE_THRESHOLD = 0.9;
  */
 const FIELDS_SLACK = 1;
 
+/**
+ * Longer lines are not learnt from (they are still measured): a format is seen in its
+ * ordinary lines, and tokenising a hostile megabyte of brackets costs quadratic time.
+ */
+const MAX_INFER_CHARS = 8192;
+
 export interface ModuleScore {
   readonly name: string;
   readonly rate: number;
@@ -244,6 +250,7 @@ function inferKeyValue(
 ): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
   const pairsPerLine: Map<string, string>[] = [];
   for (const line of lines) {
+    if (line.length > MAX_INFER_CHARS) continue;
     const tokens = tokenize(line).filter((t) => t.kind !== 'space');
     if (tokens.length < 2 || !tokens.every((t) => t.kind === 'value' && t.value === 'kv')) continue;
     const pairs = new Map<string, string>();
@@ -322,7 +329,7 @@ function startOf(token: Token | undefined): string {
 function inferGrok(
   lines: readonly string[],
 ): (Omit<Inferred, 'fit' | 'yaml'> & { steps: ProcessorSpec[]; what: string }) | undefined {
-  const tokenized = lines.map((l) => tokenize(l));
+  const tokenized = lines.map((l) => (l.length > MAX_INFER_CHARS ? [] : tokenize(l)));
   // Lines that do not even start like most others (a stack trace line, a stray banner)
   // are left out of the alignment, however small the sample: they are reported as misses.
   const starts = tokenized.map((tokens) => startOf(tokens[0]));

@@ -235,6 +235,16 @@ describe('suggestPipeline', () => {
     expect(getField(event ?? {}, 'process.thread.name')).toBe('worker-1');
   });
 
+  test('a hostile line (200,000 unclosed brackets) is not learnt from, only measured as a miss', () => {
+    const lines = Array.from({ length: 5 }, (_, i) => `2026-12-04 10:00:0${i},000 INFO job ${i} done`);
+    lines.push('['.repeat(200_000));
+    const started = Date.now();
+    const suggestion = suggestPipeline(lines, { now });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(suggestion.fit.matched).toBe(5);
+    expect(suggestion.fit.misses.map((m) => m.index)).toEqual([5]);
+  });
+
   test('an empty sample is a ConfigError (exit 2)', () => {
     expect(() => suggestPipeline(['', '  '])).toThrow(ConfigError);
     expect(() => suggestPipeline([])).toThrow('the sample has no lines to learn from');

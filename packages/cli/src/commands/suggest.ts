@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--file <sample>', 'file of sample log lines (default: stdin)')
     .option(
       '--lines <n>',
-      `learn from the first N lines (default ${DEFAULT_LINES})`,
+      'learn from the first N non-blank lines',
       intOption('--lines', 1, 100_000),
       DEFAULT_LINES,
     )

@@ -5,9 +5,8 @@ import { fileURLToPath } from 'node:url';
 import {
   type Consumer,
   type ConsumerOptions,
-  createConsumer,
-  createProducer,
   type InboundBatch,
+  loadBrokerClient,
   type Producer,
   parseBrokerUrl,
 } from '@sluice/brokers';
@@ -80,10 +79,12 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
     const stream = h.stream(prefix);
     const url = h.url(stream);
     const target = parseBrokerUrl(url);
-    const producer = createProducer(target, h.producerOptions);
+    // Loaded once, so the many `consumer()` calls below build their adapters synchronously.
+    const client = await loadBrokerClient(target);
+    const producer = client.producer(target, h.producerOptions);
     open.producers.push(producer);
     const consumer = (options: ConsumerOptions = {}) => {
-      const c = createConsumer(target, { ...h.consumerOptions(stream), ...options });
+      const c = client.consumer(target, { ...h.consumerOptions(stream), ...options });
       open.consumers.push(c);
       return c;
     };

@@ -23,8 +23,8 @@ export async function waitFor(
 }
 
 /** The shipper in this process, tailing files into the real broker behind `url`. */
-export function shipInProcess(url: string, input: Omit<FileInputOptions, 'shipperId'>) {
-  const producer = createProducer(parseBrokerUrl(url));
+export async function shipInProcess(url: string, input: Omit<FileInputOptions, 'shipperId'>) {
+  const producer = await createProducer(parseBrokerUrl(url));
   const shipper = new Shipper({
     producer,
     inputs: [
@@ -60,7 +60,7 @@ export async function collect(
   settleMs = 1_000,
   timeoutMs = 60_000,
 ): Promise<InboundRecord[]> {
-  const consumer = createConsumer(parseBrokerUrl(h.url(stream)), {
+  const consumer = await createConsumer(parseBrokerUrl(h.url(stream)), {
     ...h.consumerOptions(stream),
     batchSize: 500,
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { brokerDescriptor } from '@sluice/brokers';
 import { inject } from 'vitest';
 
 /**
@@ -51,6 +52,16 @@ export function testEnv(): TestEnv {
     elasticsearchUrl: env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
     source: source === 'env' || source === 'testcontainers' ? source : 'native',
   };
+}
+
+/**
+ * Where this run's broker of `kind` is, in the form of that backend's environment variable
+ * (`REDIS_URL`, `KAFKA_BROKERS`, ...): global-setup exports every address before any worker
+ * starts, so a new backend needs no field here.
+ */
+export function brokerAddress(kind: string): string {
+  const { local } = brokerDescriptor(kind);
+  return process.env[local.environment] ?? local.defaultAddress;
 }
 
 /**

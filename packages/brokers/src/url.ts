@@ -22,12 +22,12 @@ const FORMS_HINT = `use one of: ${BROKER_URL_FORMS.join('; ')}`;
  * comma-separated broker lists and would percent-decode credentials we must pass on
  * verbatim. Errors only ever show the URL through `redactUrl`.
  */
-export function parseBrokerUrl(url: string): BrokerTarget {
+export function parseBrokerUrl(url: string, registry: readonly BrokerDescriptor[] = BROKERS): BrokerTarget {
   const shown = redactUrl(url.trim());
   const match = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?(?:#.*)?$/i.exec(url.trim());
   const scheme =
     match?.[1]?.toLowerCase() ?? (/^([a-z][a-z0-9+.-]*:)/i.exec(url.trim())?.[1]?.toLowerCase() || '');
-  const owners = BROKERS.filter((d) => d.url.schemes.some((s) => s.scheme === scheme));
+  const owners = registry.filter((d) => d.url.schemes.some((s) => s.scheme === scheme));
   if (!url.includes('://')) {
     // `user:PW@host:6379/x` would otherwise read as scheme "user:"; say what is missing.
     throw new ConfigError(
@@ -93,7 +93,7 @@ export function parseBrokerUrl(url: string): BrokerTarget {
   }
   const hosts = hostList.split(',').map((h) => withPort(h.trim(), spec.defaultPort, shown));
   if (!descriptor.url.multipleHosts && hosts.length > 1) {
-    const lists = BROKERS.filter((d) => d.url.multipleHosts).map((d) => d.url.schemes[0]?.scheme + '//');
+    const lists = registry.filter((d) => d.url.multipleHosts).map((d) => d.url.schemes[0]?.scheme + '//');
     throw new ConfigError(
       `broker URL ${shown} lists several hosts; only ${lists.join(', ')} accepts a comma-separated list`,
       {

@@ -120,6 +120,8 @@ export interface LocalService {
   readonly environment: string;
   /** The address when that variable is unset (a URL, or Kafka's `host:port` list). */
   readonly defaultAddress: string;
+  /** Tidies an address as a user wrote it in `environment` (spaces, a scheme on a host list). */
+  normalizeAddress?(address: string): string;
   /** The port clients connect to by default. */
   readonly port: number;
   /** Turns an address from `environment` into this backend's URL of one stream. */
@@ -130,9 +132,30 @@ export interface LocalService {
    * How the service is started: `native` when `sluice stack` launches it itself (its
    * launcher lives in packages/cli/src/stack), else the machine's own daemon.
    */
-  readonly start: { readonly native: true } | { readonly native: false; readonly command: StartCommand };
+  readonly start:
+    | { readonly native: true }
+    | { readonly native: false; readonly command: StartCommand; readonly timeoutMs: number };
   /** Printed in "is it running?" hints. */
   readonly startHint: string;
+  /** How the tests run it in a container where a Docker engine answers (test/support/global-setup.ts). */
+  readonly container: ContainerSpec;
   /** Where its log is, for "started but does not answer". */
   readonly logHint: string;
+}
+
+/** A throwaway container of the service, for test runs on machines with a Docker engine. */
+export interface ContainerSpec {
+  readonly image: string;
+  /** The clients' port inside the container. */
+  readonly port: number;
+  /**
+   * Publish on the same port number on the host and run the server on it (a broker that
+   * advertises its own address to clients, as Kafka does, must be reached where it says).
+   */
+  readonly samePort?: boolean;
+  environment?(host: string, port: number): Record<string, string>;
+  /** A log line that means "ready", when the port opens earlier. */
+  readonly readyLog?: RegExp;
+  /** The address (in `environment`'s form) of the container published at host:port. */
+  address(host: string, port: number): string;
 }

@@ -5,6 +5,14 @@ import { encodeKafkaMessage } from './codec.js';
 /** What Kafka accepts as a topic name (its `Topic.validate`). */
 const KAFKA_TOPIC = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
 
+/** KAFKA_BROKERS is a bootstrap list (`host:port,host:port`), each with or without kafka://. */
+function bootstrapList(address: string): string[] {
+  return address
+    .split(',')
+    .map((b) => b.trim().replace(/^[a-z]+:\/\//i, ''))
+    .filter(Boolean);
+}
+
 /** Kafka through kafkajs: `kafka://HOST:PORT[,HOST:PORT...]/TOPIC`. */
 export const kafka: BrokerDescriptor = {
   kind: 'kafka',
@@ -54,18 +62,36 @@ export const kafka: BrokerDescriptor = {
     environment: 'KAFKA_BROKERS',
     defaultAddress: '127.0.0.1:9092',
     port: 9092,
-    // KAFKA_BROKERS is a bootstrap list (host:port,host:port), with or without kafka://.
-    streamUrl: (address, stream) => `kafka://${address.replace(/^kafka:\/\//i, '')}/${stream}`,
-    async probe(address, timeoutMs) {
-      const brokers = address
-        .split(',')
-        .map((b) => b.trim().replace(/^[a-z]+:\/\//i, ''))
-        .filter(Boolean);
-      return (await import('./probe.js')).probeKafka(brokers, timeoutMs);
-    },
+    normalizeAddress: (address) => bootstrapList(address).join(','),
+    streamUrl: (address, stream) => `kafka://${bootstrapList(address).join(',')}/${stream}`,
+    probe: async (address, timeoutMs) =>
+      (await import('./probe.js')).probeKafka(bootstrapList(address), timeoutMs),
     start: { native: true },
     startHint: 'pnpm stack up',
     logHint: 'sluice stack status names its log',
+    container: {
+      // The version `sluice stack` runs (KAFKA_VERSION in packages/cli/src/stack/config.ts; a test there checks).
+      image: 'apache/kafka:4.4.0',
+      port: 9092,
+      samePort: true,
+      environment: (host, port) => ({
+        KAFKA_NODE_ID: '1',
+        KAFKA_PROCESS_ROLES: 'broker,controller',
+        KAFKA_LISTENERS: `PLAINTEXT://:${port},CONTROLLER://:9093`,
+        KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${host}:${port}`,
+        KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+        KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+        KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
+        KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+        KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'true',
+      }),
+      address: (host, port) => `${host}:${port}`,
+    },
   },
   load: async () => (await import('./client.js')).client,
 };

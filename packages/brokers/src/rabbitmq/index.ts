@@ -44,10 +44,18 @@ export const rabbitmq: BrokerDescriptor = {
     probe: async (address, timeoutMs) => (await import('./probe.js')).probeAmqp(address, timeoutMs),
     start: {
       native: false,
+      // How long `sluice stack up` waits for it to answer after starting it.
+      timeoutMs: 180_000,
       command: { binary: 'rabbitmq-server', args: ['-detached'], aptPackage: 'rabbitmq-server' },
     },
     startHint: 'rabbitmq-server -detached',
     logHint: '/var/log/rabbitmq/',
+    container: {
+      image: 'rabbitmq:3.13-alpine',
+      port: 5672,
+      readyLog: /Server startup complete/,
+      address: (host, port) => `amqp://guest:guest@${host}:${port}`,
+    },
   },
   load: async () => (await import('./client.js')).client,
 };

@@ -44,6 +44,8 @@ export const redis: BrokerDescriptor = {
     probe: async (address, timeoutMs) => (await import('./probe.js')).probeRedis(address, timeoutMs),
     start: {
       native: false,
+      // How long `sluice stack up` waits for it to answer after starting it.
+      timeoutMs: 20_000,
       command: {
         binary: 'redis-server',
         args: [
@@ -68,6 +70,11 @@ export const redis: BrokerDescriptor = {
     },
     startHint: 'redis-server --daemonize yes --port 6379',
     logHint: '/var/log/redis/ci.log',
+    container: {
+      image: 'redis:7-alpine',
+      port: 6379,
+      address: (host, port) => `redis://${host}:${port}`,
+    },
   },
   load: async () => (await import('./client.js')).client,
 };

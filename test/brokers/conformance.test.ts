@@ -12,14 +12,15 @@ import {
 } from '@sluice/brokers';
 import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
-import { type BrokerHarness, type HarnessName, harnessFor } from '../support/broker-harness.js';
+import { type BrokerHarness, type HarnessName, harnessFor, harnessNames } from '../support/broker-harness.js';
 
 /**
  * One suite, run unchanged against every backend: the delivery promises of
  * packages/brokers/src/types.ts, with exact counts. Each test uses its own stream.
  */
 // RabbitMQ twice: classic queues (the default) and quorum queues (?queueType=quorum).
-const BACKENDS: HarnessName[] = ['redis', 'rabbitmq', 'rabbitmq-quorum', 'kafka'];
+// Every registered backend, and the variants its harness runs (rabbitmq-quorum).
+const BACKENDS: HarnessName[] = await harnessNames();
 
 function records(source: string, count: number, from = 0): OutboundRecord[] {
   return Array.from({ length: count }, (_, i) => ({

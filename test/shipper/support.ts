@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type BrokerKind, createConsumer, createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { BROKERS, type BrokerKind, createConsumer, createProducer, parseBrokerUrl } from '@sluice/brokers';
 import { createLogger, type InboundRecord } from '@sluice/core';
 import { FileInput, type FileInputOptions, Shipper } from '@sluice/shipper';
 import type { BrokerHarness } from '../support/broker-harness.js';
 
-export const BACKENDS: readonly BrokerKind[] = ['redis', 'rabbitmq', 'kafka'];
+/** Every registered backend. */
+export const BACKENDS: readonly BrokerKind[] = BROKERS.map((d) => d.kind);
 export const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const quiet = createLogger({ level: 'silent' });
 

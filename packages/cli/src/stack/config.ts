@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BROKERS } from '@sluice/brokers';
+import { BROKERS, type BrokerDescriptor } from '@sluice/brokers';
 import { ConfigError } from '@sluice/core';
 
 /**
@@ -53,7 +53,7 @@ export const SERVICES: readonly ServiceName[] = [
 ];
 
 /** The broker descriptor that owns a stack service (the first registered, when several share it). */
-export function brokerOfService(service: ServiceName) {
+export function brokerOfService(service: ServiceName): BrokerDescriptor | undefined {
   return BROKERS.find((d) => d.local.service === service);
 }
 

@@ -7,14 +7,17 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 // output. Worker files (Piscina) and the CLI still run from dist/, which `pnpm test` builds first.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@sluice/core': pkg('core'),
-      '@sluice/brokers': pkg('brokers'),
-      '@sluice/parser': pkg('parser'),
-      '@sluice/indexer': pkg('indexer'),
-      '@sluice/shipper': pkg('shipper'),
-      '@sluice/consumer': pkg('consumer'),
-    },
+    alias: [
+      // A backend's adapter classes (`@sluice/brokers/redis`), as the package's "./*" export.
+      {
+        find: /^@sluice\/brokers\/([a-z0-9-]+)$/,
+        replacement: fileURLToPath(new URL('./packages/brokers/src/$1/client.ts', import.meta.url)),
+      },
+      ...['core', 'brokers', 'parser', 'indexer', 'shipper', 'consumer'].map((name) => ({
+        find: new RegExp(`^@sluice/${name}$`),
+        replacement: pkg(name),
+      })),
+    ],
   },
   test: {
     globalSetup: ['test/support/global-setup.ts'],

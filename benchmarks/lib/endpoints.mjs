@@ -1,23 +1,35 @@
-// Where the benchmarks find the brokers: the same environment variables as the CLI and the
-// tests (KAFKA_BROKERS, REDIS_URL, AMQP_URL), defaulting to the local stack.
-export const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-export const redisUrl = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
-export const amqpUrl = (process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672').replace(/\/$/, '');
+// Where the benchmarks find the brokers: each backend's own environment variable (the same
+// as the CLI and the tests read: KAFKA_BROKERS, REDIS_URL, AMQP_URL, ...), defaulting to
+// the local stack. The list of backends and their URL forms come from the brokers registry
+// (packages/brokers/src/registry.ts, built), so a new backend needs no edit here.
+const root = new URL('../../', import.meta.url).pathname;
+const { BROKERS, brokerDescriptor } = await import(`${root}packages/brokers/dist/index.js`);
 
-export const BACKENDS = ['kafka', 'redis', 'redis-stream', 'rabbitmq'];
+export const BACKENDS = BROKERS.map((d) => d.kind);
+
+/** A backend's address as its environment variable gives it, or the local default. */
+export function brokerAddress(backend) {
+  const { local } = brokerDescriptor(backend);
+  return process.env[local.environment] ?? local.defaultAddress;
+}
+
+// For the native-tool comparisons (native.mjs, broker-only.mjs), which drive each broker's
+// own client and so are written per backend anyway.
+export const kafkaBrokers = brokerAddress('kafka');
+export const redisUrl = brokerAddress('redis').replace(/\/\d*$/, '');
+export const amqpUrl = brokerAddress('rabbitmq').replace(/\/$/, '');
 
 /** The Sluice URL of a topic, list or queue; `query` adds `?key=value` broker options. */
 export function brokerUrl(backend, stream, query = '') {
-  const [base, own] =
-    backend === 'kafka'
-      ? [`kafka://${kafkaBrokers.split(',')[0]}/${stream}`, '']
-      : backend === 'redis'
-        ? [`${redisUrl}/${stream}`, '']
-        : backend === 'redis-stream'
-          ? [`${redisUrl}/${stream}`, 'type=stream']
-          : [`${amqpUrl}/${stream}`, ''];
-  const all = [own, query].filter(Boolean).join('&');
-  return all ? `${base}?${all}` : base;
+  const descriptor = brokerDescriptor(backend);
+  // A Kafka bootstrap list: the benchmarks talk to its first broker.
+  const address = brokerAddress(backend);
+  const base = descriptor.local.streamUrl(
+    descriptor.url.multipleHosts ? address.split(',')[0] : address,
+    stream,
+  );
+  if (!query) return base;
+  return `${base}${base.includes('?') ? '&' : '?'}${query}`;
 }
 
 export function checkBackends(list) {

@@ -10,7 +10,7 @@ const { generateLines, createLogger } = await import(`${root}packages/core/dist/
 const brokers = await import(`${root}packages/brokers/dist/index.js`);
 
 const job = JSON.parse(process.argv[2] ?? '{}');
-const { mode, backend, url, records: count } = job;
+const { mode, url, records: count } = job;
 const lineBytes = job.lineBytes ?? 200;
 const batch = job.batch ?? 1000;
 const inFlight = job.inFlight ?? 1;
@@ -55,27 +55,11 @@ function makeRecords() {
   return out;
 }
 
-/** Bytes one record puts on the wire in Sluice's format (payload plus key/headers), for the table. */
-function wireBytes(record) {
-  if (backend === 'redis') return Buffer.byteLength(brokers.encodeEnvelope(record));
-  // An XADD entry: the field name `data` beside the same envelope.
-  if (backend === 'redis-stream') return 4 + Buffer.byteLength(brokers.encodeEnvelope(record));
-  if (backend === 'kafka') {
-    const m = brokers.encodeKafkaMessage(record);
-    let n = Buffer.byteLength(m.value) + Buffer.byteLength(m.key ?? '');
-    for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + Buffer.byteLength(String(v));
-    return n;
-  }
-  const m = brokers.encodeAmqp(record);
-  let n = m.body.length + m.messageId.length + m.contentType.length;
-  for (const [k, v] of Object.entries(m.headers)) n += k.length + Buffer.byteLength(String(v));
-  return n;
-}
-
 /** `batch` records per publish() (the shipper's --batch-size), at most `inFlight` unconfirmed publishes. */
 async function publish() {
   const records = makeRecords();
-  const producer = brokers.createProducer(target, backend === 'kafka' ? { logger } : {});
+  // Warnings only: the result is the one JSON line on stdout.
+  const producer = await brokers.createProducer(target, { logger });
   const pending = new Set();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -92,7 +76,7 @@ async function publish() {
     records: records.length,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    wireBytesPerRecord: Math.round(wireBytes(records[0])),
+    wireBytesPerRecord: Math.round(brokers.brokerDescriptor(target.kind).codec.wireBytes(records[0])),
   };
 }
 
@@ -103,10 +87,10 @@ async function publish() {
  * declaring the topology is not counted, as Kafka's ConsumerPerformance reports its fetch rate.
  */
 async function drain() {
-  const consumer = brokers.createConsumer(target, {
+  const consumer = await brokers.createConsumer(target, {
     group: job.group ?? `bench-${Date.now().toString(36)}`,
     fromBeginning: true,
-    ...(backend === 'kafka' ? { logger } : {}),
+    logger,
   });
   let seen = 0;
   let t0;

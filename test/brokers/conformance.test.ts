@@ -5,22 +5,22 @@ import { fileURLToPath } from 'node:url';
 import {
   type Consumer,
   type ConsumerOptions,
-  createConsumer,
-  createProducer,
   type InboundBatch,
+  loadBrokerClient,
   type Producer,
   parseBrokerUrl,
 } from '@sluice/brokers';
 import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
-import { type BrokerHarness, type HarnessName, harnessFor } from '../support/broker-harness.js';
+import { type BrokerHarness, type HarnessName, harnessFor, harnessNames } from '../support/broker-harness.js';
 
 /**
  * One suite, run unchanged against every backend: the delivery promises of
  * packages/brokers/src/types.ts, with exact counts. Each test uses its own stream.
  */
 // RabbitMQ twice: classic queues (the default) and quorum queues (?queueType=quorum).
-const BACKENDS: HarnessName[] = ['redis', 'redis-stream', 'rabbitmq', 'rabbitmq-quorum', 'kafka'];
+// Every registered backend, and the variants its harness runs (rabbitmq-quorum).
+const BACKENDS: HarnessName[] = await harnessNames();
 
 function records(source: string, count: number, from = 0): OutboundRecord[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -80,10 +80,12 @@ describe.each(BACKENDS)('broker conformance: %s', (kind) => {
     const stream = h.stream(prefix);
     const url = h.url(stream);
     const target = parseBrokerUrl(url);
-    const producer = createProducer(target, h.producerOptions);
+    // Loaded once, so the many `consumer()` calls below build their adapters synchronously.
+    const client = await loadBrokerClient(target);
+    const producer = client.producer(target, h.producerOptions);
     open.producers.push(producer);
     const consumer = (options: ConsumerOptions = {}) => {
-      const c = createConsumer(target, { ...h.consumerOptions(stream), ...options });
+      const c = client.consumer(target, { ...h.consumerOptions(stream), ...options });
       open.consumers.push(c);
       return c;
     };

@@ -6,9 +6,9 @@ import {
   createConsumer,
   createProducer,
   parseBrokerUrl,
-  RabbitMqConsumer,
-  RedisConsumer,
 } from '@sluice/brokers';
+import { RabbitMqConsumer } from '@sluice/brokers/rabbitmq';
+import { RedisConsumer } from '@sluice/brokers/redis';
 import { createLogger, type Logger, recordId } from '@sluice/core';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,7 @@ describe('credentials stay out of errors and logs', () => {
       const base = env.redisUrl.replace(/^redis:\/\/(?:[^@/]*@)?/, '').replace(/\/\d*$/, '');
       const stream = uniqueStream('acl');
       const good = parseBrokerUrl(`redis://${user}:${encodeURIComponent(PASSWORD)}@${base}/${stream}`);
-      const producer = createProducer(good);
+      const producer = await createProducer(good);
       await producer.publish([
         { id: recordId('s', 0), line: 'x', source: 's', offset: 0, shippedAt: Date.now() },
       ]);
@@ -132,7 +132,7 @@ describe('credentials stay out of errors and logs', () => {
       expectClean(log.text());
       await consumer.close();
       const badPublish = await thrown(() =>
-        createProducer(wrong).publish([{ id: 'a', line: 'x', source: 's', shippedAt: 0 }]),
+        createProducer(wrong).then((p) => p.publish([{ id: 'a', line: 'x', source: 's', shippedAt: 0 }])),
       );
       expectClean(allText(badPublish));
     });
@@ -153,10 +153,10 @@ describe('credentials stay out of errors and logs', () => {
     expectClean(log.text());
     await consumer.close();
     const badPublish = await thrown(() =>
-      createProducer(target).publish([{ id: 'a', line: 'x', source: 's', shippedAt: 0 }]),
+      createProducer(target).then((p) => p.publish([{ id: 'a', line: 'x', source: 's', shippedAt: 0 }])),
     );
     expectClean(allText(badPublish));
-    const badLag = await thrown(() => createConsumer(target).lag());
+    const badLag = await thrown(() => createConsumer(target).then((c) => c.lag()));
     expectClean(allText(badLag));
   });
 });

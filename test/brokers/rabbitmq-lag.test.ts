@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { type InboundBatch, parseBrokerUrl, RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers';
+import { type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
+import { RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers/rabbitmq';
 import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/cli.js';

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { createProducer, parseBrokerUrl, RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers';
+import { createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers/rabbitmq';
 import { type InboundRecord, recordId } from '@sluice/core';
 import type * as Amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ async function consumeAll(url: string, count: number): Promise<InboundRecord[]> 
 describe('RabbitMQ', () => {
   it('publishes persistent messages with the id, coordinates and a durable queue with a dead-letter exchange', async () => {
     const q = queue('props');
-    const producer = createProducer(parseBrokerUrl(streamUrl(env.amqpUrl, q)));
+    const producer = await createProducer(parseBrokerUrl(streamUrl(env.amqpUrl, q)));
     await producer.publish([
       {
         id: recordId('/a', 7),
@@ -78,7 +79,7 @@ describe('RabbitMQ', () => {
   it('works with a quorum queue (?queueType=quorum) and refuses to redeclare it as classic, with a hint', async () => {
     const q = queue('quorum');
     const url = streamUrl(env.amqpUrl, q, { queueType: 'quorum' });
-    const producer = createProducer(parseBrokerUrl(url));
+    const producer = await createProducer(parseBrokerUrl(url));
     await producer.publish(
       Array.from({ length: 30 }, (_, i) => ({
         id: `q${i}`,
@@ -103,7 +104,7 @@ describe('RabbitMQ', () => {
   it("reads JSON events as Logstash's rabbitmq output publishes them", async () => {
     const q = queue('logstash');
     const url = streamUrl(env.amqpUrl, q);
-    const producer = createProducer(parseBrokerUrl(url)); // declares the topology
+    const producer = await createProducer(parseBrokerUrl(url)); // declares the topology
     await producer.publish([]);
     await producer.close();
     const ch = await model.createChannel();
@@ -130,7 +131,7 @@ describe('RabbitMQ', () => {
   it('batches records into messages with ?linesPerMessage=N and reads them back in order; a bad line is dead-lettered alone', async () => {
     const q = queue('batched');
     const url = streamUrl(env.amqpUrl, q, { linesPerMessage: 100 });
-    const producer = createProducer(parseBrokerUrl(url));
+    const producer = await createProducer(parseBrokerUrl(url));
     const records = Array.from({ length: 250 }, (_, i) => ({
       id: `b${i}`,
       line: `line ${i}\nsecond line`,

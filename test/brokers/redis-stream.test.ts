@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createProducer, parseBrokerUrl, RedisStreamConsumer } from '@sluice/brokers';
+import { createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { RedisStreamConsumer } from '@sluice/brokers/redis-stream';
 import { type OutboundRecord, recordId } from '@sluice/core';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ function records(source: string, count: number): OutboundRecord[] {
 }
 
 async function publish(u: string, batch: OutboundRecord[]): Promise<void> {
-  const producer = createProducer(parseBrokerUrl(u));
+  const producer = await createProducer(parseBrokerUrl(u));
   await producer.publish(batch);
   await producer.close();
 }
@@ -78,7 +79,10 @@ describe('Redis Streams', () => {
   it('lag counts entries not yet read plus read and unacknowledged, from XINFO GROUPS', async () => {
     const s = stream('lag');
     await publish(url(s), records('/var/log/lag.log', 25));
-    const consumer = new RedisStreamConsumer(parseBrokerUrl(url(s)), { batchSize: 10, maxInFlightBatches: 1 });
+    const consumer = new RedisStreamConsumer(parseBrokerUrl(url(s)), {
+      batchSize: 10,
+      maxInFlightBatches: 1,
+    });
     // Before any consumer read: the group does not exist yet and every entry counts.
     expect((await consumer.lag())[0]).toMatchObject({ lag: 25 });
     let release: (() => void) | undefined;

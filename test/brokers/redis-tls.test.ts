@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProducer, parseBrokerUrl, RedisConsumer } from '@sluice/brokers';
+import { createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { RedisConsumer } from '@sluice/brokers/redis';
 import type { InboundRecord } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -107,7 +108,7 @@ describe.skipIf(!available)('Redis over TLS (rediss://)', () => {
 
   const roundTrip = async (query: string): Promise<InboundRecord[]> => {
     const url = `rediss://:${PASSWORD}@127.0.0.1:${port}/tls-list-${Date.now()}?${query}&blockMs=50`;
-    const producer = createProducer(parseBrokerUrl(url));
+    const producer = await createProducer(parseBrokerUrl(url));
     await producer.publish(
       [1, 2, 3].map((i) => ({ id: `t${i}`, line: `secure ${i}`, source: '/t', offset: i, shippedAt: 1 })),
     );
@@ -132,7 +133,7 @@ describe.skipIf(!available)('Redis over TLS (rediss://)', () => {
 
   it('refuses an unknown certificate authority, without printing the password', async () => {
     const url = `rediss://:${PASSWORD}@127.0.0.1:${port}/refused`;
-    const error = await createProducer(parseBrokerUrl(url))
+    const error = await (await createProducer(parseBrokerUrl(url)))
       .publish([{ id: 'x', line: 'x', source: '/t', shippedAt: 1 }])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { createProducer, parseBrokerUrl, RedisConsumer } from '@sluice/brokers';
+import { createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { RedisConsumer } from '@sluice/brokers/redis';
 import { type InboundRecord, recordId } from '@sluice/core';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,7 +62,7 @@ describe('Redis lists', () => {
       message: 'boot ok',
     };
     await admin.rpush(l, JSON.stringify(filebeat), JSON.stringify(logstash), 'a plain line');
-    const producer = createProducer(parseBrokerUrl(streamUrl(env.redisUrl, l)));
+    const producer = await createProducer(parseBrokerUrl(streamUrl(env.redisUrl, l)));
     await producer.publish([{ id: recordId('/s', 0), line: 'ours', source: '/s', offset: 0, shippedAt: 1 }]);
     await producer.close();
 
@@ -85,7 +86,7 @@ describe('Redis lists', () => {
 
   it('writes Filebeat-form events with ?format=beats that Logstash would read, id in @metadata._id', async () => {
     const l = list('beats');
-    const producer = createProducer(parseBrokerUrl(streamUrl(env.redisUrl, l, { format: 'beats' })));
+    const producer = await createProducer(parseBrokerUrl(streamUrl(env.redisUrl, l, { format: 'beats' })));
     await producer.publish([
       {
         id: 'id-1',
@@ -122,7 +123,7 @@ describe('Redis lists', () => {
   it('counts records held by every consumer in the lag', async () => {
     const l = list('lag');
     const url = streamUrl(env.redisUrl, l, { blockMs: 50 });
-    const producer = createProducer(parseBrokerUrl(url));
+    const producer = await createProducer(parseBrokerUrl(url));
     await producer.publish(
       Array.from({ length: 25 }, (_, i) => ({
         id: `r${i}`,
@@ -244,7 +245,7 @@ describe('Redis lists', () => {
     );
     try {
       const base = env.redisUrl.replace(/^redis:\/\/(?:[^@/]*@)?/, '').replace(/\/\d*$/, '');
-      const producer = createProducer(parseBrokerUrl(`redis://${users.producer}:p-pass@${base}/${l}`));
+      const producer = await createProducer(parseBrokerUrl(`redis://${users.producer}:p-pass@${base}/${l}`));
       await producer.publish(
         Array.from({ length: 5 }, (_, i) => ({
           id: `a${i}`,

@@ -72,7 +72,7 @@ async function readLetters(kind: string, url: string): Promise<DeadLetterDocumen
     });
   }
   // Kafka: a group of its own, so the replay's group still finds every letter.
-  const consumer = createConsumer(parseBrokerUrl(url), { group: uniqueName('inspect') });
+  const consumer = await createConsumer(parseBrokerUrl(url), { group: uniqueName('inspect') });
   const letters: DeadLetterDocument[] = [];
   const running = consumer.run(async (batch) => {
     for (const record of batch.records) letters.push(deadLetterFromRecord(record));

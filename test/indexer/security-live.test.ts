@@ -230,7 +230,7 @@ async function fill(name: string): Promise<{ url: string; list: string; index: s
   const list = uniqueName(`security-${name}`);
   lists.push(list);
   const url = brokerUrl('redis', list);
-  const producer = createProducer(parseBrokerUrl(url));
+  const producer = await createProducer(parseBrokerUrl(url));
   const records: OutboundRecord[] = Array.from({ length: LINES }, (_, i) => ({
     id: recordId(list, i),
     line: `secured line ${i}`,

@@ -20,7 +20,7 @@ describe.each(BACKENDS)('shipper rotation: %s', (kind) => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-rotate-'));
     const path = join(dir, 'app.log');
     await writeFile(path, '');
-    const run = shipInProcess(h.url(stream), { paths: [path], follow: true });
+    const run = await shipInProcess(h.url(stream), { paths: [path], follow: true });
     let n = 0;
     const write = async (count: number) => {
       let s = '';

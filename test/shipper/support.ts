@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type BrokerKind, createConsumer, createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { BROKERS, type BrokerKind, createConsumer, createProducer, parseBrokerUrl } from '@sluice/brokers';
 import { createLogger, type InboundRecord } from '@sluice/core';
 import { FileInput, type FileInputOptions, Shipper } from '@sluice/shipper';
 import type { BrokerHarness } from '../support/broker-harness.js';
 
-export const BACKENDS: readonly BrokerKind[] = ['redis', 'rabbitmq', 'kafka'];
+/** Every registered backend. */
+export const BACKENDS: readonly BrokerKind[] = BROKERS.map((d) => d.kind);
 export const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const quiet = createLogger({ level: 'silent' });
 
@@ -23,8 +24,8 @@ export async function waitFor(
 }
 
 /** The shipper in this process, tailing files into the real broker behind `url`. */
-export function shipInProcess(url: string, input: Omit<FileInputOptions, 'shipperId'>) {
-  const producer = createProducer(parseBrokerUrl(url));
+export async function shipInProcess(url: string, input: Omit<FileInputOptions, 'shipperId'>) {
+  const producer = await createProducer(parseBrokerUrl(url));
   const shipper = new Shipper({
     producer,
     inputs: [
@@ -60,7 +61,7 @@ export async function collect(
   settleMs = 1_000,
   timeoutMs = 60_000,
 ): Promise<InboundRecord[]> {
-  const consumer = createConsumer(parseBrokerUrl(h.url(stream)), {
+  const consumer = await createConsumer(parseBrokerUrl(h.url(stream)), {
     ...h.consumerOptions(stream),
     batchSize: 500,
   });

@@ -31,6 +31,8 @@ export function uniqueStream(prefix: string): string {
 /** The env's base URL with the stream as path and the query options appended. */
 export function streamUrl(base: string, stream: string, query: Record<string, string | number> = {}): string {
   const root = base.replace(/\/\d*$/, '').replace(/\/$/, '');
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  const qs = new URLSearchParams(
+    Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
   return `${root}/${encodeURIComponent(stream)}${qs ? `?${qs}` : ''}`;
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { testEnv } from './env.js';
+import { brokerDescriptor } from '@sluice/brokers';
+import { brokerAddress } from './env.js';
 
 /** The built CLI; end-to-end tests run exactly what users run. */
 export const cliPath = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
@@ -39,13 +40,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The CLI URL of a topic, list or queue on the test environment's broker. */
+/**
+ * The CLI URL of a topic, list or queue on the test environment's broker of this kind, as
+ * the backend's descriptor builds it; an unregistered kind throws.
+ */
 export function brokerUrl(kind: string, stream: string): string {
-  const env = testEnv();
-  if (kind === 'kafka') return `kafka://${env.kafkaBrokers.join(',')}/${stream}`;
-  if (kind === 'redis') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}`;
-  if (kind === 'redis-stream') return `${env.redisUrl.replace(/\/\d*$/, '')}/${stream}?type=stream`;
-  return `${env.amqpUrl.replace(/\/$/, '')}/${stream}`;
+  return brokerDescriptor(kind).local.streamUrl(brokerAddress(kind), stream);
 }
 
 /** A CLI process running in the background (a shipper or consumer under test). */

@@ -1,21 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { BROKERS, brokerDescriptor } from '@sluice/brokers';
 import { inject } from 'vitest';
+import { type TestEnv, testEnvOf } from './env-shape.js';
 
-/**
- * Where integration tests find their services. Chosen once per run by global-setup.ts, in this
- * order: explicit URLs in the environment (KAFKA_BROKERS, ELASTICSEARCH_URL, REDIS_URL,
- * AMQP_URL), else containers when a Docker engine answers, else the native stack
- * (`sluice stack up`). Tests never choose for themselves; they call `testEnv()`.
- */
-export type TestEnvSource = 'env' | 'testcontainers' | 'native';
-
-export interface TestEnv {
-  readonly kafkaBrokers: string[];
-  readonly redisUrl: string;
-  readonly amqpUrl: string;
-  readonly elasticsearchUrl: string;
-  readonly source: TestEnvSource;
-}
+export { type TestEnv, type TestEnvSource, testEnvOf } from './env-shape.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,16 +29,24 @@ export function testEnv(): TestEnv {
   if (provided) return provided;
   const env = process.env;
   const source = env[SOURCE_VARIABLE];
-  return {
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    elasticsearchUrl: env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
-    source: source === 'env' || source === 'testcontainers' ? source : 'native',
-  };
+  const brokers = Object.fromEntries(
+    BROKERS.map((d) => [d.local.service, env[d.local.environment] ?? d.local.defaultAddress]),
+  );
+  return testEnvOf(
+    env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+    brokers,
+    source === 'env' || source === 'testcontainers' ? source : 'native',
+  );
+}
+
+/**
+ * Where this run's broker of `kind` is, in the form of that backend's environment variable
+ * (`REDIS_URL`, `KAFKA_BROKERS`, ...): global-setup exports every address before any worker
+ * starts, so a new backend needs no field here.
+ */
+export function brokerAddress(kind: string): string {
+  const { local } = brokerDescriptor(kind);
+  return testEnv().brokers[local.service] ?? process.env[local.environment] ?? local.defaultAddress;
 }
 
 /**

@@ -5,24 +5,23 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import {
+  brokerOfService,
   ELASTICSEARCH_VERSION,
-  KAFKA_VERSION,
-  probeAmqp,
+  ENV_VARS,
   probeElasticsearch,
-  probeKafka,
-  probeRedis,
   resolveEndpoints,
   SERVICES,
   type ServiceName,
+  type StackEndpoints,
   stackUp,
 } from '../../packages/cli/src/stack/index.js';
-import type { TestEnv, TestEnvSource } from './env.js';
+import { type TestEnv, type TestEnvSource, testEnvOf } from './env-shape.js';
 
 /**
  * Picks the services for this test run, once, in the vitest main process (see env.ts for the
- * order). The choice reaches tests two ways: `provide` (read with `testEnv()`), and the
- * KAFKA_BROKERS / ELASTICSEARCH_URL / REDIS_URL / AMQP_URL variables, which forked workers and
- * any CLI process a test spawns inherit.
+ * order). The choice reaches tests two ways: `provide` (read with `testEnv()`), and each
+ * service's variable (ELASTICSEARCH_URL and the brokers' `local.environment`: KAFKA_BROKERS,
+ * REDIS_URL, AMQP_URL, ...), which forked workers and any CLI process a test spawns inherit.
  *
  * SLUICE_TEST_STACK=auto|native|testcontainers|off overrides the choice (`off`: start nothing,
  * use the addresses as they are). When every file filter on the command line points into
@@ -74,11 +73,14 @@ async function select(): Promise<Selection> {
     how = mode === 'off' ? 'SLUICE_TEST_STACK=off, nothing started' : 'unit tests only, nothing started';
   } else if (missing.length === 0) {
     await verifyExplicit();
-    how = 'all four addresses from the environment';
+    how = 'every address from the environment';
   } else if (mode === 'testcontainers' || (mode === 'auto' && (await dockerAnswers()))) {
     source = 'testcontainers';
     const started = await startContainers(missing);
-    resolved = { ...endpoints, ...started.endpoints };
+    resolved = {
+      elasticsearchUrl: started.elasticsearchUrl ?? endpoints.elasticsearchUrl,
+      brokers: { ...endpoints.brokers, ...started.brokers },
+    };
     teardown = started.stop;
     how = `containers for ${missing.join(', ')}`;
   } else {
@@ -86,17 +88,18 @@ async function select(): Promise<Selection> {
     how = `sluice stack (${result.services.map((s) => `${s.service}: ${s.owner}`).join(', ')}) ready in ${(result.ms / 1000).toFixed(1)}s`;
   }
 
-  const env: TestEnv = { ...resolved, kafkaBrokers: [...resolved.kafkaBrokers], source };
-  process.env.KAFKA_BROKERS = env.kafkaBrokers.join(',');
-  process.env.ELASTICSEARCH_URL = env.elasticsearchUrl;
-  process.env.REDIS_URL = env.redisUrl;
-  process.env.AMQP_URL = env.amqpUrl;
+  const env: TestEnv = testEnvOf(resolved.elasticsearchUrl, resolved.brokers, source);
+  const addresses = SERVICES.map((service) => [service, addressOf(resolved, service)] as const);
+  for (const [service, address] of addresses) process.env[ENV_VARS[service] as string] = address;
   process.env.SLUICE_TEST_ENV_SOURCE = source;
   console.log(
-    `sluice test env: ${source} (${how}); kafka ${env.kafkaBrokers.join(',')}, elasticsearch ${env.elasticsearchUrl}, ` +
-      `redis ${redact(env.redisUrl)}, amqp ${redact(env.amqpUrl)}`,
+    `sluice test env: ${source} (${how}); ${addresses.map(([service, address]) => `${service} ${redact(address)}`).join(', ')}`,
   );
   return { env, teardown };
+}
+
+function addressOf(endpoints: StackEndpoints, service: ServiceName): string {
+  return service === 'elasticsearch' ? endpoints.elasticsearchUrl : (endpoints.brokers[service] ?? '');
 }
 
 function redact(url: string): string {
@@ -115,12 +118,14 @@ function unitTestsOnly(): boolean {
 /** Addresses given in the environment must answer before any test runs against them. */
 async function verifyExplicit(): Promise<void> {
   const { endpoints } = resolveEndpoints(process.env);
-  const checks = await Promise.all([
-    probeKafka(endpoints.kafkaBrokers).then((r) => ['KAFKA_BROKERS', r] as const),
-    probeElasticsearch(endpoints.elasticsearchUrl).then((r) => ['ELASTICSEARCH_URL', r] as const),
-    probeRedis(endpoints.redisUrl).then((r) => ['REDIS_URL', r] as const),
-    probeAmqp(endpoints.amqpUrl).then((r) => ['AMQP_URL', r] as const),
-  ]);
+  const checks = await Promise.all(
+    SERVICES.map(async (service) => {
+      const address = addressOf(endpoints, service);
+      const descriptor = brokerOfService(service);
+      const result = descriptor ? await descriptor.local.probe(address) : await probeElasticsearch(address);
+      return [ENV_VARS[service] as string, result] as const;
+    }),
+  );
   const failed = checks.filter(([, r]) => !r.ok);
   if (failed.length > 0) {
     throw new Error(
@@ -178,7 +183,7 @@ function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean
   });
 }
 
-/** A free port on this host, so Kafka can advertise the same port the container publishes. */
+/** A free port on this host, for a broker that advertises the port the container publishes (Kafka). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -192,7 +197,8 @@ function freePort(): Promise<number> {
 }
 
 interface Started {
-  readonly endpoints: Partial<TestEnv>;
+  readonly elasticsearchUrl?: string;
+  readonly brokers: Record<ServiceName, string>;
   stop(): Promise<void>;
 }
 
@@ -206,7 +212,8 @@ async function startContainers(services: readonly ServiceName[]): Promise<Starte
   const runtime = await getContainerRuntimeClient();
   const host = runtime.info.containerRuntime.host;
   const started: { stop(): Promise<unknown> }[] = [];
-  const endpoints: { -readonly [K in keyof TestEnv]?: TestEnv[K] } = {};
+  const brokers: Record<ServiceName, string> = {};
+  let elasticsearchUrl: string | undefined;
   const wait = async (what: string, probe: () => Promise<{ ok: boolean; detail: string }>) => {
     const deadline = Date.now() + 180_000;
     for (;;) {
@@ -220,31 +227,22 @@ async function startContainers(services: readonly ServiceName[]): Promise<Starte
   try {
     await Promise.all(
       services.map(async (service) => {
-        if (service === 'kafka') {
-          // Clients must reach the advertised address, so publish on the same port number.
-          const port = await freePort();
-          const container = await new GenericContainer(`apache/kafka:${KAFKA_VERSION}`)
-            .withExposedPorts({ container: port, host: port })
-            .withEnvironment({
-              KAFKA_NODE_ID: '1',
-              KAFKA_PROCESS_ROLES: 'broker,controller',
-              KAFKA_LISTENERS: `PLAINTEXT://:${port},CONTROLLER://:9093`,
-              KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${host}:${port}`,
-              KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-              KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-              KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-              KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-              KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-              KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-              KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
-              KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
-              KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-              KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'true',
-            })
-            .start();
-          started.push(container);
-          endpoints.kafkaBrokers = [`${host}:${port}`];
-          await wait('kafka', () => probeKafka([`${host}:${port}`]));
+        const local = brokerOfService(service)?.local;
+        if (local) {
+          const { container } = local;
+          const port = container.samePort ? await freePort() : container.port;
+          let definition = new GenericContainer(container.image).withExposedPorts(
+            container.samePort ? { container: port, host: port } : port,
+          );
+          if (container.environment)
+            definition = definition.withEnvironment(container.environment(host, port));
+          if (container.readyLog)
+            definition = definition.withWaitStrategy(Wait.forLogMessage(container.readyLog));
+          const running = await definition.start();
+          started.push(running);
+          const address = container.address(running.getHost(), running.getMappedPort(port));
+          brokers[service] = address;
+          await wait(service, () => local.probe(address));
         } else if (service === 'elasticsearch') {
           const container = await new GenericContainer(
             `docker.elastic.co/elasticsearch/elasticsearch:${ELASTICSEARCH_VERSION}`,
@@ -260,23 +258,10 @@ async function startContainers(services: readonly ServiceName[]): Promise<Starte
             .start();
           started.push(container);
           const url = `http://${container.getHost()}:${container.getMappedPort(9200)}`;
-          endpoints.elasticsearchUrl = url;
+          elasticsearchUrl = url;
           await wait('elasticsearch', () => probeElasticsearch(url));
-        } else if (service === 'redis') {
-          const container = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
-          started.push(container);
-          const url = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
-          endpoints.redisUrl = url;
-          await wait('redis', () => probeRedis(url));
         } else {
-          const container = await new GenericContainer('rabbitmq:3.13-alpine')
-            .withExposedPorts(5672)
-            .withWaitStrategy(Wait.forLogMessage(/Server startup complete/))
-            .start();
-          started.push(container);
-          const url = `amqp://guest:guest@${container.getHost()}:${container.getMappedPort(5672)}`;
-          endpoints.amqpUrl = url;
-          await wait('rabbitmq', () => probeAmqp(url));
+          throw new Error(`no container known for service ${service}`);
         }
       }),
     );
@@ -285,7 +270,8 @@ async function startContainers(services: readonly ServiceName[]): Promise<Starte
     throw error;
   }
   return {
-    endpoints,
+    ...(elasticsearchUrl === undefined ? {} : { elasticsearchUrl }),
+    brokers,
     stop: async () => {
       await Promise.allSettled(started.map((c) => c.stop()));
     },

@@ -153,7 +153,7 @@ async function adapter(kind, base, query = '') {
   const stream = `bench-adapter-${kind}-${suffix}`;
   const target = parseBrokerUrl(`${base}/${stream}${kind === 'kafka' ? '?partitions=1' : query}`);
   const mode = query ? ` ${query}` : ' (1 line/message)';
-  const producer = createProducer(target);
+  const producer = await createProducer(target);
   const records = lines.map((l, i) => ({
     id: `id-${i}`,
     line: l,
@@ -165,7 +165,7 @@ async function adapter(kind, base, query = '') {
     for (let i = 0; i < records.length; i += 1000) await producer.publish(records.slice(i, i + 1000));
   });
   await producer.close();
-  const consumer = createConsumer(target, {
+  const consumer = await createConsumer(target, {
     batchSize: 500,
     maxInFlightBatches: 4,
     group: `${stream}-g`,

@@ -1,70 +1,37 @@
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { BrokerError, ConfigError } from '@sluice/core';
-import { KafkaConsumer, KafkaProducer } from './kafka/index.js';
-import { RabbitMqConsumer, RabbitMqProducer } from './rabbitmq/index.js';
-import { RedisConsumer, RedisProducer } from './redis/index.js';
-import { RedisStreamConsumer, RedisStreamProducer } from './redis-stream/index.js';
-import type {
-  BrokerKind,
-  BrokerTarget,
-  Consumer,
-  ConsumerOptions,
-  Producer,
-  ProducerOptions,
-} from './types.js';
+import type { BrokerClient } from './descriptor.js';
+import { brokerDescriptor } from './registry.js';
+import type { BrokerTarget, Consumer, ConsumerOptions, Producer, ProducerOptions } from './types.js';
 
 /**
- * One registry line per backend: adding a broker is one folder plus one line here.
- * Adapters validate their own options (from `ProducerOptions`/`ConsumerOptions` and the
- * URL's query string) in their constructors, before anything connects.
+ * The adapter classes of the target's backend, importing its client library (kafkajs,
+ * ioredis, amqplib) on first use: a process loads only the backend it talks to. Load it
+ * early when the adapter must be built synchronously later (the shipper makes its producer
+ * in `start()`).
  */
-interface Backend {
-  readonly label: string;
-  readonly start: string;
-  producer(target: BrokerTarget, options: ProducerOptions): Producer;
-  consumer(target: BrokerTarget, options: ConsumerOptions): Consumer;
+export function loadBrokerClient(target: BrokerTarget): Promise<BrokerClient> {
+  return brokerDescriptor(target.kind).load();
 }
 
-const BACKENDS: Readonly<Record<BrokerKind, Backend>> = {
-  kafka: {
-    label: 'Kafka',
-    start: 'pnpm stack up',
-    producer: (target, options) => new KafkaProducer(target, options),
-    consumer: (target, options) => new KafkaConsumer(target, options),
-  },
-  redis: {
-    label: 'Redis',
-    start: 'redis-server --daemonize yes --port 6379',
-    producer: (target, options) => new RedisProducer(target, options),
-    consumer: (target, options) => new RedisConsumer(target, options),
-  },
-  'redis-stream': {
-    label: 'Redis',
-    start: 'redis-server --daemonize yes --port 6379',
-    producer: (target, options) => new RedisStreamProducer(target, options),
-    consumer: (target, options) => new RedisStreamConsumer(target, options),
-  },
-  rabbitmq: {
-    label: 'RabbitMQ',
-    start: 'rabbitmq-server -detached',
-    producer: (target, options) => new RabbitMqProducer(target, options),
-    consumer: (target, options) => new RabbitMqConsumer(target, options),
-  },
-};
-
-export function createProducer(target: BrokerTarget, options: ProducerOptions = {}): Producer {
-  return BACKENDS[target.kind].producer(target, options);
+/**
+ * A producer for the target. Resolves once the backend's client is loaded and the adapter
+ * validated its options (from `options` and the URL's query string); nothing connects yet.
+ */
+export async function createProducer(target: BrokerTarget, options: ProducerOptions = {}): Promise<Producer> {
+  return (await loadBrokerClient(target)).producer(target, options);
 }
 
-export function createConsumer(target: BrokerTarget, options: ConsumerOptions = {}): Consumer {
-  return BACKENDS[target.kind].consumer(target, options);
+/** A consumer for the target; like `createProducer`, nothing connects until `run()` or `lag()`. */
+export async function createConsumer(target: BrokerTarget, options: ConsumerOptions = {}): Promise<Consumer> {
+  return (await loadBrokerClient(target)).consumer(target, options);
 }
 
 /**
  * Opens (and closes) a connection to every host of the target, so the CLI can say
  * "nothing listens there" before it builds a consumer whose client would retry forever.
- * For a TLS URL (rediss://, amqps://, kafka ?tls=true or a CA) it also completes a TLS
+ * For a TLS URL (the descriptor's `url.usesTls`: rediss://, amqps://, kafka ?tls=true) it also completes a TLS
  * handshake (certificate not checked here: the adapter does that and says so), so a TLS
  * URL pointed at a plain-text port fails now, with a hint, instead of timing out on every
  * retry. Authentication is checked later, by the adapter's first command.
@@ -74,8 +41,8 @@ export function createConsumer(target: BrokerTarget, options: ConsumerOptions = 
  * speak TLS never will be.
  */
 export async function checkBrokerReachable(target: BrokerTarget, timeoutMs = 3_000): Promise<void> {
-  const backend = BACKENDS[target.kind];
-  const tls = usesTls(target);
+  const backend = brokerDescriptor(target.kind);
+  const tls = backend.url.usesTls(target);
   const failures: string[] = [];
   const plainText: string[] = [];
   await Promise.all(
@@ -87,7 +54,7 @@ export async function checkBrokerReachable(target: BrokerTarget, timeoutMs = 3_0
   );
   if (plainText.length > 0 && failures.length + plainText.length === target.brokers.length) {
     throw new ConfigError(`${backend.label} at ${plainText.join(', ')} does not complete a TLS handshake`, {
-      hint: `the URL asks for TLS but that port seems to speak plain text: use the plain scheme (${target.kind === 'kafka' ? 'drop ?tls=true' : target.kind === 'redis' ? 'redis://' : 'amqp://'}) or the service's TLS port`,
+      hint: `the URL asks for TLS but that port seems to speak plain text: use the plain scheme (${backend.url.plainTextHint}) or the service's TLS port`,
     });
   }
   // Kafka needs one reachable bootstrap broker; lists and queues have a single host.
@@ -97,24 +64,12 @@ export async function checkBrokerReachable(target: BrokerTarget, timeoutMs = 3_0
       exitCode: 2,
       hint: failures.every((f) => /ENOTFOUND|EAI_AGAIN/.test(f))
         ? 'the host name does not resolve: check its spelling in the URL (and DNS)'
-        : `is ${backend.label} running? start it with \`${backend.start}\`; or pass a different URL`,
+        : `is ${backend.label} running? start it with \`${backend.local.startHint}\`; or pass a different URL`,
     });
   }
 }
 
 const NO_TLS = 'no TLS: ';
-
-function usesTls(target: BrokerTarget): boolean {
-  if (target.connection.startsWith('rediss:') || target.connection.startsWith('amqps:')) return true;
-  if (target.kind !== 'kafka') return false;
-  const o = target.options;
-  return (
-    o.tls === 'true' ||
-    o.ca !== undefined ||
-    o.tlsCa !== undefined ||
-    process.env.KAFKA_TLS_CA_FILE !== undefined
-  );
-}
 
 function probe(hostPort: string, timeoutMs: number, tls: boolean): Promise<string | undefined> {
   const split = hostPort.lastIndexOf(':');

@@ -1,9 +1,10 @@
+// The package root names no backend's adapter, so importing it loads no broker client
+// library; each backend's classes are at `@sluice/brokers/<kind>` (src/<kind>/client.ts).
+export * from './descriptor.js';
 export * from './factory.js';
-export * from './kafka/index.js';
+export * from './help.js';
 export * from './metrics.js';
-export * from './rabbitmq/index.js';
-export * from './redis/index.js';
-export * from './redis-stream/index.js';
+export * from './registry.js';
 export * from './tap.js';
 export * from './types.js';
 export * from './url.js';

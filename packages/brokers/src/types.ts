@@ -1,7 +1,7 @@
 import type { InboundRecord, OutboundRecord } from '@sluice/core';
 
 /**
- * The broker contract, implemented three times (kafka/, redis/, rabbitmq/) and checked
+ * The broker contract, implemented once per backend folder (see registry.ts) and checked
  * by one conformance suite (test/brokers/conformance.test.ts). See GUARANTEES.md.
  */
 export interface Producer {
@@ -61,9 +61,13 @@ export interface Consumer {
   readonly connected: boolean;
 }
 
-export type BrokerKind = 'kafka' | 'redis' | 'redis-stream' | 'rabbitmq';
+/**
+ * A registered backend's `kind` (see `BROKERS` in registry.ts). A plain string so that a new
+ * backend folder needs no edit here; `parseBrokerUrl` only ever produces registered kinds.
+ */
+export type BrokerKind = string;
 
-/** A parsed `kafka://`, `redis://` or `amqp://` destination. */
+/** A parsed broker URL: which backend, where, and which topic, list or queue. */
 export interface BrokerTarget {
   readonly kind: BrokerKind;
   /** Connection URL without the stream path (credentials kept; print only through redactUrl). */

@@ -1,5 +1,10 @@
 import { ConfigError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
+import type { BrokerDescriptor } from './descriptor.js';
+import { kafka } from './kafka/index.js';
+import { redis } from './redis/index.js';
+import { redisStream } from './redis-stream/index.js';
+import { BROKERS } from './registry.js';
 import { parseBrokerUrl } from './url.js';
 
 function configError(url: string): ConfigError {
@@ -99,5 +104,41 @@ describe('parseBrokerUrl', () => {
     );
     expect(configError(`redis://u:${mark}/PW@127.0.0.1:6379/l`).message).toContain('must be percent-encoded');
     expect(parseBrokerUrl('kafka://127.0.0.1:9092/t?sasl=plain').options.sasl).toBe('plain');
+  });
+});
+
+describe('parseBrokerUrl dispatch among descriptors that share a scheme', () => {
+  // The Redis Streams backend shares redis:// with lists and claims ?type=stream.
+  const streams: BrokerDescriptor = redisStream;
+
+  it('gives the URL to the descriptor whose matches claims it, the rest to the one without', () => {
+    const registry = BROKERS;
+    expect(parseBrokerUrl('redis://127.0.0.1:6379/logs?type=stream', registry).kind).toBe('redis-stream');
+    expect(parseBrokerUrl('redis://127.0.0.1:6379/logs', registry).kind).toBe('redis');
+    expect(parseBrokerUrl('redis://127.0.0.1:6379/logs?type=list', registry).kind).toBe('redis');
+    expect(parseBrokerUrl('kafka://127.0.0.1:9092/logs', registry).kind).toBe('kafka');
+    // The claimant's own rules apply: its noun in the message.
+    expect(() => parseBrokerUrl('redis://127.0.0.1:6379/?type=stream', registry)).toThrow('names no stream');
+  });
+
+  it('refuses a URL that only a claiming descriptor could take, when it does not claim it', () => {
+    const registry = [kafka, streams];
+    expect(() => parseBrokerUrl('redis://127.0.0.1:6379/logs', registry)).toThrow(
+      'no redis:// backend takes redis://127.0.0.1:6379/logs',
+    );
+  });
+
+  it('says which registry entries collide when two claim one URL', () => {
+    const twin = { ...streams, kind: 'redis-stream-2' };
+    expect(() => parseBrokerUrl('redis://127.0.0.1:6379/l?type=stream', [redis, streams, twin])).toThrow(
+      'broker backends redis-stream and redis-stream-2 both claim',
+    );
+  });
+
+  it('knows every registered scheme, and only those', () => {
+    for (const descriptor of BROKERS) {
+      for (const { example } of descriptor.url.schemes)
+        expect(parseBrokerUrl(example).kind).toBe(descriptor.kind);
+    }
   });
 });

@@ -1,27 +1,10 @@
 import { ConfigError, redactUrl, SECRET_PARAMETER } from '@sluice/core';
-import type { BrokerKind, BrokerTarget } from './types.js';
+import type { BrokerDescriptor, BrokerScheme, BrokerUrlParts } from './descriptor.js';
+import { BROKERS } from './registry.js';
+import type { BrokerTarget } from './types.js';
 
-/** The three URL forms, printed whenever a URL cannot be understood. */
-export const BROKER_URL_FORMS = [
-  'kafka://127.0.0.1:9092/TOPIC (several brokers: kafka://h1:9092,h2:9092/TOPIC)',
-  'redis://[:PASSWORD@|USER:PASSWORD@]127.0.0.1:6379/LIST[?db=N] (TLS: rediss://)',
-  'amqp://guest:guest@127.0.0.1:5672/QUEUE[?vhost=/] (TLS: amqps://)',
-] as const;
-
-const SCHEMES: Readonly<Record<string, { kind: BrokerKind; defaultPort: number; example: string }>> = {
-  'kafka:': { kind: 'kafka', defaultPort: 9092, example: 'kafka://127.0.0.1:9092/logs' },
-  'redis:': { kind: 'redis', defaultPort: 6379, example: 'redis://127.0.0.1:6379/logs' },
-  'rediss:': { kind: 'redis', defaultPort: 6379, example: 'rediss://:PASSWORD@redis.example:6380/logs' },
-  'amqp:': { kind: 'rabbitmq', defaultPort: 5672, example: 'amqp://guest:guest@127.0.0.1:5672/logs' },
-  'amqps:': {
-    kind: 'rabbitmq',
-    defaultPort: 5671,
-    example: 'amqps://user:PASSWORD@rabbit.example:5671/logs',
-  },
-};
-
-/** What Kafka accepts as a topic name (its `Topic.validate`). */
-const KAFKA_TOPIC = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
+/** Every backend's URL form, printed whenever a URL cannot be understood. */
+export const BROKER_URL_FORMS: readonly string[] = BROKERS.map((d) => d.url.form);
 
 const FORMS_HINT = `use one of: ${BROKER_URL_FORMS.join('; ')}`;
 
@@ -30,16 +13,21 @@ const FORMS_HINT = `use one of: ${BROKER_URL_FORMS.join('; ')}`;
  * the Redis database and the RabbitMQ vhost move to the query string (`?db=2`,
  * `?vhost=prod`); every query parameter is kept in `options` for the adapter to read.
  *
+ * The backend is the registered descriptor that lists the URL's scheme. Several may share
+ * a scheme: then the one whose `url.matches` claims the URL wins, and a descriptor without
+ * `matches` takes what no other claims (see `pickDescriptor`). Backend-specific rules
+ * (Kafka's topic names, Redis's db, the RabbitMQ vhost) are the descriptor's.
+ *
  * The WHATWG URL parser is not used for the authority: it rejects Kafka's
  * comma-separated broker lists and would percent-decode credentials we must pass on
  * verbatim. Errors only ever show the URL through `redactUrl`.
  */
-export function parseBrokerUrl(url: string): BrokerTarget {
+export function parseBrokerUrl(url: string, registry: readonly BrokerDescriptor[] = BROKERS): BrokerTarget {
   const shown = redactUrl(url.trim());
   const match = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?(?:#.*)?$/i.exec(url.trim());
   const scheme =
     match?.[1]?.toLowerCase() ?? (/^([a-z][a-z0-9+.-]*:)/i.exec(url.trim())?.[1]?.toLowerCase() || '');
-  const spec = SCHEMES[scheme];
+  const owners = registry.filter((d) => d.url.schemes.some((s) => s.scheme === scheme));
   if (!url.includes('://')) {
     // `user:PW@host:6379/x` would otherwise read as scheme "user:"; say what is missing.
     throw new ConfigError(
@@ -47,9 +35,9 @@ export function parseBrokerUrl(url: string): BrokerTarget {
       { hint: FORMS_HINT },
     );
   }
-  if (!match || !spec) {
+  if (!match || owners.length === 0) {
     throw new ConfigError(
-      scheme && !spec
+      scheme && owners.length === 0
         ? `unknown broker URL scheme "${scheme}" in ${shown}`
         : `broker URL "${shown}" is not of the form SCHEME://HOST:PORT/STREAM`,
       { hint: FORMS_HINT },
@@ -73,7 +61,7 @@ export function parseBrokerUrl(url: string): BrokerTarget {
       // A query parameter is copied into logs, shell history and process listings more
       // readily than userinfo, and no adapter reads a secret from one.
       throw new ConfigError(`broker URL ${shown} carries a secret in its query string ("${key}")`, {
-        hint: `put the password in the URL's userinfo (${spec.kind === 'kafka' ? 'or KAFKA_SASL_PASSWORD' : spec.kind === 'redis' ? 'redis://:PASSWORD@host:6379/list' : 'amqp://user:PASSWORD@host:5672/queue'}) or in the environment, not in "?${key}="`,
+        hint: `put the password in the URL's userinfo (${(owners[0] as BrokerDescriptor).url.secretHint}) or in the environment, not in "?${key}="`,
       });
     }
     options[key] = value;
@@ -87,20 +75,15 @@ export function parseBrokerUrl(url: string): BrokerTarget {
       hint: FORMS_HINT,
     });
   }
+  const descriptor = pickDescriptor(owners, { scheme, stream, options, shown });
+  const spec = descriptor.url.schemes.find((s) => s.scheme === scheme) as BrokerScheme;
   if (stream === '') {
-    const what = spec.kind === 'kafka' ? 'topic' : spec.kind === 'redis' ? 'list' : 'queue';
+    const what = descriptor.url.streamNoun;
     throw new ConfigError(`broker URL ${shown} names no ${what}`, {
       hint: `put the ${what} name in the path, for example ${spec.example}`,
     });
   }
-
-  if (spec.kind === 'kafka' && !KAFKA_TOPIC.test(stream)) {
-    // Kafka refuses such a name on every CreateTopics and Produce: retrying cannot help.
-    throw new ConfigError(
-      `broker URL ${shown} names an invalid Kafka topic ${JSON.stringify(stream)}: topic names are 1-249 characters of letters, digits, ".", "_" and "-", and not "." or ".."`,
-      { hint: 'for example kafka://127.0.0.1:9092/app-logs' },
-    );
-  }
+  descriptor.url.validate?.({ scheme, stream, options, shown });
 
   const at = authority.lastIndexOf('@');
   const credentials = at >= 0 ? authority.slice(0, at + 1) : '';
@@ -109,27 +92,43 @@ export function parseBrokerUrl(url: string): BrokerTarget {
     throw new ConfigError(`broker URL ${shown} names no host`, { hint: `for example ${spec.example}` });
   }
   const hosts = hostList.split(',').map((h) => withPort(h.trim(), spec.defaultPort, shown));
-  if (spec.kind !== 'kafka' && hosts.length > 1) {
+  if (!descriptor.url.multipleHosts && hosts.length > 1) {
+    const lists = registry.filter((d) => d.url.multipleHosts).map((d) => d.url.schemes[0]?.scheme + '//');
     throw new ConfigError(
-      `broker URL ${shown} lists several hosts; only kafka:// accepts a comma-separated list`,
+      `broker URL ${shown} lists several hosts; only ${lists.join(', ')} accepts a comma-separated list`,
       {
         hint: FORMS_HINT,
       },
     );
   }
 
-  let connection = `${scheme}//${credentials}${hosts.join(',')}`;
-  if (spec.kind === 'redis' && options.db !== undefined && !/^\d{1,2}$/.test(options.db)) {
-    throw new ConfigError(
-      `broker URL option db must be a database number 0-15, got "${options.db}" in ${shown}`,
+  const base = `${scheme}//${credentials}${hosts.join(',')}`;
+  const connection = descriptor.url.connection?.(base, { scheme, stream, options, shown }) ?? base;
+
+  return { kind: descriptor.kind, connection, stream, brokers: hosts, options };
+}
+
+/**
+ * Among the descriptors that list a URL's scheme, the one that claims it: a descriptor whose
+ * `matches` returns true (a Redis stream's `?type=stream`) wins over one without `matches`
+ * (the plain Redis list), which takes every URL of its scheme that nobody else claims. Two
+ * claimants are a registry mistake, not a user's.
+ */
+function pickDescriptor(owners: readonly BrokerDescriptor[], url: BrokerUrlParts): BrokerDescriptor {
+  const claimed = owners.filter((d) => d.url.matches?.(url) === true);
+  const chosen = claimed.length > 0 ? claimed : owners.filter((d) => d.url.matches === undefined);
+  if (chosen.length > 1) {
+    throw new Error(
+      `broker backends ${chosen.map((d) => d.kind).join(' and ')} both claim ${url.shown}: give one of them url.matches`,
     );
   }
-  // amqplib reads the vhost from the URL path; "/" (the default vhost) is sent as %2F.
-  if (spec.kind === 'rabbitmq' && options.vhost !== undefined)
-    connection += `/${encodeURIComponent(options.vhost)}`;
-
-  const kind = spec.kind === 'redis' && options.type === 'stream' ? 'redis-stream' : spec.kind;
-  return { kind, connection, stream, brokers: hosts, options };
+  const descriptor = chosen[0];
+  if (descriptor === undefined) {
+    throw new ConfigError(`no ${url.scheme}// backend takes ${url.shown}`, {
+      hint: `use one of: ${owners.map((d) => d.url.form).join('; ')}`,
+    });
+  }
+  return descriptor;
 }
 
 function withPort(host: string, defaultPort: number, shown: string): string {

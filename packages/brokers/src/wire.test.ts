@@ -1,6 +1,6 @@
 import { contentId, type OutboundRecord } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { decodeAmqp, decodePayload, encodeAmqp, encodeBeatsEvent, encodeEnvelope, isPoison } from './wire.js';
+import { decodePayload, encodeBeatsEvent, encodeEnvelope, isPoison } from './wire.js';
 
 const record: OutboundRecord = {
   id: 'abc123',
@@ -127,32 +127,5 @@ describe('wire format', () => {
     expect(decoded).toMatchObject({ reason: 'JSON event nested deeper than 64 levels' });
     const shallow = `{"@metadata":{"beat":"filebeat"},"message":"m","x":${'{"a":'.repeat(10)}1${'}'.repeat(10)}}`;
     expect(isPoison(decodePayload(shallow, ctx))).toBe(false);
-  });
-
-  it('round-trips AMQP messages: raw body, id and coordinates in properties', () => {
-    const msg = encodeAmqp(record);
-    expect(msg.body.toString()).toBe(record.line);
-    expect(msg.messageId).toBe('abc123');
-    const decoded = decodeAmqp(
-      msg.body,
-      { messageId: msg.messageId, contentType: msg.contentType, headers: msg.headers },
-      { origin: 'amqp:q', stream: 'q' },
-    );
-    expect(decoded).toEqual({
-      id: 'abc123',
-      line: record.line,
-      source: record.source,
-      offset: 4096,
-      shippedAt: record.shippedAt,
-      format: 'sluice',
-      fields: { host: { name: 'web-1' }, tags: ['edge'] },
-      origin: 'amqp:q',
-    });
-    const foreign = decodeAmqp(
-      Buffer.from('{"message":'),
-      { contentType: 'application/json' },
-      { origin: 'amqp:q', stream: 'q' },
-    );
-    expect(isPoison(foreign)).toBe(true);
   });
 });

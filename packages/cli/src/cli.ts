@@ -1,5 +1,6 @@
 // The `sluice` command; main.ts loads it once signals are handled.
 import { readFileSync } from 'node:fs';
+import { brokerHelp } from '@sluice/brokers';
 import { logLevelFromEnv } from '@sluice/core';
 import { Command, CommanderError } from 'commander';
 import { commandsFor } from './commands/index.js';
@@ -8,7 +9,7 @@ import { runCommand } from './run-command.js';
 const program = new Command()
   .name('sluice')
   .description(
-    'Ship log lines through Kafka, Redis or RabbitMQ, parse them, and index them into Elasticsearch.',
+    `Ship log lines through ${brokerHelp.labels()}, parse them, and index them into Elasticsearch.`,
   )
   // One version for the whole CLI: the package's own (src/ and dist/ sit beside package.json).
   .version(

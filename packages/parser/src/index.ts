@@ -30,3 +30,4 @@ export type { PatternStatRow, TimedJob, TimedParserOptions, TimedResult } from '
 export { TimedParser } from './pool/timed-parser.js';
 export type { Processor, ProcessorContext, ProcessorFactory } from './processor.js';
 export * from './processors/index.js';
+export * from './suggest/index.js';

@@ -16,7 +16,8 @@ import { runInFlight } from '../in-flight.js';
 import { brokerCount, recordLag, recordReady, recordUnacked } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
-import { decodeAmqp, decodeAmqpBatch, isPoison, NDJSON, RECORDS_HEADER } from '../wire.js';
+import { isPoison } from '../wire.js';
+import { decodeAmqp, decodeAmqpBatch, NDJSON, RECORDS_HEADER } from './codec.js';
 import {
   connectRabbit,
   declareTopology,

@@ -6,7 +6,7 @@ import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
-import { encodeAmqp, encodeAmqpBatch } from '../wire.js';
+import { encodeAmqp, encodeAmqpBatch } from './codec.js';
 import {
   connectRabbit,
   declareTopology,

@@ -97,7 +97,10 @@ export class RedisStreamConsumer implements Consumer {
       createLogger({}, { component: 'redis-stream-consumer', stream: this.key, consumer: this.consumerId });
     // Commands wait through a disconnect instead of failing: every entry stays in Redis, so
     // waiting is safe and a reconnect resumes where it stopped.
-    this.client = createRedis(target, { maxRetriesPerRequest: null, connectionName: `sluice-${this.consumerId}` });
+    this.client = createRedis(target, {
+      maxRetriesPerRequest: null,
+      connectionName: `sluice-${this.consumerId}`,
+    });
     this.blocking = createRedis(target, {
       maxRetriesPerRequest: null,
       connectionName: `sluice-xread-${this.consumerId}`,
@@ -190,10 +193,13 @@ export class RedisStreamConsumer implements Consumer {
         setInterval(() => void this.refreshInFlight(), Math.max(100, Math.floor(this.claimIdleMs / 3))),
       );
       this.timers.push(
-        setInterval(() => {
-          this.claimDue = true;
-          if (this.trim) void this.trimAcknowledged();
-        }, Math.max(100, Math.floor(this.claimIdleMs / 2))),
+        setInterval(
+          () => {
+            this.claimDue = true;
+            if (this.trim) void this.trimAcknowledged();
+          },
+          Math.max(100, Math.floor(this.claimIdleMs / 2)),
+        ),
       );
       let failures = 0;
       while (!this.closing) {
@@ -436,8 +442,16 @@ export class RedisStreamConsumer implements Consumer {
   private async leaveGroup(): Promise<void> {
     try {
       if (this.client.status !== 'ready') return;
-      const pending = (await this.client.xpending(this.key, this.group, '-', '+', 1, this.consumerId)) as unknown[];
-      if (pending.length === 0) await this.client.xgroup('DELCONSUMER', this.key, this.group, this.consumerId);
+      const pending = (await this.client.xpending(
+        this.key,
+        this.group,
+        '-',
+        '+',
+        1,
+        this.consumerId,
+      )) as unknown[];
+      if (pending.length === 0)
+        await this.client.xgroup('DELCONSUMER', this.key, this.group, this.consumerId);
     } catch (error) {
       this.log.debug('could not leave the consumer group', { error: errorChain(error) });
     }

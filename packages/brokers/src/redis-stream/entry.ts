@@ -24,7 +24,10 @@ export function decodeEntry(stream: string, entryId: string, fields: readonly st
     if (name === ENTRY_FIELD) return decodePayload(value, { origin, stream, fallbackId });
     if (name === 'message') message = value;
     // A field named like an object key of the prototype would be a trap for later code.
-    else if (name !== '__proto__') (extra ??= Object.create(null) as Record<string, string>)[name] = value;
+    else if (name !== '__proto__') {
+      extra ??= Object.create(null) as Record<string, string>;
+      extra[name] = value;
+    }
   }
   if (message === undefined) {
     return { poison: true, reason: `stream entry has neither a "${ENTRY_FIELD}" nor a "message" field` };

@@ -1,9 +1,8 @@
 import type { OutboundRecord } from '@sluice/core';
 import type { Redis } from 'ioredis';
-import { connectRedis, createRedis, redisError } from '../redis/connection.js';
-import { closeRedis } from '../redis/connection.js';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
+import { closeRedis, connectRedis, createRedis, redisError } from '../redis/connection.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
 import { ENTRY_FIELD, STREAM_BACKEND } from './entry.js';

@@ -1,4 +1,4 @@
-import { checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
+import { brokerHelp, checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
 import { ConsumerRuntime } from '@sluice/consumer';
 import {
   ConfigError,
@@ -42,9 +42,7 @@ export function register(program: Command): void {
     .description(
       'Consume from a broker, parse in a worker pool, bulk-index into Elasticsearch; ack only after indexing',
     )
-    .addOption(
-      fromOption('kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE'),
-    )
+    .addOption(fromOption(brokerHelp.urls()))
     .addOption(
       esOption(
         `Elasticsearch URL (default: $ELASTICSEARCH_URL or ${DEFAULT_ES}); credentials from ELASTICSEARCH_USERNAME/PASSWORD or ELASTICSEARCH_API_KEY`,
@@ -57,7 +55,7 @@ export function register(program: Command): void {
     .option('--module <name>', 'prebuilt pipeline (see `sluice modules`)')
     .option('--config <file>', 'pipeline file (YAML or JSON)')
     .option('--patterns-dir <dir>', 'directory of extra grok pattern files')
-    .option('--group <name>', 'consumer group (Kafka) / consumer name prefix (Redis, RabbitMQ)', 'sluice')
+    .option('--group <name>', brokerHelp.group(), 'sluice')
     .option(
       '--exit-when-idle <seconds>',
       'exit 0 after this long with nothing received and no lag left',
@@ -126,7 +124,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
     });
     await deadLetter.open();
     await checkBrokerReachable(target);
-    const consumer = createConsumer(target, { group: options.group, batchSize: options.batchSize });
+    const consumer = await createConsumer(target, { group: options.group, batchSize: options.batchSize });
     const runtime = new ConsumerRuntime({
       consumer,
       encoder: pool,

@@ -1,7 +1,9 @@
 import {
   type BrokerTarget,
+  brokerHelp,
   checkBrokerReachable,
   createProducer,
+  isBrokerUrl,
   type Producer,
   parseBrokerUrl,
 } from '@sluice/brokers';
@@ -11,9 +13,7 @@ import { type DeadLetterEntry, type DeadLetterTarget, deadLetterRecord } from '@
 /** The `--dead-letter` help text, shared by `consume` and `dlq replay`. */
 export const DEAD_LETTER_HELP =
   "where documents Elasticsearch refuses go: an index name template (default 'sluice-dlq-%{+yyyy.MM.dd}') " +
-  'or a broker: kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST, amqp://USER:PASS@HOST:PORT/QUEUE';
-
-const BROKER_URL = /^(kafka|redis|rediss|amqp|amqps):\/\//i;
+  `or a broker: ${brokerHelp.urls()}`;
 
 /** A dead-letter destination chosen on the command line, and what to close when done. */
 export interface DeadLetterOption {
@@ -35,7 +35,7 @@ export interface DeadLetterOption {
  * connects until `open()`.
  *
  * Delivery: the sink awaits `write`, which resolves only when the broker confirmed the
- * publish (Kafka acks=all, Redis reply, RabbitMQ publisher confirm), and only then are the
+ * publish (the Producer contract: durably accepted), and only then are the
  * source records acknowledged. A failed publish is retriable: the sink retries it with
  * backoff, and the source records stay unacknowledged meanwhile. A crash between publish
  * and acknowledgement publishes the same dead letters again under the same ids.
@@ -44,7 +44,7 @@ export function deadLetterOption(value: string | undefined, pipeline?: string): 
   if (value === undefined || value === '') {
     return { target: undefined, describe: 'index sluice-dlq-*', open: async () => {}, close: async () => {} };
   }
-  if (!BROKER_URL.test(value)) {
+  if (!isBrokerUrl(value)) {
     return {
       target: { kind: 'index', index: value },
       describe: `index ${value}`,
@@ -79,7 +79,7 @@ export function deadLetterOption(value: string | undefined, pipeline?: string): 
     broker,
     async open() {
       await checkBrokerReachable(broker);
-      producer = createProducer(broker);
+      producer = await createProducer(broker);
     },
     async close() {
       await producer?.close();

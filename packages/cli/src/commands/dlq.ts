@@ -1,4 +1,4 @@
-import { checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
+import { brokerHelp, checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
 import { ConsumerRuntime } from '@sluice/consumer';
 import {
   ConfigError,
@@ -63,13 +63,9 @@ export function register(program: Command): void {
     .option('--delete-after', 'delete each dead letter once its record is indexed')
     .option(
       '--from <url>',
-      'read dead letters from a broker instead (what `consume --dead-letter URL` wrote): kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST, amqp://USER:PASS@HOST:PORT/QUEUE; each is acknowledged once its record is indexed or dead-lettered again',
+      `read dead letters from a broker instead (what \`consume --dead-letter URL\` wrote): ${brokerHelp.urls()}; each is acknowledged once its record is indexed or dead-lettered again`,
     )
-    .option(
-      '--group <name>',
-      'with --from: consumer group (Kafka) / consumer name prefix',
-      'sluice-dlq-replay',
-    )
+    .option('--group <name>', `with --from: ${brokerHelp.group()}`, 'sluice-dlq-replay')
     .option(
       '--exit-when-idle <seconds>',
       'with --from: stop after this long with nothing received and no lag left',
@@ -171,7 +167,7 @@ async function replayFromBroker(
   try {
     await again.open();
     await checkBrokerReachable(source);
-    const consumer = createConsumer(source, { group: options.group });
+    const consumer = await createConsumer(source, { group: options.group });
     const runtime = new ConsumerRuntime({
       consumer,
       sink,

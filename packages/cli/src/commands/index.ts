@@ -19,6 +19,7 @@ export const commandModules: Readonly<Record<string, CommandModule>> = {
   retention: () => import('./retention.js'),
   dlq: () => import('./dlq.js'),
   grok: () => import('./grok.js'),
+  suggest: () => import('./suggest.js'),
   parse: () => import('./parse.js'),
   check: () => import('./check.js'),
   modules: () => import('./modules.js'),

@@ -1,4 +1,4 @@
-import { checkBrokerReachable, createProducer, parseBrokerUrl } from '@sluice/brokers';
+import { brokerHelp, checkBrokerReachable, loadBrokerClient, parseBrokerUrl } from '@sluice/brokers';
 import {
   BrokerError,
   ConfigError,
@@ -9,7 +9,6 @@ import {
   SluiceError,
   startMetricsServer,
 } from '@sluice/core';
-import { moduleNames, modules } from '@sluice/parser';
 import {
   buildShipper,
   type InputConfig,
@@ -24,11 +23,15 @@ import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { intOption, secondsOption, toOption } from './options.js';
 
-/** The parser's modules as the shipper needs them: names, and each one's multi-line rule. */
-const MODULE_CATALOG: ModuleCatalog = {
-  names: moduleNames(),
-  multiline: (name) => modules[name]?.multiline,
-};
+/**
+ * The parser's modules as the shipper needs them: names, and each one's multi-line rule.
+ * Imported only when an input names a module: the parser package brings its worker pool
+ * (piscina) and GeoIP reader, which plain shipping never uses.
+ */
+async function moduleCatalog(): Promise<ModuleCatalog> {
+  const { moduleNames, modules } = await import('@sluice/parser');
+  return { names: moduleNames(), multiline: (name) => modules[name]?.multiline };
+}
 
 interface ShipOptions {
   file?: string[];
@@ -59,9 +62,7 @@ export function register(program: Command): void {
     )
     .option('--file <glob...>', 'file path or quoted glob to read (repeatable)')
     .option('--stdin', 'read lines from standard input')
-    .addOption(
-      toOption('kafka://HOST:PORT/TOPIC, redis://HOST:PORT/LIST or amqp://USER:PASS@HOST:PORT/QUEUE'),
-    )
+    .addOption(toOption(brokerHelp.urls()))
     .option('--config <file>', 'shipper config (YAML); see packages/shipper/README.md')
     .option('--follow', 'keep tailing: new files, growth, rotation (default: read to the end once and exit)')
     .option('--from-beginning', 'read files seen for the first time from their start (default)')
@@ -101,7 +102,7 @@ export function register(program: Command): void {
 }
 
 /** Turns the quick-form flags into the same config a YAML file gives. */
-export function quickConfig(options: ShipOptions): ShipperConfig {
+export function quickConfig(options: ShipOptions, catalog?: ModuleCatalog): ShipperConfig {
   if (!options.to) {
     throw new ConfigError('missing --to', {
       hint: 'for example: sluice ship --file /var/log/app.log --to redis://127.0.0.1:6379/logs',
@@ -119,11 +120,10 @@ export function quickConfig(options: ShipOptions): ShipperConfig {
       `--multiline must be one of ${MULTILINE_PRESETS.join(', ')}, got "${options.multiline}"`,
     );
   }
-  if (options.module !== undefined && !MODULE_CATALOG.names.includes(options.module)) {
-    throw new ConfigError(
-      `--module must be one of ${MODULE_CATALOG.names.join(', ')}, got "${options.module}"`,
-      { hint: 'sluice modules lists them with what each reads' },
-    );
+  if (options.module !== undefined && !catalog?.names.includes(options.module)) {
+    throw new ConfigError(`--module must be one of ${catalog?.names.join(', ')}, got "${options.module}"`, {
+      hint: 'sluice modules lists them with what each reads',
+    });
   }
   const fields: Record<string, string> = {};
   for (const kv of options.field ?? []) {
@@ -174,16 +174,22 @@ async function ship(options: ShipOptions): Promise<number> {
     }
     config = await loadShipperConfig(options.config);
   } else {
-    config = quickConfig(options);
+    config = quickConfig(options, options.module === undefined ? undefined : await moduleCatalog());
   }
+  const catalog = config.inputs.some((input) => 'module' in input && input.module !== undefined)
+    ? await moduleCatalog()
+    : undefined;
   // Everything that needs no network is checked first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(config.output.url);
   if (config.metrics?.address) parseListenAddress(config.metrics.address);
+  // Only this backend's client library is loaded (kafkajs, ioredis or amqplib), before start()
+  // builds the producer synchronously.
+  const broker = await loadBrokerClient(target);
   const built = await buildShipper(config, {
     logger: log,
     // close() runs once everything is confirmed or given up on: nothing left to wait for.
-    producer: () => createProducer(target, { closeTimeoutMs: 1_000 }),
-    modules: MODULE_CATALOG,
+    producer: () => broker.producer(target, { closeTimeoutMs: 1_000 }),
+    ...(catalog ? { modules: catalog } : {}),
   });
   await built.preflight();
   try {

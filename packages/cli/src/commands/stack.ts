@@ -2,23 +2,35 @@ import { ConfigError } from '@sluice/core';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import {
+  isMachineService,
   SERVICES,
   type ServiceName,
   type ServiceStatus,
+  serviceLabel,
   stackDown,
   stackStatus,
   stackUp,
 } from '../stack/index.js';
 
+const labels = (services: readonly string[]): string =>
+  services
+    .map(serviceLabel)
+    .reduce(
+      (text, label, i, all) => (i === 0 ? label : `${text}${i === all.length - 1 ? ' and ' : ', '}${label}`),
+      '',
+    );
+const STARTED = labels(SERVICES.filter((s) => !isMachineService(s)));
+const MACHINE = labels(SERVICES.filter(isMachineService));
+
 /**
  * `sluice stack up|down|status`: the local services the tests and the demo run against.
- * Kafka and Elasticsearch run natively (no Docker engine needed); Redis and RabbitMQ are the
- * machine's. See deploy/native/README.md.
+ * Elasticsearch and the brokers whose descriptor says `native` (Kafka) run natively (no
+ * Docker engine needed); the other brokers are the machine's. See deploy/native/README.md.
  */
 export function register(program: Command): void {
   const stack = program
     .command('stack')
-    .description('start, stop or inspect the local Kafka, Elasticsearch, Redis and RabbitMQ (loopback only)');
+    .description(`start, stop or inspect the local ${labels(SERVICES)} (loopback only)`);
 
   stack
     .command('up')
@@ -38,7 +50,7 @@ export function register(program: Command): void {
 
   stack
     .command('down')
-    .description('stop the Kafka and Elasticsearch started by `stack up` (Redis and RabbitMQ keep running)')
+    .description(`stop the ${STARTED} started by \`stack up\` (${MACHINE} keep running)`)
     .argument('[services...]', `subset of: ${SERVICES.join(', ')}`)
     .option('--purge', 'also delete their data, logs and generated configs')
     .action((services: string[], options: { purge?: boolean }) =>

@@ -1,4 +1,4 @@
-import { checkBrokerReachable, parseBrokerUrl, tapRecords } from '@sluice/brokers';
+import { brokerHelp, checkBrokerReachable, parseBrokerUrl, tapRecords } from '@sluice/brokers';
 import { ConfigError } from '@sluice/core';
 import { PARSER_POOL_DEFAULTS, TimedParser } from '@sluice/parser';
 import type { Command } from 'commander';
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .description(
       'Print live records from a topic, list or queue, parsed, without acknowledging or committing anything',
     )
-    .addOption(fromOption('kafka://…/TOPIC, redis://…/LIST or amqp://…/QUEUE'))
+    .addOption(fromOption(brokerHelp.urls()))
     .option('--module <name>', 'parse with a prebuilt pipeline')
     .option('--config <file>', 'parse with a pipeline file')
     .option('--pattern <grok...>', 'parse with grok pattern(s)')
@@ -35,7 +35,7 @@ export function register(program: Command): void {
       intOption('--line-timeout', 10, 60_000),
       PARSER_POOL_DEFAULTS.eventBudgetMs,
     )
-    .option('--from-beginning', 'Kafka: start at the earliest retained record, not at new ones')
+    .option('--from-beginning', brokerHelp.fromBeginning())
     .action((options: TapOptions) => runCommand(() => tap(options)));
 }
 

@@ -1,14 +1,25 @@
+import { BROKERS } from '@sluice/brokers';
 import { describe, expect, it } from 'vitest';
-import { resolveEndpoints, stackPaths, stackPorts } from './config.js';
+import {
+  brokerOfService,
+  ENV_VARS,
+  KAFKA_VERSION,
+  resolveEndpoints,
+  SERVICES,
+  stackPaths,
+  stackPorts,
+} from './config.js';
 
 describe('resolveEndpoints', () => {
   it('uses the loopback defaults when nothing is set', () => {
     const { endpoints, explicit } = resolveEndpoints({});
     expect(endpoints).toEqual({
-      kafkaBrokers: ['127.0.0.1:9092'],
       elasticsearchUrl: 'http://127.0.0.1:9200',
-      redisUrl: 'redis://127.0.0.1:6379',
-      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      brokers: {
+        kafka: '127.0.0.1:9092',
+        redis: 'redis://127.0.0.1:6379',
+        rabbitmq: 'amqp://guest:guest@127.0.0.1:5672',
+      },
     });
     expect(explicit.size).toBe(0);
   });
@@ -19,10 +30,22 @@ describe('resolveEndpoints', () => {
       ELASTICSEARCH_URL: 'https://es.example:9243/',
       REDIS_URL: '',
     });
-    expect(endpoints.kafkaBrokers).toEqual(['k1:9092', 'k2:9093']);
+    expect(endpoints.brokers.kafka).toBe('k1:9092,k2:9093');
     expect(endpoints.elasticsearchUrl).toBe('https://es.example:9243');
-    expect(endpoints.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(endpoints.brokers.redis).toBe('redis://127.0.0.1:6379');
     expect([...explicit].sort()).toEqual(['elasticsearch', 'kafka']);
+  });
+});
+
+describe('SERVICES', () => {
+  it('lists every registered broker service once, natively launched ones before Elasticsearch', () => {
+    expect(SERVICES).toEqual(['kafka', 'elasticsearch', 'redis', 'rabbitmq']);
+    for (const descriptor of BROKERS) expect(SERVICES).toContain(descriptor.local.service);
+    expect(ENV_VARS.redis).toBe('REDIS_URL');
+  });
+
+  it('runs the same Kafka in test containers as natively', () => {
+    expect(brokerOfService('kafka')?.local.container.image).toBe(`apache/kafka:${KAFKA_VERSION}`);
   });
 });
 
@@ -44,7 +67,7 @@ describe('stackPorts', () => {
     };
     expect(stackPorts(env)).toEqual({ kafka: 19092, kafkaController: 19093, elasticsearch: 19200 });
     const { endpoints } = resolveEndpoints(env);
-    expect(endpoints.kafkaBrokers).toEqual(['127.0.0.1:19092']);
+    expect(endpoints.brokers.kafka).toBe('127.0.0.1:19092');
     expect(endpoints.elasticsearchUrl).toBe('http://127.0.0.1:19200');
   });
 

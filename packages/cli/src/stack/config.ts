@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BROKERS, type BrokerDescriptor } from '@sluice/brokers';
 import { ConfigError } from '@sluice/core';
 
 /**
@@ -19,8 +20,6 @@ export const KAFKA_PORT = 9092;
 /** KRaft controller listener; loopback only, never advertised to clients. */
 export const KAFKA_CONTROLLER_PORT = 9093;
 export const ELASTICSEARCH_PORT = 9200;
-export const REDIS_PORT = 6379;
-export const AMQP_PORT = 5672;
 
 /** Broker heap is modest on purpose: the machine is shared by tests, workers and Elasticsearch. */
 export const KAFKA_HEAP = '-Xmx768m';
@@ -28,29 +27,60 @@ export const ELASTICSEARCH_HEAP = '-Xms1g -Xmx1g';
 /** Elasticsearch refuses to run as root; when we are root it runs as this user (SLUICE_ES_USER). */
 export const DEFAULT_ES_USER = 'nobody';
 
-export type ServiceName = 'kafka' | 'elasticsearch' | 'redis' | 'rabbitmq';
-export const SERVICES: readonly ServiceName[] = ['kafka', 'elasticsearch', 'redis', 'rabbitmq'];
+/**
+ * A service of the stack: `elasticsearch`, or a broker's `local.service` from the brokers
+ * registry (descriptors that share a server share its service).
+ */
+export type ServiceName = string;
+
+/** The broker services, once each, in registry order; those the stack launches natively first. */
+const BROKER_SERVICES: readonly string[] = [
+  ...new Set(
+    [...BROKERS]
+      .sort((a, b) => Number(b.local.start.native) - Number(a.local.start.native))
+      .map((d) => d.local.service),
+  ),
+];
+const NATIVE_BROKERS = BROKER_SERVICES.filter((s) =>
+  BROKERS.some((d) => d.local.service === s && d.local.start.native),
+);
+
+/** Natively launched brokers, Elasticsearch, then the machine's brokers: the order `status` prints. */
+export const SERVICES: readonly ServiceName[] = [
+  ...NATIVE_BROKERS,
+  'elasticsearch',
+  ...BROKER_SERVICES.filter((s) => !NATIVE_BROKERS.includes(s)),
+];
+
+/** The broker descriptor that owns a stack service (the first registered, when several share it). */
+export function brokerOfService(service: ServiceName): BrokerDescriptor | undefined {
+  return BROKERS.find((d) => d.local.service === service);
+}
+
+/** For people: "Kafka", "Elasticsearch". */
+export function serviceLabel(service: ServiceName): string {
+  return brokerOfService(service)?.label ?? (service === 'elasticsearch' ? 'Elasticsearch' : service);
+}
+
+/** Services that belong to the machine (started if down, never stopped by `stack down`). */
+export function isMachineService(service: ServiceName): boolean {
+  return brokerOfService(service)?.local.start.native === false;
+}
 
 /** Where each service is reached. Explicit environment variables win over the local defaults. */
 export interface StackEndpoints {
-  readonly kafkaBrokers: string[];
   readonly elasticsearchUrl: string;
-  readonly redisUrl: string;
-  readonly amqpUrl: string;
+  /**
+   * Each broker service's address, in the form of its environment variable (`REDIS_URL`: a
+   * URL; `KAFKA_BROKERS`: a host:port list), keyed by service name.
+   */
+  readonly brokers: Readonly<Record<ServiceName, string>>;
 }
 
-export const DEFAULT_ENDPOINTS: StackEndpoints = {
-  kafkaBrokers: [`127.0.0.1:${KAFKA_PORT}`],
-  elasticsearchUrl: `http://127.0.0.1:${ELASTICSEARCH_PORT}`,
-  redisUrl: `redis://127.0.0.1:${REDIS_PORT}`,
-  amqpUrl: `amqp://guest:guest@127.0.0.1:${AMQP_PORT}`,
-};
-
-export const ENV_VARS: Record<ServiceName, string> = {
-  kafka: 'KAFKA_BROKERS',
+/** The variable that gives each service's address. */
+export const ENV_VARS: Readonly<Record<ServiceName, string>> = {
   elasticsearch: 'ELASTICSEARCH_URL',
-  redis: 'REDIS_URL',
-  rabbitmq: 'AMQP_URL',
+  ...Object.fromEntries(BROKERS.map((d) => [d.local.service, d.local.environment])),
 };
 
 export interface ResolvedEndpoints {
@@ -61,31 +91,35 @@ export interface ResolvedEndpoints {
 
 export function resolveEndpoints(env: NodeJS.ProcessEnv = process.env): ResolvedEndpoints {
   const ports = stackPorts(env);
-  const defaults: StackEndpoints = {
-    ...DEFAULT_ENDPOINTS,
-    kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
-    elasticsearchUrl: `http://127.0.0.1:${ports.elasticsearch}`,
-  };
   const explicit = new Set<ServiceName>();
   const pick = (service: ServiceName, fallback: string): string => {
-    const value = env[ENV_VARS[service]]?.trim();
+    const value = env[ENV_VARS[service] as string]?.trim();
     if (!value) return fallback;
     explicit.add(service);
     return value;
   };
-  const brokers = pick('kafka', defaults.kafkaBrokers.join(','));
+  const brokers: Record<ServiceName, string> = {};
+  for (const service of BROKER_SERVICES) {
+    const local = (brokerOfService(service) as (typeof BROKERS)[number]).local;
+    // A natively launched broker listens where the stack's ports say (SLUICE_<SERVICE>_PORT).
+    const fallback = local.start.native
+      ? local.defaultAddress.replace(`:${local.port}`, `:${nativePort(ports, service, local.port)}`)
+      : local.defaultAddress;
+    const address = pick(service, fallback);
+    brokers[service] = local.normalizeAddress?.(address) ?? address;
+  }
   return {
     endpoints: {
-      kafkaBrokers: brokers
-        .split(',')
-        .map((b) => b.trim().replace(/^[a-z]+:\/\//i, ''))
-        .filter(Boolean),
-      elasticsearchUrl: pick('elasticsearch', defaults.elasticsearchUrl).replace(/\/+$/, ''),
-      redisUrl: pick('redis', DEFAULT_ENDPOINTS.redisUrl),
-      amqpUrl: pick('rabbitmq', DEFAULT_ENDPOINTS.amqpUrl),
+      elasticsearchUrl: pick('elasticsearch', `http://127.0.0.1:${ports.elasticsearch}`).replace(/\/+$/, ''),
+      brokers,
     },
     explicit,
   };
+}
+
+/** A native service's clients' port is `StackPorts[service]` (`SLUICE_KAFKA_PORT`), when it has one. */
+function nativePort(ports: StackPorts, service: ServiceName, fallback: number): number {
+  return service in ports ? ports[service as keyof StackPorts] : fallback;
 }
 
 export interface StackPorts {

@@ -1,8 +1,9 @@
-/** The local stack: Kafka and Elasticsearch started natively, Redis and RabbitMQ checked. */
+/** The local stack: Elasticsearch and the native brokers started here, the machine's brokers checked. */
 export {
-  DEFAULT_ENDPOINTS,
+  brokerOfService,
   ELASTICSEARCH_VERSION,
   ENV_VARS,
+  isMachineService,
   KAFKA_VERSION,
   type ResolvedEndpoints,
   resolveEndpoints,
@@ -10,9 +11,10 @@ export {
   type ServiceName,
   type StackEndpoints,
   type StackPaths,
+  serviceLabel,
   stackPaths,
 } from './config.js';
-export { type ProbeResult, probeAmqp, probeElasticsearch, probeKafka, probeRedis } from './probe.js';
+export { type ProbeResult, probeElasticsearch } from './probe.js';
 export {
   type Owner,
   type ServiceStatus,

@@ -1,40 +1,13 @@
+import type { StartCommand } from '@sluice/brokers';
 import { ConfigError } from '@sluice/core';
 import { run } from './process.js';
 
 /**
- * Redis and RabbitMQ belong to the machine (Debian packages), not to the stack: `up` starts
- * them with the documented commands when they are down, `down` leaves them alone.
+ * Brokers that are not launched natively belong to the machine (Debian packages), not to
+ * the stack: `up` starts them with the command their descriptor gives (`local.start`) when
+ * they are down, `down` leaves them alone.
  */
-export interface MachineService {
-  readonly binary: string;
-  readonly args: readonly string[];
-  readonly aptPackage: string;
-}
-
-export const MACHINE_SERVICES = {
-  redis: {
-    binary: 'redis-server',
-    args: [
-      '--daemonize',
-      'yes',
-      '--bind',
-      '127.0.0.1',
-      '-::1',
-      '--port',
-      '6379',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      '/var/lib/redis',
-      '--logfile',
-      '/var/log/redis/ci.log',
-    ],
-    aptPackage: 'redis-server',
-  },
-  rabbitmq: { binary: 'rabbitmq-server', args: ['-detached'], aptPackage: 'rabbitmq-server' },
-} as const satisfies Record<string, MachineService>;
+export type MachineService = StartCommand;
 
 /** Both commands daemonize themselves and return quickly; readiness is probed by the caller. */
 export async function startMachineService(service: MachineService): Promise<void> {

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, redactUrl, SluiceError } from '@sluice/core';
 import {
+  brokerOfService,
   ELASTICSEARCH_VERSION,
   ENV_VARS,
   KAFKA_VERSION,
@@ -15,8 +16,8 @@ import {
 import { elasticsearchLayout, launchElasticsearch } from './elasticsearch.js';
 import { kafkaLayout, launchKafka } from './kafka.js';
 import { withStackLock } from './lock.js';
-import { MACHINE_SERVICES, type MachineService, startMachineService } from './machine.js';
-import { type ProbeResult, probeAmqp, probeElasticsearch, probeKafka, probeRedis } from './probe.js';
+import { type MachineService, startMachineService } from './machine.js';
+import { type ProbeResult, probeElasticsearch } from './probe.js';
 import {
   groupAlive,
   listenerOn,
@@ -64,7 +65,7 @@ export interface StackUpResult {
 }
 
 interface ManagedService {
-  readonly name: 'kafka' | 'elasticsearch';
+  readonly name: ServiceName;
   readonly label: string;
   /** Ports the service binds; all must be free (or ours) before it starts. The first is the clients' port. */
   ports(paths: StackPaths): readonly number[];
@@ -80,9 +81,15 @@ interface ManagedService {
   launch(paths: StackPaths, note: (line: string) => void): Promise<number>;
 }
 
-// Start timeouts are generous on purpose: on a 2-core machine shared with builds and tests
-// (load average 20), a cold Elasticsearch took over 3 minutes to answer; an idle one takes ~25 s.
-const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
+/**
+ * What this stack launches itself, by service name: Elasticsearch, and the brokers whose
+ * descriptor says `local.start.native` (their launcher is here, beside Elasticsearch's).
+ * Everything else is the machine's (see MACHINES).
+ *
+ * Start timeouts are generous on purpose: on a 2-core machine shared with builds and tests
+ * (load average 20), a cold Elasticsearch took over 3 minutes to answer; an idle one takes ~25 s.
+ */
+const MANAGED: Readonly<Record<ServiceName, ManagedService>> = {
   kafka: {
     name: 'kafka',
     label: `Kafka ${KAFKA_VERSION}`,
@@ -97,8 +104,8 @@ const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
       kafkaLayout(p).dataDir,
       kafkaLayout(p).logsDir,
     ],
-    url: (e) => e.kafkaBrokers.join(','),
-    probe: (e) => probeKafka(e.kafkaBrokers),
+    url: (e) => brokerAddress(e, 'kafka'),
+    probe: (e) => brokerProbe(e, 'kafka'),
     launch: launchKafka,
   },
   elasticsearch: {
@@ -122,35 +129,63 @@ const MANAGED: Record<'kafka' | 'elasticsearch', ManagedService> = {
 };
 
 interface Machine {
-  readonly name: 'redis' | 'rabbitmq';
+  readonly name: ServiceName;
   readonly port: number;
   readonly command: MachineService;
   readonly startTimeoutMs: number;
+  readonly logHint: string;
   url(endpoints: StackEndpoints): string;
   probe(endpoints: StackEndpoints): Promise<ProbeResult>;
 }
 
-const MACHINES: Record<'redis' | 'rabbitmq', Machine> = {
-  redis: {
-    name: 'redis',
-    port: 6379,
-    command: MACHINE_SERVICES.redis,
-    startTimeoutMs: 20_000,
-    url: (e) => e.redisUrl,
-    probe: (e) => probeRedis(e.redisUrl),
-  },
-  rabbitmq: {
-    name: 'rabbitmq',
-    port: 5672,
-    command: MACHINE_SERVICES.rabbitmq,
-    startTimeoutMs: 180_000,
-    url: (e) => e.amqpUrl,
-    probe: (e) => probeAmqp(e.amqpUrl),
-  },
-};
+/** The machine's services (Debian packages): the brokers the registry does not mark native. */
+const MACHINES: Readonly<Record<ServiceName, Machine>> = Object.fromEntries(
+  SERVICES.flatMap((name) => {
+    const local = brokerOfService(name)?.local;
+    if (local === undefined || local.start.native) return [];
+    const machine: Machine = {
+      name,
+      port: local.port,
+      command: local.start.command,
+      startTimeoutMs: local.start.timeoutMs,
+      logHint: local.logHint,
+      url: (e) => brokerAddress(e, name),
+      probe: (e) => brokerProbe(e, name),
+    };
+    return [[name, machine]];
+  }),
+);
 
-const isManaged = (name: ServiceName): name is 'kafka' | 'elasticsearch' =>
-  name === 'kafka' || name === 'elasticsearch';
+function brokerAddress(endpoints: StackEndpoints, service: ServiceName): string {
+  return endpoints.brokers[service] ?? '';
+}
+
+function brokerProbe(endpoints: StackEndpoints, service: ServiceName): Promise<ProbeResult> {
+  const descriptor = brokerOfService(service);
+  if (descriptor === undefined)
+    return Promise.resolve({ ok: false, detail: `no broker backend for ${service}` });
+  return descriptor.local.probe(brokerAddress(endpoints, service));
+}
+
+const isManaged = (name: ServiceName): boolean => name in MANAGED;
+
+/** The launcher of a service `isManaged` said is ours; a native broker without one is a registry mistake. */
+function managed(name: ServiceName): ManagedService {
+  const service = MANAGED[name];
+  if (!service)
+    throw new Error(`no native launcher for ${name} in packages/cli/src/stack (its descriptor says native)`);
+  return service;
+}
+
+function machine(name: ServiceName): Machine {
+  const service = MACHINES[name];
+  if (!service) {
+    throw new ConfigError(`${name} is neither launched by the stack nor a machine service`, {
+      hint: `valid services: ${SERVICES.join(', ')}`,
+    });
+  }
+  return service;
+}
 
 /** The group of our marked processes that holds `pid`, if `pid` is one of ours. */
 async function ourGroups(paths: StackPaths): Promise<Set<number>> {
@@ -338,7 +373,7 @@ async function upMachine(
   );
   if (!health.ok) {
     throw new SluiceError(`${machine.name} was started but does not answer: ${health.detail}`, {
-      hint: `look at its log (redis: /var/log/redis/ci.log; rabbitmq: /var/log/rabbitmq/)`,
+      hint: `look at its log (${machine.logHint})`,
     });
   }
   return { service: machine.name, up: true, url, owner: 'machine', detail: `started: ${health.detail}` };
@@ -351,8 +386,8 @@ async function upMachine(
  * the two starts interleave in.
  */
 export function stackDirectories(paths: StackPaths, services: readonly ServiceName[]): string[] {
-  const managed = services.filter(isManaged).flatMap((name) => MANAGED[name].directories(paths));
-  return managed.length === 0 ? [] : [paths.cache, paths.run, paths.m2, ...managed];
+  const dirs = services.filter(isManaged).flatMap((name) => managed(name).directories(paths));
+  return dirs.length === 0 ? [] : [paths.cache, paths.run, paths.m2, ...dirs];
 }
 
 /**
@@ -374,8 +409,8 @@ export async function stackUp(options: StackOptions = {}): Promise<StackUpResult
     const outcomes = await Promise.allSettled(
       wanted.map((name) =>
         isManaged(name)
-          ? upManaged(MANAGED[name], paths, endpoints, explicit.has(name), note)
-          : upMachine(MACHINES[name], endpoints, explicit.has(name), note),
+          ? upManaged(managed(name), paths, endpoints, explicit.has(name), note)
+          : upMachine(machine(name), endpoints, explicit.has(name), note),
       ),
     );
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -410,7 +445,7 @@ export async function stackDown(
       wanted.map(async (name): Promise<StopReport> => {
         if (!isManaged(name))
           return { service: name, detail: 'left running (machine service, not ours to stop)' };
-        const service = MANAGED[name];
+        const service = managed(name);
         const pid = await runningGroup(service, paths);
         let detail = 'was not running';
         if (pid !== undefined) {
@@ -452,13 +487,13 @@ export async function stackStatus(options: StackOptions = {}): Promise<ServiceSt
   const wanted = options.services ?? SERVICES;
   return Promise.all(
     wanted.map(async (name): Promise<ServiceStatus> => {
-      const target = isManaged(name) ? MANAGED[name] : MACHINES[name];
+      const target = isManaged(name) ? managed(name) : machine(name);
       const url = redactUrl(target.url(endpoints));
       const probe = await target.probe(endpoints);
       if (explicit.has(name)) return { service: name, up: probe.ok, url, owner: 'env', detail: probe.detail };
       if (!isManaged(name))
         return { service: name, up: probe.ok, url, owner: 'machine', detail: probe.detail };
-      const service = MANAGED[name];
+      const service = managed(name);
       const pid = await runningGroup(service, paths);
       if (pid !== undefined) {
         return {

@@ -236,23 +236,23 @@ function partitionLag(scrapes: readonly Scrape[]): LagRow[] {
       if (!seen || seen.lag < row.lag) byKey.set(key, row);
     }
   }
-  // RabbitMQ: each consumer's lag sample sees only its own unacked. The queue's exact lag is
-  // its ready count once plus every consumer's unacked (as in deploy/prometheus/rules.yaml).
+  // A backend that reports ready and unacked records (RabbitMQ): each consumer's lag sample
+  // sees only its own unacked. The queue's exact lag is its ready count once plus every
+  // consumer's unacked (as in deploy/prometheus/rules.yaml).
   const ready = new Map<string, number>();
   const unacked = new Map<string, number>();
   for (const scrape of scrapes) {
     for (const s of scrape.samples ?? []) {
-      if (s.labels.backend !== 'rabbitmq') continue;
-      const stream = s.labels.stream ?? '';
+      const queue = `${s.labels.backend ?? ''}\u0000${s.labels.stream ?? ''}`;
       if (s.name === 'sluice_broker_ready_records')
-        ready.set(stream, Math.max(ready.get(stream) ?? 0, s.value));
-      if (s.name === 'sluice_broker_unacked_records')
-        unacked.set(stream, (unacked.get(stream) ?? 0) + s.value);
+        ready.set(queue, Math.max(ready.get(queue) ?? 0, s.value));
+      if (s.name === 'sluice_broker_unacked_records') unacked.set(queue, (unacked.get(queue) ?? 0) + s.value);
     }
   }
   for (const [key, row] of byKey) {
-    const queued = row.backend === 'rabbitmq' ? ready.get(row.stream) : undefined;
-    if (queued !== undefined) byKey.set(key, { ...row, lag: queued + (unacked.get(row.stream) ?? 0) });
+    const queue = `${row.backend}\u0000${row.stream}`;
+    const queued = ready.get(queue);
+    if (queued !== undefined) byKey.set(key, { ...row, lag: queued + (unacked.get(queue) ?? 0) });
   }
   return [...byKey.values()].sort(
     (x, y) =>

@@ -1,0 +1,15 @@
+import type { BrokerClient } from '../descriptor.js';
+import { RedisStreamConsumer } from './consumer.js';
+import { RedisStreamProducer } from './producer.js';
+import { tapStream } from './tap.js';
+
+export { RedisStreamConsumer, type RedisStreamConsumerOptions, streamLag } from './consumer.js';
+export { decodeEntry, ENTRY_FIELD } from './entry.js';
+export { RedisStreamProducer, type RedisStreamProducerOptions } from './producer.js';
+
+/** What the descriptor's `load()` hands the factory: this module is its only dynamic import. */
+export const client: BrokerClient = {
+  producer: (target, options) => new RedisStreamProducer(target, options),
+  consumer: (target, options) => new RedisStreamConsumer(target, options),
+  tap: (target, options) => tapStream(target, options.count),
+};

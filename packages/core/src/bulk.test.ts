@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it, test } from 'vitest';
-import { BulkActionLines, type EncodedBatch, encodeBody, itemBytes, itemCount, itemText, quoteJson } from './bulk.js';
+import {
+  BulkActionLines,
+  type EncodedBatch,
+  encodeBody,
+  itemBytes,
+  itemCount,
+  itemText,
+  quoteJson,
+} from './bulk.js';
 
 function batchOf(items: readonly string[]): EncodedBatch {
   const starts = new Int32Array(items.length + 1);

@@ -1,4 +1,10 @@
-import { BulkActionLines, type EncodedBatch, encodeBody, type IndexNameFn, type LogEvent } from '@sluice/core';
+import {
+  BulkActionLines,
+  type EncodedBatch,
+  encodeBody,
+  type IndexNameFn,
+  type LogEvent,
+} from '@sluice/core';
 import { type CompiledPipeline, PROCESSOR_FAILURE_TAG } from '../pipeline/compile.js';
 import { failedEventSource, type RecordInput, runRecord, timedOutEvent } from './event.js';
 

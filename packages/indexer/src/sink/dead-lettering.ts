@@ -1,4 +1,4 @@
-import { errorChain, errorMessage, type Logger, type RecordRef, retry } from '@sluice/core';
+import { errorChain, type Logger, type RecordRef, retry } from '@sluice/core';
 import type { DeadLetterEntry, DeadLetterWriter } from '../dead-letter.js';
 import type { OutcomePolicy } from '../policy.js';
 import type { SinkMetrics } from './metrics.js';
@@ -34,17 +34,16 @@ export class DeadLettering {
       error,
       at,
     }));
-    await retry(() => this.writer.write(entries, this.signal), {
-      ...this.policy.backoff,
-      signal: this.signal,
-      onRetry: (e, attempt) =>
-        this.log.warn('dead-letter write failed; retrying', { attempt, error: errorMessage(e) }),
-    });
-    this.metrics.documents.inc({ outcome: 'dead_lettered' }, entries.length);
+    await this.write(entries);
   }
 
   /** Bulk items Elasticsearch refused for their content. Rejects when retrying could not write them. */
-  async items(entries: readonly DeadLetterEntry[]): Promise<void> {
+  items(entries: readonly DeadLetterEntry[]): Promise<void> {
+    return this.write(entries);
+  }
+
+  /** Both kinds: the cause chain is logged on each retry, since the writer may be a broker or an index. */
+  private async write(entries: readonly DeadLetterEntry[]): Promise<void> {
     await retry(() => this.writer.write(entries, this.signal), {
       ...this.policy.backoff,
       signal: this.signal,

@@ -139,8 +139,3 @@ function withPort(host: string, defaultPort: number, shown: string): string {
   }
   return `${m[1]}:${port}`;
 }
-
-/** `host:port` of the first broker, for error messages. */
-export function describeTarget(target: BrokerTarget): string {
-  return `${target.kind} at ${target.brokers.join(',')} (${target.stream})`;
-}

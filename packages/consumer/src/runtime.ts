@@ -1,8 +1,12 @@
 import type { Consumer, InboundBatch } from '@sluice/brokers';
 import {
+  type BatchEncoder,
+  type BatchSink,
+  type BatchWriteOutcome,
   counter,
   createLogger,
   type EncodedBatch,
+  type EncodedBatchWithWait,
   errorChain,
   gauge,
   histogram,
@@ -10,59 +14,8 @@ import {
   type Logger,
   SluiceError,
 } from '@sluice/core';
+import { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from '@sluice/parser';
 import { type BudgetLimits, InFlightBudget } from './budget.js';
-
-/** A parsed batch; `queueWaitSeconds`, when the encoder measures it, is exported as `sluice_parser_queue_wait_seconds`. */
-export type EncodedBatchWithWait = EncodedBatch & { readonly queueWaitSeconds?: number };
-
-/** Parses records into a bulk-ready batch (the parser's worker pool). */
-export interface BatchEncoder {
-  encode(records: readonly InboundRecord[]): Promise<EncodedBatchWithWait>;
-  /** Busy share of the pool's threads since the previous call, 0..1. */
-  utilization?(): number;
-  /**
-   * Called once the sink accepted a batch this encoder produced (every item indexed, a
-   * duplicate or dead-lettered), before the broker batch is acknowledged, with the sink's
-   * outcome. The parser pool counts the batch's logs-to-metrics here, so a batch handed
-   * back for redelivery is counted only when a later delivery is written, and the items
-   * the outcome lists as dead-lettered are not counted at all.
-   */
-  accepted?(batch: EncodedBatch, outcome?: BatchWriteOutcome): void;
-}
-
-/** What the sink needs to dead-letter a record with its original line. */
-export interface RecordRef {
-  readonly id: string;
-  readonly line: string;
-  readonly origin: string;
-}
-
-export interface BatchWriteOutcome {
-  readonly indexed: number;
-  readonly duplicates: number;
-  readonly deadLettered: number;
-  /** Which items (positions in the encoded batch) were dead-lettered, when the sink knows. */
-  readonly deadLetteredItems?: readonly number[];
-}
-
-/**
- * Writes a batch to Elasticsearch. When `write` resolves, every item is indexed, a
- * duplicate, or dead-lettered, so the broker batch may be acknowledged. It retries
- * retriable failures itself; a rejection with a retriable error hands the batch back
- * to the broker, a non-retriable one (401/403) stops the consumer.
- */
-export interface BatchSink {
-  write(batch: EncodedBatch, records: readonly RecordRef[]): Promise<BatchWriteOutcome>;
-  /**
-   * Dead-letters records the encoder could not turn into events at all (see
-   * `poisonAttempts`); resolves once they are durable. Without it such a batch is
-   * handed back to the broker, as any failed batch.
-   */
-  deadLetterRecords?(
-    records: readonly RecordRef[],
-    error: { readonly type: string; readonly reason: string },
-  ): Promise<void>;
-}
 
 export interface ConsumerRuntimeOptions {
   readonly consumer: Consumer;
@@ -109,17 +62,6 @@ const inflightBytes = () =>
     name: 'sluice_consumer_inflight_bytes',
     help: 'Bytes of raw lines received and not yet acknowledged.',
   });
-const poolUtilization = () =>
-  gauge({
-    name: 'sluice_parser_pool_utilization',
-    help: 'Share of the parser pool threads busy parsing, 0..1, over the last second.',
-  });
-const queueWait = () =>
-  histogram({
-    name: 'sluice_parser_queue_wait_seconds',
-    help: 'Time a batch waited in the parser pool queue before a worker thread started it.',
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  });
 const pausedSeconds = () =>
   counter({
     name: 'sluice_consumer_paused_seconds_total',
@@ -136,18 +78,6 @@ const endToEnd = () =>
     name: 'sluice_consumer_end_to_end_seconds',
     help: 'Time from the shipper reading a line to its acknowledgement after indexing.',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
-  });
-const parserEvents = () =>
-  counter<'outcome'>({
-    name: 'sluice_parser_events_total',
-    help: 'Events out of the parser, by outcome.',
-    labelNames: ['outcome'],
-  });
-const parserFailures = () =>
-  counter<'tag'>({
-    name: 'sluice_parser_failures_total',
-    help: 'Events tagged with a parse failure, by tag.',
-    labelNames: ['tag'],
   });
 /**
  * The consumer-group runtime: broker consumer -> parser pool -> sink, with the
@@ -252,7 +182,7 @@ export class ConsumerRuntime {
       const { encoded, parts, poison } = await this.encodeIsolating(records);
       if (poison.length > 0) await this.deadLetterPoison(poison);
       const t1 = performance.now();
-      if (encoded.queueWaitSeconds !== undefined) queueWait().observe(encoded.queueWaitSeconds);
+      if (encoded.queueWaitSeconds !== undefined) parserQueueWait().observe(encoded.queueWaitSeconds);
       this.countParse(encoded, records.length - poison.length);
       const outcome = await this.options.sink.write(encoded, records);
       const t2 = performance.now();
@@ -425,7 +355,7 @@ export class ConsumerRuntime {
   private publishGauges(): void {
     inflightEvents().set(this.budget.events);
     inflightBytes().set(this.budget.bytes);
-    if (this.options.encoder.utilization) poolUtilization().set(this.options.encoder.utilization());
+    if (this.options.encoder.utilization) parserPoolUtilization().set(this.options.encoder.utilization());
     const pausedMs = this.budget.pausedMs();
     if (pausedMs > this.lastPausedMs) {
       pausedSeconds().inc((pausedMs - this.lastPausedMs) / 1_000);

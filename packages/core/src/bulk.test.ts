@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { type EncodedBatch, encodeBody, itemBytes, itemCount, itemText } from './bulk.js';
+import fc from 'fast-check';
+import { describe, expect, it, test } from 'vitest';
+import {
+  BulkActionLines,
+  type EncodedBatch,
+  encodeBody,
+  itemBytes,
+  itemCount,
+  itemText,
+  quoteJson,
+} from './bulk.js';
 
 function batchOf(items: readonly string[]): EncodedBatch {
   const starts = new Int32Array(items.length + 1);
@@ -37,6 +46,42 @@ describe('encodeBody', () => {
       const body = encodeBody(text, Int32Array.of(0, text.length));
       expect(body.byteOffset).toBe(0);
       expect(body.buffer.byteLength).toBe(body.byteLength);
+    }
+  });
+});
+
+describe('quoteJson', () => {
+  test('is JSON.stringify of a string, escapes and lone surrogates included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: 'binary', minLength: 250, maxLength: 300 }),
+        ),
+        (text) => {
+          expect(quoteJson(text)).toBe(JSON.stringify(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(quoteJson('a"b\\c\n\u0001\ud800')).toBe(JSON.stringify('a"b\\c\n\u0001\ud800'));
+  });
+});
+
+describe('BulkActionLines', () => {
+  test('writes create action lines that parse back to their index and id, across index changes', () => {
+    const actions = new BulkActionLines();
+    const pairs: Array<[string, string]> = [
+      ['logs-a', '1'],
+      ['logs-a', 'x"y'],
+      ['logs-"b"', '2'],
+      ['logs-a', '3'],
+    ];
+    for (const [index, id] of pairs) {
+      const line = actions.line(index, id);
+      expect(line.endsWith('}\n')).toBe(true);
+      expect(JSON.parse(line)).toEqual({ create: { _index: index, _id: id } });
     }
   });
 });

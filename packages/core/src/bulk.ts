@@ -65,3 +65,41 @@ export function encodeBody(text: string, starts: Int32Array): Uint8Array {
   }
   return body;
 }
+
+/**
+ * A JSON string literal for `text`: JSON.stringify's output, without the builtin when no
+ * character needs escaping (record ids and index names are short ASCII, and the builtin
+ * costs more than the scan).
+ */
+export function quoteJson(text: string): string {
+  const len = text.length;
+  if (len > 256) return JSON.stringify(text);
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
+/**
+ * Writes the action line of each bulk item: `create`, so that a redelivered record (same
+ * `_id`) is a 409 the indexer counts as a duplicate, never a second document. The one
+ * place the action line is spelled; everything that builds an EncodedBatch uses it.
+ *
+ * Keeps the quoted index name while consecutive items share it (the usual case: a batch
+ * goes to one or two daily indices), so an item costs one quoting, of its id. One per
+ * batch being built; not shared between threads.
+ */
+export class BulkActionLines {
+  private index: string | undefined;
+  private head = '';
+
+  /** `{"create":{"_index":...,"_id":...}}` and its newline. */
+  line(index: string, id: string): string {
+    if (index !== this.index) {
+      this.index = index;
+      this.head = `{"create":{"_index":${quoteJson(index)},"_id":`;
+    }
+    return `${this.head}${quoteJson(id)}}}\n`;
+  }
+}

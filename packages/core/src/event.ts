@@ -132,7 +132,3 @@ export function exceedsDepth(value: unknown, limit: number): boolean {
   }
   return false;
 }
-
-export function hasTag(event: JsonObject, tag: string): boolean {
-  return Array.isArray(event.tags) && event.tags.includes(tag);
-}

@@ -1,3 +1,4 @@
+export * from './batch-stages.js';
 export * from './bulk.js';
 export * from './env-substitution.js';
 export * from './errors.js';

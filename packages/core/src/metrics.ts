@@ -11,6 +11,9 @@ import {
 } from 'prom-client';
 import { ConfigError } from './errors.js';
 
+/** The metric types the helpers return, so a package can name them in its own declarations. */
+export type { Counter, Gauge, Histogram };
+
 /**
  * One registry per process. Metric helpers are idempotent: asking twice for the same
  * name returns the same metric, so every component can declare what it uses without

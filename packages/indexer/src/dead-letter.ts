@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import {
+  BulkActionLines,
   compileIndexName,
   getField,
   type InboundRecord,
@@ -149,10 +150,11 @@ export class IndexDeadLetterWriter implements DeadLetterWriter {
 
   async write(entries: readonly DeadLetterEntry[], signal?: AbortSignal): Promise<void> {
     if (entries.length === 0) return;
+    const actions = new BulkActionLines();
     let body = '';
     for (const entry of entries) {
       const doc = deadLetterDocument(entry);
-      body += `${JSON.stringify({ create: { _index: this.indexName(doc as never), _id: entry.id } })}\n${JSON.stringify(doc)}\n`;
+      body += `${actions.line(this.indexName(doc as never), entry.id)}${JSON.stringify(doc)}\n`;
     }
     let response: {
       errors: boolean;

@@ -1,4 +1,4 @@
-import { type EncodedBatch, encodeBody } from '@sluice/core';
+import { BulkActionLines, type EncodedBatch, encodeBody } from '@sluice/core';
 
 export interface BulkDocument {
   readonly index: string;
@@ -18,12 +18,13 @@ export function encodeBatch(documents: readonly BulkDocument[]): EncodedBatch {
   const starts = new Int32Array(documents.length + 1);
   const recordIndex = new Int32Array(documents.length);
   const parts: string[] = [];
+  const actions = new BulkActionLines();
   let offset = 0;
   documents.forEach((doc, i) => {
     starts[i] = offset;
     recordIndex[i] = doc.record ?? i;
     const source = typeof doc.source === 'string' ? doc.source : JSON.stringify(doc.source);
-    const text = `{"create":{"_index":${JSON.stringify(doc.index)},"_id":${JSON.stringify(doc.id)}}}\n${source}\n`;
+    const text = `${actions.line(doc.index, doc.id)}${source}\n`;
     parts.push(text);
     offset += text.length;
   });

@@ -1,3 +1,4 @@
+export type { RecordRef } from '@sluice/core';
 export {
   DEFAULT_DEAD_LETTER_INDEX,
   type DeadLetterDocument,
@@ -56,4 +57,5 @@ export {
   type RetentionReport,
 } from './retention.js';
 export { securityError, securityReason, tlsError } from './security.js';
-export { checkElasticsearchAnswers, ElasticsearchSink, type RecordRef, type WriteOutcome } from './sink.js';
+export { ElasticsearchSink, type WriteOutcome } from './sink/elasticsearch-sink.js';
+export { checkElasticsearchAnswers } from './sink/setup.js';

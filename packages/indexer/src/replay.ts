@@ -6,11 +6,12 @@ import {
   type IndexNameFn,
   type JsonObject,
   type Logger,
+  type RecordRef,
 } from '@sluice/core';
 import type { DeadLetterDocument, DeadLetterEntry } from './dead-letter.js';
 import { type BulkDocument, encodeBatch } from './encode.js';
 import type { SinkOptions } from './options.js';
-import { ElasticsearchSink, type RecordRef } from './sink.js';
+import { ElasticsearchSink } from './sink/elasticsearch-sink.js';
 
 /** Turns one dead letter back into events (a parser pipeline); empty when the pipeline drops it. */
 export type ReplayTransform = (letter: DeadLetterDocument) => JsonObject[] | Promise<JsonObject[]>;

@@ -22,6 +22,7 @@ export * from './pipeline/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export { encodeRecords } from './pool/encode.js';
 export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';
+export { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from './pool/metrics.js';
 export type { ParsedBatch, ParserPoolOptions } from './pool/parser-pool.js';
 export { PARSER_POOL_DEFAULTS, ParserPool } from './pool/parser-pool.js';
 export type { CompiledSource, PipelineSource } from './pool/source.js';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { ConfigError, createLogger, type Logger, redactText } from '@sluice/core';
 import { type ISocketFactory, type KafkaConfig, type LogEntry, logLevel, type SASLOptions } from 'kafkajs';
 import type { BrokerTarget } from '../types.js';
@@ -178,11 +177,6 @@ function isHarmless(namespace: string, message: unknown): boolean {
 
 export function defaultLogger(): Logger {
   return createLogger().child({ backend: 'kafka' });
-}
-
-/** Identity for logs and the client id suffix. */
-export function defaultConsumerId(): string {
-  return `${hostname()}-${process.pid}`;
 }
 
 /** Parses a positive integer option, with a message naming the option and the valid range. */

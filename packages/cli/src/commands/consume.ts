@@ -12,8 +12,8 @@ import { ParserPool } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { DEAD_LETTER_HELP, deadLetterOption, pipelineName } from './dead-letter-option.js';
+import { type EsCliOptions, esConnection } from './es-connection.js';
 import { esOption, fromOption, intOption, secondsOption } from './options.js';
-import { type EsCliOptions, esConnection } from './retention.js';
 
 const DEFAULT_ES = 'http://127.0.0.1:9200';
 

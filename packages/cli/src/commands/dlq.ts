@@ -23,8 +23,8 @@ import { createPipeline, type PipelineSource } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { deadLetterOption } from './dead-letter-option.js';
+import { addEsOptions, type EsCliOptions, esConnection, withEsErrors } from './es-connection.js';
 import { secondsOption } from './options.js';
-import { addEsOptions, type EsCliOptions, esConnection, withEsErrors } from './retention.js';
 
 interface ReplayCliOptions extends EsCliOptions {
   fromIndex: string;

@@ -83,11 +83,6 @@ export async function elasticsearchHome(paths: StackPaths, note: (line: string) 
   return home;
 }
 
-/** Modules the distribution carries (integ-test-zip is deliberately minimal). */
-export async function elasticsearchModules(home: string): Promise<string[]> {
-  return (await readdir(join(home, 'modules'))).sort();
-}
-
 export interface RunAs {
   readonly uid: number;
   readonly gid: number;

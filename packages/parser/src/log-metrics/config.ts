@@ -337,13 +337,3 @@ export function validateMetrics(
   });
   return { metrics, errors };
 }
-
-/** validateMetrics, throwing the first error. */
-export function compileMetricDefinitions(
-  specs: unknown,
-  where: (index: number) => string,
-): readonly LogMetricDefinition[] {
-  const { metrics, errors } = validateMetrics(specs, where);
-  if (errors[0] !== undefined) throw errors[0];
-  return metrics;
-}

@@ -1,8 +1,7 @@
 import { compileIndexName, itemCount, itemText, type LogEvent } from '@sluice/core';
-import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { compilePipeline } from '../pipeline/compile.js';
-import { encodeRecords, quoteJson } from './encode.js';
+import { encodeRecords } from './encode.js';
 import type { RecordInput } from './event.js';
 import { startEvent } from './event.js';
 
@@ -162,24 +161,7 @@ describe('encodeRecords', () => {
   });
 });
 
-describe('quoteJson', () => {
-  test('is JSON.stringify of a string, escapes and lone surrogates included', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.string(),
-          fc.string({ unit: 'binary' }),
-          fc.string({ unit: 'binary', minLength: 250, maxLength: 300 }),
-        ),
-        (text) => {
-          expect(quoteJson(text)).toBe(JSON.stringify(text));
-        },
-      ),
-      { numRuns: 2000 },
-    );
-    expect(quoteJson('a"b\\c\n\u0001\ud800')).toBe(JSON.stringify('a"b\\c\n\u0001\ud800'));
-  });
-
+describe('action lines', () => {
   test('ids and index names that need escaping give valid action lines', () => {
     const batch = encodeRecords([{ id: 'a"b\\c', line: 'x', format: 'raw', shippedAt: 0 }], {
       pipeline: (event) => event,

@@ -1,4 +1,10 @@
-import { type EncodedBatch, encodeBody, type IndexNameFn, type LogEvent } from '@sluice/core';
+import {
+  BulkActionLines,
+  type EncodedBatch,
+  encodeBody,
+  type IndexNameFn,
+  type LogEvent,
+} from '@sluice/core';
 import { type CompiledPipeline, PROCESSOR_FAILURE_TAG } from '../pipeline/compile.js';
 import { failedEventSource, type RecordInput, runRecord, timedOutEvent } from './event.js';
 
@@ -13,28 +19,12 @@ export interface EncodeOptions {
 }
 
 /**
- * A JSON string literal for `text`: JSON.stringify's output, without the builtin when no
- * character needs escaping (record ids and index names are short ASCII, and the builtin
- * costs more than the scan).
- */
-export function quoteJson(text: string): string {
-  const len = text.length;
-  if (len > 256) return JSON.stringify(text);
-  for (let i = 0; i < len; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
-  }
-  return `"${text}"`;
-}
-
-/**
  * Parses records and writes the bulk body directly, as UTF-8 bytes: the main thread then
  * does no per-event JSON work and no text encoding at all. Items are in record order; dropped records leave no item.
  *
  * Per item, the only walk of the event is JSON.stringify (measured on Node 20: no
  * JavaScript serializer, string- or byte-building, beats it for these events); the action
- * line is assembled from the quoted index name, kept while consecutive events share it,
- * and the quoted id.
+ * line comes from core's BulkActionLines, which quotes an index name once per run of it.
  */
 export function encodeRecords(records: readonly RecordInput[], options: EncodeOptions): EncodedBatch {
   const { pipeline, indexName, skip, progress } = options;
@@ -46,8 +36,7 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
   let items = 0;
   let offset = 0;
   let dropped = 0;
-  let lastIndex: string | undefined;
-  let actionHead = '';
+  const actions = new BulkActionLines();
   for (let r = 0; r < records.length; r++) {
     const record = records[r] as RecordInput;
     if (progress !== undefined) Atomics.store(progress, 0, r);
@@ -81,11 +70,7 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
       failures[PROCESSOR_FAILURE_TAG] = (failures[PROCESSOR_FAILURE_TAG] ?? 0) + 1;
       index = safeIndexName(indexName, source);
     }
-    if (index !== lastIndex) {
-      lastIndex = index;
-      actionHead = `{"create":{"_index":${quoteJson(index)},"_id":`;
-    }
-    const action = `${actionHead}${quoteJson(record.id)}}}\n`;
+    const action = actions.line(index, record.id);
     starts[items] = offset;
     recordIndex[items] = r;
     parts.push(action, source, '\n');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
+  type BatchEncoder,
   ConfigError,
   compileIndexName,
   counter,
@@ -115,7 +116,7 @@ function validate(options: ParserPoolOptions): { threads: number; eventBudgetMs:
  * stay near-linear on adversarial input (patterns.test.ts), and this watchdog bounds what
  * a user's pattern can cost.
  */
-export class ParserPool {
+export class ParserPool implements BatchEncoder {
   readonly threads: number;
   private readonly budgetMs: number;
   private readonly pool: Piscina<WorkerTask, WorkerResult>;

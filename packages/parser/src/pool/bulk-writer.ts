@@ -14,11 +14,14 @@
  */
 export class BulkWriter {
   private bytes: Uint8Array<ArrayBuffer>;
+  /** The same memory as `bytes`, for Buffer's native latin1 copy of clean text. */
+  private view: Buffer;
   /** Where the next byte goes; the length of what was written since the last `take`. */
   offset = 0;
 
   constructor(initialBytes = 1 << 16) {
     this.bytes = new Uint8Array(initialBytes);
+    this.view = Buffer.from(this.bytes.buffer);
   }
 
   /** Room for `more` bytes after the offset. */
@@ -30,6 +33,7 @@ export class BulkWriter {
     const grown = new Uint8Array(size);
     grown.set(this.bytes.subarray(0, this.offset));
     this.bytes = grown;
+    this.view = Buffer.from(grown.buffer);
   }
 
   byte(b: number): void {
@@ -82,6 +86,16 @@ export class BulkWriter {
       this.json(JSON.stringify(text));
       return;
     }
+    // Longer text without a character to escape (a whole access line, a URL) is copied by
+    // native code after a read-only scan: about a third less than the loop below.
+    if (len >= 32 && isPlainAscii(text)) {
+      this.reserve(len + 2);
+      this.bytes[this.offset] = 0x22;
+      const o = this.offset + 1 + this.view.write(text, this.offset + 1, 'latin1');
+      this.bytes[o] = 0x22;
+      this.offset = o + 1;
+      return;
+    }
     // Worst case: every unit a six-byte `\u00XX` escape, plus the quotes.
     this.reserve(len * 6 + 2);
     const b = this.bytes;
@@ -130,7 +144,10 @@ export class BulkWriter {
     const out = this.bytes.slice(0, this.offset);
     this.offset = 0;
     // One huge batch must not pin its buffer in the worker for good.
-    if (this.bytes.length > MAX_KEPT_BYTES) this.bytes = new Uint8Array(1 << 16);
+    if (this.bytes.length > MAX_KEPT_BYTES) {
+      this.bytes = new Uint8Array(1 << 16);
+      this.view = Buffer.from(this.bytes.buffer);
+    }
     return out;
   }
 }
@@ -142,6 +159,15 @@ const encoder = new TextEncoder();
 /** UTF-8 bytes of constant text, for `BulkWriter.chunk`. */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
+}
+
+/** Printable ASCII with nothing JSON escapes: its JSON string is the text between quotes, byte for byte. */
+function isPlainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
 }
 
 const HEX = '0123456789abcdef';

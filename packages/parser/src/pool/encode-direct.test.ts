@@ -31,6 +31,17 @@ const anyText = fc.oneof(
     unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udc00', 'é', '€', 'a'),
   }),
   fc.string({ unit: 'binary', minLength: 250, maxLength: 600 }),
+  // Long printable ASCII, with now and then one character to escape or encode.
+  fc
+    .tuple(
+      fc.stringMatching(/^[ -~]{30,300}$/),
+      fc.constantFrom('', '"', '\\', '\n', '\u007f', 'é', '\ud800'),
+      fc.nat(),
+    )
+    .map(([text, odd, at]) => {
+      const i = at % (text.length + 1);
+      return text.slice(0, i) + odd + text.slice(i);
+    }),
 );
 
 describe('BulkWriter writes what TextEncoder makes of JSON.stringify', () => {

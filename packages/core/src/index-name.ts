@@ -139,6 +139,16 @@ function sanitise(value: string): string {
   return value.toLowerCase().replace(INVALID, '_');
 }
 
+/**
+ * Whether a template reads event fields besides `@timestamp` (`%{[service][name]}`): when
+ * it does not, an event's index name follows from its `@timestamp` alone, and a worker
+ * writing documents without building them (parser/src/pool/direct.ts) can name the index.
+ * Call it on a template compileIndexName accepted.
+ */
+export function indexNameReadsFields(template: string): boolean {
+  return parseTemplate(template).some((part) => part.kind === 'field');
+}
+
 export function compileIndexName(template: string, options: IndexNameOptions = {}): IndexNameFn {
   if (!template)
     throw new ConfigError('index name must not be empty', { hint: 'for example: logs-%{+yyyy.MM.dd}' });

@@ -20,6 +20,8 @@ export {
 export { standardPatternTable } from './patterns/table.js';
 export * from './pipeline/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
+export type { DirectEncoder } from './pool/direct.js';
+export { directEncoderFor } from './pool/direct.js';
 export { encodeRecords } from './pool/encode.js';
 export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';
 export { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from './pool/metrics.js';

@@ -5,6 +5,7 @@ import { OptionReader } from '../processors/options.js';
 import { type CompiledPattern, Grok } from './compiler.js';
 import { loadPatternsDirs } from './patterns-dir.js';
 import { type PatternStat, patternStats } from './stats.js';
+import { type CompiledShape, compileCaptureWriter } from './writer.js';
 
 export const GROK_FAILURE_TAG = '_grokparsefailure';
 
@@ -93,12 +94,41 @@ export const grok: ProcessorFactory = (options, context): Processor => {
   return grokProcessor(engine, fieldPath(field), tags, ignoreMissing);
 };
 
+/**
+ * What the encoder needs to write a grok step's output without building the event (see
+ * pool/direct.ts): the step's field, its failure tags, and per pattern the compiled shape
+ * of its captures (undefined where the shape depends on the data).
+ */
+export interface GrokShape {
+  readonly path: readonly string[];
+  readonly tags: readonly string[];
+  readonly shapes: readonly (CompiledShape | undefined)[];
+  /**
+   * Tries the patterns on `value` in order, counting statistics exactly as `apply` does;
+   * the index of the pattern that matched (its match in `lastMatch`), or -1.
+   */
+  match(value: string): number;
+  /** The match of the last `match` that found one. */
+  readonly lastMatch: RegExpExecArray | null;
+  /** Writes the captures of `m`, a match of pattern `p`, into the event, as `apply` does. */
+  apply(event: LogEvent, p: number, m: RegExpExecArray): void;
+}
+
+/** A grok processor, which also describes its output for compiled encoding. */
+export interface GrokProcessor extends Processor {
+  readonly shape: GrokShape;
+}
+
+export function isGrokProcessor(processor: Processor): processor is GrokProcessor {
+  return (processor as Partial<GrokProcessor>).shape !== undefined && processor.name === 'grok';
+}
+
 function grokProcessor(
   engine: Grok,
   path: readonly string[],
   tags: readonly string[],
   ignoreMissing: boolean,
-): Processor {
+): GrokProcessor {
   const compiled = engine.patterns;
   const stats = compiled.map((p: CompiledPattern) => patternStats(p.pattern));
   const single = path.length === 1 ? (path[0] as string) : undefined;
@@ -109,8 +139,50 @@ function grokProcessor(
   // events between two metric scrapes the estimate is close to the real time.
   const sample = timeSample;
   const ticks = new Int32Array(compiled.length);
+  let lastMatch: RegExpExecArray | null = null;
+  const match = (value: string): number => {
+    for (let p = 0; p < compiled.length; p++) {
+      const pattern = compiled[p] as CompiledPattern;
+      const stat = stats[p] as PatternStat;
+      const tick = ticks[p] as number;
+      ticks[p] = tick >= sample - 1 ? 0 : tick + 1;
+      let m: RegExpExecArray | null;
+      if (tick === 0) {
+        const started = performance.now();
+        m = pattern.regex.exec(value);
+        stat.seconds += ((performance.now() - started) * sample) / 1000;
+      } else {
+        m = pattern.regex.exec(value);
+      }
+      if (m !== null) {
+        stat.matches += 1;
+        lastMatch = m;
+        return p;
+      }
+      stat.misses += 1;
+    }
+    return -1;
+  };
+  let shapes: (CompiledShape | undefined)[] | undefined;
+  const shape: GrokShape = {
+    path,
+    tags,
+    // Compiled on first use: only the encoder of a pipeline that can write directly asks.
+    get shapes() {
+      shapes ??= compiled.map((p) => compileCaptureWriter(p.captures));
+      return shapes;
+    },
+    match,
+    apply(event, p, m) {
+      (compiled[p] as CompiledPattern).apply(event, m);
+    },
+    get lastMatch() {
+      return lastMatch;
+    },
+  };
   return {
     name: 'grok',
+    shape,
     apply(event: LogEvent): LogEvent {
       const value = single !== undefined ? event[single] : getField(event, path);
       if (typeof value !== 'string') {
@@ -118,25 +190,10 @@ function grokProcessor(
         for (const tag of tags) addTag(event, tag);
         return event;
       }
-      for (let p = 0; p < compiled.length; p++) {
-        const pattern = compiled[p] as CompiledPattern;
-        const stat = stats[p] as PatternStat;
-        const tick = ticks[p] as number;
-        ticks[p] = tick >= sample - 1 ? 0 : tick + 1;
-        let m: RegExpExecArray | null;
-        if (tick === 0) {
-          const started = performance.now();
-          m = pattern.regex.exec(value);
-          stat.seconds += ((performance.now() - started) * sample) / 1000;
-        } else {
-          m = pattern.regex.exec(value);
-        }
-        if (m !== null) {
-          stat.matches += 1;
-          pattern.apply(event, m);
-          return event;
-        }
-        stat.misses += 1;
+      const p = match(value);
+      if (p >= 0) {
+        (compiled[p] as CompiledPattern).apply(event, lastMatch as RegExpExecArray);
+        return event;
       }
       for (const tag of tags) addTag(event, tag);
       return event;

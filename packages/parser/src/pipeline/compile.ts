@@ -16,8 +16,14 @@ export type ProcessorSpec = Readonly<Record<string, unknown>>;
 /**
  * Runs every step in order on one event. Returns the event (mutated in place: the pipeline
  * owns the event it is given) or null when a step dropped it. Never throws on data.
+ *
+ * `steps`: what the pipeline runs, when it was compiled from steps (runSteps): the encoder
+ * reads the shape of the output from them (pool/direct.ts). A pipeline wrapped in other
+ * code has none, and is always run and serialised as it is.
  */
-export type CompiledPipeline = (event: LogEvent) => LogEvent | null;
+export type CompiledPipeline = ((event: LogEvent) => LogEvent | null) & {
+  readonly steps?: readonly CompiledStep[];
+};
 
 /** Tag added when a processor broke its contract and threw on data; the event goes on. */
 export const PROCESSOR_FAILURE_TAG = '_processorfailure';
@@ -319,7 +325,7 @@ export function runSteps(steps: readonly CompiledStep[]): CompiledPipeline {
   const conditions = steps.map((s) => s.condition);
   const names = steps.map((s) => s.where);
   const count = steps.length;
-  return (event) => {
+  const run = (event: LogEvent): LogEvent | null => {
     let current: LogEvent = event;
     for (let i = 0; i < count; i++) {
       const condition = conditions[i];
@@ -337,6 +343,7 @@ export function runSteps(steps: readonly CompiledStep[]): CompiledPipeline {
     }
     return current;
   };
+  return Object.assign(run, { steps });
 }
 
 /**

@@ -1,12 +1,8 @@
-import {
-  BulkActionLines,
-  type EncodedBatch,
-  encodeBody,
-  type IndexNameFn,
-  type LogEvent,
-} from '@sluice/core';
+import { type EncodedBatch, type IndexNameFn, type LogEvent, quoteJson } from '@sluice/core';
 import { type CompiledPipeline, PROCESSOR_FAILURE_TAG } from '../pipeline/compile.js';
-import { failedEventSource, type RecordInput, runRecord, timedOutEvent } from './event.js';
+import { BulkWriter, utf8 } from './bulk-writer.js';
+import { directEncoderFor, timestampMs } from './direct.js';
+import { failedEventSource, isoTime, type RecordInput, runRecord, timedOutEvent } from './event.js';
 
 export interface EncodeOptions {
   readonly pipeline: CompiledPipeline;
@@ -16,78 +12,139 @@ export interface EncodeOptions {
   /** Written before each record is parsed, so a watchdog outside can tell which one is slow. */
   readonly progress?: Int32Array;
   readonly now?: number;
+  /**
+   * Whether the index name template reads event fields besides `@timestamp` (core's
+   * indexNameReadsFields). Only when this is false can records be written without
+   * building their event (compiled encoding, see direct.ts); absent counts as true.
+   */
+  readonly indexReadsFields?: boolean;
 }
 
 /**
  * Parses records and writes the bulk body directly, as UTF-8 bytes: the main thread then
  * does no per-event JSON work and no text encoding at all. Items are in record order; dropped records leave no item.
  *
- * Per item, the only walk of the event is JSON.stringify (measured on Node 20: no
- * JavaScript serializer, string- or byte-building, beats it for these events); the action
- * line comes from core's BulkActionLines, which quotes an index name once per run of it.
+ * Two ways to a document, chosen per record:
+ * - compiled (direct.ts): where the pipeline knows the shape of its output and the index
+ *   name follows from `@timestamp` alone (`indexReadsFields` false), the document is
+ *   written from the regex match, without an event object;
+ * - generic: the pipeline builds the event and JSON.stringify writes it.
+ * Both go into one BulkWriter (no per-item strings joined and encoded afterwards); the
+ * action line is assembled from the index name, kept while consecutive events share it,
+ * and the record id.
  */
 export function encodeRecords(records: readonly RecordInput[], options: EncodeOptions): EncodedBatch {
   const { pipeline, indexName, skip, progress } = options;
   const now = options.now ?? Date.now();
-  const parts: string[] = [];
+  const direct = options.indexReadsFields === false ? directEncoderFor(pipeline) : undefined;
+  const w = writer;
+  w.offset = 0;
   const starts = new Int32Array(records.length + 1);
   const recordIndex = new Int32Array(records.length);
   const failures: Record<string, number> = {};
   let items = 0;
-  let offset = 0;
   let dropped = 0;
-  const actions = new BulkActionLines();
+  const action = new ActionLines();
+  let lastTimestampMs = Number.NaN;
+  let timestampIndex = '';
   for (let r = 0; r < records.length; r++) {
     const record = records[r] as RecordInput;
     if (progress !== undefined) Atomics.store(progress, 0, r);
-    let index: string;
-    let source: string;
+    const itemStart = w.offset;
     // One record must never fail its batch: whatever throws here (a stack overflow
     // serialising a value nested thousands of levels deep, a bug) marks that record
     // `_processorfailure` and the batch goes on. Processors' own throws are caught per
     // step in the pipeline; this catches what runs around it.
     let stage = 'pipeline';
     try {
-      const event: LogEvent | null = skip?.has(r)
-        ? timedOutEvent(record, now)
-        : runRecord(pipeline, record, true, now);
+      let event: LogEvent | null | undefined;
+      if (direct !== undefined && !skip?.has(r) && direct.accepts(record)) {
+        const ms = timestampMs(record, now);
+        const timestamp = isoTime(ms);
+        if (ms !== lastTimestampMs) {
+          stage = 'index name';
+          timestampIndex = indexName({ '@timestamp': timestamp });
+          lastTimestampMs = ms;
+        }
+        stage = 'encoder';
+        action.write(w, timestampIndex, record.id);
+        stage = 'pipeline';
+        event = direct.write(record, w, timestamp, now);
+        // Not written directly (nothing matched): the event goes the generic way below.
+        if (event !== undefined) w.offset = itemStart;
+      } else {
+        event = skip?.has(r) ? timedOutEvent(record, now) : runRecord(pipeline, record, true, now);
+      }
       if (event === null) {
         dropped += 1;
         continue;
       }
-      stage = 'index name';
-      index = indexName(event);
-      stage = 'encoder';
-      source = JSON.stringify(event);
-      const tags = event.tags;
-      if (tags !== undefined && Array.isArray(tags)) {
-        for (const tag of tags) {
-          if (typeof tag === 'string' && tag.charCodeAt(0) === 0x5f) failures[tag] = (failures[tag] ?? 0) + 1;
-        }
+      if (event !== undefined) {
+        stage = 'index name';
+        const index = indexName(event);
+        stage = 'encoder';
+        const source = JSON.stringify(event);
+        action.write(w, index, record.id);
+        w.json(source);
+        countFailureTags(event, failures);
       }
     } catch (error) {
-      source = failedEventSource(record, stage, error, now);
+      w.offset = itemStart;
+      const source = failedEventSource(record, stage, error, now);
       failures[PROCESSOR_FAILURE_TAG] = (failures[PROCESSOR_FAILURE_TAG] ?? 0) + 1;
-      index = safeIndexName(indexName, source);
+      action.write(w, safeIndexName(indexName, source), record.id);
+      w.json(source);
     }
-    const action = actions.line(index, record.id);
-    starts[items] = offset;
+    w.byte(0x0a);
+    starts[items] = itemStart;
     recordIndex[items] = r;
-    parts.push(action, source, '\n');
-    offset += action.length + source.length + 1;
     items += 1;
   }
-  starts[items] = offset;
+  starts[items] = w.offset;
   if (progress !== undefined) Atomics.store(progress, 0, -2);
   const itemStarts = items === records.length ? starts : starts.slice(0, items + 1);
   return {
-    // UTF-8 here, in the worker: the main thread then only hands the bytes to the socket.
-    body: encodeBody(parts.join(''), itemStarts),
+    // UTF-8 already, and in a buffer of its own: the main thread only hands it to the socket.
+    body: w.take(),
     starts: itemStarts,
     recordIndex: items === records.length ? recordIndex : recordIndex.slice(0, items),
     dropped,
     failures,
   };
+}
+
+/** One writer per thread, its buffer reused by every batch (take() hands out a copy). */
+const writer = new BulkWriter();
+
+/**
+ * The bulk action line, `{"create":{"_index":INDEX,"_id":ID}}\n`: the head up to the id is
+ * encoded once per index name and kept while consecutive items share it.
+ */
+class ActionLines {
+  private index: string | undefined;
+  private head: Uint8Array = new Uint8Array(0);
+
+  write(w: BulkWriter, index: string, id: string): void {
+    if (index !== this.index) {
+      this.index = index;
+      this.head = utf8(`{"create":{"_index":${quoteJson(index)},"_id":`);
+    }
+    w.chunk(this.head);
+    w.string(id);
+    w.chunk(ACTION_END);
+  }
+}
+
+const ACTION_END = utf8('}}\n');
+
+/** Counts the failure tags (`_grokparsefailure`, ...) an event carries into `failures`. */
+function countFailureTags(event: LogEvent, failures: Record<string, number>): void {
+  const tags = event.tags;
+  if (tags !== undefined && Array.isArray(tags)) {
+    for (const tag of tags) {
+      if (typeof tag === 'string' && tag.charCodeAt(0) === 0x5f) failures[tag] = (failures[tag] ?? 0) + 1;
+    }
+  }
 }
 
 /** The index for a failed record's replacement event; the template's fallback when even that throws. */

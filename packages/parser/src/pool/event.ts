@@ -24,6 +24,13 @@ export const TIMEOUT_TAG = '_groktimeout';
  * otherwise it is cloned so the caller's record is left as it was.
  */
 export function startEvent(record: RecordInput, owned: boolean): LogEvent {
+  const event = recordFields(record, owned);
+  event.message = record.line;
+  return event;
+}
+
+/** The record's own fields as an event starts with them (startEvent without `message`). */
+export function recordFields(record: RecordInput, owned: boolean): LogEvent {
   const event: LogEvent = {};
   const fields = record.fields;
   if (fields !== undefined && fields !== null) {
@@ -37,7 +44,6 @@ export function startEvent(record: RecordInput, owned: boolean): LogEvent {
       else setOwn(event, key, value);
     }
   }
-  event.message = record.line;
   return event;
 }
 
@@ -68,7 +74,8 @@ export function finishEvent(event: LogEvent, record: RecordInput, now: number): 
 // formatting a date costs more than matching a short line: remember the last one.
 let lastMs = Number.NaN;
 let lastIso = '';
-function isoTime(ms: number): string {
+/** `new Date(ms).toISOString()`, remembered for the last value. */
+export function isoTime(ms: number): string {
   if (ms !== lastMs) {
     lastIso = new Date(ms).toISOString();
     lastMs = ms;

@@ -1,4 +1,4 @@
-import { compileIndexName, type LogEvent } from '@sluice/core';
+import { compileIndexName, indexNameReadsFields, type LogEvent } from '@sluice/core';
 import { Piscina, workerData } from 'piscina';
 import { drainPatternStats } from '../grok/stats.js';
 import { LogMetricsEvaluator } from '../log-metrics/evaluator.js';
@@ -18,6 +18,7 @@ const indexName = compileIndexName(
   data.index,
   data.indexMissing === undefined ? {} : { missing: data.indexMissing },
 );
+const indexReadsFields = indexNameReadsFields(data.index);
 const evaluator = data.metrics.length > 0 ? new LogMetricsEvaluator(data.metrics) : undefined;
 // Metrics see each event the pipeline kept (a dropped one returns null and is not counted),
 // with its parsed fields, before it is serialized.
@@ -68,6 +69,7 @@ export default function parseBatch(task: WorkerTask): WorkerResult {
   const batch = encodeRecords(records, {
     pipeline,
     indexName,
+    indexReadsFields,
     progress: task.progress,
     ...(task.skip.length > 0 ? { skip: new Set(task.skip) } : {}),
   });

@@ -1,4 +1,5 @@
 export * from './factory.js';
+export * from './frame.js';
 export * from './kafka/index.js';
 export * from './metrics.js';
 export * from './rabbitmq/index.js';

@@ -55,8 +55,21 @@ function makeRecords() {
   return out;
 }
 
-/** Bytes one record puts on the wire in Sluice's format (payload plus key/headers), for the table. */
-function wireBytes(record) {
+/**
+ * Bytes one record puts on the wire in Sluice's format (payload plus key/headers), for the
+ * table. With `?linesPerMessage=N`: the bytes of a message of N records, divided by N.
+ */
+function wireBytes(records) {
+  const per = Number(target.options.linesPerMessage ?? 1);
+  if (per > 1) {
+    const group = records.slice(0, per);
+    if (backend === 'rabbitmq') return brokers.encodeAmqpBatch(group).body.length / group.length;
+    const frame = Buffer.byteLength(brokers.encodeFrame(group));
+    // Kafka: the key (the source) and the frame headers, once per message.
+    const kafkaExtra = backend === 'kafka' ? Buffer.byteLength(group[0].source) + 60 : 0;
+    return (frame + kafkaExtra) / group.length;
+  }
+  const record = records[0];
   if (backend === 'redis') return Buffer.byteLength(brokers.encodeEnvelope(record));
   if (backend === 'kafka') {
     const m = brokers.encodeKafkaMessage(record);
@@ -90,7 +103,7 @@ async function publish() {
     records: records.length,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    wireBytesPerRecord: Math.round(wireBytes(records[0])),
+    wireBytesPerRecord: Math.round(wireBytes(records)),
   };
 }
 

@@ -260,7 +260,7 @@ export class RedisConsumer implements Consumer {
     if (fatal) throw fatal;
   }
 
-  /** Up to batchSize records in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
+  /** About batchSize records' worth of elements in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
   private async take(): Promise<{ key: string; elements: string[] }> {
     // TAKE registers the batch list in this consumer's set before anything moves into
     // it, so the BLMOVE below never lands a record where a reclaimer would not look.

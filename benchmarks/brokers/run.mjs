@@ -8,6 +8,8 @@
 // Usage: pnpm bench:brokers [--only native|e2e] [--backends kafka,redis,rabbitmq]
 //          [--records N] [--rounds R] [--size BYTES] [--in-flight N]   (broker-only part)
 //          [--lines N] [--consumers 1,2]                                (end-to-end part)
+//          [--lines-per-message N]   (both parts: ?linesPerMessage=N, frames on Kafka and
+//                                     Redis, NDJSON batches on RabbitMQ; default 1)
 // Writes benchmarks/results/<date>-brokers.{md,json,svg}, saying which parts ran.
 // Needs the stack (pnpm stack up), Java 17 and mvn for the Kafka and RabbitMQ tools (fetched
 // from Maven Central into ~/.m2 on first use), and redis-benchmark (redis-tools).
@@ -21,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { brokerOnlyComparison, brokerOnlyMarkdown } from '../lib/broker-only.mjs';
 import { checkBackends, brokerUrl as url } from '../lib/endpoints.mjs';
 import { prepareNativeTools } from '../lib/native.mjs';
-import { watchProcess } from '../lib/proc.mjs';
+import { procStats, watchProcess } from '../lib/proc.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     size: { type: 'string', default: '200' },
     'in-flight': { type: 'string', default: '1' },
+    'lines-per-message': { type: 'string', default: '1' },
     es: { type: 'string', default: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200' },
   },
 });
@@ -55,8 +58,28 @@ const brokerOnly = {
   size: Number(args.size),
   inFlight: Number(args['in-flight']),
 };
-for (const [k, v] of Object.entries({ lines, ...brokerOnly }))
+const linesPerMessage = Number(args['lines-per-message']);
+const query = linesPerMessage > 1 ? `linesPerMessage=${linesPerMessage}` : '';
+for (const [k, v] of Object.entries({ lines, ...brokerOnly, 'lines-per-message': linesPerMessage }))
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
+
+/**
+ * The process id of the Elasticsearch node, when it runs on this machine: its CPU per
+ * indexed document is read from /proc like the Sluice processes'. Undefined when it runs
+ * elsewhere (a container's pid is not ours to read) or does not say.
+ */
+async function localElasticsearchPid() {
+  try {
+    const body = await (await fetch(`${es}/_nodes/_local/process`)).json();
+    const pid = Object.values(body.nodes ?? {})[0]?.process?.id;
+    if (!pid) return undefined;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /elasticsearch/i.test(cmdline) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const esPid = parts.e2e ? await localElasticsearchPid() : undefined;
 
 function freePort() {
   return new Promise((resolve) => {
@@ -133,7 +156,7 @@ async function runOne(backend, consumers, file) {
     start([
       'consume',
       '--from',
-      url(backend, stream),
+      url(backend, stream, query),
       '--es',
       es,
       '--index',
@@ -150,8 +173,11 @@ async function runOne(backend, consumers, file) {
     ]),
   );
   await sleep(1_500); // let consumers join before the first record arrives
+  // Elasticsearch's CPU over the run: everything the node did meanwhile, so on a machine
+  // shared with other work it is an upper bound for what these documents cost it.
+  const esBefore = esPid ? procStats(esPid) : undefined;
   const t0 = performance.now();
-  const shipper = start(['ship', '--file', file, '--to', url(backend, stream)]);
+  const shipper = start(['ship', '--file', file, '--to', url(backend, stream, query)]);
   let shipSeconds;
   shipper.exited.then(() => (shipSeconds = (performance.now() - t0) / 1_000));
   let acked = 0;
@@ -184,6 +210,7 @@ async function runOne(backend, consumers, file) {
       throw new Error(`${backend}: not done after 15 minutes (${acked}/${lines} acked)`);
   }
   const endSeconds = (performance.now() - t0) / 1_000;
+  const esAfter = esPid ? procStats(esPid) : undefined;
   const buckets = histogramBuckets(texts, 'sluice_consumer_end_to_end_seconds');
   await shipper.exited;
   for (const p of procs) p.child.kill('SIGTERM');
@@ -207,6 +234,11 @@ async function runOne(backend, consumers, file) {
     shipperCpuSeconds: +shipper.stats.cpu.toFixed(1),
     shipperPeakRssMiB: Math.round(shipper.stats.peakRss / 1024 / 1024),
     consumerCpuSeconds: +procs.reduce((a, p) => a + p.stats.cpu, 0).toFixed(1),
+    // CPU per line, start-up included, as issue 12 measures it (user + sys / lines).
+    shipperCpuMicrosPerLine: +((shipper.stats.cpu * 1e6) / lines).toFixed(1),
+    consumerCpuMicrosPerLine: +((procs.reduce((a, p) => a + p.stats.cpu, 0) * 1e6) / lines).toFixed(1),
+    elasticsearchCpuMicrosPerDoc:
+      esBefore && esAfter ? +(((esAfter.cpu - esBefore.cpu) * 1e6) / lines).toFixed(1) : undefined,
     consumerPeakRssMiB: Math.max(...procs.map((p) => Math.round(p.stats.peakRss / 1024 / 1024))),
     exitCodes: codes,
   };
@@ -266,7 +298,7 @@ versions.kafka = (await import(`${root}packages/cli/dist/stack/index.js`)).KAFKA
 let native;
 if (parts.native) {
   const tools = await prepareNativeTools(backends, { kafkaVersion: versions.kafka });
-  const { samples, summary } = await brokerOnlyComparison({ backends, ...brokerOnly, tools, note });
+  const { samples, summary } = await brokerOnlyComparison({ backends, ...brokerOnly, query, tools, note });
   native = {
     ...brokerOnly,
     tools: Object.fromEntries(Object.entries(tools).map(([b, t]) => [b, t.version])),
@@ -291,7 +323,7 @@ const load = os
   .loadavg()
   .map((l) => l.toFixed(1))
   .join(' / ');
-const command = `pnpm bench:brokers${args.only ? ` --only ${args.only}` : ''} --backends ${backends.join(',')}${parts.native ? ` --records ${brokerOnly.records} --rounds ${brokerOnly.rounds} --size ${brokerOnly.size} --in-flight ${brokerOnly.inFlight}` : ''}${parts.e2e ? ` --lines ${lines} --consumers ${consumerCounts.join(',')}` : ''}`;
+const command = `pnpm bench:brokers${args.only ? ` --only ${args.only}` : ''} --backends ${backends.join(',')}${linesPerMessage > 1 ? ` --lines-per-message ${linesPerMessage}` : ''}${parts.native ? ` --records ${brokerOnly.records} --rounds ${brokerOnly.rounds} --size ${brokerOnly.size} --in-flight ${brokerOnly.inFlight}` : ''}${parts.e2e ? ` --lines ${lines} --consumers ${consumerCounts.join(',')}` : ''}`;
 const ran = [
   parts.native ? 'broker-only vs native tools' : undefined,
   parts.e2e ? 'end to end' : undefined,
@@ -314,13 +346,18 @@ Publish, then drain, with nothing else in the path: Sluice's \`Producer\`/\`Cons
 ${brokerOnlyMarkdown(native.summary, { ...native, versions: native.tools })}`;
 }
 if (results.length > 0) {
+  // Publish against the native tool's publish rate in MiB/s (part 1, when it ran): the
+  // shipper reads, frames and publishes whole lines, the tool sends fixed-size records.
+  const nativePublishMiBs = (backend) =>
+    native?.summary.find((x) => x.backend === backend && x.op === 'publish')?.nativeMiBs;
   const header =
-    '| backend | consumers | publish lines/s | publish MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper peak RSS MiB | consumer CPU s | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| backend | consumers | publish lines/s | publish MiB/s | publish / native MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper CPU µs/line | shipper peak RSS MiB | consumer CPU s | consumer CPU µs/line | Elasticsearch CPU µs/doc | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const rows = results
-    .map(
-      (r) =>
-        `| ${r.backend} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerPeakRssMiB} |`,
-    )
+    .map((r) => {
+      const nativeMiBs = nativePublishMiBs(r.backend);
+      const ratio = nativeMiBs ? (r.publishMiBs / nativeMiBs).toFixed(2) : 'n/a';
+      return `| ${r.backend} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${ratio} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperCpuMicrosPerLine} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerCpuMicrosPerLine} | ${r.elasticsearchCpuMicrosPerDoc ?? 'n/a'} | ${r.consumerPeakRssMiB} |`;
+    })
     .join('\n');
   md += `
 ## End to end: ship → broker → consume → parse → index
@@ -328,7 +365,9 @@ if (results.length > 0) {
 - workload: ${lines.toLocaleString('en')} Apache combined lines (seed 42), module \`apache.access\`, one shipper process, consumers in one group; defaults for batch size and in-flight budget
 - publish: \`sluice ship\` of the whole file while the consumers run (so it competes with them for the CPU); lines/s of the file
 - latency: shipped → acknowledged after indexing, from the \`sluice_consumer_end_to_end_seconds\` histogram (interpolated inside buckets)
-- CPU seconds and peak RSS from /proc of each Sluice process (consumer CPU summed over processes, RSS the largest)
+- CPU seconds and peak RSS from /proc of each Sluice process (consumer CPU summed over processes, RSS the largest); µs/line = user + sys CPU, start-up included, divided by the lines shipped
+- Elasticsearch CPU: the node's own process (/proc/<pid>/stat, pid from \`_nodes/_local/process\`) from the shipper's start to the last acknowledgement, divided by the documents; n/a when the node does not run on this machine. It counts everything the node did meanwhile.
+- publish / native: the shipper's MiB/s of log lines against the native tool's publish MiB/s from the broker-only part of the same run (n/a when that part did not run)${linesPerMessage > 1 ? `\n- broker URLs carry \`?${query}\` (frames of ${linesPerMessage} lines per message on Kafka and Redis)` : ''}
 
 ${header}
 ${rows}

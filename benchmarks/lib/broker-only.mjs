@@ -121,6 +121,7 @@ export async function brokerOnlyComparison({
   size,
   tools,
   inFlight = 1,
+  query = '',
   note = () => {},
 }) {
   const samples = [];
@@ -138,13 +139,13 @@ export async function brokerOnlyComparison({
             await runSluice({
               mode: 'publish',
               backend,
-              url: brokerUrl(backend, s),
+              url: brokerUrl(backend, s, query),
               records,
               lineBytes: size,
               inFlight,
             }),
             size,
-            `${SETTINGS[backend].sluicePublish}; ${inFlight} publish(es) of 1000 in flight`,
+            `${SETTINGS[backend].sluicePublish}; ${inFlight} publish(es) of 1000 in flight${query ? `; ?${query}` : ''}`,
           ),
         'native publish': () => nativePublish(tools, backend, { stream: n, records, size }),
         'sluice consume': async () =>
@@ -152,12 +153,12 @@ export async function brokerOnlyComparison({
             await runSluice({
               mode: 'drain',
               backend,
-              url: brokerUrl(backend, s),
+              url: brokerUrl(backend, s, query),
               records,
               group: groups[0],
             }),
             size,
-            SETTINGS[backend].sluiceConsume,
+            `${SETTINGS[backend].sluiceConsume}${query ? `; ?${query}` : ''}`,
           ),
         'native consume': () => nativeConsume(tools, backend, { stream: n, records, size, group: groups[1] }),
       };
@@ -199,10 +200,12 @@ export function summarise(samples, backends) {
         sluiceRate: Math.round(median(sl.map((x) => x.rate))),
         sluiceMiBs: +median(sl.map((x) => x.mibs)).toFixed(2),
         sluiceCpuSeconds: +median(sl.map((x) => x.cpuSeconds)).toFixed(2),
+        sluiceCpuMicrosPerRecord: +median(sl.map((x) => (x.cpuSeconds * 1e6) / x.records)).toFixed(2),
         wireBytesPerRecord: sl.find((x) => x.wireBytesPerRecord)?.wireBytesPerRecord,
         nativeRate: Math.round(median(nt.map((x) => x.rate))),
         nativeMiBs: +median(nt.map((x) => x.mibs)).toFixed(2),
         nativeCpuSeconds: +median(nt.map((x) => x.cpuSeconds)).toFixed(2),
+        nativeCpuMicrosPerRecord: +median(nt.map((x) => (x.cpuSeconds * 1e6) / x.records)).toFixed(2),
         ratio: +median(ratios).toFixed(2),
         ratios: ratios.map((r) => +r.toFixed(2)),
         sluiceSettings: sl[0].settings,
@@ -216,9 +219,9 @@ export function summarise(samples, backends) {
 /** Markdown table of `summarise` rows, with the settings of each row listed below it. */
 /** `versions`: backend → the native tool's name and version, as prepareNativeTools reports it. */
 export function brokerOnlyMarkdown(summary, { records, size, rounds, versions }) {
-  let md = `| backend | direction | Sluice records/s | Sluice MiB/s | native records/s | native MiB/s | Sluice / native | per-round ratios | Sluice CPU s | native CPU s | Sluice wire bytes/record |\n|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n`;
+  let md = `| backend | direction | Sluice records/s | Sluice MiB/s | native records/s | native MiB/s | Sluice / native | per-round ratios | Sluice CPU s | native CPU s | Sluice CPU µs/record | native CPU µs/record | Sluice wire bytes/record |\n|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n`;
   for (const r of summary) {
-    md += `| ${r.backend} | ${r.op} | ${r.sluiceRate.toLocaleString('en')} | ${r.sluiceMiBs} | ${r.nativeRate.toLocaleString('en')} | ${r.nativeMiBs} | **${r.ratio}** | ${r.ratios.join(', ')} | ${r.sluiceCpuSeconds} | ${r.nativeCpuSeconds} | ${r.wireBytesPerRecord ?? ''} |\n`;
+    md += `| ${r.backend} | ${r.op} | ${r.sluiceRate.toLocaleString('en')} | ${r.sluiceMiBs} | ${r.nativeRate.toLocaleString('en')} | ${r.nativeMiBs} | **${r.ratio}** | ${r.ratios.join(', ')} | ${r.sluiceCpuSeconds} | ${r.nativeCpuSeconds} | ${r.sluiceCpuMicrosPerRecord ?? ''} | ${r.nativeCpuMicrosPerRecord ?? ''} | ${r.wireBytesPerRecord ?? ''} |\n`;
   }
   md += `\n${records.toLocaleString('en')} records of ${size}-byte lines per measurement, ${rounds} round(s); medians shown; the ratio is the median of per-round ratios (Sluice and native measured back to back, order flipped each round). MiB/s count the ${size}-byte lines only; Sluice's own envelope (ids, source, offset, host fields) is extra on the wire (last column). Native CPU includes JVM start-up for the Java tools; Sluice CPU is the measured section only.\n\nSettings per row:\n\n`;
   for (const r of summary) {

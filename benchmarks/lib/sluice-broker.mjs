@@ -55,6 +55,26 @@ function makeRecords() {
   return out;
 }
 
+/**
+ * Bytes one record puts on the wire in Sluice's format (payload plus key/headers), for the
+ * table. With `?linesPerMessage=N`: the bytes of a message of N records, divided by N.
+ */
+async function wireBytes(records) {
+  const per = Number(target.options.linesPerMessage ?? 1);
+  if (per > 1) {
+    const group = records.slice(0, per);
+    if (backend === 'rabbitmq') {
+      const { encodeAmqpBatch } = await import(`${root}packages/brokers/dist/rabbitmq/codec.js`);
+      return encodeAmqpBatch(group).body.length / group.length;
+    }
+    const frame = Buffer.byteLength(brokers.encodeFrame(group));
+    // Kafka: the key (the source) and the frame headers, once per message.
+    const kafkaExtra = backend === 'kafka' ? Buffer.byteLength(group[0].source) + 60 : 0;
+    return (frame + kafkaExtra) / group.length;
+  }
+  return brokers.brokerDescriptor(target.kind).codec.wireBytes(records[0]);
+}
+
 /** `batch` records per publish() (the shipper's --batch-size), at most `inFlight` unconfirmed publishes. */
 async function publish() {
   const records = makeRecords();
@@ -76,7 +96,7 @@ async function publish() {
     records: records.length,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    wireBytesPerRecord: Math.round(brokers.brokerDescriptor(target.kind).codec.wireBytes(records[0])),
+    wireBytesPerRecord: Math.round(await wireBytes(records)),
   };
 }
 

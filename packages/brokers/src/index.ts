@@ -2,6 +2,7 @@
 // library; each backend's classes are at `@sluice/brokers/<kind>` (src/<kind>/client.ts).
 export * from './descriptor.js';
 export * from './factory.js';
+export * from './frame.js';
 export * from './help.js';
 export * from './metrics.js';
 export * from './registry.js';

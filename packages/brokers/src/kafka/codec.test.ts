@@ -2,7 +2,13 @@ import type { OutboundRecord } from '@sluice/core';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isPoison } from '../wire.js';
-import { decodeKafkaMessage, encodeKafkaMessage, KAFKA_HEADER } from './codec.js';
+import {
+  decodeKafkaMessage,
+  decodeKafkaRecords,
+  encodeKafkaFrame,
+  encodeKafkaMessage,
+  KAFKA_HEADER,
+} from './codec.js';
 
 const record: OutboundRecord = {
   id: 'abc123',
@@ -124,5 +130,49 @@ describe('Kafka wire format', () => {
       const decoded = decodeKafkaMessage('t', 0, message);
       expect(isPoison(decoded) && decoded.reason.startsWith(reason)).toBe(true);
     }
+  });
+});
+
+describe('Kafka frames', () => {
+  const second: OutboundRecord = { ...record, id: 'def456', offset: 4200, line: 'second line' };
+
+  it('one message per frame, keyed by the source, lines decoded with their own ids', () => {
+    const m = encodeKafkaFrame([record, second]);
+    expect(m.key).toBe(record.source);
+    expect(m.headers).toEqual({
+      [KAFKA_HEADER.frame]: '2',
+      'content-type': 'application/vnd.sluice.frame+json',
+    });
+    const decoded = decodeKafkaRecords('logs', 1, received(m.value as string, m.headers, record.source, '9'));
+    expect(decoded).toEqual(
+      [record, second].map((r, i) => ({
+        id: r.id,
+        line: r.line,
+        source: r.source,
+        offset: r.offset,
+        shippedAt: r.shippedAt,
+        format: 'sluice',
+        fields: r.fields,
+        origin: `logs/1@9#${i}`,
+      })),
+    );
+  });
+
+  it('a message without the frame header is one record, as before; a broken frame is poison whole', () => {
+    const m = encodeKafkaMessage(record);
+    const one = decodeKafkaRecords('logs', 0, received(m.value as string, m.headers, record.source));
+    expect(one).toEqual([
+      decodeKafkaMessage('logs', 0, received(m.value as string, m.headers, record.source)),
+    ]);
+    const broken = decodeKafkaRecords(
+      'logs',
+      0,
+      received('{"sluice_frame":1,"ids":[', { [KAFKA_HEADER.frame]: '3' }),
+    );
+    expect(broken).toMatchObject({ poison: true, reason: expect.stringMatching(/does not parse/) });
+    expect(decodeKafkaRecords('logs', 0, received(null, { [KAFKA_HEADER.frame]: '1' }))).toMatchObject({
+      poison: true,
+      reason: expect.stringMatching(/tombstone/),
+    });
   });
 });

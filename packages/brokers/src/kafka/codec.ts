@@ -1,6 +1,7 @@
-import type { OutboundRecord } from '@sluice/core';
+import type { InboundRecord, OutboundRecord } from '@sluice/core';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { type Decoded, decodePayload, encodeBeatsEvent, HEADER } from '../wire.js';
+import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE } from '../frame.js';
+import { type Decoded, decodePayload, encodeBeatsEvent, HEADER, isPoison, type Poison } from '../wire.js';
 
 /**
  * Kafka's wire format (README, "Kafka"): one record per Kafka message. The value is the
@@ -15,7 +16,23 @@ export const KAFKA_HEADER = {
   /** Set on dead-lettered copies: why the payload was rejected, and where it was. */
   deadLetterReason: 'x-sluice-dead-letter-reason',
   deadLetterOrigin: 'x-sluice-dead-letter-origin',
+  /** Set on a frame (`?linesPerMessage=N`): how many lines its value carries. */
+  frame: 'x-sluice-frame',
 } as const;
+
+/**
+ * Several records of one source in one Kafka message (`?linesPerMessage=N`, see frame.ts):
+ * the key is still the source, so a file keeps its partition and its order; the value is
+ * the frame; headers say so, and how many lines it carries.
+ */
+export function encodeKafkaFrame(records: readonly OutboundRecord[]): Message {
+  const first = records[0] as OutboundRecord;
+  return {
+    key: first.source,
+    value: encodeFrame(records),
+    headers: { [KAFKA_HEADER.frame]: String(records.length), 'content-type': FRAME_CONTENT_TYPE },
+  };
+}
 
 export function encodeKafkaMessage(record: OutboundRecord, format: 'sluice' | 'beats' = 'sluice'): Message {
   if (format === 'beats') {
@@ -103,6 +120,23 @@ export function decodeKafkaMessage(topic: string, partition: number, message: Ka
     stream: topic,
     declaredJson: contentType !== undefined && /json/i.test(contentType),
   });
+}
+
+/**
+ * The records of one Kafka message: a frame's lines (header `x-sluice-frame`), each with
+ * the id it was shipped with and `topic/partition@offset#index` as its origin, or the one
+ * record `decodeKafkaMessage` makes of anything else. Poison is the whole message.
+ */
+export function decodeKafkaRecords(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): InboundRecord[] | Poison {
+  if (message.value !== null && header(message.headers, KAFKA_HEADER.frame) !== undefined) {
+    return decodeFrame(message.value.toString('utf8'), `${topic}/${partition}@${message.offset}`);
+  }
+  const decoded = decodeKafkaMessage(topic, partition, message);
+  return isPoison(decoded) ? decoded : [decoded];
 }
 
 function toNumber(value: string | undefined): number | undefined {

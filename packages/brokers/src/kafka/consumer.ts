@@ -19,9 +19,8 @@ import {
 } from 'kafkajs';
 import { brokerCount, recordLag } from '../metrics.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
-import { isPoison } from '../wire.js';
 import { asBrokerError, ensureTopic, groupLag } from './admin.js';
-import { decodeKafkaMessage, KAFKA_HEADER } from './codec.js';
+import { decodeKafkaRecords, KAFKA_HEADER } from './codec.js';
 // Registers the lz4 and zstd codecs, so topics compressed by other producers can be read.
 import './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
@@ -244,17 +243,25 @@ export class KafkaConsumer implements Consumer {
     const generation = this.generation;
     const partition = batch.partition;
     const stop = () => this.closing || !isRunning() || isStale() || generation !== this.generation;
-    for (let i = 0; i < batch.messages.length; i += this.batchSize) {
+    const messages = batch.messages;
+    let next = 0;
+    while (next < messages.length) {
       await this.waitForRoom(heartbeat, stop);
       if (stop()) return;
-      const chunk = batch.messages.slice(i, i + this.batchSize);
+      // A chunk is whole messages holding up to batchSize records: a frame
+      // (`?linesPerMessage=N`) is never split, so its offset is committed only once
+      // every one of its lines is acknowledged.
+      const start = next;
       const records: InboundRecord[] = [];
       const poison: { message: KafkaMessage; reason: string }[] = [];
-      for (const message of chunk) {
-        const decoded = decodeKafkaMessage(this.topic, partition, message);
-        if (isPoison(decoded)) poison.push({ message, reason: decoded.reason });
-        else records.push(decoded);
+      while (next < messages.length && records.length + poison.length < this.batchSize) {
+        const message = messages[next++] as KafkaMessage;
+        const decoded = decodeKafkaRecords(this.topic, partition, message);
+        if (Array.isArray(decoded)) {
+          for (const record of decoded) records.push(record);
+        } else poison.push({ message, reason: decoded.reason });
       }
+      const chunk = messages.slice(start, next);
       if (poison.length > 0) {
         await this.deadLetter(partition, poison, heartbeat);
         if (stop()) return;

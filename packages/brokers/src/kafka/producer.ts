@@ -15,11 +15,12 @@ import {
   type Message,
   Partitioners,
 } from 'kafkajs';
+import { frameGroups, MAX_FRAME_LINES } from '../frame.js';
 import { brokerCount } from '../metrics.js';
 import { isTlsTrustFailure } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { asBrokerError, ensureTopic } from './admin.js';
-import { encodeKafkaMessage, messageSize } from './codec.js';
+import { encodeKafkaFrame, encodeKafkaMessage, KAFKA_HEADER, messageSize } from './codec.js';
 import { compressionCodec } from './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
 
@@ -32,6 +33,12 @@ export interface KafkaProducerOptions extends ProducerOptions {
   readonly lingerMs?: number;
   /** Flush once this many bytes are waiting, and cap one send at it. Default 512 KiB. URL: `?batchBytes=`. */
   readonly batchBytes?: number;
+  /**
+   * Lines per Kafka message: above 1, the lines of one source travel in frames of up to
+   * this many (frame.ts; README "Frames"), which only Sluice consumers read. Default 1:
+   * one line per message, readable by any Kafka tool. URL: `?linesPerMessage=`.
+   */
+  readonly linesPerMessage?: number;
   /** Replication factor for a topic created here; -1 = the broker's default. URL: `?replicationFactor=`. */
   readonly replicationFactor?: number;
   /** How long `close()` waits for queued records to be confirmed. Default 30 000. */
@@ -44,6 +51,8 @@ export interface KafkaProducerOptions extends ProducerOptions {
 interface Pending {
   readonly messages: Message[];
   readonly bytes: number;
+  /** Log records in `messages` (more than messages when they are frames). */
+  readonly records: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -66,6 +75,7 @@ export class KafkaProducer implements Producer {
   private readonly replicationFactor: number;
   private readonly compression: CompressionTypes;
   private readonly format: 'sluice' | 'beats';
+  private readonly linesPerMessage: number;
   private readonly lingerMs: number;
   private readonly batchBytes: number;
   private readonly log: Logger;
@@ -108,6 +118,17 @@ export class KafkaProducer implements Producer {
     if (format !== 'sluice' && format !== 'beats')
       throw new ConfigError(`Kafka option format must be sluice or beats, got "${format}"`);
     this.format = format;
+    this.linesPerMessage = intOption(
+      'linesPerMessage',
+      options.linesPerMessage ?? o.linesPerMessage,
+      1,
+      1,
+      MAX_FRAME_LINES,
+    );
+    if (this.linesPerMessage > 1 && format === 'beats')
+      throw new ConfigError(
+        'Kafka option linesPerMessage must be 1 with format=beats (Filebeat and Logstash read one event per message)',
+      );
     this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, 30_000, 0, 3_600_000);
     this.log = options.logger ?? defaultLogger();
     this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log, options.socketFactory));
@@ -131,8 +152,9 @@ export class KafkaProducer implements Producer {
     const pieces: Promise<void>[] = [];
     let messages: Message[] = [];
     let bytes = 0;
+    let lines = 0;
     const enqueue = () => {
-      const piece = { messages, bytes };
+      const piece = { messages, bytes, records: lines };
       pieces.push(
         new Promise<void>((resolve, reject) => {
           this.queue.push({ ...piece, resolve, reject });
@@ -141,17 +163,39 @@ export class KafkaProducer implements Producer {
       );
       messages = [];
       bytes = 0;
+      lines = 0;
     };
-    for (const record of records) {
-      const m = encodeKafkaMessage(record, this.format);
+    for (const m of this.encode(records)) {
       const size = messageSize(m);
       if (messages.length > 0 && bytes + size > this.batchBytes) enqueue();
       messages.push(m);
       bytes += size;
+      lines += linesIn(m);
     }
     enqueue();
     this.schedule();
     return pieces.length === 1 ? (pieces[0] as Promise<void>) : Promise.all(pieces).then(() => undefined);
+  }
+
+  /** One message per record, or frames of up to linesPerMessage lines of one source each. */
+  private encode(records: readonly OutboundRecord[]): Message[] {
+    if (this.linesPerMessage === 1) return records.map((r) => encodeKafkaMessage(r, this.format));
+    // Frames are cut per source, so that the key (the source) still decides the partition
+    // and one file's lines stay in order in one partition.
+    const bySource = new Map<string, OutboundRecord[]>();
+    for (const r of records) {
+      const lines = bySource.get(r.source);
+      if (lines) lines.push(r);
+      else bySource.set(r.source, [r]);
+    }
+    // A frame is one Kafka message: keep its line text well under the broker's
+    // message.max.bytes (1 MiB by default) and this producer's request cap.
+    const maxChars = Math.max(1, Math.floor(this.batchBytes / 4));
+    const messages: Message[] = [];
+    for (const lines of bySource.values())
+      for (const group of frameGroups(lines, this.linesPerMessage, maxChars))
+        messages.push(encodeKafkaFrame(group));
+    return messages;
   }
 
   /** Produce requests sent and records in them, since construction (for tests and `sluice bench`). */
@@ -259,13 +303,14 @@ export class KafkaProducer implements Producer {
         try {
           await this.sendWithReconnect(messages);
           this.requests++;
-          this.recordsSent += messages.length;
-          brokerCount('published', 'kafka', messages.length);
+          const lines = take.reduce((n, p) => n + p.records, 0);
+          this.recordsSent += lines;
+          brokerCount('published', 'kafka', lines);
           for (const p of take) p.resolve();
         } catch (error) {
           const e = asBrokerError(
             error,
-            `Kafka rejected a batch of ${messages.length} records for topic ${this.topic}`,
+            `Kafka rejected a batch of ${take.reduce((n, p) => n + p.records, 0)} records for topic ${this.topic}`,
           );
           for (const p of take) p.reject(e);
         }
@@ -274,6 +319,12 @@ export class KafkaProducer implements Producer {
       this.sending = false;
     }
   }
+}
+
+/** Lines one message carries: the count in a frame's header, else one. */
+function linesIn(message: Message): number {
+  const frame = message.headers?.[KAFKA_HEADER.frame];
+  return typeof frame === 'string' ? Number(frame) : 1;
 }
 
 const CONNECTION_ERRORS = new Set([

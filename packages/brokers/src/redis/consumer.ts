@@ -10,6 +10,7 @@ import {
   type SluiceError,
 } from '@sluice/core';
 import type { Redis } from 'ioredis';
+import { decodeFrame, isFramePayload, MAX_FRAME_LINES } from '../frame.js';
 import { runInFlight } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
@@ -58,6 +59,8 @@ export class RedisConsumer implements Consumer {
   >;
   private readonly inFlight = new Set<RedisBatch>();
   private seq = 0;
+  /** Records per list element in the last batch (above 1 when producers write frames). */
+  private linesPerElement = 1;
   private paused = false;
   private closing = false;
   private running: Promise<void> | undefined;
@@ -88,6 +91,9 @@ export class RedisConsumer implements Consumer {
       3_600_000,
     );
     this.blockSeconds = numberOption(target, 'blockMs', options.blockMs, 1_000, 10, 60_000) / 1_000;
+    // The producer's frame size, when the URL they share says it: bounds the first batch,
+    // before the consumer has seen how many lines an element holds.
+    this.linesPerElement = numberOption(target, 'linesPerMessage', undefined, 1, 1, MAX_FRAME_LINES);
     this.log =
       options.logger ??
       createLogger({}, { component: 'redis-consumer', list: target.stream, consumer: this.consumerId });
@@ -254,18 +260,18 @@ export class RedisConsumer implements Consumer {
     if (fatal) throw fatal;
   }
 
-  /** Up to batchSize records in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
+  /** About batchSize records' worth of elements in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
   private async take(): Promise<{ key: string; elements: string[] }> {
     // TAKE registers the batch list in this consumer's set before anything moves into
     // it, so the BLMOVE below never lands a record where a reclaimer would not look.
     const key = this.keys.batch(this.consumerId, this.seq);
     const keys = [this.keys.main, key, this.batchesKey];
-    const taken = (await this.scripts.take(keys, [this.batchSize])) as string[];
+    const count = Math.max(1, Math.round(this.batchSize / this.linesPerElement));
+    const taken = (await this.scripts.take(keys, [count])) as string[];
     if (taken.length > 0) return { key, elements: taken };
     const first = await this.blocking.blmove(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
     if (first === null) return { key, elements: [] };
-    const more =
-      this.batchSize > 1 ? ((await this.scripts.take(keys, [this.batchSize - 1])) as string[]) : [];
+    const more = count > 1 ? ((await this.scripts.take(keys, [count - 1])) as string[]) : [];
     return { key, elements: [first, ...more] };
   }
 
@@ -277,12 +283,14 @@ export class RedisConsumer implements Consumer {
     brokerCount('consumed', 'redis', elements.length);
     const records: InboundRecord[] = [];
     const poison: string[] = [];
+    const origin = `redis:${this.target.stream}`;
     for (const element of elements) {
-      const decoded = decodePayload(element, {
-        origin: `redis:${this.target.stream}`,
-        stream: this.target.stream,
-      });
-      if (isPoison(decoded)) {
+      const decoded = isFramePayload(element)
+        ? decodeFrame(element, origin)
+        : decodePayload(element, { origin, stream: this.target.stream });
+      if (Array.isArray(decoded)) {
+        for (const record of decoded) records.push(record);
+      } else if (isPoison(decoded)) {
         poison.push(element);
         this.log.warn('malformed payload moved to the dead-letter list', {
           reason: decoded.reason,
@@ -292,6 +300,11 @@ export class RedisConsumer implements Consumer {
         records.push(decoded);
       }
     }
+    // Frames (`?linesPerMessage=N` on the producer) carry many lines per element: take
+    // about batchSize records' worth of elements next time, so a batch stays near
+    // batchSize records whatever the producer chose (the first batch follows the URL's
+    // linesPerMessage, or takes batchSize elements).
+    this.linesPerElement = Math.max(1, (records.length + poison.length) / elements.length);
     if (poison.length > 0) {
       const moved = Number(await this.scripts.deadLetter([key, this.deadLetterKey], poison));
       brokerCount('deadLettered', 'redis', moved);
@@ -300,7 +313,7 @@ export class RedisConsumer implements Consumer {
       await this.scripts.ack([key, this.batchesKey], []);
       return;
     }
-    const batch = new RedisBatch(records, key, this);
+    const batch = new RedisBatch(records, key, elements.length - poison.length, this);
     runInFlight(batch, this.inFlight, handle, this.log, {
       onHandBackError: (error) =>
         this.log.warn('could not hand back a batch; it returns when this consumer restarts or is reclaimed', {
@@ -315,11 +328,11 @@ export class RedisConsumer implements Consumer {
     if (how === 'ack') {
       const held = Number(await this.scripts.ack([batch.key, this.batchesKey], []));
       brokerCount('acknowledged', 'redis', batch.records.length);
-      if (held < batch.records.length) {
+      if (held < batch.elements) {
         this.log.warn(
-          'acknowledged records were already reclaimed by another consumer and will be delivered again',
+          'acknowledged list elements were already reclaimed by another consumer and will be delivered again',
           {
-            records: batch.records.length - held,
+            elements: batch.elements - held,
           },
         );
       }
@@ -386,6 +399,8 @@ class RedisBatch implements InboundBatch {
     readonly records: readonly InboundRecord[],
     /** The batch's own processing list (poison already moved out). */
     readonly key: string,
+    /** List elements in that list: records, or frames of several records each. */
+    readonly elements: number,
     private readonly consumer: RedisConsumer,
   ) {}
 

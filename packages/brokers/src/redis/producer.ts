@@ -1,5 +1,6 @@
-import type { OutboundRecord } from '@sluice/core';
+import { ConfigError, type OutboundRecord } from '@sluice/core';
 import type { Redis } from 'ioredis';
+import { encodeFrame, frameGroups, MAX_FRAME_LINES } from '../frame.js';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
@@ -9,17 +10,27 @@ import { closeRedis, connectRedis, createRedis, redisError } from './connection.
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
   readonly pushChunk?: number;
+  /**
+   * Lines per list element: above 1, records travel in frames of up to this many
+   * (frame.ts; README "Frames"), which only Sluice consumers read. Default 1: one JSON
+   * event per element, as Filebeat and Logstash write. URL: `?linesPerMessage=`.
+   */
+  readonly linesPerMessage?: number;
 }
+
+/** Line text per frame, at most: one element stays far below what a consumer batch should hold. */
+const MAX_FRAME_CHARS = 256 * 1024;
 
 /**
  * RPUSHes one JSON event per record (Sluice envelope, or `?format=beats` for lists that
- * Logstash also reads). `publish` resolves when Redis replied to every RPUSH; what that
+ * Logstash also reads), or frames of `?linesPerMessage=N` records. `publish` resolves when Redis replied to every RPUSH; what that
  * means for durability depends on the server's AOF settings (see README).
  */
 export class RedisProducer implements Producer {
   private readonly client: Redis;
   private readonly encode: (record: OutboundRecord) => string;
   private readonly chunk: number;
+  private readonly linesPerMessage: number;
   private connecting: Promise<void> | undefined;
 
   constructor(
@@ -29,6 +40,18 @@ export class RedisProducer implements Producer {
     const format = choiceOption(target, 'format', options.format, 'sluice', ['sluice', 'beats'] as const);
     this.encode = format === 'beats' ? encodeBeatsEvent : encodeEnvelope;
     this.chunk = numberOption(target, 'pushChunk', options.pushChunk, 1_000, 1, 100_000);
+    this.linesPerMessage = numberOption(
+      target,
+      'linesPerMessage',
+      options.linesPerMessage,
+      1,
+      1,
+      MAX_FRAME_LINES,
+    );
+    if (this.linesPerMessage > 1 && format === 'beats')
+      throw new ConfigError(
+        'broker option linesPerMessage must be 1 with format=beats (Logstash reads one event per element)',
+      );
     // A publish fails after a few attempts instead of queueing forever: the shipper owns retries.
     this.client = createRedis(target, { maxRetriesPerRequest: 3 });
   }
@@ -40,9 +63,13 @@ export class RedisProducer implements Producer {
       throw error;
     });
     await this.connecting;
+    const elements =
+      this.linesPerMessage === 1
+        ? records.map(this.encode)
+        : frameGroups(records, this.linesPerMessage, MAX_FRAME_CHARS).map(encodeFrame);
     const pipeline = this.client.pipeline();
-    for (let i = 0; i < records.length; i += this.chunk) {
-      pipeline.rpush(this.target.stream, ...records.slice(i, i + this.chunk).map(this.encode));
+    for (let i = 0; i < elements.length; i += this.chunk) {
+      pipeline.rpush(this.target.stream, ...elements.slice(i, i + this.chunk));
     }
     let results: [Error | null, unknown][] | null;
     try {

@@ -14,6 +14,7 @@ import {
 import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
 import { type BrokerHarness, type HarnessName, harnessFor } from '../support/broker-harness.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * One suite, run unchanged against every backend: the delivery promises of
@@ -37,18 +38,6 @@ async function counterValue(name: string, backend: string): Promise<number> {
   const metric = metricsRegistry.getSingleMetric(name);
   const values = metric ? (await metric.get()).values : [];
   return values.find((v) => v.labels.backend === backend)?.value ?? 0;
-}
-
-async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 const open: { consumers: Consumer[]; producers: Producer[]; children: ChildProcess[] } = {

@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaConsumer, type KafkaConsumerOptions } from '../../packages/brokers/src/kafka/consumer.js';
 import { KafkaProducer } from '../../packages/brokers/src/kafka/producer.js';
 import { brokerEnv, uniqueStream } from '../support/brokers.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * Kafka-specific behaviour that the shared conformance suite cannot express: contiguous
@@ -61,18 +62,6 @@ function records(source: string, count: number, from = 0): OutboundRecord[] {
     offset: from + i,
     shippedAt: Date.now(),
   }));
-}
-
-async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 /** A topic with its own name and partition count, and a target for it. */

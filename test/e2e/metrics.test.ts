@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateLines } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { brokerUrl, cliPath, freePort, runCli } from '../support/cli.js';
+import { brokerUrl, cliPath, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {

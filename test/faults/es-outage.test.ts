@@ -8,9 +8,10 @@ import { promisify } from 'node:util';
 import { generateLines } from '@sluice/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerUrl, type CliProcess, cliPath, freePort, startCli } from '../support/cli.js';
+import { brokerUrl, type CliProcess, cliPath, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 /**
  * Issue 5's fault test: Elasticsearch SIGKILLed in the middle of a 50,000-line run and kept

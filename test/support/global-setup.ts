@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect as connectTcp, createServer } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -17,6 +17,7 @@ import {
   stackUp,
 } from '../../packages/cli/src/stack/index.js';
 import type { TestEnv, TestEnvSource } from './env.js';
+import { freePort } from './net.js';
 
 /**
  * Picks the services for this test run, once, in the vitest main process (see env.ts for the
@@ -175,19 +176,6 @@ function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean
       resolve(true);
     });
     socket.once('error', () => resolve(false));
-  });
-}
-
-/** A free port on this host, so Kafka can advertise the same port the container publishes. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '@sluice/core';
 import {
+  cachedIsoTime,
   contentId,
   fieldPath,
   type InboundRecord,
@@ -76,15 +77,7 @@ function splitPath(key: string): readonly string[] {
   return parts;
 }
 
-let lastTime = Number.NaN;
-let lastIso = '';
-function isoTime(ms: number): string {
-  if (ms !== lastTime) {
-    lastIso = new Date(ms).toISOString();
-    lastTime = ms;
-  }
-  return lastIso;
-}
+const isoTime = cachedIsoTime();
 
 /** AMQP message: the body is the raw line; id and coordinates in properties and headers. */
 export interface AmqpMessage {

@@ -1,5 +1,6 @@
 import {
   addTag,
+  cachedIsoTime,
   type InboundRecord,
   type JsonObject,
   type JsonValue,
@@ -66,15 +67,7 @@ export function finishEvent(event: LogEvent, record: RecordInput, now: number): 
 
 // Records of one batch mostly share their shipping time (to the millisecond), and
 // formatting a date costs more than matching a short line: remember the last one.
-let lastMs = Number.NaN;
-let lastIso = '';
-function isoTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
-}
+const isoTime = cachedIsoTime();
 
 /** Runs one record through a pipeline; null when it was dropped. */
 export function runRecord(

@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
-// Tests import packages by name; resolve them to source so a test never runs stale build
-// output. Worker files (Piscina) and the CLI still run from dist/, which `pnpm test` builds first.
+// Tests import packages by name, never a path into one (the package index is the contract);
+// resolve them to source so a test never runs stale build output. Worker files (Piscina) and
+// the CLI as a command still run from dist/, which `pnpm test` builds first.
 export default defineConfig({
   resolve: {
     alias: {
@@ -14,6 +15,8 @@ export default defineConfig({
       '@sluice/indexer': pkg('indexer'),
       '@sluice/shipper': pkg('shipper'),
       '@sluice/consumer': pkg('consumer'),
+      '@sluice/cli': pkg('cli'),
+      '@sluice/testkit': pkg('testkit'),
     },
   },
   test: {

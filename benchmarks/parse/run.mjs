@@ -26,9 +26,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-const root = new URL('../../', import.meta.url).pathname;
-const parser = await import(`${root}packages/parser/dist/index.js`);
-const core = await import(`${root}packages/core/dist/index.js`);
+const parser = await import('@sluice/parser');
+const core = await import('@sluice/core');
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,14 @@
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BrokerTarget, type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
+import {
+  type BrokerTarget,
+  type InboundBatch,
+  KafkaConsumer,
+  type KafkaConsumerOptions,
+  KafkaProducer,
+  parseBrokerUrl,
+} from '@sluice/brokers';
 import {
   createLogger,
   type InboundRecord,
@@ -12,8 +19,6 @@ import {
 } from '@sluice/core';
 import type * as KafkaJs from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaConsumer, type KafkaConsumerOptions } from '../../packages/brokers/src/kafka/consumer.js';
-import { KafkaProducer } from '../../packages/brokers/src/kafka/producer.js';
 import { brokerEnv, uniqueStream } from '../support/brokers.js';
 import { waitFor } from '../support/wait.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokerUrl, type CliProcess, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateRabbitMq } from '../brokers/private-rabbitmq.js';
 import { type CliProcess, startCli } from '../support/cli.js';

@@ -7,14 +7,20 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createProducer, parseBrokerUrl } from '@sluice/brokers';
+import {
+  chownTree,
+  elasticsearchHome,
+  findJava,
+  groupAlive,
+  runAs,
+  spawnDetached,
+  stackPaths,
+  stopGroup,
+} from '@sluice/cli';
 import { type OutboundRecord, recordId } from '@sluice/core';
 import { createClient } from '@sluice/indexer';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackPaths } from '../../packages/cli/src/stack/config.js';
-import { chownTree, elasticsearchHome, runAs } from '../../packages/cli/src/stack/elasticsearch.js';
-import { findJava } from '../../packages/cli/src/stack/java.js';
-import { groupAlive, spawnDetached, stopGroup } from '../../packages/cli/src/stack/process.js';
 import { brokerUrl, cliPath, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
 import { freePort } from '../support/net.js';

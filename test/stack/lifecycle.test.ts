@@ -2,9 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listenerOn, markedProcesses, stackDown, stackStatus, stackUp } from '@sluice/cli';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stackDown, stackStatus, stackUp } from '../../packages/cli/src/stack/index.js';
-import { listenerOn, markedProcesses } from '../../packages/cli/src/stack/process.js';
 import { freePort } from '../support/net.js';
 
 // The stack's promises, on a second, isolated Kafka (its own ports and run dir, the shared

@@ -3,7 +3,6 @@ import { request } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { TestProject } from 'vitest/node';
 import {
   ELASTICSEARCH_VERSION,
   KAFKA_VERSION,
@@ -15,7 +14,8 @@ import {
   SERVICES,
   type ServiceName,
   stackUp,
-} from '../../packages/cli/src/stack/index.js';
+} from '@sluice/cli';
+import type { TestProject } from 'vitest/node';
 import type { TestEnv, TestEnvSource } from './env.js';
 import { freePort } from './net.js';
 

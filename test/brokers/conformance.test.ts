@@ -11,9 +11,10 @@ import {
   type Producer,
   parseBrokerUrl,
 } from '@sluice/brokers';
-import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
+import { metricsRegistry } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
 import { type BrokerHarness, type HarnessName, harnessFor } from '../support/broker-harness.js';
+import { records } from '../support/brokers.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -22,16 +23,6 @@ import { waitFor } from '../support/wait.js';
  */
 // RabbitMQ twice: classic queues (the default) and quorum queues (?queueType=quorum).
 const BACKENDS: HarnessName[] = ['redis', 'rabbitmq', 'rabbitmq-quorum', 'kafka'];
-
-function records(source: string, count: number, from = 0): OutboundRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: recordId(source, from + i),
-    line: `line ${from + i} of ${source}`,
-    source,
-    offset: from + i,
-    shippedAt: Date.now(),
-  }));
-}
 
 /** The value of a broker counter for one backend (the suite's consumers run in this process). */
 async function counterValue(name: string, backend: string): Promise<number> {

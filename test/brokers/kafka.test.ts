@@ -9,17 +9,11 @@ import {
   KafkaProducer,
   parseBrokerUrl,
 } from '@sluice/brokers';
-import {
-  createLogger,
-  type InboundRecord,
-  type Logger,
-  metricsRegistry,
-  type OutboundRecord,
-  recordId,
-} from '@sluice/core';
+import { createLogger, type InboundRecord, type Logger, metricsRegistry } from '@sluice/core';
 import type * as KafkaJs from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { brokerEnv, uniqueStream } from '../support/brokers.js';
+import { brokerEnv, records, uniqueStream } from '../support/brokers.js';
+import { tcpOpen } from '../support/net.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -33,22 +27,11 @@ const { Kafka, logLevel } = requireFromBrokers('kafkajs') as typeof KafkaJs;
 
 const env = await brokerEnv();
 const bootstrap = env.kafkaBrokers[0] ?? '127.0.0.1:9092';
-const reachable = await new Promise<boolean>((resolve) => {
-  const [host, port] = [
-    bootstrap.slice(0, bootstrap.lastIndexOf(':')),
-    Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)),
-  ];
-  const socket = connect({ host, port });
-  socket.setTimeout(1_000, () => {
-    socket.destroy();
-    resolve(false);
-  });
-  socket.once('connect', () => {
-    socket.destroy();
-    resolve(true);
-  });
-  socket.once('error', () => resolve(false));
-});
+const reachable = await tcpOpen(
+  bootstrap.slice(0, bootstrap.lastIndexOf(':')),
+  Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)),
+  1_000,
+);
 
 const kafka = new Kafka({
   brokers: [...env.kafkaBrokers],
@@ -58,16 +41,6 @@ const kafka = new Kafka({
 let admin: KafkaJs.Admin;
 const topics: string[] = [];
 const open: { close(): Promise<void> }[] = [];
-
-function records(source: string, count: number, from = 0): OutboundRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: recordId(source, from + i),
-    line: `line ${from + i} of ${source}`,
-    source,
-    offset: from + i,
-    shippedAt: Date.now(),
-  }));
-}
 
 /** A topic with its own name and partition count, and a target for it. */
 async function topic(prefix: string, partitions: number, query = ''): Promise<BrokerTarget> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer } from '@sluice/brokers';
-import type { InboundRecord } from '@sluice/core';
+import { type InboundRecord, type OutboundRecord, recordId } from '@sluice/core';
 
 /**
  * Broker URLs for integration tests. Uses the shared `testEnv()` (test/support/env.ts)
@@ -68,4 +68,15 @@ export async function consumeAll(
     await running;
   }
   return got;
+}
+
+/** `count` records of `source` numbered from `from`, each line naming its number and source. */
+export function records(source: string, count: number, from = 0): OutboundRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: recordId(source, from + i),
+    line: `line ${from + i} of ${source}`,
+    source,
+    offset: from + i,
+    shippedAt: Date.now(),
+  }));
 }

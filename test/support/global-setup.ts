@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect as connectTcp } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,7 +16,7 @@ import {
 } from '@sluice/cli';
 import type { TestProject } from 'vitest/node';
 import type { TestEnv, TestEnvSource } from './env.js';
-import { freePort } from './net.js';
+import { freePort, tcpOpen } from './net.js';
 
 /**
  * Picks the services for this test run, once, in the vitest main process (see env.ts for the
@@ -161,21 +160,6 @@ function pingSocket(socketPath: string): Promise<boolean> {
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();
-  });
-}
-
-function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connectTcp({ host, port });
-    socket.setTimeout(timeoutMs, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
   });
 }
 

@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
-// Tests import packages by name; resolve them to source so a test never runs stale build
-// output. Worker files (Piscina) and the CLI still run from dist/, which `pnpm test` builds first.
+// Tests import packages by name, never a path into one (the package index is the contract);
+// resolve them to source so a test never runs stale build output. Worker files (Piscina) and
+// the CLI as a command still run from dist/, which `pnpm test` builds first.
 export default defineConfig({
   resolve: {
     alias: [
@@ -13,7 +14,7 @@ export default defineConfig({
         find: /^@sluice\/brokers\/([a-z0-9-]+)$/,
         replacement: fileURLToPath(new URL('./packages/brokers/src/$1/client.ts', import.meta.url)),
       },
-      ...['core', 'brokers', 'parser', 'indexer', 'shipper', 'consumer'].map((name) => ({
+      ...['core', 'brokers', 'parser', 'indexer', 'shipper', 'consumer', 'cli', 'testkit'].map((name) => ({
         find: new RegExp(`^@sluice/${name}$`),
         replacement: pkg(name),
       })),

@@ -3,7 +3,7 @@
 // --write replaces it in packages/parser/README.md (between the pattern-table markers).
 // Build first: npx tsc -b packages/parser
 import { readFileSync, writeFileSync } from 'node:fs';
-import { patternFiles, standardPatternTable } from '../packages/parser/dist/index.js';
+import { patternFiles, standardPatternTable } from '@sluice/parser';
 
 const START = '<!-- pattern-table:start -->';
 const END = '<!-- pattern-table:end -->';

@@ -27,7 +27,7 @@ import { procStats, watchProcess } from '../lib/proc.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;
-const { generateLines } = await import(`${root}packages/core/dist/index.js`);
+const { generateLines } = await import('@sluice/testkit');
 
 const { values: args } = parseArgs({
   options: {
@@ -292,7 +292,7 @@ try {
   versions.redis = /redis_version:(\S+)/.exec(redisInfo)?.[1];
   versions.rabbitmq = spawnSync('rabbitmqctl', ['version'], { encoding: 'utf8' }).stdout.trim() || undefined;
 } catch {}
-versions.kafka = (await import(`${root}packages/cli/dist/stack/index.js`)).KAFKA_VERSION;
+versions.kafka = (await import('@sluice/cli')).KAFKA_VERSION;
 
 // Part 1: broker only, Sluice adapters next to the native tools.
 let native;

@@ -16,8 +16,9 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 
 const root = new URL('../../', import.meta.url).pathname;
-const core = await import(`${root}packages/core/dist/index.js`);
-const indexer = await import(`${root}packages/indexer/dist/index.js`);
+const core = await import('@sluice/core');
+const indexer = await import('@sluice/indexer');
+const { generateLines } = await import('@sluice/testkit');
 
 const { values: args } = parseArgs({
   options: {
@@ -87,7 +88,7 @@ function toEvent(line, i) {
     event: { dataset: 'nginx.access', module: 'nginx' },
   };
 }
-const lines = [...core.generateLines(DOCS, { seed: 7, format: 'combined' })];
+const lines = [...generateLines(DOCS, { seed: 7, format: 'combined' })];
 const sources = lines.map((line, i) => JSON.stringify(toEvent(line, i)));
 const avgDocBytes = Math.round(sources.reduce((n, s) => n + Buffer.byteLength(s), 0) / sources.length);
 

@@ -5,9 +5,9 @@
 // Prints one JSON object on stdout. Records are generated before the clock starts.
 import { hostname } from 'node:os';
 
-const root = new URL('../../', import.meta.url).pathname;
-const { generateLines, createLogger } = await import(`${root}packages/core/dist/index.js`);
-const brokers = await import(`${root}packages/brokers/dist/index.js`);
+const { createLogger } = await import('@sluice/core');
+const brokers = await import('@sluice/brokers');
+const { generateLines } = await import('@sluice/testkit');
 
 const job = JSON.parse(process.argv[2] ?? '{}');
 const { mode, url, records: count } = job;

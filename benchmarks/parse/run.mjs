@@ -33,6 +33,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
+const parser = await import('@sluice/parser');
+const core = await import('@sluice/core');
+
 const { values: args } = parseArgs({
   options: {
     root: { type: 'string', default: new URL('../../', import.meta.url).pathname },
@@ -50,8 +53,6 @@ const { values: args } = parseArgs({
   },
 });
 const root = args.root.endsWith('/') ? args.root : `${args.root}/`;
-const parser = await import(`${root}packages/parser/dist/index.js`);
-const core = await import(`${root}packages/core/dist/index.js`);
 const LINES = Number(args.lines);
 const ROUNDS = Number(args.rounds);
 const MAX_THREADS = Number(args.threads);

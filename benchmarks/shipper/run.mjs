@@ -31,8 +31,9 @@ import { watchProcess } from '../lib/proc.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;
-const { generateLines, createLogger } = await import(`${root}packages/core/dist/index.js`);
-const { FileInput, Shipper } = await import(`${root}packages/shipper/dist/index.js`);
+const { createLogger } = await import('@sluice/core');
+const { FileInput, Shipper } = await import('@sluice/shipper');
+const { generateLines } = await import('@sluice/testkit');
 
 const { values: args } = parseArgs({
   options: {
@@ -146,7 +147,7 @@ const meanLine = Math.round(size / lineCount) - 1; // without the newline
 const nativeRecords = Math.min(lineCount, nativeCap);
 let tools = {};
 if (nativeRecords > 0) {
-  const { KAFKA_VERSION } = await import(`${root}packages/cli/dist/stack/index.js`);
+  const { KAFKA_VERSION } = await import('@sluice/cli');
   tools = await prepareNativeTools(backends, { kafkaVersion: KAFKA_VERSION });
 }
 for (const backend of backends) {

@@ -10,9 +10,11 @@ import {
   type Producer,
   parseBrokerUrl,
 } from '@sluice/brokers';
-import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
+import { metricsRegistry } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
 import { type BrokerHarness, type HarnessName, harnessFor, harnessNames } from '../support/broker-harness.js';
+import { records } from '../support/brokers.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * One suite, run unchanged against every backend: the delivery promises of
@@ -22,33 +24,11 @@ import { type BrokerHarness, type HarnessName, harnessFor, harnessNames } from '
 // Every registered backend, and the variants its harness runs (rabbitmq-quorum).
 const BACKENDS: HarnessName[] = await harnessNames();
 
-function records(source: string, count: number, from = 0): OutboundRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: recordId(source, from + i),
-    line: `line ${from + i} of ${source}`,
-    source,
-    offset: from + i,
-    shippedAt: Date.now(),
-  }));
-}
-
 /** The value of a broker counter for one backend (the suite's consumers run in this process). */
 async function counterValue(name: string, backend: string): Promise<number> {
   const metric = metricsRegistry.getSingleMetric(name);
   const values = metric ? (await metric.get()).values : [];
   return values.find((v) => v.labels.backend === backend)?.value ?? 0;
-}
-
-async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 const open: { consumers: Consumer[]; producers: Producer[]; children: ChildProcess[] } = {

@@ -1,11 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerEnv, uniqueStream } from '../support/brokers.js';
-import { cliPath } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { expectNoSecrets } from '../support/secrets.js';
 
 /**
  * Broker credentials from REDIS_USERNAME / REDIS_PASSWORD and AMQP_USERNAME / AMQP_PASSWORD,
@@ -28,35 +29,16 @@ const LIST = uniqueStream('env-cred-list');
 const QUEUE = uniqueStream('env-cred-queue');
 const admin = new Redis(env.redisUrl);
 
-function ship(
-  to: string,
-  extraEnv: NodeJS.ProcessEnv,
-  lines: readonly string[],
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const base = { ...process.env };
-    for (const v of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'AMQP_USERNAME', 'AMQP_PASSWORD']) delete base[v];
-    const child = spawn(process.execPath, [cliPath, 'ship', '--stdin', '--to', to], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...base, ...extraEnv },
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d));
-    child.stderr.on('data', (d: Buffer) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output });
-    });
-    child.stdin.end(`${lines.join('\n')}\n`);
-  });
-}
+/** `sluice ship --stdin --to TO` with only these broker credentials in its environment. */
+const ship = (to: string, extraEnv: NodeJS.ProcessEnv, lines: readonly string[]) =>
+  runCli(['ship', '--stdin', '--to', to], {
+    unset: ['REDIS_USERNAME', 'REDIS_PASSWORD', 'AMQP_USERNAME', 'AMQP_PASSWORD'],
+    env: extraEnv,
+    stdin: `${lines.join('\n')}\n`,
+    timeoutMs: 30_000,
+  }).then(({ code, stdout, stderr }) => ({ code, output: stdout + stderr }));
 
-function expectClean(output: string): void {
-  expect(output).not.toContain(PASSWORD);
-  expect(output).not.toContain(WRONG);
-}
+const SECRETS = [PASSWORD, WRONG];
 
 describe('Redis credentials from REDIS_USERNAME / REDIS_PASSWORD', () => {
   beforeAll(async () => {
@@ -80,7 +62,7 @@ describe('Redis credentials from REDIS_USERNAME / REDIS_PASSWORD', () => {
     );
     expect(result.code, result.output).toBe(0);
     expect(await admin.llen(LIST)).toBe(3);
-    expectClean(result.output);
+    expectNoSecrets(result.output, SECRETS);
   }, 40_000);
 
   it('a wrong REDIS_PASSWORD: exit 2, the hint names the variables, the value is never printed', async () => {
@@ -92,7 +74,7 @@ describe('Redis credentials from REDIS_USERNAME / REDIS_PASSWORD', () => {
     expect(result.code, result.output).toBe(2);
     expect(result.output).toMatch(/refused connection: WRONGPASS/);
     expect(result.output).toContain('REDIS_USERNAME / REDIS_PASSWORD');
-    expectClean(result.output);
+    expectNoSecrets(result.output, SECRETS);
   }, 40_000);
 
   it("the URL's user info wins over the environment", async () => {
@@ -133,7 +115,7 @@ describe('RabbitMQ credentials from AMQP_USERNAME / AMQP_PASSWORD', () => {
     expect(result.code, result.output).toBe(0);
     const { stdout } = await ctl('list_queues', 'name', 'messages', '--no-table-headers');
     expect(stdout).toMatch(new RegExp(`^${QUEUE}\\s+2$`, 'm'));
-    expectClean(result.output);
+    expectNoSecrets(result.output, SECRETS);
   }, 60_000);
 
   it('a wrong AMQP_PASSWORD is refused (so the variable is what logs in): exit 2, value never printed', async () => {
@@ -142,6 +124,6 @@ describe('RabbitMQ credentials from AMQP_USERNAME / AMQP_PASSWORD', () => {
     ]);
     expect(result.code, result.output).toBe(2);
     expect(result.output).toContain('AMQP_USERNAME / AMQP_PASSWORD');
-    expectClean(result.output);
+    expectNoSecrets(result.output, SECRETS);
   }, 60_000);
 });

@@ -1,17 +1,15 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseBrokerUrl } from '@sluice/brokers';
+import { KafkaConsumer, KafkaProducer, parseBrokerUrl } from '@sluice/brokers';
 import { createLogger, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaConsumer } from '../../packages/brokers/src/kafka/consumer.js';
-import { KafkaProducer } from '../../packages/brokers/src/kafka/producer.js';
+import { cliPath } from '../support/cli.js';
+import { freePort } from '../support/net.js';
 
 /**
  * A real broker restart: a second, private Kafka (its own directory and ports, started by
@@ -20,16 +18,9 @@ import { KafkaProducer } from '../../packages/brokers/src/kafka/producer.js';
  * Needs the built CLI and a Kafka classpath the shared stack already resolved.
  */
 const exec = promisify(execFile);
-const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const dir = join(tmpdir(), `sluice-kafka-restart-${process.pid}`);
-/** A port the OS says is free now (fixed ports could meet another isolated stack's listener). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+
+// Ports the OS says are free now (fixed ports could meet another isolated stack's listener).
 const PORT = await freePort();
 const CONTROLLER_PORT = await freePort();
 // Without KAFKA_BROKERS (the test environment sets it to the shared broker): an explicit
@@ -42,11 +33,11 @@ const env = {
   SLUICE_KAFKA_CONTROLLER_PORT: String(CONTROLLER_PORT),
 };
 const stack = (...args: string[]) =>
-  exec(process.execPath, [cli, 'stack', ...args], { env, timeout: 120_000 });
+  exec(process.execPath, [cliPath, 'stack', ...args], { env, timeout: 120_000 });
 
 let started = false;
 beforeAll(async () => {
-  if (!existsSync(cli)) return;
+  if (!existsSync(cliPath)) return;
   try {
     await stack('up', 'kafka');
     started = true;

@@ -1,18 +1,18 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseBrokerUrl } from '@sluice/brokers';
 import { KafkaConsumer, KafkaProducer } from '@sluice/brokers/kafka';
-import { createLogger, type InboundRecord, recordId } from '@sluice/core';
+import { createLogger, recordId } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueStream } from '../support/brokers.js';
-import { freePort } from '../support/cli.js';
+import { consumeAll, uniqueStream } from '../support/brokers.js';
+import { cliPath, runCli } from '../support/cli.js';
+import { freePort } from '../support/net.js';
+import { expectCleanOutput } from '../support/secrets.js';
 import { makeCertificates } from '../support/tls.js';
 
 /**
@@ -23,7 +23,6 @@ import { makeCertificates } from '../support/tls.js';
  * openssl; no key is ever committed. The shared broker on :9092 is not touched.
  */
 const exec = promisify(execFile);
-const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const PLAIN_PASSWORD = `plain-${randomBytes(6).toString('hex')}`;
 const SCRAM_PASSWORD = `scram-${randomBytes(6).toString('hex')}`;
 const WRONG_PASSWORD = `wrong-${randomBytes(6).toString('hex')}`;
@@ -47,7 +46,8 @@ async function makeKafkaCertificates(into: string): Promise<{ ca: string; keysto
 }
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`build the CLI first (tsc -b packages/cli): ${cli} is missing`);
+  if (!existsSync(cliPath))
+    throw new Error(`build the CLI first (tsc -b packages/cli): ${cliPath} is missing`);
   dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-sasl-'));
   const certs = await makeKafkaCertificates(dir);
   ca = certs.ca;
@@ -78,71 +78,31 @@ beforeAll(async () => {
     SLUICE_KAFKA_SCRAM: `SCRAM-SHA-512=[name=scramuser,password=${SCRAM_PASSWORD}]`,
   };
   started = true; // set first: a half-started broker is still stopped in afterAll
-  await exec(process.execPath, [cli, 'stack', 'up', 'kafka'], { env: stackEnv, timeout: 120_000 });
+  await exec(process.execPath, [cliPath, 'stack', 'up', 'kafka'], { env: stackEnv, timeout: 120_000 });
 }, 130_000);
 
 afterAll(async () => {
   if (started) {
-    await exec(process.execPath, [cli, 'stack', 'down', 'kafka'], { env: stackEnv, timeout: 60_000 }).catch(
-      (error: unknown) => console.warn(`private Kafka did not stop: ${(error as Error).message}`),
-    );
+    await exec(process.execPath, [cliPath, 'stack', 'down', 'kafka'], {
+      env: stackEnv,
+      timeout: 60_000,
+    }).catch((error: unknown) => console.warn(`private Kafka did not stop: ${(error as Error).message}`));
   }
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 70_000);
 
-/** `sluice ARGS` with its own environment (runCli inherits ours), stdin given. */
-function sluice(
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; stdin?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(options.stdin ?? '');
-  });
-}
+/** `sluice ARGS` with its own environment added to ours, stdin given. */
+const sluice = (args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) =>
+  runCli(args, { env: options.env ?? {}, stdin: options.stdin ?? '', timeoutMs: 90_000 });
 
 const url = (credentials: string, topic: string, query: string) =>
   `kafka://${credentials}127.0.0.1:${saslPort}/${topic}${query ? `?${query}` : ''}`;
 
-async function consumeAll(target: string, group: string, count: number): Promise<InboundRecord[]> {
-  const consumer = new KafkaConsumer(parseBrokerUrl(target), {
-    group,
-    logger: createLogger({ level: 'silent' }),
-  });
-  const got: InboundRecord[] = [];
-  const running = consumer.run(async (batch) => {
-    got.push(...batch.records);
-    await batch.ack();
-  });
-  try {
-    for (const t = Date.now(); got.length < count && Date.now() - t < 30_000; ) await sleep(50);
-  } finally {
-    await consumer.close();
-    await running;
-  }
-  return got;
-}
+const kafkaConsumer = (target: string, group: string) =>
+  new KafkaConsumer(parseBrokerUrl(target), { group, logger: createLogger({ level: 'silent' }) });
 
-/** No password, in any spelling, and no stack trace: the one-line error and hint only. */
-function expectClean(output: string): void {
-  for (const secret of [PLAIN_PASSWORD, SCRAM_PASSWORD, WRONG_PASSWORD, STORE_PASSWORD]) {
-    expect(output).not.toContain(secret);
-  }
-  expect(output).not.toMatch(/^\s+at /m);
-}
+/** No password, in any spelling, may show in what the CLI prints (nor a stack trace). */
+const SECRETS = [PLAIN_PASSWORD, SCRAM_PASSWORD, WRONG_PASSWORD, STORE_PASSWORD];
 
 describe('Kafka over SASL_SSL (private broker)', () => {
   it('SASL PLAIN, CA given by ?ca=: Sluice publishes and consumes', async () => {
@@ -154,7 +114,7 @@ describe('Kafka over SASL_SSL (private broker)', () => {
       ids.map((id, i) => ({ id, line: `plain ${i}`, source: `s${i % 2}`, offset: i, shippedAt: Date.now() })),
     );
     await producer.close();
-    const got = await consumeAll(target, `g-${topic}`, 20);
+    const got = await consumeAll(kafkaConsumer(target, `g-${topic}`), 20);
     expect(got.map((r) => r.id).sort()).toEqual([...ids].sort());
   }, 60_000);
 
@@ -173,7 +133,7 @@ describe('Kafka over SASL_SSL (private broker)', () => {
     });
     expect(shipped.stderr).toContain('"msg":"shipped","lines":5');
     expect(shipped.code, shipped.stderr).toBe(0);
-    expectClean(shipped.stdout + shipped.stderr);
+    expectCleanOutput(shipped.stdout + shipped.stderr, SECRETS);
 
     const lag = await sluice(['lag', '--from', url('', topic, ''), '--group', 'never-read', '--json'], {
       env,
@@ -187,8 +147,10 @@ describe('Kafka over SASL_SSL (private broker)', () => {
 
     // And the same SCRAM user read back through the URL form, mechanism by option.
     const got = await consumeAll(
-      url(`scramuser:${encodeURIComponent(SCRAM_PASSWORD)}@`, topic, `sasl=scram-sha-512&ca=${ca}`),
-      `g-${topic}`,
+      kafkaConsumer(
+        url(`scramuser:${encodeURIComponent(SCRAM_PASSWORD)}@`, topic, `sasl=scram-sha-512&ca=${ca}`),
+        `g-${topic}`,
+      ),
       5,
     );
     expect(got.map((r) => r.line).sort()).toEqual(lines);
@@ -210,7 +172,7 @@ describe('Kafka over SASL_SSL (private broker)', () => {
         /^sluice: cannot connect the Kafka producer .*SASL .*authentication failed/m,
       );
       expect(result.stderr).toContain('hint: check the SASL username, password and mechanism');
-      expectClean(result.stdout + result.stderr);
+      expectCleanOutput(result.stdout + result.stderr, SECRETS);
     },
     60_000,
   );
@@ -225,6 +187,6 @@ describe('Kafka over SASL_SSL (private broker)', () => {
     expect(result.stderr).toContain(
       "hint: the broker's TLS certificate is not trusted: pass its CA with ?ca=",
     );
-    expectClean(result.stdout + result.stderr);
+    expectCleanOutput(result.stdout + result.stderr, SECRETS);
   }, 90_000);
 });

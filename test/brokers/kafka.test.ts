@@ -1,20 +1,20 @@
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BrokerTarget, type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
 import {
-  createLogger,
-  type InboundRecord,
-  type Logger,
-  metricsRegistry,
-  type OutboundRecord,
-  recordId,
-} from '@sluice/core';
+  type BrokerTarget,
+  type InboundBatch,
+  KafkaConsumer,
+  type KafkaConsumerOptions,
+  KafkaProducer,
+  parseBrokerUrl,
+} from '@sluice/brokers';
+import { createLogger, type InboundRecord, type Logger, metricsRegistry } from '@sluice/core';
 import type * as KafkaJs from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaConsumer, type KafkaConsumerOptions } from '../../packages/brokers/src/kafka/consumer.js';
-import { KafkaProducer } from '../../packages/brokers/src/kafka/producer.js';
-import { brokerEnv, uniqueStream } from '../support/brokers.js';
+import { brokerEnv, records, uniqueStream } from '../support/brokers.js';
+import { tcpOpen } from '../support/net.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * Kafka-specific behaviour that the shared conformance suite cannot express: contiguous
@@ -27,22 +27,11 @@ const { Kafka, logLevel } = requireFromBrokers('kafkajs') as typeof KafkaJs;
 
 const env = await brokerEnv();
 const bootstrap = env.kafkaBrokers[0] ?? '127.0.0.1:9092';
-const reachable = await new Promise<boolean>((resolve) => {
-  const [host, port] = [
-    bootstrap.slice(0, bootstrap.lastIndexOf(':')),
-    Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)),
-  ];
-  const socket = connect({ host, port });
-  socket.setTimeout(1_000, () => {
-    socket.destroy();
-    resolve(false);
-  });
-  socket.once('connect', () => {
-    socket.destroy();
-    resolve(true);
-  });
-  socket.once('error', () => resolve(false));
-});
+const reachable = await tcpOpen(
+  bootstrap.slice(0, bootstrap.lastIndexOf(':')),
+  Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)),
+  1_000,
+);
 
 const kafka = new Kafka({
   brokers: [...env.kafkaBrokers],
@@ -52,28 +41,6 @@ const kafka = new Kafka({
 let admin: KafkaJs.Admin;
 const topics: string[] = [];
 const open: { close(): Promise<void> }[] = [];
-
-function records(source: string, count: number, from = 0): OutboundRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: recordId(source, from + i),
-    line: `line ${from + i} of ${source}`,
-    source,
-    offset: from + i,
-    shippedAt: Date.now(),
-  }));
-}
-
-async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A topic with its own name and partition count, and a target for it. */
 async function topic(prefix: string, partitions: number, query = ''): Promise<BrokerTarget> {

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
 import { RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers/rabbitmq';
 import { metricsRegistry, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { waitFor } from '../support/wait.js';
 import { PrivateRabbitMq } from './private-rabbitmq.js';
 
 /**
@@ -14,7 +12,6 @@ import { PrivateRabbitMq } from './private-rabbitmq.js';
  * management HTTP API. The shared node has no management plugin (and must keep it that
  * way), so the exact path runs against a private node with the plugin enabled.
  */
-const exec = promisify(execFile);
 const PUBLISHED = 100;
 const BATCH = 10;
 let node: PrivateRabbitMq | undefined;
@@ -82,7 +79,10 @@ async function twoFullWindows(url: string, name: string) {
   await producer.close();
   const a = holdingConsumer(url, `${name}-a`);
   const b = holdingConsumer(url, `${name}-b`);
-  await until('both consumers to fill their window', () => a.held() === 2 * BATCH && b.held() === 2 * BATCH);
+  await waitFor(
+    'both consumers to fill their window',
+    () => a.held() === 2 * BATCH && b.held() === 2 * BATCH,
+  );
   return {
     a,
     b,
@@ -91,14 +91,6 @@ async function twoFullWindows(url: string, name: string) {
       await b.stop();
     },
   };
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 /** The queue's ready count as exported for the exact lag sum (sluice_broker_ready_records). */
@@ -127,11 +119,13 @@ describe('RabbitMQ lag with several consumers', () => {
       expect(await readyGauge(queue)).toBe(ready);
 
       // `sluice lag` holds nothing: it prints the ready count, and says so on stderr.
-      const cli = await exec(process.execPath, [cliPath, 'lag', '--from', url]);
+      const cli = await runCli(['lag', '--from', url]);
+      expect(cli.code, cli.stderr).toBe(0);
       expect(cli.stdout).toBe(`${queue}\t${ready}\n`);
       expect(cli.stderr).toContain(`ready ${ready} + 0 unacknowledged by this process`);
       expect(cli.stderr).toContain('2 other consumer(s) subscribed now');
-      const json = await exec(process.execPath, [cliPath, 'lag', '--from', url, '--json']);
+      const json = await runCli(['lag', '--from', url, '--json']);
+      expect(json.code, json.stderr).toBe(0);
       expect(JSON.parse(json.stdout)).toMatchObject({ backend: 'rabbitmq', stream: queue, lag: ready });
     } finally {
       await stop();
@@ -153,14 +147,20 @@ describe('RabbitMQ lag with several consumers', () => {
       expect(await rabbit.queueMessages(queue)).toEqual({ ready: PUBLISHED - 4 * BATCH, unacked: 4 * BATCH });
       // The API's counters trail the queue by up to collect_statistics_interval (500 ms here).
       let seen: number | undefined;
-      await until('the management API to count every message', async () => {
-        seen = (await a.consumer.lag())[0]?.lag;
-        return seen === PUBLISHED;
-      });
+      await waitFor(
+        'the management API to count every message',
+        async () => {
+          seen = (await a.consumer.lag())[0]?.lag;
+          return seen === PUBLISHED;
+        },
+        20_000,
+        100, // an HTTP request each time: no need to ask faster than the API counts
+      );
       const [sample] = await b.consumer.lag();
       expect(sample).toEqual({ stream: queue, lag: PUBLISHED });
       expect(await readyGauge(queue)).toBe(PUBLISHED - 4 * BATCH);
-      const cli = await exec(process.execPath, [cliPath, 'lag', '--from', url]);
+      const cli = await runCli(['lag', '--from', url]);
+      expect(cli.code, cli.stderr).toBe(0);
       expect(cli.stdout).toBe(`${queue}\t${PUBLISHED}\n`);
       expect(cli.stderr).not.toContain('not visible');
     } finally {

@@ -1,18 +1,19 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseBrokerUrl } from '@sluice/brokers';
 import { RabbitMqConsumer } from '@sluice/brokers/rabbitmq';
-import { createLogger, type InboundRecord } from '@sluice/core';
+import { createLogger } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueStream } from '../support/brokers.js';
-import { freePort } from '../support/cli.js';
+import { consumeAll, uniqueStream } from '../support/brokers.js';
+import { cliPath, runCli } from '../support/cli.js';
+import { freePort } from '../support/net.js';
+import { expectCleanOutput } from '../support/secrets.js';
 import { makeCertificates } from '../support/tls.js';
 
 /**
@@ -23,7 +24,6 @@ import { makeCertificates } from '../support/tls.js';
  * are run directly (the /usr/sbin wrappers `su rabbitmq`, who could not read the directory).
  */
 const exec = promisify(execFile);
-const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const PASSWORD = `amqps-${randomBytes(6).toString('hex')}`;
 const WRONG_PASSWORD = `wrong-${randomBytes(6).toString('hex')}`;
 const USER = 'sluice-tls';
@@ -56,7 +56,8 @@ const ctl = async (args: string[], timeout = 60_000): Promise<string> =>
 
 beforeAll(async () => {
   if (!bin) return;
-  if (!existsSync(cli)) throw new Error(`build the CLI first (tsc -b packages/cli): ${cli} is missing`);
+  if (!existsSync(cliPath))
+    throw new Error(`build the CLI first (tsc -b packages/cli): ${cliPath} is missing`);
   dir = await mkdtemp(join(tmpdir(), 'sluice-rabbitmq-tls-'));
   await makeCertificates(dir);
   ca = join(dir, 'ca.pem');
@@ -120,31 +121,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 100_000);
 
-function sluice(args: string[], stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
+const sluice = (args: string[], stdin: string) => runCli(args, { stdin, timeoutMs: 60_000 });
 
 const url = (password: string, queue: string, query: string) =>
   `amqps://${USER}:${encodeURIComponent(password)}@127.0.0.1:${tlsPort}/${queue}${query ? `?${query}` : ''}`;
 
-function expectClean(output: string): void {
-  expect(output).not.toContain(PASSWORD);
-  expect(output).not.toContain(WRONG_PASSWORD);
-  expect(output).not.toMatch(/^\s+at /m);
-}
+const SECRETS = [PASSWORD, WRONG_PASSWORD];
 
 describe.skipIf(!bin)('RabbitMQ over TLS (amqps://, private node)', () => {
   it('`sluice ship` publishes over amqps:// with ?tlsCa=, and the consumer reads it back', async () => {
@@ -158,24 +140,14 @@ describe.skipIf(!bin)('RabbitMQ over TLS (amqps://, private node)', () => {
     expect(shipped.stderr).toContain('"msg":"shipped","lines":5');
     // The URL names an IP: no TLS server name is set, so Node prints no DEP0123 warning.
     expect(shipped.stderr).not.toMatch(/DEP0123|ServerName to an IP address/);
-    expectClean(shipped.stdout + shipped.stderr);
+    expectCleanOutput(shipped.stdout + shipped.stderr, SECRETS);
     // The node itself holds them, so it was not some other listener that took the lines.
     expect(await ctl(['list_queues', 'name', 'messages_ready'])).toMatch(new RegExp(`^${queue}\\s+5$`, 'm'));
 
     const consumer = new RabbitMqConsumer(parseBrokerUrl(url(PASSWORD, queue, `tlsCa=${ca}`)), {
       logger: createLogger({ level: 'silent' }),
     });
-    const got: InboundRecord[] = [];
-    const running = consumer.run(async (batch) => {
-      got.push(...batch.records);
-      await batch.ack();
-    });
-    try {
-      for (const t = Date.now(); got.length < 5 && Date.now() - t < 20_000; ) await sleep(50);
-    } finally {
-      await consumer.close();
-      await running;
-    }
+    const got = await consumeAll(consumer, 5, 20_000);
     expect(got.map((r) => r.line).sort()).toEqual(lines);
   }, 60_000);
 
@@ -189,7 +161,7 @@ describe.skipIf(!bin)('RabbitMQ over TLS (amqps://, private node)', () => {
       /^sluice: RabbitMQ at 127\.0\.0\.1:\d+ refused connection: .*ACCESS.REFUSED/m,
     );
     expect(result.stderr).toContain('hint: check the user, password and vhost');
-    expectClean(result.stdout + result.stderr);
+    expectCleanOutput(result.stdout + result.stderr, SECRETS);
   }, 60_000);
 
   it('no CA for a private certificate: exit 2 with a message about TLS trust', async () => {
@@ -202,6 +174,6 @@ describe.skipIf(!bin)('RabbitMQ over TLS (amqps://, private node)', () => {
     expect(result.stderr).toContain(
       "hint: the broker's TLS certificate is not trusted: pass its CA with ?tlsCa=",
     );
-    expectClean(result.stdout + result.stderr);
+    expectCleanOutput(result.stdout + result.stderr, SECRETS);
   }, 60_000);
 });

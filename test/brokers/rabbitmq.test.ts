@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { createProducer, parseBrokerUrl } from '@sluice/brokers';
 import { RabbitMqConsumer, RabbitMqProducer } from '@sluice/brokers/rabbitmq';
-import { type InboundRecord, recordId } from '@sluice/core';
+import { recordId } from '@sluice/core';
 import type * as Amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokerEnv, streamUrl, uniqueStream } from '../support/brokers.js';
+import { brokerEnv, consumeAll, streamUrl, uniqueStream } from '../support/brokers.js';
 
 /** RabbitMQ-specific behaviour beyond the conformance suite. */
 const requireFromBrokers = createRequire(new URL('../../packages/brokers/package.json', import.meta.url));
@@ -31,16 +31,8 @@ function queue(prefix: string): string {
   return q;
 }
 
-async function consumeAll(url: string, count: number): Promise<InboundRecord[]> {
-  const consumer = new RabbitMqConsumer(parseBrokerUrl(url), { batchSize: 50, lingerMs: 10 });
-  const got: InboundRecord[] = [];
-  await consumer.run(async (batch) => {
-    got.push(...batch.records);
-    await batch.ack();
-    if (got.length >= count) void consumer.close();
-  });
-  return got;
-}
+const consumeFrom = (url: string, count: number) =>
+  consumeAll(new RabbitMqConsumer(parseBrokerUrl(url), { batchSize: 50, lingerMs: 10 }), count);
 
 describe('RabbitMQ', () => {
   it('publishes persistent messages with the id, coordinates and a durable queue with a dead-letter exchange', async () => {
@@ -90,7 +82,7 @@ describe('RabbitMQ', () => {
       })),
     );
     await producer.close();
-    const got = await consumeAll(url, 30);
+    const got = await consumeFrom(url, 30);
     expect(got.map((r) => r.id)).toEqual(Array.from({ length: 30 }, (_, i) => `q${i}`));
 
     const classic = new RabbitMqConsumer(parseBrokerUrl(streamUrl(env.amqpUrl, q)));
@@ -120,7 +112,7 @@ describe('RabbitMQ', () => {
       persistent: true,
     });
     await ch.close();
-    const [record] = await consumeAll(url, 1);
+    const [record] = await consumeFrom(url, 1);
     expect(record).toMatchObject({
       format: 'logstash',
       line: 'from logstash',
@@ -149,7 +141,7 @@ describe('RabbitMQ', () => {
       headers: { 'x-sluice-records': 2 },
     });
     await ch.close();
-    const got = await consumeAll(url, 251);
+    const got = await consumeFrom(url, 251);
     expect(got.map((r) => r.id)).toEqual([...records.map((r) => r.id), 'b-good']);
     expect(got[0]?.line).toBe('line 0\nsecond line');
     const check = await model.createChannel();
@@ -183,7 +175,7 @@ describe('RabbitMQ', () => {
     // The broker's close reached the producer: the next publish opens a new connection.
     await producer.publish([{ id: 'p1', line: 'after', source: '/p', shippedAt: 1 }]);
     await producer.close();
-    const got = await consumeAll(url, 2);
+    const got = await consumeFrom(url, 2);
     expect(got.map((r) => r.id)).toEqual(['p0', 'p1']);
   });
 });

@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBrokerUrl } from '@sluice/brokers';
 import { RedisConsumer } from '@sluice/brokers/redis';
-import { createLogger, type InboundRecord } from '@sluice/core';
+import { createLogger } from '@sluice/core';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerEnv, uniqueStream } from '../support/brokers.js';
-import { cliPath, runCli } from '../support/cli.js';
+import { brokerEnv, consumeAll, uniqueStream } from '../support/brokers.js';
+import { runCli } from '../support/cli.js';
+import { expectCleanOutput } from '../support/secrets.js';
 
 /**
  * A least-privilege Redis ACL user: keys limited to its list and the list's bookkeeping
@@ -46,11 +45,7 @@ afterAll(async () => {
   await admin.quit();
 });
 
-function expectClean(output: string): void {
-  expect(output).not.toContain(PASSWORD);
-  expect(output).not.toContain(WRONG_PASSWORD);
-  expect(output).not.toMatch(/^\s+at /m);
-}
+const SECRETS = [PASSWORD, WRONG_PASSWORD];
 
 describe('Redis with a least-privilege ACL user', () => {
   it('the user can only touch its own keys (the restriction is real)', async () => {
@@ -69,72 +64,50 @@ describe('Redis with a least-privilege ACL user', () => {
 
   it('ships with `sluice ship`, is consumed, and `sluice lag` reads 0 afterwards', async () => {
     const lines = Array.from({ length: 20 }, (_, i) => `acl line ${i}`);
-    const shipped = await runCliWithInput(['ship', '--stdin', '--to', url(PASSWORD, LIST)], lines);
+    const shipped = await runCli(['ship', '--stdin', '--to', url(PASSWORD, LIST)], {
+      stdin: `${lines.join('\n')}\n`,
+      timeoutMs: 30_000,
+    });
     expect(shipped.code, shipped.stderr).toBe(0);
     expect(shipped.stderr).toContain('"msg":"shipped","lines":20');
     // ioredis's INFO ready check would be refused and print a console warning.
     expect(shipped.stderr).not.toContain('ready check');
-    expectClean(shipped.stdout + shipped.stderr);
+    expectCleanOutput(shipped.stdout + shipped.stderr, SECRETS);
     expect(await admin.llen(LIST)).toBe(20);
 
     const consumer = new RedisConsumer(parseBrokerUrl(`${url(PASSWORD, LIST)}?blockMs=50`), {
       logger: createLogger({ level: 'silent' }),
     });
-    const got: InboundRecord[] = [];
-    const running = consumer.run(async (batch) => {
-      got.push(...batch.records);
-      await batch.ack();
-    });
-    try {
-      for (const t = Date.now(); got.length < 20 && Date.now() - t < 20_000; ) await sleep(50);
-    } finally {
-      await consumer.close();
-      await running;
-    }
+    const got = await consumeAll(consumer, 20, 20_000);
     expect(got.map((r) => r.line).sort()).toEqual([...lines].sort());
 
     const lag = await runCli(['lag', '--from', url(PASSWORD, LIST), '--json']);
     expect(lag.code, lag.stderr).toBe(0);
     expect(JSON.parse(lag.stdout)).toMatchObject({ backend: 'redis', stream: LIST, lag: 0 });
-    expectClean(lag.stdout + lag.stderr);
+    expectCleanOutput(lag.stdout + lag.stderr, SECRETS);
   }, 60_000);
 
   it('a wrong password: exit 2, one clear line, no password', async () => {
-    const result = await runCliWithInput(['ship', '--stdin', '--to', url(WRONG_PASSWORD, LIST)], ['x']);
+    const result = await runCli(['ship', '--stdin', '--to', url(WRONG_PASSWORD, LIST)], {
+      stdin: 'x\n',
+      timeoutMs: 30_000,
+    });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/^sluice: Redis at \S+ refused connection: WRONGPASS/m);
     expect(result.stderr).toContain('hint: check the user and password in the URL');
-    expectClean(result.stdout + result.stderr);
+    expectCleanOutput(result.stdout + result.stderr, SECRETS);
   }, 30_000);
 
   it('a list outside its key pattern: exit 2 naming the ACL, nothing written', async () => {
     const other = uniqueStream('acl-other');
-    const result = await runCliWithInput(['ship', '--stdin', '--to', url(PASSWORD, other)], ['x']);
+    const result = await runCli(['ship', '--stdin', '--to', url(PASSWORD, other)], {
+      stdin: 'x\n',
+      timeoutMs: 30_000,
+    });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/^sluice: Redis at \S+ refused RPUSH: NOPERM/m);
     expect(result.stderr).toContain('the ACL rules for the list');
-    expectClean(result.stdout + result.stderr);
+    expectCleanOutput(result.stdout + result.stderr, SECRETS);
     expect(await admin.exists(other)).toBe(0);
   }, 30_000);
 });
-
-/** runCli with lines on stdin (runCli gives the child none). */
-function runCliWithInput(
-  args: string[],
-  lines: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(`${lines.join('\n')}\n`);
-  });
-}

@@ -7,6 +7,7 @@ import { createProducer, parseBrokerUrl } from '@sluice/brokers';
 import { RedisConsumer } from '@sluice/brokers/redis';
 import type { InboundRecord } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.js';
 
 /**
  * rediss:// against a private TLS-only redis-server (self-signed certificate made here),
@@ -23,17 +24,6 @@ function has(cmd: string): boolean {
 }
 const available = has('redis-server') && has('openssl');
 const PASSWORD = 'tls-s3cret';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!available)('Redis over TLS (rediss://)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-tls-'));

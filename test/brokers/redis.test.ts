@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { createProducer, parseBrokerUrl } from '@sluice/brokers';
 import { RedisConsumer } from '@sluice/brokers/redis';
-import { type InboundRecord, recordId } from '@sluice/core';
+import { recordId } from '@sluice/core';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokerEnv, streamUrl, uniqueStream } from '../support/brokers.js';
+import { brokerEnv, consumeAll, streamUrl, uniqueStream } from '../support/brokers.js';
 
 /**
  * Redis-specific behaviour beyond the conformance suite: lists written by Filebeat's and
@@ -29,17 +29,8 @@ function list(prefix: string): string {
   return l;
 }
 
-async function consumeAll(url: string, count: number): Promise<InboundRecord[]> {
-  const consumer = new RedisConsumer(parseBrokerUrl(url), { batchSize: 100, blockMs: 50 });
-  const got: InboundRecord[] = [];
-  const running = consumer.run(async (batch) => {
-    got.push(...batch.records);
-    await batch.ack();
-    if (got.length >= count) void consumer.close();
-  });
-  await running;
-  return got;
-}
+const consumeFrom = (url: string, count: number) =>
+  consumeAll(new RedisConsumer(parseBrokerUrl(url), { batchSize: 100, blockMs: 50 }), count);
 
 describe('Redis lists', () => {
   it('reads events RPUSHed by Filebeat and Logstash next to Sluice envelopes', async () => {
@@ -66,7 +57,7 @@ describe('Redis lists', () => {
     await producer.publish([{ id: recordId('/s', 0), line: 'ours', source: '/s', offset: 0, shippedAt: 1 }]);
     await producer.close();
 
-    const got = await consumeAll(streamUrl(env.redisUrl, l), 4);
+    const got = await consumeFrom(streamUrl(env.redisUrl, l), 4);
     expect(got.map((r) => [r.format, r.line, r.source])).toEqual([
       ['beats', filebeat.message, '/var/log/nginx/access.log'],
       ['logstash', 'boot ok', '/var/log/app.log'],
@@ -79,7 +70,7 @@ describe('Redis lists', () => {
     // Redelivery of the same foreign payload gets the same id.
     const again = await (async () => {
       await admin.rpush(l, JSON.stringify(filebeat));
-      return consumeAll(streamUrl(env.redisUrl, l), 1);
+      return consumeFrom(streamUrl(env.redisUrl, l), 1);
     })();
     expect(again[0]?.id).toBe(got[0]?.id);
   });
@@ -110,7 +101,7 @@ describe('Redis lists', () => {
       input: { type: 'log' },
       ecs: { version: '8.0.0' },
     });
-    const [record] = await consumeAll(streamUrl(env.redisUrl, l), 1);
+    const [record] = await consumeFrom(streamUrl(env.redisUrl, l), 1);
     expect(record).toMatchObject({
       id: 'id-1',
       line: 'hello',
@@ -257,7 +248,7 @@ describe('Redis lists', () => {
       );
       await admin.rpush(l, '{"broken');
       await producer.close();
-      const got = await consumeAll(`redis://${users.consumer}:c-pass@${base}/${l}?blockMs=50`, 5);
+      const got = await consumeFrom(`redis://${users.consumer}:c-pass@${base}/${l}?blockMs=50`, 5);
       expect(got.map((r) => r.id)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
       expect(await admin.llen(`${l}.dlq`)).toBe(1);
     } finally {

@@ -1,24 +1,15 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath, runCli } from '../support/cli.js';
 
-// Runs the built CLI, as a user would (`pnpm test` builds first).
-const MAIN = resolve('packages/cli/dist/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-check-'));
-
-function sluice(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd: dir }, (error, stdout, stderr) => {
-      const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-      done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-  });
-}
+// Runs the built CLI, as a user would (`pnpm test` builds first).
+const sluice = (...args: string[]) => runCli(args, { cwd: dir });
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`pnpm exec tsc -b\` first`);
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`pnpm exec tsc -b\` first`);
   writeFileSync(
     join(dir, 'good.yaml'),
     `# nginx behind a load balancer
@@ -51,7 +42,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('sluice check --config', () => {
   it('prints OK with the number of processors and exits 0', async () => {
     const result = await sluice('check', '--config', 'good.yaml');
-    expect(result).toEqual({ code: 0, stdout: 'OK: good.yaml: 5 processors\n', stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'OK: good.yaml: 5 processors\n',
+      stderr: '',
+    });
   });
 
   it('prints every error with file, line (and column of the offending option) and processor, never a secret, and exits 2', async () => {

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueStream } from '../support/brokers.js';
-import { brokerUrl, cliPath } from '../support/cli.js';
+import { brokerUrl, runCli } from '../support/cli.js';
 import { testEnv } from '../support/env.js';
 
 /**
@@ -20,31 +19,14 @@ afterAll(async () => {
   await fetch(`${env.elasticsearchUrl}/${INDEX}`, { method: 'DELETE' }).catch(() => undefined);
 });
 
-function sluice(
-  args: string[],
-  vars: NodeJS.ProcessEnv,
-  input?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const base = { ...process.env };
-    for (const v of ['SLUICE_FROM', 'SLUICE_TO', 'SLUICE_ES', 'ELASTICSEARCH_URL']) delete base[v];
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...base, ...vars },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
+/** `sluice ARGS` with these location variables and none inherited; stdin empty unless given. */
+const sluice = (args: string[], vars: NodeJS.ProcessEnv, input?: string) =>
+  runCli(args, {
+    unset: ['SLUICE_FROM', 'SLUICE_TO', 'SLUICE_ES', 'ELASTICSEARCH_URL'],
+    env: vars,
+    stdin: input ?? '',
+    timeoutMs: 90_000,
   });
-}
 
 const LINES = [
   '10.0.0.1 - - [04/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 12 "-" "curl/8"',

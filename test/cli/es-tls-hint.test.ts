@@ -58,7 +58,7 @@ describe('an Elasticsearch certificate the client does not trust', () => {
   it.each(commands)(
     '%s: exit 2 with the --es-ca hint',
     async (_name, args) => {
-      const result = await runCli(args(), 60_000);
+      const result = await runCli(args(), { timeoutMs: 60_000 });
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(
         /^sluice: Elasticsearch at https:\/\/127\.0\.0\.1:\d+ presented a certificate that is not trusted/m,
@@ -81,7 +81,7 @@ describe('an Elasticsearch certificate the client does not trust', () => {
       '--index-pattern',
       'x-*',
     ];
-    const result = await runCli(args, 60_000);
+    const result = await runCli(args, { timeoutMs: 60_000 });
     expect(result.stderr).not.toContain('not trusted');
   }, 90_000);
 });

@@ -1,20 +1,7 @@
-import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { cliPath } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 
-function sluice(args: string[], level: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [cliPath, ...args],
-      { env: { ...process.env, SLUICE_LOG_LEVEL: level } },
-      (error, stdout, stderr) => {
-        const code = error ? (error as { code?: number }).code : 0;
-        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-      },
-    );
-  });
-}
+const sluice = (args: string[], level: string) => runCli(args, { env: { SLUICE_LOG_LEVEL: level } });
 
 describe('SLUICE_LOG_LEVEL on the command line', () => {
   it('a bad level stops any command with exit 2 naming the valid levels', async () => {

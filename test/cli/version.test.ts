@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, runCommand } from '../support/cli.js';
 
 const cliDir = resolve('packages/cli');
 const manifest = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')) as {
@@ -12,15 +12,6 @@ const manifest = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')) 
 };
 const scratch = mkdtempSync(join(tmpdir(), 'sluice-bin-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function exec(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(file, args, (error, stdout, stderr) => {
-      const code = error ? (error as { code?: number }).code : 0;
-      done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-  });
-}
 
 describe('the installed sluice command', () => {
   const bin = join(cliDir, manifest.bin.sluice as string);
@@ -36,12 +27,12 @@ describe('the installed sluice command', () => {
   it('runs through a symlink on PATH, the way npm i -g and pnpm add -g link it', async () => {
     const link = join(scratch, 'sluice');
     symlinkSync(bin, link);
-    const result = await exec(link, ['--version']);
+    const result = await runCommand(link, ['--version']);
     expect(result).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
   });
 
   it.each(['--version', '-V'])('prints the package version for %s and exits 0', async (flag) => {
-    const result = await exec(process.execPath, [join(cliDir, 'dist/main.js'), flag]);
+    const result = await runCli([flag]);
     expect(result).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
   });
 });

@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath, runCli } from '../support/cli.js';
 import { readDeploy } from './support.js';
 
 // The built CLI, as users and the compose `kibana-setup` service run it: proves the commands
 // are registered and that exit codes and messages survive the trip through runCommand.
-const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
-
-function sluice(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const sluice = (...args: string[]) => runCli(args, { timeoutMs: 30_000 });
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -32,7 +22,7 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<numb
 }
 
 beforeAll(() => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm build\` first`);
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`pnpm build\` first`);
 });
 
 describe('sluice kibana (built CLI)', () => {

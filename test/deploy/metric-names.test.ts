@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOP_ROWS } from '@sluice/cli';
 import { describe, expect, it } from 'vitest';
-import { ROWS } from '../../packages/cli/src/top/view.js';
 import { KNOWN_METRICS } from './support.js';
 
 const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
@@ -64,7 +64,7 @@ describe('metric names used in deploy/ and sluice top', () => {
   });
 
   it('sluice top reads only known metrics', () => {
-    const read = ROWS.flatMap((r) => r.series.map((s) => s.name));
+    const read = TOP_ROWS.flatMap((r) => r.series.map((s) => s.name));
     expect(read.filter((n) => !KNOWN_METRICS.has(n))).toEqual([]);
   });
 });

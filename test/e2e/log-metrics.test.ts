@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { brokerUrl, cliPath, freePort, runCli } from '../support/cli.js';
+import { brokerUrl, cliPath, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 // The pipeline shipped in deploy/: the 5xx alert rule reads the counter it declares.
 const CONFIG = fileURLToPath(new URL('../../deploy/pipelines/nginx-metrics.yaml', import.meta.url));

@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { brokerUrl, cliPath, freePort, runCli } from '../support/cli.js';
+import { brokerUrl, cliPath, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {

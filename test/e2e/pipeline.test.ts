@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokerUrl, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';

@@ -3,11 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokerUrl, type CliProcess, freePort, startCli } from '../support/cli.js';
+import { brokerUrl, type CliProcess, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 // Issue 4's fault test: a consumer SIGKILLed in the middle of a run loses nothing, and the
 // records it had received but not acknowledged, once redelivered, do not become duplicates.

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerUrl, type CliProcess, cliPath, freePort, startCli } from '../support/cli.js';
+import { brokerUrl, type CliProcess, cliPath, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 /**
  * Issue 5's fault test: Elasticsearch SIGKILLed in the middle of a 50,000-line run and kept

@@ -1,11 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateLines } from '@sluice/core';
+import { generateLines } from '@sluice/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateRabbitMq } from '../brokers/private-rabbitmq.js';
-import { type CliProcess, freePort, startCli } from '../support/cli.js';
+import { type CliProcess, startCli } from '../support/cli.js';
 import { offsetCounts } from '../support/elasticsearch.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 // Issue 4's fault test: RabbitMQ restarted in the middle of a run, with a durable queue and
 // persistent messages, loses nothing. The node is a private one (own name, ports and data

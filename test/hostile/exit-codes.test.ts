@@ -4,8 +4,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, freePort, runCli, startCli } from '../support/cli.js';
+import { cliPath, runCli, startCli } from '../support/cli.js';
 import { testEnv } from '../support/env.js';
+import { freePort } from '../support/net.js';
 
 /**
  * Issue 16, "Why" 3, 5, 6 and 7: what the user must fix exits 2 with a hint, promptly and
@@ -183,11 +184,10 @@ describe('exit code 2 for what the user must fix', () => {
     const file = join(open, 'secret.log');
     writeFileSync(file, 'x\n');
     chmodSync(file, 0);
-    const { code, stderr } = await runCli(
-      ['ship', '--file', file, '--to', 'redis://127.0.0.1:6379/x'],
-      60_000,
-      root ? { uid: 65534, gid: 65534 } : undefined,
-    );
+    const { code, stderr } = await runCli(['ship', '--file', file, '--to', 'redis://127.0.0.1:6379/x'], {
+      timeoutMs: 60_000,
+      ...(root ? { as: { uid: 65534, gid: 65534 } } : {}),
+    });
     expect(stderr).toContain(`cannot read ${file}: permission denied`);
     expect(code).toBe(2);
   });

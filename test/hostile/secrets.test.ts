@@ -61,7 +61,7 @@ describe('no command prints the password of a malformed URL', () => {
       );
       const leaks: string[] = [];
       await inBatches(runs, 4, async (args) => {
-        const { stdout, stderr } = await runCli(args, 30_000);
+        const { stdout, stderr } = await runCli(args, { timeoutMs: 30_000 });
         if (`${stdout}${stderr}`.includes(MARK)) leaks.push(`${args.join(' ')}\n${stdout}${stderr}`);
       });
       expect(leaks).toEqual([]);

@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,16 +7,24 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createProducer, parseBrokerUrl } from '@sluice/brokers';
+import {
+  chownTree,
+  elasticsearchHome,
+  findJava,
+  groupAlive,
+  runAs,
+  spawnDetached,
+  stackPaths,
+  stopGroup,
+} from '@sluice/cli';
 import { type OutboundRecord, recordId } from '@sluice/core';
 import { createClient } from '@sluice/indexer';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackPaths } from '../../packages/cli/src/stack/config.js';
-import { chownTree, elasticsearchHome, runAs } from '../../packages/cli/src/stack/elasticsearch.js';
-import { findJava } from '../../packages/cli/src/stack/java.js';
-import { groupAlive, spawnDetached, stopGroup } from '../../packages/cli/src/stack/process.js';
-import { brokerUrl, cliPath, freePort } from '../support/cli.js';
+import { brokerUrl, cliPath, runCli } from '../support/cli.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { freePort } from '../support/net.js';
+import { expectCleanOutput } from '../support/secrets.js';
 import { makeCertificates } from '../support/tls.js';
 
 /**
@@ -262,12 +270,6 @@ function consume(
   credentials: Credentials,
   extra: string[] = ['--es-ca', caFile],
 ): Promise<{ code: number; output: string }> {
-  const {
-    ELASTICSEARCH_USERNAME: _u,
-    ELASTICSEARCH_PASSWORD: _p,
-    ELASTICSEARCH_API_KEY: _k,
-    ...inherited
-  } = process.env;
   const args = [
     'consume',
     '--from',
@@ -286,28 +288,15 @@ function consume(
     '2',
     ...extra,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...inherited, ...credentials },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d));
-    child.stderr.on('data', (d: Buffer) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 137 : 1), output });
-    });
-  });
+  return runCli(args, {
+    unset: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'ELASTICSEARCH_API_KEY'],
+    env: credentials,
+    timeoutMs: 50_000,
+  }).then(({ code, stdout, stderr }) => ({ code, output: stdout + stderr }));
 }
 
 /** Whatever the CLI prints: never a stack trace (errors are one line and a hint), never a secret. */
-function expectNoTraceOrSecret(output: string): void {
-  expect(output).not.toMatch(/^\s+at /m);
-  for (const secret of [...Object.values(PASSWORDS), WRONG_PASSWORD]) expect(output).not.toContain(secret);
-}
+const SECRETS = [...Object.values(PASSWORDS), WRONG_PASSWORD];
 
 async function count(index: string): Promise<number> {
   const client = adminClient();
@@ -331,13 +320,13 @@ describe.skipIf(!available)('Elasticsearch auth (private node, security and HTTP
       `sluice: Elasticsearch at ${esUrl} presented a certificate that is not trusted: unable to verify the first certificate`,
     );
     expect(untrusted.output).toContain('hint: give the PEM file of the CA that signed it with --es-ca FILE');
-    expectNoTraceOrSecret(untrusted.output);
+    expectCleanOutput(untrusted.output, SECRETS);
     expect(await held(target.list)).toEqual({ waiting: LINES, processing: 0 });
 
     const trusted = await consume(target, writer);
     expect(trusted.code, trusted.output).toBe(0);
     expect(trusted.output).toContain(`"indexed":${LINES}`);
-    expectNoTraceOrSecret(trusted.output);
+    expectCleanOutput(trusted.output, SECRETS);
     expect(await count(target.index)).toBe(LINES);
     expect(await held(target.list)).toEqual({ waiting: 0, processing: 0 });
   });
@@ -354,7 +343,7 @@ describe.skipIf(!available)('Elasticsearch auth (private node, security and HTTP
       'sluice: Elasticsearch rejected the password of user [writer] (401): unable to authenticate user [writer] for REST request [/]',
     );
     expect(result.output).toContain('hint: check ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD');
-    expectNoTraceOrSecret(result.output);
+    expectCleanOutput(result.output, SECRETS);
     expect(await held(target.list)).toEqual({ waiting: LINES, processing: 0 });
   });
 
@@ -371,7 +360,7 @@ describe.skipIf(!available)('Elasticsearch auth (private node, security and HTTP
     expect(denied.output).toContain(
       `hint: grant the role of [nocreate] the index privilege "auto_configure" (or "create_index") on the index pattern covering [${target.index}], or pre-create the index as an admin: PUT /${target.index}`,
     );
-    expectNoTraceOrSecret(denied.output);
+    expectCleanOutput(denied.output, SECRETS);
     // Handed back, not acknowledged: every record waits in the list again, none is held.
     expect(await held(target.list)).toEqual({ waiting: LINES, processing: 0 });
 
@@ -400,7 +389,7 @@ describe.skipIf(!available)('Elasticsearch auth (private node, security and HTTP
     expect(result.output).toContain('hint: check ELASTICSEARCH_API_KEY');
     expect(result.output).not.toContain(secret);
     expect(result.output).not.toContain(encoded);
-    expectNoTraceOrSecret(result.output);
+    expectCleanOutput(result.output, SECRETS);
     expect(await held(target.list)).toEqual({ waiting: LINES, processing: 0 });
   });
 

@@ -1,28 +1,20 @@
 import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
-import { collect, registryOffset, runCli, waitFor } from './support.js';
+import { freePort } from '../support/net.js';
+import { waitFor } from '../support/wait.js';
+import { collect, registryOffset, shipCli } from './support.js';
 
 let h: BrokerHarness | undefined;
 afterAll(async () => {
   await h?.close();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 describe('sluice ship (CLI)', () => {
   it('a missing file: exit 2, "file not found" and a hint', async () => {
-    const r = await runCli(['ship', '--file', '/nonexistent/app.log', '--to', 'redis://127.0.0.1:6379/x'])
+    const r = await shipCli(['ship', '--file', '/nonexistent/app.log', '--to', 'redis://127.0.0.1:6379/x'])
       .exit;
     expect(r.code).toBe(2);
     expect(r.output).toContain('sluice: file not found: /nonexistent/app.log');
@@ -33,7 +25,7 @@ describe('sluice ship (CLI)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
     await writeFile(join(dir, 'a.log'), 'x\n');
     const port = await freePort();
-    const r = await runCli(['ship', '--file', join(dir, 'a.log'), '--to', `redis://127.0.0.1:${port}/x`])
+    const r = await shipCli(['ship', '--file', join(dir, 'a.log'), '--to', `redis://127.0.0.1:${port}/x`])
       .exit;
     expect(r.code).toBe(2);
     expect(r.output).toContain(`cannot reach Redis at 127.0.0.1:${port} (ECONNREFUSED)`);
@@ -47,7 +39,7 @@ describe('sluice ship (CLI)', () => {
       config,
       'output: { url: redis://127.0.0.1:6379/x }\ninputs: [{ type: file, paths: a.log, startAt: middle }]\n',
     );
-    const r = await runCli(['ship', '--config', config]).exit;
+    const r = await shipCli(['ship', '--config', config]).exit;
     expect(r.code).toBe(2);
     expect(r.output).toContain(`${config}: inputs[0].startAt must be one of beginning, end, got "middle"`);
   });
@@ -62,7 +54,7 @@ describe('sluice ship (CLI)', () => {
   ])('a bad flag %j: exit 2 naming the flag and the value', async (flag, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
     await writeFile(join(dir, 'a.log'), 'x\n');
-    const r = await runCli([
+    const r = await shipCli([
       'ship',
       '--file',
       join(dir, 'a.log'),
@@ -83,7 +75,7 @@ describe('sluice ship (CLI)', () => {
     const registry = join(dir, 'registry.json');
     await writeFile(file, 'first\n');
     const port = await freePort();
-    const run = runCli([
+    const run = shipCli([
       'ship',
       '--file',
       file,
@@ -95,9 +87,9 @@ describe('sluice ship (CLI)', () => {
       '--metrics',
       `127.0.0.1:${port}`,
     ]);
-    await waitFor(async () => (await registryOffset(registry)) === 6, 'first line confirmed');
+    await waitFor('first line confirmed', async () => (await registryOffset(registry)) === 6, 30_000);
     await appendFile(file, 'second\n');
-    await waitFor(async () => (await registryOffset(registry)) === 13, 'second line confirmed');
+    await waitFor('second line confirmed', async () => (await registryOffset(registry)) === 13, 30_000);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/sluice_shipper_lines_total\{input="file"\} 2/);
     expect(metrics).toContain('sluice_shipper_publish_duration_seconds_bucket');

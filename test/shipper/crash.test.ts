@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
-import { BACKENDS, collect, registryOffset, runCli } from './support.js';
+import { BACKENDS, collect, registryOffset, shipCli } from './support.js';
 
 const harnesses = new Map<string, BrokerHarness>();
 afterAll(async () => {
@@ -43,7 +43,7 @@ describe.each(BACKENDS)('shipper crash and restart: %s', (kind) => {
       String(BATCH),
     ];
 
-    const first = runCli(args);
+    const first = shipCli(args);
     let killedAt = 0;
     for (;;) {
       const offset = await registryOffset(registry);
@@ -59,7 +59,7 @@ describe.each(BACKENDS)('shipper crash and restart: %s', (kind) => {
     expect(killed.signal, killed.output).toBe('SIGKILL');
     expect(killedAt).toBeLessThan(size); // killed mid-file, not after the end
 
-    const second = await runCli(args).exit;
+    const second = await shipCli(args).exit;
     expect(second.code, second.output).toBe(0);
     expect(await registryOffset(registry)).toBe(size);
 
@@ -88,7 +88,7 @@ describe.each(BACKENDS)('shipper multiline: %s', (kind) => {
       text += `Caused by: java.net.SocketTimeoutException: timeout ${i}\n\tat java.net.Socket.read(Socket.java:1)\n\t... 12 more\n`;
     }
     await writeFile(file, text);
-    const run = await runCli(['ship', '--file', file, '--to', h.url(stream), '--multiline', 'java']).exit;
+    const run = await shipCli(['ship', '--file', file, '--to', h.url(stream), '--multiline', 'java']).exit;
     expect(run.code, run.output).toBe(0);
     const records = await collect(h, stream, EXCEPTIONS * 2);
     expect(records).toHaveLength(EXCEPTIONS * 2);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
-import { registryOffset, runCli } from './support.js';
+import { registryOffset, shipCli } from './support.js';
 
 /**
  * Bounded memory, sized for a quick run: a 50 MiB file (the issue's 1 GiB run is
@@ -60,7 +60,7 @@ describe('shipper memory', () => {
     await handle.close();
     const size = (await stat(file)).size;
 
-    const run = runCli(['ship', '--file', file, '--to', h.url(stream), '--registry', registry]);
+    const run = shipCli(['ship', '--file', file, '--to', h.url(stream), '--registry', registry]);
     const pid = run.child.pid as number;
     const warm: number[] = [];
     let exited = false;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
-import { BACKENDS, collect, runCli } from './support.js';
+import { BACKENDS, collect, shipCli } from './support.js';
 
 // Issue 6: "a Java log with stack traces becomes one event per exception", through the real
 // CLI, with the multi-line rule taken from the parser's `java` module (`--module java`, or
@@ -50,7 +50,7 @@ describe.each(BACKENDS)('sluice ship --module java -> %s', (kind) => {
     if (!h.ready) return expect.unreachable(`${kind} is not running; start it to run this test`);
     const stream = h.stream('ship-module');
     const file = await javaLog();
-    const r = await runCli(['ship', '--file', file, '--to', h.url(stream), '--module', 'java']).exit;
+    const r = await shipCli(['ship', '--file', file, '--to', h.url(stream), '--module', 'java']).exit;
     expect(r.code, r.output).toBe(0);
     const records = await collect(h, stream, EVENTS.length);
     expect(records.map((x) => x.line)).toEqual(EVENTS);
@@ -78,7 +78,7 @@ describe('module: in a shipper config', () => {
       config,
       `output: { url: ${h.url(withModule)} }\ninputs:\n  - { type: file, paths: ${file}, follow: false, module: java }\n`,
     );
-    const r = await runCli(['ship', '--config', config]).exit;
+    const r = await shipCli(['ship', '--config', config]).exit;
     expect(r.code, r.output).toBe(0);
     expect((await collect(h, withModule, EVENTS.length)).map((x) => x.line)).toEqual(EVENTS);
 
@@ -87,7 +87,7 @@ describe('module: in a shipper config', () => {
       config,
       `output: { url: ${h.url(explicit)} }\ninputs:\n  - { type: file, paths: ${file}, follow: false, module: java, multiline: indented }\n`,
     );
-    const again = await runCli(['ship', '--config', config]).exit;
+    const again = await shipCli(['ship', '--config', config]).exit;
     expect(again.code, again.output).toBe(0);
     const physical = EVENTS.join('\n').split('\n');
     const indentedEvents = physical.length - physical.filter((l) => l.startsWith('\t')).length;
@@ -101,7 +101,7 @@ describe('module: in a shipper config', () => {
       config,
       `output: { url: redis://127.0.0.1:6379/x }\ninputs:\n  - { type: file, paths: ${file}, module: jav }\n`,
     );
-    const r = await runCli(['ship', '--config', config]).exit;
+    const r = await shipCli(['ship', '--config', config]).exit;
     expect(r.code).toBe(2);
     expect(r.output).toContain('inputs[0].module must be one of ');
     expect(r.output).toContain('java');

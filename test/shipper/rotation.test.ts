@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
-import { BACKENDS, collect, shipInProcess, waitFor } from './support.js';
+import { waitFor } from '../support/wait.js';
+import { BACKENDS, collect, shipInProcess } from './support.js';
 
 const harnesses = new Map<string, BrokerHarness>();
 afterAll(async () => {
@@ -28,7 +29,7 @@ describe.each(BACKENDS)('shipper rotation: %s', (kind) => {
       await appendFile(path, s);
     };
     const shipped = (count: number) =>
-      waitFor(() => run.shipper.stats.lines >= count, `${count} lines confirmed`);
+      waitFor(`${count} lines confirmed`, () => run.shipper.stats.lines >= count, 30_000);
     for (let i = 0; i < 5; i++) await write(200);
     await shipped(n);
     // 1: rename and create; the writer still appends to the renamed file for a moment.

@@ -1,27 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BROKERS, type BrokerKind, createConsumer, createProducer, parseBrokerUrl } from '@sluice/brokers';
 import { createLogger, type InboundRecord } from '@sluice/core';
 import { FileInput, type FileInputOptions, Shipper } from '@sluice/shipper';
 import type { BrokerHarness } from '../support/broker-harness.js';
+import { spawnCli } from '../support/cli.js';
+import { waitFor } from '../support/wait.js';
 
 /** Every registered backend. */
 export const BACKENDS: readonly BrokerKind[] = BROKERS.map((d) => d.kind);
 export const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const quiet = createLogger({ level: 'silent' });
-
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The shipper in this process, tailing files into the real broker behind `url`. */
 export async function shipInProcess(url: string, input: Omit<FileInputOptions, 'shipperId'>) {
@@ -72,8 +61,8 @@ export async function collect(
   });
   try {
     await waitFor(
-      () => records.length >= expected,
       `${expected} records on ${stream} (got ${records.length})`,
+      () => records.length >= expected,
       timeoutMs,
     );
     await new Promise((r) => setTimeout(r, settleMs));
@@ -84,20 +73,20 @@ export async function collect(
   return records;
 }
 
-/** Runs the CLI; resolves with its exit code and output. */
-export function runCli(args: string[], options: { onSpawn?: (child: ChildProcess) => void } = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' },
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  options.onSpawn?.(child);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>(
-    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, output })),
-  );
-  return { child, exit };
+/**
+ * `sluice ARGS` in the background, logging warnings and errors only, so that `output` (stderr
+ * after stdout) is what went wrong; the test may kill `child` before `exit` resolves.
+ */
+export function shipCli(args: string[]) {
+  const { child, exit } = spawnCli(args, { env: { SLUICE_LOG_LEVEL: 'warn' } });
+  return {
+    child,
+    exit: exit.then(({ code, stdout, stderr }) => ({
+      code,
+      signal: child.signalCode,
+      output: stdout + stderr,
+    })),
+  };
 }
 
 /** Confirmed offset the registry holds for any file, or 0. */

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listenerOn, markedProcesses, stackDown, stackStatus, stackUp } from '@sluice/cli';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stackDown, stackStatus, stackUp } from '../../packages/cli/src/stack/index.js';
-import { listenerOn, markedProcesses } from '../../packages/cli/src/stack/process.js';
+import { freePort } from '../support/net.js';
 
 // The stack's promises, on a second, isolated Kafka (its own ports and run dir, the shared
 // download cache), so the shared stack other tests use is never touched. Kafka only: it proves
@@ -73,15 +73,3 @@ describe('stack lifecycle (isolated Kafka)', async () => {
     expect(status).toMatchObject({ up: false, owner: 'sluice' });
   });
 });
-
-/** A port the OS just handed out, so the isolated broker never meets a listener of someone else. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Consumer } from '@sluice/brokers';
+import { type InboundRecord, type OutboundRecord, recordId } from '@sluice/core';
 
 /**
  * Broker URLs for integration tests. Uses the shared `testEnv()` (test/support/env.ts)
@@ -35,4 +37,46 @@ export function streamUrl(base: string, stream: string, query: Record<string, st
     Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
   ).toString();
   return `${root}/${encodeURIComponent(stream)}${qs ? `?${qs}` : ''}`;
+}
+
+/**
+ * Runs `consumer`, acknowledging every batch, until `count` records arrived or `timeoutMs`
+ * passed, then closes it. Returns what arrived (fewer than `count` after a timeout), so the
+ * test's own assertion says what was missing.
+ */
+export async function consumeAll(
+  consumer: Consumer,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<InboundRecord[]> {
+  const got: InboundRecord[] = [];
+  let enough = (): void => undefined;
+  const reached = new Promise<void>((resolve) => {
+    enough = resolve;
+  });
+  const running = consumer.run(async (batch) => {
+    got.push(...batch.records);
+    await batch.ack();
+    if (got.length >= count) enough();
+  });
+  const timer = setTimeout(enough, timeoutMs);
+  try {
+    await Promise.race([reached, running]);
+  } finally {
+    clearTimeout(timer);
+    await consumer.close();
+    await running;
+  }
+  return got;
+}
+
+/** `count` records of `source` numbered from `from`, each line naming its number and source. */
+export function records(source: string, count: number, from = 0): OutboundRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: recordId(source, from + i),
+    line: `line ${from + i} of ${source}`,
+    source,
+    offset: from + i,
+    shippedAt: Date.now(),
+  }));
 }

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect as connectTcp, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { TestProject } from 'vitest/node';
 import {
   brokerOfService,
   ELASTICSEARCH_VERSION,
@@ -14,8 +12,10 @@ import {
   type ServiceName,
   type StackEndpoints,
   stackUp,
-} from '../../packages/cli/src/stack/index.js';
+} from '@sluice/cli';
+import type { TestProject } from 'vitest/node';
 import { type TestEnv, type TestEnvSource, testEnvOf } from './env-shape.js';
+import { freePort, tcpOpen } from './net.js';
 
 /**
  * Picks the services for this test run, once, in the vitest main process (see env.ts for the
@@ -165,34 +165,6 @@ function pingSocket(socketPath: string): Promise<boolean> {
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();
-  });
-}
-
-function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connectTcp({ host, port });
-    socket.setTimeout(timeoutMs, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** A free port on this host, for a broker that advertises the port the container publishes (Kafka). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

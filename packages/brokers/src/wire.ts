@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '@sluice/core';
 import {
+  cachedIsoTime,
   contentId,
   DEFAULT_MAX_DEPTH,
   exceedsDepth,
@@ -78,15 +79,7 @@ function splitPath(key: string): readonly string[] {
   return parts;
 }
 
-let lastTime = Number.NaN;
-let lastIso = '';
-function isoTime(ms: number): string {
-  if (ms !== lastTime) {
-    lastIso = new Date(ms).toISOString();
-    lastTime = ms;
-  }
-  return lastIso;
-}
+const isoTime = cachedIsoTime();
 
 /** A payload that cannot be turned into a record: routed to the dead-letter destination. */
 export interface Poison {

@@ -4,7 +4,7 @@ export * from './env-substitution.js';
 export * from './errors.js';
 export * from './event.js';
 export * from './index-name.js';
-export * from './loggen.js';
+export * from './iso-time.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './record.js';

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, recordId } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/support/wait.js';
 import { FileInput, type FileInputOptions } from './inputs/file.js';
 import { FileRegistry } from './registry.js';
 import { Shipper, type ShipperOptions } from './shipper.js';
 import { MemoryProducer } from './testing/memory-producer.js';
 
 const log = createLogger({ level: 'silent' });
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function lines(from: number, to: number, prefix = 'line'): string {
   let s = '';
@@ -118,23 +111,23 @@ describe('Shipper with files', () => {
     };
     const shipped = () => producer.records.length;
     await write(50);
-    await waitFor(() => shipped() === 50, 'first lines');
+    await waitFor('first lines', () => shipped() === 50);
     // rename + create, with lines appended to the old file after the rename (the writer still has it open)
     await rename(path, `${path}.1`);
     await appendFile(`${path}.1`, lines(n, n + 5, 'rot'));
     n += 5;
     await writeFile(path, '');
     await write(40);
-    await waitFor(() => shipped() === 95, 'lines after rename');
+    await waitFor('lines after rename', () => shipped() === 95);
     // copytruncate: the tail must have been read before the truncation (as with any copytruncate)
     await copyFile(path, `${path}.2`);
     await truncate(path, 0);
     await write(30);
-    await waitFor(() => shipped() === 125, 'lines after copytruncate');
+    await waitFor('lines after copytruncate', () => shipped() === 125);
     await rename(path, `${path}.3`);
     await writeFile(path, lines(n, n + 10, 'rot'));
     n += 10;
-    await waitFor(() => shipped() === 135, 'lines after second rename');
+    await waitFor('lines after second rename', () => shipped() === 135);
     await stop();
     const got = producer.records.map((r) => r.line).sort();
     const want = lines(0, n, 'rot').trimEnd().split('\n').sort();
@@ -147,11 +140,11 @@ describe('Shipper with files', () => {
     const path = join(dir, 'a.log');
     await writeFile(path, 'aaaa\nbbbb\n');
     const { producer, stop } = start({ paths: [path] });
-    await waitFor(() => producer.records.length === 2, 'first lines');
+    await waitFor('first lines', () => producer.records.length === 2);
     await truncate(path, 0);
     await new Promise((r) => setTimeout(r, 50));
     await writeFile(path, 'cc\n');
-    await waitFor(() => producer.records.length === 3, 'line after truncation');
+    await waitFor('line after truncation', () => producer.records.length === 3);
     await stop();
     expect(producer.records.map((r) => [r.line, r.offset])).toEqual([
       ['aaaa', 0],
@@ -168,7 +161,7 @@ describe('Shipper with files', () => {
     await new Promise((r) => setTimeout(r, 100));
     await appendFile(join(dir, 'old.log'), 'old 3\n');
     await writeFile(join(dir, 'new.log'), 'new 1\n');
-    await waitFor(() => producer.records.length === 2, 'new lines');
+    await waitFor('new lines', () => producer.records.length === 2);
     await stop();
     expect(producer.records.map((r) => r.line).sort()).toEqual(['new 1', 'old 3']);
   });
@@ -183,12 +176,12 @@ describe('Shipper with files', () => {
       { paths: [path] },
       { producer, queue: { maxEvents: 100 }, batch: { maxEvents: 50 } },
     );
-    await waitFor(() => producer.attempts.length >= 3, 'retries');
+    await waitFor('retries', () => producer.attempts.length >= 3);
     // Bounded: one batch in the publisher plus at most the queue's 100 events, nothing more read.
     expect(shipper.queue.size).toBeLessThanOrEqual(100);
     expect(shipper.healthy).toBe(false);
     producer.down = false;
-    await waitFor(() => producer.records.length === 5_000, 'all lines after recovery');
+    await waitFor('all lines after recovery', () => producer.records.length === 5_000);
     await stop();
     expect(new Set(producer.records.map((r) => r.line)).size).toBe(5_000);
     expect(shipper.stats.publishErrors).toBeGreaterThanOrEqual(3);
@@ -214,11 +207,11 @@ describe('Shipper with files', () => {
     const registry = await FileRegistry.open(join(dir, 'registry.json'));
     await writeFile(path, 'one\n');
     const { producer, stop } = start({ paths: [path], closeInactiveMs: 100 }, { registry });
-    await waitFor(() => producer.records.length === 1, 'first line');
+    await waitFor('first line', () => producer.records.length === 1);
     await rename(path, `${path}.1`);
     await writeFile(path, 'two\n');
-    await waitFor(() => producer.records.length === 2, 'line of the new file');
-    await waitFor(() => registry.all().length === 1, 'the rotated file forgotten');
+    await waitFor('line of the new file', () => producer.records.length === 2);
+    await waitFor('the rotated file forgotten', () => registry.all().length === 1);
     await stop();
     expect(registry.all()[0]).toMatchObject({ path, offset: 4 });
   });

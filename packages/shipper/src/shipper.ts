@@ -3,6 +3,7 @@ import type { Producer } from '@sluice/brokers';
 import {
   type BackoffOptions,
   BrokerError,
+  cachedIsoTime,
   createLogger,
   errorChain,
   isRetriable,
@@ -235,19 +236,14 @@ export class Shipper {
     }
   }
 
-  private lastReadAt = 0;
-  private lastCreated = '';
+  /** Lines of one read share a timestamp: format it once. */
+  private readonly createdAt = cachedIsoTime();
 
   private toRecord(e: ShipEvent): OutboundRecord {
     const tags =
       e.tags && e.tags.length > 0 ? (this.tags.length > 0 ? [...this.tags, ...e.tags] : e.tags) : this.tags;
-    if (e.readAt !== this.lastReadAt) {
-      // Lines of one read share a timestamp: format it once.
-      this.lastReadAt = e.readAt;
-      this.lastCreated = new Date(e.readAt).toISOString();
-    }
     const fields: Record<string, FieldValue> = Object.assign({}, this.base, e.fields);
-    fields['event.created'] = this.lastCreated;
+    fields['event.created'] = this.createdAt(e.readAt);
     if (e.byteOffset !== undefined) fields['log.offset'] = e.byteOffset;
     if (tags.length > 0) fields.tags = tags;
     return {

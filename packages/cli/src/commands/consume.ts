@@ -1,12 +1,6 @@
 import { brokerHelp, checkBrokerReachable, createConsumer, parseBrokerUrl } from '@sluice/brokers';
 import { ConsumerRuntime } from '@sluice/consumer';
-import {
-  ConfigError,
-  collectProcessMetrics,
-  createLogger,
-  parseListenAddress,
-  startMetricsServer,
-} from '@sluice/core';
+import { collectProcessMetrics, createLogger, parseListenAddress, startMetricsServer } from '@sluice/core';
 import { describeNode, ElasticsearchSink } from '@sluice/indexer';
 import { ParserPool } from '@sluice/parser';
 import type { Command } from 'commander';
@@ -14,16 +8,14 @@ import { runCommand } from '../run-command.js';
 import { DEAD_LETTER_HELP, deadLetterOption, pipelineName } from './dead-letter-option.js';
 import { type EsCliOptions, esConnection } from './es-connection.js';
 import { esOption, fromOption, intOption, secondsOption } from './options.js';
+import { type PipelineFlags, pipelineSource } from './pipeline-option.js';
+import { handleStopSignals } from './stop-signals.js';
 
 const DEFAULT_ES = 'http://127.0.0.1:9200';
 
-interface ConsumeOptions extends EsCliOptions {
+interface ConsumeOptions extends EsCliOptions, PipelineFlags {
   from: string;
   index: string;
-  pattern?: string[];
-  module?: string;
-  config?: string;
-  patternsDir?: string;
   group: string;
   exitWhenIdle?: number;
   metrics?: string;
@@ -94,23 +86,14 @@ export function register(program: Command): void {
 
 async function consume(options: ConsumeOptions): Promise<number> {
   const log = createLogger();
-  const sources = [options.pattern?.length ? 1 : 0, options.module ? 1 : 0, options.config ? 1 : 0].reduce(
-    (a, b) => a + b,
-    0,
-  );
-  if (sources > 1) throw new ConfigError('give only one of --pattern, --module, --config');
+  const pipeline = pipelineSource(options, 'required');
   // Validate everything that needs no network first, so bad input fails fast with exit 2.
   const target = parseBrokerUrl(options.from);
   const connection = esConnection(options, DEFAULT_ES);
   if (options.metrics !== undefined) parseListenAddress(options.metrics);
   const deadLetter = deadLetterOption(options.deadLetter, pipelineName(options));
   const pool = await ParserPool.create({
-    pipeline: {
-      ...(options.module ? { module: options.module } : {}),
-      ...(options.pattern?.length ? { patterns: options.pattern } : {}),
-      ...(options.config ? { configFile: options.config } : {}),
-      ...(options.patternsDir ? { patternsDir: options.patternsDir } : {}),
-    },
+    pipeline,
     index: options.index,
     ...(options.threads ? { threads: options.threads } : {}),
   });
@@ -143,26 +126,18 @@ async function consume(options: ConsumeOptions): Promise<number> {
       });
       log.info('metrics', { url: `${server.url}/metrics` });
     }
-    let signals = 0;
-    let drained = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      // Everything is acknowledged already: only closing connections is left, let it finish (exit 0).
-      if (drained) return;
-      signals++;
-      if (signals > 1) {
-        log.warn('second signal: exiting without draining; unacknowledged records will be redelivered');
-        process.exit(130);
-      }
-      log.info('draining in-flight work', { signal, deadlineSeconds: options.shutdownTimeout });
-      setTimeout(() => {
+    const signals = handleStopSignals({
+      log,
+      deadlineSeconds: options.shutdownTimeout,
+      stopping: 'draining in-flight work',
+      secondSignal: 'second signal: exiting without draining; unacknowledged records will be redelivered',
+      stop: () => void runtime.stop(),
+      deadlinePassed: () => {
         log.error('shutdown deadline passed; unacknowledged records will be redelivered');
         shutdown.abort();
         process.exit(1);
-      }, options.shutdownTimeout * 1_000).unref();
-      void runtime.stop();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+      },
+    });
     log.info('consuming', {
       from: options.from,
       es: describeNode(connection),
@@ -171,7 +146,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
       deadLetter: deadLetter.describe,
     });
     const summary = await runtime.run();
-    drained = true;
+    signals.drained();
     await sink.close();
     await deadLetter.close();
     await server?.close();

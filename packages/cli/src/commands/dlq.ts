@@ -19,19 +19,16 @@ import {
   rawLineTransform,
   replayDeadLetters,
 } from '@sluice/indexer';
-import { createPipeline, type PipelineSource } from '@sluice/parser';
+import { createPipeline } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { deadLetterOption } from './dead-letter-option.js';
 import { addEsOptions, type EsCliOptions, esConnection, withEsErrors } from './es-connection.js';
 import { secondsOption } from './options.js';
+import { type PipelineFlags, pipelineSource } from './pipeline-option.js';
 
-interface ReplayCliOptions extends EsCliOptions {
+interface ReplayCliOptions extends EsCliOptions, PipelineFlags {
   fromIndex: string;
-  module?: string;
-  pattern?: string[];
-  config?: string;
-  patternsDir?: string;
   index?: string;
   deleteAfter?: boolean;
   from?: string;
@@ -80,16 +77,9 @@ export function register(program: Command): void {
 }
 
 async function replay(options: ReplayCliOptions): Promise<number> {
-  const given = [options.module, options.config, options.pattern].filter((v) => v !== undefined).length;
-  if (given > 1) throw new ConfigError('give at most one of --module, --config or --pattern');
+  const source = pipelineSource(options, 'optional');
   let transform: ReplayTransform = rawLineTransform;
-  if (given === 1) {
-    const source: PipelineSource = {
-      ...(options.module !== undefined ? { module: options.module } : {}),
-      ...(options.config !== undefined ? { configFile: options.config } : {}),
-      ...(options.pattern !== undefined ? { patterns: options.pattern } : {}),
-      ...(options.patternsDir !== undefined ? { patternsDir: options.patternsDir } : {}),
-    };
+  if (source !== undefined) {
     const run = await createPipeline(source);
     transform = (letter: DeadLetterDocument) =>
       run({

@@ -1,28 +1,19 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { cliPath, runCli } from '../../../../test/support/cli.js';
 
 // `sluice grok`, `sluice parse` and `sluice modules` as a user runs them: the built CLI,
 // lines on stdin (`pnpm test` builds first). Other checks rely on these exact forms.
-const MAIN = resolve('packages/cli/dist/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-grok-'));
 
-function sluice(stdin: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = execFile(process.execPath, [MAIN, ...args], { cwd: dir }, (error, stdout, stderr) => {
-      const code = error ? (error as { code?: number }).code : 0;
-      done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-    child.stdin?.end(stdin);
-  });
-}
+const sluice = (stdin: string | Buffer, ...args: string[]) => runCli(args, { stdin, cwd: dir });
 
 const APACHE = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326';
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`pnpm exec tsc -b\` first`);
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`pnpm exec tsc -b\` first`);
   writeFileSync(join(dir, 'extra'), 'TICKET [A-Z]+-\\d+\n');
 });
 

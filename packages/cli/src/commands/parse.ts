@@ -1,9 +1,10 @@
-import { ConfigError, type InboundRecord, recordId } from '@sluice/core';
-import { PARSER_POOL_DEFAULTS, type PipelineSource, TimedParser } from '@sluice/parser';
+import { type InboundRecord, recordId } from '@sluice/core';
+import { PARSER_POOL_DEFAULTS, TimedParser } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { intOption } from './options.js';
 import { ParseStats } from './parse-stats.js';
+import { type PipelineFlags, pipelineSource } from './pipeline-option.js';
 import {
   addInputOptions,
   type InputOptionValues,
@@ -13,11 +14,7 @@ import {
 } from './stdin-events.js';
 import { writeOut } from './write-out.js';
 
-interface ParseOptions extends InputOptionValues {
-  module?: string;
-  config?: string;
-  pattern?: string[];
-  patternsDir?: string;
+interface ParseOptions extends InputOptionValues, PipelineFlags {
   timeout: number;
   stats?: boolean;
 }
@@ -53,20 +50,13 @@ export function register(program: Command): void {
 }
 
 async function parse(options: ParseOptions): Promise<number> {
-  const given = [options.module, options.config, options.pattern].filter((v) => v !== undefined).length;
-  if (given !== 1) {
-    throw new ConfigError('give exactly one of --module, --config or --pattern', {
-      hint: 'for example: sluice parse --module nginx.access < access.log',
-    });
-  }
+  const source = pipelineSource(
+    options,
+    'required',
+    'for example: sluice parse --module nginx.access < access.log',
+  );
   const format = inputFormat(options);
   const multiline = multilineConfig(options, options.module);
-  const source: PipelineSource = {
-    ...(options.module !== undefined ? { module: options.module } : {}),
-    ...(options.config !== undefined ? { configFile: options.config } : {}),
-    ...(options.pattern !== undefined ? { patterns: options.pattern } : {}),
-    ...(options.patternsDir !== undefined ? { patternsDir: options.patternsDir } : {}),
-  };
   const parser = await TimedParser.create({ kind: 'pipeline', source }, { budgetMs: options.timeout });
   const stats = new ParseStats(
     options.module !== undefined

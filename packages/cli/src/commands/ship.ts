@@ -22,6 +22,7 @@ import {
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { intOption, secondsOption, toOption } from './options.js';
+import { handleStopSignals } from './stop-signals.js';
 
 /**
  * The parser's modules as the shipper needs them: names, and each one's multi-line rule.
@@ -218,30 +219,19 @@ async function ship(options: ShipOptions): Promise<number> {
     });
     log.info('metrics', { url: `${server.url}/metrics` });
   }
-  let signals = 0;
-  let drained = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    // Everything read is confirmed already: only closing is left, let it finish (exit 0).
-    if (drained) return;
-    signals++;
-    if (signals > 1) {
-      log.warn('second signal: exiting now; unconfirmed lines are read and sent again after a restart');
-      process.exit(130);
-    }
-    log.info('stopping: sending what was read, then saving offsets', {
-      signal,
-      deadlineSeconds: options.shutdownTimeout,
-    });
-    setTimeout(() => abandon.abort(), options.shutdownTimeout * 1_000).unref();
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = handleStopSignals({
+    log,
+    deadlineSeconds: options.shutdownTimeout,
+    stopping: 'stopping: sending what was read, then saving offsets',
+    secondSignal: 'second signal: exiting now; unconfirmed lines are read and sent again after a restart',
+    stop: () => stop.abort(),
+    deadlinePassed: () => abandon.abort(),
+  });
   const progress = process.stderr.isTTY ? startProgress(shipper.stats) : undefined;
   log.info('shipping', { to: redactUrl(config.output.url), inputs: built.inputNames });
   try {
     const stats = await shipper.run(stop.signal, abandon.signal);
-    drained = true;
+    signals.drained();
     progress?.stop();
     log.info('shipped', {
       lines: stats.lines,

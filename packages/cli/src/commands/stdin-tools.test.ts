@@ -1,32 +1,15 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { cliPath, runCli } from '../../../../test/support/cli.js';
 
 // `sluice grok` and `sluice parse` as tools to try real logs: multi-line events, NDJSON
 // input, --stats, a time budget per event, and lines cut exactly as `sluice ship` cuts
 // them. The built CLI, as a user runs it (`pnpm test` builds first).
-const MAIN = resolve('packages/cli/dist/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-stdin-tools-'));
 
-function sluice(
-  stdin: string | Buffer,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (error as { code?: number }).code : 0;
-        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-      },
-    );
-    child.stdin?.end(stdin);
-  });
-}
+const sluice = (stdin: string | Buffer, ...args: string[]) => runCli(args, { stdin, cwd: dir });
 
 const jsonLines = (stdout: string): unknown[] =>
   stdout
@@ -46,7 +29,7 @@ const JAVA = [
 ].join('\n');
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`pnpm exec tsc -b\` first`);
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`pnpm exec tsc -b\` first`);
 });
 
 describe('multi-line events', () => {

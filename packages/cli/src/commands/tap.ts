@@ -4,13 +4,11 @@ import { PARSER_POOL_DEFAULTS, TimedParser } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { fromOption, intOption, secondsOption } from './options.js';
+import { type PipelineFlags, pipelineSource } from './pipeline-option.js';
 import { writeOut } from './write-out.js';
 
-interface TapOptions {
+interface TapOptions extends PipelineFlags {
   from: string;
-  module?: string;
-  config?: string;
-  pattern?: string[];
   count: number;
   timeout: number;
   lineTimeout: number;
@@ -40,26 +38,15 @@ export function register(program: Command): void {
 }
 
 async function tap(options: TapOptions): Promise<number> {
-  const sources = [options.module, options.config, options.pattern?.length ? 'p' : undefined].filter(Boolean);
-  if (sources.length > 1) throw new ConfigError('give only one of --module, --config, --pattern');
+  const source = pipelineSource(options, 'optional');
   const target = parseBrokerUrl(options.from);
   // Compile the pipeline before touching the broker, so a bad pipeline fails fast with exit 2.
   // Records are parsed as the consumer parses them: in a worker, with its time budget per
   // record, so one pathological line cannot hold tap past its --timeout by more than that.
   const parser =
-    sources.length === 0
+    source === undefined
       ? undefined
-      : await TimedParser.create(
-          {
-            kind: 'pipeline',
-            source: {
-              ...(options.module ? { module: options.module } : {}),
-              ...(options.config ? { configFile: options.config } : {}),
-              ...(options.pattern?.length ? { patterns: options.pattern } : {}),
-            },
-          },
-          { budgetMs: options.lineTimeout },
-        );
+      : await TimedParser.create({ kind: 'pipeline', source }, { budgetMs: options.lineTimeout });
   let errors = 0;
   try {
     await checkBrokerReachable(target);

@@ -14,7 +14,21 @@ export {
   serviceLabel,
   stackPaths,
 } from './config.js';
+// The pieces a test that runs a private Elasticsearch or Kafka needs, beside the shared stack:
+// the same download, Java, user and process-group handling `sluice stack` uses.
+export { chownTree, elasticsearchHome, type RunAs, runAs } from './elasticsearch.js';
+export { findJava, type JavaRuntime } from './java.js';
 export { type ProbeResult, probeElasticsearch } from './probe.js';
+export {
+  groupAlive,
+  type Listener,
+  listenerOn,
+  markedProcesses,
+  type SpawnDetachedOptions,
+  type StopResult,
+  spawnDetached,
+  stopGroup,
+} from './process.js';
 export {
   type Owner,
   type ServiceStatus,

@@ -1,5 +1,6 @@
 import {
   addTag,
+  cachedIsoTime,
   type InboundRecord,
   type JsonObject,
   type JsonValue,
@@ -72,16 +73,8 @@ export function finishEvent(event: LogEvent, record: RecordInput, now: number): 
 
 // Records of one batch mostly share their shipping time (to the millisecond), and
 // formatting a date costs more than matching a short line: remember the last one.
-let lastMs = Number.NaN;
-let lastIso = '';
-/** `new Date(ms).toISOString()`, remembered for the last value. */
-export function isoTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
-}
+/** `new Date(ms).toISOString()`, remembered for the last value (core's cachedIsoTime). */
+export const isoTime = cachedIsoTime();
 
 /** Runs one record through a pipeline; null when it was dropped. */
 export function runRecord(

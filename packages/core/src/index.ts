@@ -9,3 +9,4 @@ export * from './metrics.js';
 export * from './record.js';
 export * from './retry.js';
 export * from './secrets.js';
+export * from './config/index.js';

@@ -22,19 +22,19 @@ describe('config reader', () => {
 
   it('an unknown key: file:line:column, and a suggestion when one is close', () => {
     expect(() => parseConfigText('url: x\nitems:\n  - name: a\n    max_lnes: 3\n', 'a.yaml', schema)).toThrow(
-      'a.yaml:4:5: items[0].max_lnes is not a known setting; did you mean max_lines? (known: name, max_lines)',
+      'a.yaml: items[0].max_lnes is not a known setting; did you mean max_lines? (known: name, max_lines) (at a.yaml:4:5)',
     );
   });
 
   it('a wrong type: file:line:column of the key', () => {
     expect(() => parseConfigText('url: x\nbatch_size: many\n', 'a.yaml', schema)).toThrow(
-      'a.yaml:2:1: batch_size must be a whole number from 1 to 100, got "many"',
+      'a.yaml: batch_size must be a whole number from 1 to 100, got "many" (at a.yaml:2:1)',
     );
   });
 
   it('out of range: file:line:column', () => {
     expect(() => parseConfigText('url: x\nlinger: 2m\n', 'a.yaml', schema)).toThrow(
-      'a.yaml:2:1: linger must be between 0ms and 60000ms, got "2m"',
+      'a.yaml: linger must be between 0ms and 60000ms, got "2m" (at a.yaml:2:1)',
     );
   });
 
@@ -48,7 +48,7 @@ describe('config reader', () => {
     const { value, deprecations } = parseConfigText('url: x\nbatchSize: 5\n', 'a.yaml', schema);
     expect(value.batch_size).toBe(5);
     expect(deprecations.map((d) => d.message)).toEqual([
-      'a.yaml:2:1: batchSize is deprecated: write batch_size (same meaning)',
+      'a.yaml: batchSize is deprecated: write batch_size instead (at a.yaml:2:1)',
     ]);
   });
 

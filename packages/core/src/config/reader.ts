@@ -7,16 +7,17 @@ import { ConfigError } from '../errors.js';
 /**
  * The one config reader: YAML (or JSON) text → `${VAR}` substitution → old camelCase keys
  * renamed (with a deprecation each) → a declared zod schema → a typed value. Every error names
- * the key as the user wrote it, the value and what is valid, and where it is: a problem with a
- * value or key written in the file starts with `file:line:column:`; a missing key says which
- * map lacks it (`file: output.url is required (in the map at file:1:1)`).
+ * the file, the key as the user wrote it, the value and what is valid, and ends with where it
+ * is: `file: inputs[0].port must be ..., got 70000 (at file:3:18)`, or for a missing key the map
+ * that lacks it (`file: output.url is required (in the map at file:1:1)`). The location comes
+ * last so that `file: key` stays the start of the message, as it was before lines were known.
  */
 
 type PathSegment = string | number;
 
 /** A key written in an old spelling: still read, reported once so the user can rename it. */
 export interface Deprecation {
-  /** Where the key is, e.g. `inputs[0].startAt` or `shipper.yaml:7:5: inputs[0].startAt`. */
+  /** Where the key is, e.g. `inputs[0].startAt` or `shipper.yaml: inputs[0].startAt (at shipper.yaml:7:5)`. */
   readonly where: string;
   readonly old: string;
   readonly current: string;
@@ -67,16 +68,22 @@ export function validateConfig<S extends z.ZodType>(
     const subject = key ? `${key} ` : 'the file ';
     const place = locator?.locate(written(path));
     if (!locator || !place) throw new ConfigError(`${locator ? `${locator.file}: ` : ''}${subject}${issue.message}`);
-    if (place.exact) throw new ConfigError(`${locator.file}:${place.line}:${place.col}: ${subject}${issue.message}`);
+    const at = `${locator.file}:${place.line}:${place.col}`;
     throw new ConfigError(
-      `${locator.file}: ${subject}${issue.message} (in the map at ${locator.file}:${place.line}:${place.col})`,
+      `${locator.file}: ${subject}${issue.message} (${place.exact ? 'at' : 'in the map at'} ${at})`,
     );
   }
   const deprecations = renamed.renames.map(({ path, old, current }) => {
     const key = keyPath(written(path));
     const place = locator?.locate(written(path));
-    const where = locator && place ? `${locator.file}:${place.line}:${place.col}: ${key}` : key;
-    return { where, old, current, message: `${where} is deprecated: write ${current} (same meaning)` };
+    const at = locator && place ? ` (at ${locator.file}:${place.line}:${place.col})` : '';
+    const where = `${locator ? `${locator.file}: ` : ''}${key}${at}`;
+    return {
+      where,
+      old,
+      current,
+      message: `${locator ? `${locator.file}: ` : ''}${key} is deprecated: write ${current} instead${at}`,
+    };
   });
   return { value: result.data, deprecations };
 }

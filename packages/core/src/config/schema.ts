@@ -132,6 +132,12 @@ export function section<Shape extends z.core.$ZodLooseShape>(
   return what.description ? schema.meta({ description: what.description }) : schema;
 }
 
+/** `; did you mean X?` when a candidate is close to `word`, else nothing: to end a message with. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const suggestion = closest(word, candidates);
+  return suggestion ? `; did you mean ${suggestion}?` : '';
+}
+
 /** The closest of `candidates` to `word` (by edit distance, at most a third of its length), if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const normal = (s: string) => s.toLowerCase().replace(/[-_]/g, '');

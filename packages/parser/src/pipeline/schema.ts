@@ -1,4 +1,5 @@
 import { configJsonSchema, z } from '@sluice/core';
+import { type LabelTransform, TRANSFORMS } from '../log-metrics/config.js';
 import { ECS_COMPATIBILITY_VALUES } from '../patterns/library.js';
 import { knownProcessors } from '../processors/registry.js';
 
@@ -19,10 +20,30 @@ export function pipelineFileSchema() {
     if: z.unknown().optional(),
   });
   const steps = z.array(z.union([...knownProcessors().map(step), moduleStep]));
-  const metric = z.looseObject({
+  const label = z.union([
+    z.string().meta({ description: 'The field whose value is the label value.' }),
+    z.strictObject({
+      field: z.string(),
+      transform: z.enum(TRANSFORMS as [LabelTransform, ...LabelTransform[]]).optional(),
+      map: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      default: z.string().optional(),
+    }),
+  ]);
+  // The metrics section's rules across keys (a counter's name ends in _total, a histogram needs
+  // a field, ...) are checked by log-metrics/config.ts with file:line messages; this is its shape.
+  const metricShape = {
     name: z.string().meta({ description: 'sluice_logs_..._total (counter) or a histogram name.' }),
     type: z.enum(['counter', 'histogram']),
-  });
+    help: z.string().optional(),
+    labels: z.record(z.string(), label).optional(),
+    if: z.unknown().optional().meta({ description: 'A condition: only matching events count.' }),
+    field: z.string().optional().meta({ description: 'Counter: the value added; histogram: the value observed.' }),
+    scale: z.number().positive().optional(),
+    buckets: z.array(z.number()).optional(),
+    max_series: z.number().int().min(1).max(10_000).optional(),
+  };
+  const metric = z.strictObject(metricShape);
+
   return z.union([
     z.strictObject({
       description: z.string().optional().meta({ description: 'Free text.' }),

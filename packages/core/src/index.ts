@@ -1,4 +1,5 @@
 export * from './bulk.js';
+export * from './config/index.js';
 export * from './env-substitution.js';
 export * from './errors.js';
 export * from './event.js';
@@ -9,4 +10,3 @@ export * from './metrics.js';
 export * from './record.js';
 export * from './retry.js';
 export * from './secrets.js';
-export * from './config/index.js';

@@ -5,6 +5,10 @@
  * config). Each input declares its own config, schema and factory in inputs/ (inputs/registry.ts).
  */
 export { durationMs, parseDuration, parseSize, sizeBytes } from '@sluice/core';
+export * from './config/build.js';
+export type { CommonInput, JoiningInput } from './config/common.js';
+export * from './config/load.js';
+export * from './config/schema.js';
 export type { FileInputConfig } from './inputs/file.js';
 export type { InputContext, InputKind } from './inputs/kind.js';
 export { INPUT_KINDS, type InputConfig } from './inputs/registry.js';
@@ -13,7 +17,3 @@ export type { SyslogInputConfig } from './inputs/syslog.js';
 export type { TcpInputConfig } from './inputs/tcp.js';
 export type { UdpInputConfig } from './inputs/udp.js';
 export { QUEUE_DEFAULTS } from './queue.js';
-export * from './config/build.js';
-export type { CommonInput, JoiningInput } from './config/common.js';
-export * from './config/load.js';
-export * from './config/schema.js';

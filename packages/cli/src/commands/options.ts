@@ -11,7 +11,8 @@ export function secondsOption(name: string): (value: string) => number {
   return (value) => {
     // The one duration parser of @sluice/core; a bare number is seconds on the command line.
     const ms = durationMs(value, 's');
-    if (ms === undefined) throw new ConfigError(`${name} must be a duration like 5, 30s, 500ms or 2m, got "${value}"`);
+    if (ms === undefined)
+      throw new ConfigError(`${name} must be a duration like 5, 30s, 500ms or 2m, got "${value}"`);
     return ms / 1_000;
   };
 }

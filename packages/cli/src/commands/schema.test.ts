@@ -18,7 +18,11 @@ describe('sluice schema', () => {
   it('prints the JSON Schema of the shipper YAML, with snake_case keys', async () => {
     const r = await sluice('schema', 'shipper');
     expect(r.code).toBe(0);
-    const schema = JSON.parse(r.stdout) as { $schema: string; title: string; properties: Record<string, unknown> };
+    const schema = JSON.parse(r.stdout) as {
+      $schema: string;
+      title: string;
+      properties: Record<string, unknown>;
+    };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(Object.keys(schema.properties)).toEqual(
       expect.arrayContaining(['output', 'inputs', 'shipper_id', 'max_line_bytes']),

@@ -23,7 +23,9 @@ export function register(program: Command): void {
       runCommand(async () => {
         const schema = SCHEMAS[kind];
         if (!schema) {
-          throw new ConfigError(`schema kind must be one of ${Object.keys(SCHEMAS).join(', ')}, got "${kind}"`);
+          throw new ConfigError(
+            `schema kind must be one of ${Object.keys(SCHEMAS).join(', ')}, got "${kind}"`,
+          );
         }
         process.stdout.write(`${JSON.stringify(await schema(), null, 2)}\n`);
         return 0;

@@ -8,7 +8,9 @@ const schema = section(
     url: text(),
     batch_size: integer(1, 100, 'Records per batch.').optional(),
     linger: duration(0, 60_000).optional(),
-    items: z.array(section({ name: text(), max_lines: integer(1, 10).optional() }, { is: 'a map' })).optional(),
+    items: z
+      .array(section({ name: text(), max_lines: integer(1, 10).optional() }, { is: 'a map' }))
+      .optional(),
   },
   { is: 'a map with url' },
 );
@@ -65,7 +67,9 @@ describe('config reader', () => {
       type: 'object',
       additionalProperties: false,
       required: ['url'],
-      properties: { batch_size: { type: 'integer', minimum: 1, maximum: 100, description: 'Records per batch.' } },
+      properties: {
+        batch_size: { type: 'integer', minimum: 1, maximum: 100, description: 'Records per batch.' },
+      },
     });
   });
 });
@@ -74,7 +78,9 @@ describe('config values', () => {
   it('one duration parser, one size parser, one integer rule', () => {
     expect(parseDuration('1.5s', 'k', 0, 1e9)).toBe(1_500);
     expect(parseDuration('1h', 'k', 0, 1e9)).toBe(3_600_000);
-    expect(() => parseDuration('soon', 'k', 0, 1e9)).toThrow('k must be a duration like 250ms, 5s or 2m, got "soon"');
+    expect(() => parseDuration('soon', 'k', 0, 1e9)).toThrow(
+      'k must be a duration like 250ms, 5s or 2m, got "soon"',
+    );
     expect(parseSize('1MiB', 'k', 0, 1e9)).toBe(1_048_576);
     expect(readInteger('n', '7', { min: 1, max: 9 })).toBe(7);
     expect(() => readInteger('n', '0', { min: 1, max: 9, wording: 'between', quote: true })).toThrow(

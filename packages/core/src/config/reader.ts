@@ -33,7 +33,8 @@ export interface ConfigResult<T> {
 /** `inputs[0].port` from ['inputs', 0, 'port']. */
 export function keyPath(path: readonly PathSegment[]): string {
   let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out ? `.${segment}` : segment;
+  for (const segment of path)
+    out += typeof segment === 'number' ? `[${segment}]` : out ? `.${segment}` : segment;
   return out;
 }
 
@@ -56,7 +57,8 @@ export function validateConfig<S extends z.ZodType>(
   locator?: Locator,
 ): ConfigResult<z.output<S>> {
   const renamed = renameDeprecatedKeys(schema, value);
-  const written = (path: readonly PathSegment[]) => path.map((s, i) => renamed.original(path.slice(0, i + 1)) ?? s);
+  const written = (path: readonly PathSegment[]) =>
+    path.map((s, i) => renamed.original(path.slice(0, i + 1)) ?? s);
   const result = schema.safeParse(renamed.value);
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue;
@@ -67,7 +69,8 @@ export function validateConfig<S extends z.ZodType>(
     const key = keyPath(written(path));
     const subject = key ? `${key} ` : 'the file ';
     const place = locator?.locate(written(path));
-    if (!locator || !place) throw new ConfigError(`${locator ? `${locator.file}: ` : ''}${subject}${issue.message}`);
+    if (!locator || !place)
+      throw new ConfigError(`${locator ? `${locator.file}: ` : ''}${subject}${issue.message}`);
     const at = `${locator.file}:${place.line}:${place.col}`;
     throw new ConfigError(
       `${locator.file}: ${subject}${issue.message} (${place.exact ? 'at' : 'in the map at'} ${at})`,
@@ -222,7 +225,8 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
       s = s.in as z.ZodType;
     } else if (s instanceof z.ZodUnion) {
       const options = s.options as readonly z.ZodType[];
-      const discriminator = s instanceof z.ZodDiscriminatedUnion ? (s.def.discriminator as string) : undefined;
+      const discriminator =
+        s instanceof z.ZodDiscriminatedUnion ? (s.def.discriminator as string) : undefined;
       const tag = discriminator && isPlainObject(value) ? value[discriminator] : undefined;
       const match = options.find((option) => {
         const inner = unwrap(option, value);

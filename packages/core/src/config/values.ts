@@ -16,7 +16,8 @@ export function show(value: unknown): string {
  * command-line flags are strings); undefined when it is none.
  */
 export function integerInRange(raw: unknown, min: number, max: number): number | undefined {
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const value =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 }
 

@@ -79,7 +79,17 @@ export const OVERFLOW_LABEL = '_overflow';
 export const MAX_LABEL_LENGTH = 128;
 
 /** The keys of one metric declaration (pipeline/schema.ts publishes them). */
-export const METRIC_KEYS = ['name', 'type', 'help', 'labels', 'if', 'field', 'scale', 'buckets', 'max_series'];
+export const METRIC_KEYS = [
+  'name',
+  'type',
+  'help',
+  'labels',
+  'if',
+  'field',
+  'scale',
+  'buckets',
+  'max_series',
+];
 export const LABEL_KEYS = ['field', 'transform', 'map', 'default'];
 export const TRANSFORMS: readonly LabelTransform[] = ['status_class', 'lowercase', 'uppercase'];
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -111,7 +121,10 @@ export function validateMetric(spec: unknown, label: string): LogMetricDefinitio
   }
   const m = spec as Record<string, unknown>;
   for (const key of Object.keys(m)) {
-    if (!METRIC_KEYS.includes(key)) throw fail(`unknown key "${key}"; valid keys: ${METRIC_KEYS.join(', ')}${didYouMean(key, METRIC_KEYS)}`);
+    if (!METRIC_KEYS.includes(key))
+      throw fail(
+        `unknown key "${key}"; valid keys: ${METRIC_KEYS.join(', ')}${didYouMean(key, METRIC_KEYS)}`,
+      );
   }
 
   const type = m.type;
@@ -234,7 +247,9 @@ function readLabels(
     const s = source as Record<string, unknown>;
     for (const key of Object.keys(s)) {
       if (!LABEL_KEYS.includes(key))
-        throw fail(`${at}: unknown key "${key}"; valid keys: ${LABEL_KEYS.join(', ')}${didYouMean(key, LABEL_KEYS)}`);
+        throw fail(
+          `${at}: unknown key "${key}"; valid keys: ${LABEL_KEYS.join(', ')}${didYouMean(key, LABEL_KEYS)}`,
+        );
     }
     if (typeof s.field !== 'string' || !isFieldPath(s.field)) {
       throw fail(`${at}.field must be a field name, got ${describe(s.field)}`);

@@ -26,12 +26,15 @@ describe('pipeline file schema', () => {
   it('rejects a misspelt key and a processor nobody registered', () => {
     expect(validate({ procesors: [] })).toBe(false);
     expect(validate({ processors: [{ grock: {} }] })).toBe(false);
-    expect(validate({ processors: [{ grok: { patterns: ['%{IP:ip}'] }, if: { field: 'a', equals: 'b' } }] })).toBe(true);
+    expect(
+      validate({ processors: [{ grok: { patterns: ['%{IP:ip}'] }, if: { field: 'a', equals: 'b' } }] }),
+    ).toBe(true);
   });
 
   it('declares every key the metrics section reads', () => {
-    const metric = (pipelineJsonSchema() as { anyOf: { properties: { metrics: { items: { properties: object } } } }[] })
-      .anyOf[0]?.properties.metrics.items.properties;
+    const metric = (
+      pipelineJsonSchema() as { anyOf: { properties: { metrics: { items: { properties: object } } } }[] }
+    ).anyOf[0]?.properties.metrics.items.properties;
     expect(Object.keys(metric ?? {})).toEqual(METRIC_KEYS);
   });
 
@@ -47,6 +50,8 @@ describe('pipeline file schema', () => {
       'p.yaml',
     );
     const { errors } = validateMetrics(file.metricSpecs, file.metricWhere);
-    expect(errors[0]?.message).toMatch(/^p\.yaml:3: metric 1 \(a_total\): unknown key "max_serie"; .*did you mean max_series\?$/);
+    expect(errors[0]?.message).toMatch(
+      /^p\.yaml:3: metric 1 \(a_total\): unknown key "max_serie"; .*did you mean max_series\?$/,
+    );
   });
 });

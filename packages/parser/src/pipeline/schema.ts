@@ -13,10 +13,15 @@ export function pipelineFileSchema() {
   const step = (name: string) =>
     z.strictObject({
       [name]: z.record(z.string(), z.unknown()).meta({ description: `The ${name} processor's options.` }),
-      if: z.unknown().optional().meta({ description: 'A condition: the step runs only for events it matches.' }),
+      if: z
+        .unknown()
+        .optional()
+        .meta({ description: 'A condition: the step runs only for events it matches.' }),
     });
   const moduleStep = z.strictObject({
-    module: z.string().meta({ description: "A built-in module's steps, inline (`sluice modules` lists them)." }),
+    module: z
+      .string()
+      .meta({ description: "A built-in module's steps, inline (`sluice modules` lists them)." }),
     if: z.unknown().optional(),
   });
   const steps = z.array(z.union([...knownProcessors().map(step), moduleStep]));
@@ -37,7 +42,10 @@ export function pipelineFileSchema() {
     help: z.string().optional(),
     labels: z.record(z.string(), label).optional(),
     if: z.unknown().optional().meta({ description: 'A condition: only matching events count.' }),
-    field: z.string().optional().meta({ description: 'Counter: the value added; histogram: the value observed.' }),
+    field: z
+      .string()
+      .optional()
+      .meta({ description: 'Counter: the value added; histogram: the value observed.' }),
     scale: z.number().positive().optional(),
     buckets: z.array(z.number()).optional(),
     max_series: z.number().int().min(1).max(10_000).optional(),

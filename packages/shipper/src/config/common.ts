@@ -1,4 +1,4 @@
-import { ConfigError, oneOf, section, show, size, text, duration, integer, flag, z } from '@sluice/core';
+import { ConfigError, duration, flag, integer, oneOf, section, show, size, text, z } from '@sluice/core';
 import type { FieldValue } from '../event.js';
 import { MULTILINE_PRESETS, type MultilineConfig, validateMultiline } from '../multiline.js';
 
@@ -66,7 +66,11 @@ const multilineMap = section(
     pattern: text('A regex: lines that match (or, with negate, do not) continue an event.').optional(),
     negate: flag().optional(),
     match: oneOf(['after', 'before']).optional(),
-    timeout: duration(1, 3_600_000, 'Flush a pending event after this long without lines. Default 5s.').optional(),
+    timeout: duration(
+      1,
+      3_600_000,
+      'Flush a pending event after this long without lines. Default 5s.',
+    ).optional(),
     max_lines: integer(1, 1_000_000, 'Lines per event at most. Default 500.').optional(),
     max_bytes: size(1, 1024 ** 3, 'Bytes per event at most. Default 10MiB.').optional(),
   },
@@ -113,7 +117,9 @@ export const commonShape = {
 /** The keys of inputs that read byte streams. */
 export const joiningShape = {
   multiline: multilineSchema.optional(),
-  module: text("A parser module whose multi-line rule this input uses (`sluice modules` lists them).").optional(),
+  module: text(
+    'A parser module whose multi-line rule this input uses (`sluice modules` lists them).',
+  ).optional(),
 };
 
 /** `fields`, `tags`, `multiline`, `module` as the shipper runs with them. */

@@ -14,7 +14,9 @@ const README = join(here, '../../README.md');
 /** The YAML blocks of a Markdown file that are shipper configs (they have inputs:). */
 async function shipperExamples(path: string): Promise<string[]> {
   const text = await readFile(path, 'utf8');
-  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string).filter((y) => /^inputs:/m.test(y));
+  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1] as string)
+    .filter((y) => /^inputs:/m.test(y));
 }
 
 async function tempFile(name: string, text: string): Promise<string> {
@@ -40,7 +42,9 @@ describe('shipper config schema', () => {
 
   it('the published schema rejects a misspelt key, as the reader does', () => {
     const validate = new Ajv2020({ strict: false }).compile(shipperJsonSchema());
-    expect(validate({ output: { url: 'x' }, inputs: [{ type: 'file', paths: 'a', folow: true }] })).toBe(false);
+    expect(validate({ output: { url: 'x' }, inputs: [{ type: 'file', paths: 'a', folow: true }] })).toBe(
+      false,
+    );
   });
 
   it('a misspelt key: file:line:column and a "did you mean"', async () => {
@@ -56,11 +60,17 @@ describe('shipper config schema', () => {
   });
 
   it('a wrong type and a value out of range: file:line:column', async () => {
-    const wrongType = await tempFile('a.yaml', 'output:\n  url: redis://h/l\n  batch_size: lots\ninputs: [{ type: stdin }]\n');
+    const wrongType = await tempFile(
+      'a.yaml',
+      'output:\n  url: redis://h/l\n  batch_size: lots\ninputs: [{ type: stdin }]\n',
+    );
     await expect(loadShipperConfig(wrongType)).rejects.toThrow(
       `${wrongType}: output.batch_size must be a whole number from 1 to 100000, got "lots" (at ${wrongType}:3:3)`,
     );
-    const outOfRange = await tempFile('b.yaml', 'output: { url: redis://h/l }\ninputs:\n  - { type: tcp, port: 70000 }\n');
+    const outOfRange = await tempFile(
+      'b.yaml',
+      'output: { url: redis://h/l }\ninputs:\n  - { type: tcp, port: 70000 }\n',
+    );
     await expect(loadShipperConfig(outOfRange)).rejects.toThrow(
       `${outOfRange}: inputs[0].port must be a whole number from 0 to 65535, got 70000 (at ${outOfRange}:3:18)`,
     );
@@ -84,7 +94,11 @@ describe('shipper config schema', () => {
       warnings.push(message);
     };
     const config = await loadShipperConfig(path, logger);
-    expect(config).toMatchObject({ output: { batchSize: 10 }, shipperId: 'web-01', inputs: [{ startAt: 'end' }] });
+    expect(config).toMatchObject({
+      output: { batchSize: 10 },
+      shipperId: 'web-01',
+      inputs: [{ startAt: 'end' }],
+    });
     expect(warnings).toEqual([
       `${path}: output.batchSize is deprecated: write batch_size instead (at ${path}:1:29)`,
       `${path}: shipperId is deprecated: write shipper_id instead (at ${path}:2:1)`,

@@ -1,4 +1,4 @@
-import { configJsonSchema, integer, section, show, size, text, duration, z } from '@sluice/core';
+import { configJsonSchema, duration, integer, section, show, size, text, z } from '@sluice/core';
 import type { FieldValue } from '../event.js';
 import { INPUT_KINDS, type InputConfig } from '../inputs/registry.js';
 import { fieldsSchema, tagsSchema } from './common.js';
@@ -79,7 +79,10 @@ export const shipperConfigSchema = section(
           `must be a non-empty list, got ${show(issue.input)} (for example: inputs: [{ type: file, paths: ["/var/log/*.log"] }])`,
       }),
     registry: section({ path: text('The offsets file.') }, { is: 'a map with path' }).optional(),
-    metrics: section({ address: text('host:port of the /metrics endpoint.') }, { is: 'a map with address' }).optional(),
+    metrics: section(
+      { address: text('host:port of the /metrics endpoint.') },
+      { is: 'a map with address' },
+    ).optional(),
     shipper_id: text('agent.id and part of record ids. Default: the host name.').optional(),
     fields: fieldsSchema.optional(),
     tags: tagsSchema.optional(),
@@ -96,7 +99,11 @@ export const shipperConfigSchema = section(
 )
   .superRefine((v, context) => {
     if (v.inputs.filter((i) => i.type === 'stdin').length > 1)
-      context.addIssue({ code: 'custom', path: ['inputs'], message: 'lists stdin more than once: only one stdin input is possible' });
+      context.addIssue({
+        code: 'custom',
+        path: ['inputs'],
+        message: 'lists stdin more than once: only one stdin input is possible',
+      });
   })
   .transform(
     (v): ShipperConfig => ({
@@ -127,5 +134,7 @@ export const shipperConfigSchema = section(
 
 /** The published JSON Schema of the shipper YAML (`sluice schema shipper`). */
 export function shipperJsonSchema(): Record<string, unknown> {
-  return configJsonSchema(shipperConfigSchema, { title: 'Sluice shipper configuration (sluice ship --config)' });
+  return configJsonSchema(shipperConfigSchema, {
+    title: 'Sluice shipper configuration (sluice ship --config)',
+  });
 }

@@ -452,18 +452,31 @@ export const fileInputKind: InputKind<'file', FileInputConfig> = {
         .union(
           [
             z.string({ error: pathsError }).min(1, { error: pathsError }),
-            z.array(z.string({ error: pathsError }).min(1, { error: pathsError }), { error: pathsError }).min(1, {
-              error: pathsError,
-            }),
+            z
+              .array(z.string({ error: pathsError }).min(1, { error: pathsError }), { error: pathsError })
+              .min(1, {
+                error: pathsError,
+              }),
           ],
           { error: pathsError },
         )
         .meta({ description: 'A path or glob, or a list of them.' }),
       follow: flag('Keep reading as files grow. Default true.').optional(),
-      start_at: oneOf(['beginning', 'end'], 'Where a file never seen before is read from. Default beginning.').optional(),
+      start_at: oneOf(
+        ['beginning', 'end'],
+        'Where a file never seen before is read from. Default beginning.',
+      ).optional(),
       scan_interval: duration(10, 3_600_000, 'How often globs are matched again. Default 10s.').optional(),
-      poll_interval: duration(10, 60_000, 'How often an open file is checked for growth. Default 250ms.').optional(),
-      close_inactive: duration(100, 7 * 24 * 3_600_000, 'Close a file unchanged this long. Default 5m.').optional(),
+      poll_interval: duration(
+        10,
+        60_000,
+        'How often an open file is checked for growth. Default 250ms.',
+      ).optional(),
+      close_inactive: duration(
+        100,
+        7 * 24 * 3_600_000,
+        'Close a file unchanged this long. Default 5m.',
+      ).optional(),
       ...commonShape,
       ...joiningShape,
     },

@@ -9,7 +9,13 @@ import { udpInputKind } from './udp.js';
  * schema and factory; see kind.ts) plus one entry here. The shipper YAML's `inputs:` schema,
  * the published JSON Schema and buildShipper are all derived from this list.
  */
-export const INPUT_KINDS = [fileInputKind, stdinInputKind, tcpInputKind, udpInputKind, syslogInputKind] as const;
+export const INPUT_KINDS = [
+  fileInputKind,
+  stdinInputKind,
+  tcpInputKind,
+  udpInputKind,
+  syslogInputKind,
+] as const;
 
 type KindConfig<K> = K extends { create(config: infer C, ...rest: never[]): unknown } ? C : never;
 /** The config of any input, told apart by `type`. */

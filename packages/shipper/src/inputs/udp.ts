@@ -169,7 +169,10 @@ export const udpInputKind: InputKind<'udp', UdpInputConfig> = {
       type: z.literal('udp'),
       host: text('The address to listen on. Default 127.0.0.1.').optional(),
       port: portSchema(),
-      codec: oneOf(['plain', 'json'], 'plain: the datagram is the line; json: a JSON object. Default plain.').optional(),
+      codec: oneOf(
+        ['plain', 'json'],
+        'plain: the datagram is the line; json: a JSON object. Default plain.',
+      ).optional(),
       ...commonShape,
     },
     { is: 'a map with a type' },

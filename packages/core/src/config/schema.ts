@@ -132,10 +132,10 @@ export function section<Shape extends z.core.$ZodLooseShape>(
   return what.description ? schema.meta({ description: what.description }) : schema;
 }
 
-/** `; did you mean X?` when a candidate is close to `word`, else nothing: to end a message with. */
-export function didYouMean(word: string, candidates: readonly string[]): string {
+/** `{ hint: 'did you mean X?' }` when a candidate is close to `word`, else `{}`: ConfigError options. */
+export function didYouMean(word: string, candidates: readonly string[]): { hint?: string } {
   const suggestion = closest(word, candidates);
-  return suggestion ? `; did you mean ${suggestion}?` : '';
+  return suggestion ? { hint: `did you mean ${suggestion}?` } : {};
 }
 
 /** The closest of `candidates` to `word` (by edit distance, at most a third of its length), if any. */

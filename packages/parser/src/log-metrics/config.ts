@@ -123,7 +123,8 @@ export function validateMetric(spec: unknown, label: string): LogMetricDefinitio
   for (const key of Object.keys(m)) {
     if (!METRIC_KEYS.includes(key))
       throw fail(
-        `unknown key "${key}"; valid keys: ${METRIC_KEYS.join(', ')}${didYouMean(key, METRIC_KEYS)}`,
+        `unknown key "${key}"; valid keys: ${METRIC_KEYS.join(', ')}`,
+        didYouMean(key, METRIC_KEYS).hint,
       );
   }
 
@@ -248,7 +249,8 @@ function readLabels(
     for (const key of Object.keys(s)) {
       if (!LABEL_KEYS.includes(key))
         throw fail(
-          `${at}: unknown key "${key}"; valid keys: ${LABEL_KEYS.join(', ')}${didYouMean(key, LABEL_KEYS)}`,
+          `${at}: unknown key "${key}"; valid keys: ${LABEL_KEYS.join(', ')}`,
+          didYouMean(key, LABEL_KEYS).hint,
         );
     }
     if (typeof s.field !== 'string' || !isFieldPath(s.field)) {

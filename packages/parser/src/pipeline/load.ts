@@ -200,7 +200,8 @@ function readPipelineDocument(
         }
         default:
           throw new ConfigError(
-            `${at(offset)}: unknown key ${describe(key)}; valid top-level keys: ${PIPELINE_FILE_KEYS.join(', ')}${didYouMean(String(key), PIPELINE_FILE_KEYS)}`,
+            `${at(offset)}: unknown key ${describe(key)}; valid top-level keys: ${PIPELINE_FILE_KEYS.join(', ')}`,
+            didYouMean(String(key), PIPELINE_FILE_KEYS),
           );
       }
     }

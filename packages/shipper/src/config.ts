@@ -9,7 +9,7 @@ export * from './config/build.js';
 export type { CommonInput, JoiningInput } from './config/common.js';
 export * from './config/load.js';
 export * from './config/schema.js';
-export type { FileInputConfig } from './inputs/file.js';
+export type { FileInputConfig } from './inputs/file-kind.js';
 export type { InputContext, InputKind } from './inputs/kind.js';
 export { INPUT_KINDS, type InputConfig } from './inputs/registry.js';
 export type { StdinInputConfig } from './inputs/stdin.js';

@@ -1,4 +1,4 @@
-import { fileInputKind } from './file.js';
+import { fileInputKind } from './file-kind.js';
 import { stdinInputKind } from './stdin.js';
 import { syslogInputKind } from './syslog.js';
 import { tcpInputKind } from './tcp.js';

@@ -1,14 +1,8 @@
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type BrokerTarget,
-  type InboundBatch,
-  KafkaConsumer,
-  type KafkaConsumerOptions,
-  KafkaProducer,
-  parseBrokerUrl,
-} from '@sluice/brokers';
+import { type BrokerTarget, type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
+import { KafkaConsumer, type KafkaConsumerOptions, KafkaProducer } from '@sluice/brokers/kafka';
 import { createLogger, type InboundRecord, type Logger, metricsRegistry } from '@sluice/core';
 import type * as KafkaJs from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

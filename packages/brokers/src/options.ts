@@ -1,4 +1,4 @@
-import { ConfigError } from '@sluice/core';
+import { ConfigError, readInteger } from '@sluice/core';
 import type { BrokerTarget } from './types.js';
 
 /**
@@ -15,11 +15,7 @@ export function numberOption(
 ): number {
   const raw = given ?? target.options[key];
   if (raw === undefined) return fallback;
-  const value = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`broker option ${key} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
+  return readInteger(`broker option ${key}`, raw, { min, max, wording: 'between', quote: true });
 }
 
 export function choiceOption<T extends string>(

@@ -1,5 +1,6 @@
 export * from './batch-stages.js';
 export * from './bulk.js';
+export * from './config/index.js';
 export * from './env-substitution.js';
 export * from './errors.js';
 export * from './event.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
-import { ConfigError, redactUrl } from '@sluice/core';
+import { ConfigError, readInteger, redactUrl } from '@sluice/core';
 import type { DeadLetterTarget } from './dead-letter.js';
 import type { IndexTemplateOptions } from './index-template.js';
 import type { OutcomePolicy } from './policy.js';
@@ -60,13 +60,9 @@ export const SINK_DEFAULTS = {
   requestTimeoutMs: 60_000,
 } as const;
 
-function checkRange(key: string, value: number | undefined, min: number, max: number, unit = ''): void {
-  if (value === undefined) return;
-  if (!Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(
-      `indexer.${key} must be an integer between ${min}${unit} and ${max}${unit}, got ${String(value)}`,
-    );
-  }
+/** The one integer range rule of @sluice/core, for an `indexer.` option that is set. */
+function checkRange(key: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined) readInteger(`indexer.${key}`, value, { min, max, wording: 'between' });
 }
 
 function checkUrl(value: string): void {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, createLogger, type Logger, redactText } from '@sluice/core';
+import { ConfigError, createLogger, type Logger, readInteger, redactText } from '@sluice/core';
 import { type ISocketFactory, type KafkaConfig, type LogEntry, logLevel, type SASLOptions } from 'kafkajs';
 import type { BrokerTarget } from '../types.js';
 
@@ -179,7 +179,7 @@ export function defaultLogger(): Logger {
   return createLogger().child({ backend: 'kafka' });
 }
 
-/** Parses a positive integer option, with a message naming the option and the valid range. */
+/** Reads an integer option with the one range rule of @sluice/core; the message names the option and the range. */
 export function intOption(
   name: string,
   value: string | number | undefined,
@@ -188,11 +188,5 @@ export function intOption(
   max: number,
 ): number {
   if (value === undefined) return fallback;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(
-      `Kafka option ${name} must be an integer between ${min} and ${max}, got "${value}"`,
-    );
-  }
-  return n;
+  return readInteger(`Kafka option ${name}`, value, { min, max, wording: 'between', quote: true });
 }

@@ -28,6 +28,7 @@ export const commandModules: Readonly<Record<string, CommandModule>> = {
   lag: () => import('./lag.js'),
   tap: () => import('./tap.js'),
   stack: () => import('./stack.js'),
+  schema: () => import('./schema.js'),
 };
 
 /** The commands to register for these arguments: the one named, or all of them (help, typos). */

@@ -173,7 +173,7 @@ async function ship(options: ShipOptions): Promise<number> {
         { hint: 'in a config file, multiline: and module: are set per input' },
       );
     }
-    config = await loadShipperConfig(options.config);
+    config = await loadShipperConfig(options.config, log);
   } else {
     config = quickConfig(options, options.module === undefined ? undefined : await moduleCatalog());
   }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, redactText, redactUrl } from '@sluice/core';
+import { ConfigError, durationMs, redactText, redactUrl } from '@sluice/core';
 import { parseExposition } from './exposition.js';
 import { renderView } from './render.js';
 import { buildView, type Scrape } from './view.js';
@@ -20,8 +20,7 @@ export interface TopOptions {
 
 /** `--interval`: seconds as a number or with a unit (`2`, `2s`, `500ms`, `1m`), at least 100 ms. */
 export function parseInterval(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  const seconds = m ? (Number(m[1]) / (m[2] === 'ms' ? 1000 : 1)) * (m[2] === 'm' ? 60 : 1) : Number.NaN;
+  const seconds = (durationMs(value, 's') ?? Number.NaN) / 1_000;
   if (!(seconds >= 0.1)) {
     throw new ConfigError(
       `--interval must be a duration of at least 100ms, like 2s, 500ms or 1m, got "${value}"`,

@@ -1,4 +1,4 @@
-import { ConfigError } from '@sluice/core';
+import { ConfigError, didYouMean, integerInRange } from '@sluice/core';
 import { compileCondition } from '../pipeline/condition.js';
 import { describe, isFieldPath } from '../processors/options.js';
 
@@ -78,9 +78,20 @@ export const OVERFLOW_LABEL = '_overflow';
 /** Label values are cut to this many characters (they come from log lines). */
 export const MAX_LABEL_LENGTH = 128;
 
-const METRIC_KEYS = ['name', 'type', 'help', 'labels', 'if', 'field', 'scale', 'buckets', 'max_series'];
-const LABEL_KEYS = ['field', 'transform', 'map', 'default'];
-const TRANSFORMS: readonly LabelTransform[] = ['status_class', 'lowercase', 'uppercase'];
+/** The keys of one metric declaration (pipeline/schema.ts publishes them). */
+export const METRIC_KEYS = [
+  'name',
+  'type',
+  'help',
+  'labels',
+  'if',
+  'field',
+  'scale',
+  'buckets',
+  'max_series',
+];
+export const LABEL_KEYS = ['field', 'transform', 'map', 'default'];
+export const TRANSFORMS: readonly LabelTransform[] = ['status_class', 'lowercase', 'uppercase'];
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MAX_LABELS = 10;
@@ -110,7 +121,11 @@ export function validateMetric(spec: unknown, label: string): LogMetricDefinitio
   }
   const m = spec as Record<string, unknown>;
   for (const key of Object.keys(m)) {
-    if (!METRIC_KEYS.includes(key)) throw fail(`unknown key "${key}"; valid keys: ${METRIC_KEYS.join(', ')}`);
+    if (!METRIC_KEYS.includes(key))
+      throw fail(
+        `unknown key "${key}"; valid keys: ${METRIC_KEYS.join(', ')}`,
+        didYouMean(key, METRIC_KEYS).hint,
+      );
   }
 
   const type = m.type;
@@ -175,12 +190,8 @@ export function validateMetric(spec: unknown, label: string): LogMetricDefinitio
   }
 
   const maxSeries = m.max_series ?? LOG_METRIC_DEFAULTS.maxSeries;
-  if (
-    typeof maxSeries !== 'number' ||
-    !Number.isInteger(maxSeries) ||
-    maxSeries < 1 ||
-    maxSeries > MAX_SERIES_LIMIT
-  ) {
+  // Numbers only (a quoted "100" is an error here), then the one range rule of @sluice/core.
+  if (typeof maxSeries !== 'number' || integerInRange(maxSeries, 1, MAX_SERIES_LIMIT) === undefined) {
     throw fail(
       `"max_series" must be an integer between 1 and ${MAX_SERIES_LIMIT}, got ${describe(m.max_series)}`,
     );
@@ -237,7 +248,10 @@ function readLabels(
     const s = source as Record<string, unknown>;
     for (const key of Object.keys(s)) {
       if (!LABEL_KEYS.includes(key))
-        throw fail(`${at}: unknown key "${key}"; valid keys: ${LABEL_KEYS.join(', ')}`);
+        throw fail(
+          `${at}: unknown key "${key}"; valid keys: ${LABEL_KEYS.join(', ')}`,
+          didYouMean(key, LABEL_KEYS).hint,
+        );
     }
     if (typeof s.field !== 'string' || !isFieldPath(s.field)) {
       throw fail(`${at}.field must be a field name, got ${describe(s.field)}`);

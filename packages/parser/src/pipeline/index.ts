@@ -2,3 +2,4 @@
 export * from './compile.js';
 export * from './condition.js';
 export * from './load.js';
+export * from './schema.js';

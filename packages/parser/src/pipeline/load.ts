@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, expandEnvInYaml, maskSubstitutions, type Substitution } from '@sluice/core';
+import { ConfigError, didYouMean, expandEnvInYaml, maskSubstitutions, type Substitution } from '@sluice/core';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { loadPatternsDir } from '../grok/patterns-dir.js';
 import { type LogMetricDefinition, validateMetrics } from '../log-metrics/config.js';
@@ -201,6 +201,7 @@ function readPipelineDocument(
         default:
           throw new ConfigError(
             `${at(offset)}: unknown key ${describe(key)}; valid top-level keys: ${PIPELINE_FILE_KEYS.join(', ')}`,
+            didYouMean(String(key), PIPELINE_FILE_KEYS),
           );
       }
     }

@@ -1,6 +1,16 @@
 import type { Readable } from 'node:stream';
+import { section, z } from '@sluice/core';
+import {
+  type CommonInput,
+  commonOf,
+  commonShape,
+  type JoiningInput,
+  joiningOf,
+  joiningShape,
+} from '../config/common.js';
 import type { EventSink, Fields, Input } from '../event.js';
 import { type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
+import type { InputKind } from './kind.js';
 import { StreamReader } from './stream.js';
 
 export interface StdinInputOptions {
@@ -57,3 +67,25 @@ export class StdinInput implements Input {
     }
   }
 }
+
+// ---- config: the `type: stdin` map of the shipper YAML ------------------------------------
+
+export interface StdinInputConfig extends CommonInput, JoiningInput {
+  readonly type: 'stdin';
+}
+
+export const stdinInputKind: InputKind<'stdin', StdinInputConfig> = {
+  type: 'stdin',
+  schema: section(
+    { type: z.literal('stdin'), ...commonShape, ...joiningShape },
+    { is: 'a map with a type' },
+  ).transform((v): StdinInputConfig => ({ type: 'stdin', ...commonOf(v), ...joiningOf(v) })),
+  create: (s, context) =>
+    new StdinInput({
+      shipperId: context.shipperId,
+      maxLineBytes: context.maxLineBytes,
+      ...(s.multiline ? { multiline: s.multiline } : {}),
+      ...(s.fields ? { fields: s.fields } : {}),
+      ...(s.tags ? { tags: s.tags } : {}),
+    }),
+};

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@sluice/core';
+import { integer, type Logger, section, text, z } from '@sluice/core';
+import {
+  type CommonInput,
+  commonOf,
+  commonShape,
+  type JoiningInput,
+  joiningOf,
+  joiningShape,
+  portSchema,
+} from '../config/common.js';
 import type { EventSink, Fields, Input } from '../event.js';
 import { type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
+import type { InputKind } from './kind.js';
 import { StreamReader } from './stream.js';
 import { TcpServer } from './tcp-server.js';
 
@@ -76,3 +86,52 @@ export class TcpInput implements Input {
     });
   }
 }
+
+// ---- config: the `type: tcp` map of the shipper YAML --------------------------------------
+
+export interface TcpInputConfig extends CommonInput, JoiningInput {
+  readonly type: 'tcp';
+  /** Default 127.0.0.1: listening on every interface is a choice to make explicitly. */
+  readonly host?: string;
+  readonly port: number;
+  /** Connections at once. Default 1000. */
+  readonly maxConnections?: number;
+}
+
+export const tcpInputKind: InputKind<'tcp', TcpInputConfig> = {
+  type: 'tcp',
+  schema: section(
+    {
+      type: z.literal('tcp'),
+      host: text('The address to listen on. Default 127.0.0.1.').optional(),
+      port: portSchema(),
+      max_connections: integer(1, 100_000, 'Connections at once. Default 1000.').optional(),
+      ...commonShape,
+      ...joiningShape,
+    },
+    { is: 'a map with a type' },
+  ).transform(
+    (v): TcpInputConfig => ({
+      type: 'tcp',
+      port: v.port,
+      ...commonOf(v),
+      ...(v.host ? { host: v.host } : {}),
+      ...(v.max_connections !== undefined ? { maxConnections: v.max_connections } : {}),
+      ...joiningOf(v),
+    }),
+  ),
+  create: (t, context) =>
+    new TcpInput(
+      {
+        port: t.port,
+        shipperId: context.shipperId,
+        maxLineBytes: context.maxLineBytes,
+        ...(t.host ? { host: t.host } : {}),
+        ...(t.maxConnections ? { maxConnections: t.maxConnections } : {}),
+        ...(t.multiline ? { multiline: t.multiline } : {}),
+        ...(t.fields ? { fields: t.fields } : {}),
+        ...(t.tags ? { tags: t.tags } : {}),
+      },
+      context.logger,
+    ),
+};

@@ -1,9 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
-import { ConfigError, type Logger } from '@sluice/core';
+import { ConfigError, type Logger, oneOf, section, text, z } from '@sluice/core';
+import { type CommonInput, commonOf, commonShape, portSchema } from '../config/common.js';
 import type { EventSink, Fields, FieldValue, Input, ShipEvent } from '../event.js';
 import { TAG_INVALID_UTF8, TAG_TRUNCATED } from '../lines.js';
 import { shipperMetrics } from '../metrics.js';
+import type { InputKind } from './kind.js';
 import { parseSyslogHeader, TAG_SYSLOG_UNPARSED } from './syslog-parse.js';
 
 export const TAG_JSON_FAILURE = 'sluice.json_parse_failure';
@@ -149,3 +151,51 @@ export class UdpInput implements Input {
     };
   }
 }
+
+// ---- config: the `type: udp` map of the shipper YAML --------------------------------------
+
+export interface UdpInputConfig extends CommonInput {
+  readonly type: 'udp';
+  readonly host?: string;
+  readonly port: number;
+  /** `plain` (default): the datagram is the line. `json`: a JSON object; `message` is the line, other keys fields. */
+  readonly codec?: 'plain' | 'json';
+}
+
+export const udpInputKind: InputKind<'udp', UdpInputConfig> = {
+  type: 'udp',
+  schema: section(
+    {
+      type: z.literal('udp'),
+      host: text('The address to listen on. Default 127.0.0.1.').optional(),
+      port: portSchema(),
+      codec: oneOf(
+        ['plain', 'json'],
+        'plain: the datagram is the line; json: a JSON object. Default plain.',
+      ).optional(),
+      ...commonShape,
+    },
+    { is: 'a map with a type' },
+  ).transform(
+    (v): UdpInputConfig => ({
+      type: 'udp',
+      port: v.port,
+      ...commonOf(v),
+      ...(v.host ? { host: v.host } : {}),
+      ...(v.codec ? { codec: v.codec } : {}),
+    }),
+  ),
+  create: (u, context) =>
+    new UdpInput(
+      {
+        port: u.port,
+        shipperId: context.shipperId,
+        maxLineBytes: context.maxLineBytes,
+        codec: u.codec ?? 'plain',
+        ...(u.host ? { host: u.host } : {}),
+        ...(u.fields ? { fields: u.fields } : {}),
+        ...(u.tags ? { tags: u.tags } : {}),
+      },
+      context.logger,
+    ),
+};

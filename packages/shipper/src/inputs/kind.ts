@@ -1,0 +1,22 @@
+import type { Logger, z } from '@sluice/core';
+import type { Input } from '../event.js';
+import type { FileRegistry } from '../registry.js';
+
+/** What every input is built with, besides its own config. */
+export interface InputContext {
+  readonly registry: FileRegistry | undefined;
+  readonly logger: Logger;
+  readonly shipperId: string;
+  readonly maxLineBytes: number;
+}
+
+/**
+ * One shipper input as the config knows it: its `type:`, the schema of its map in the shipper
+ * YAML (snake_case keys, read into the camelCase config it runs with) and its factory. An input
+ * declares all three in its own file; inputs/registry.ts lists them.
+ */
+export interface InputKind<Type extends string, Config extends { readonly type: Type }> {
+  readonly type: Type;
+  readonly schema: z.ZodType<Config>;
+  create(config: Config, context: InputContext): Input;
+}

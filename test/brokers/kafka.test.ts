@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BrokerTarget, type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
 import { KafkaConsumer, type KafkaConsumerOptions, KafkaProducer } from '@sluice/brokers/kafka';
-import { createLogger, type InboundRecord, type Logger, metricsRegistry } from '@sluice/core';
+import { createLogger, type InboundRecord, type Logger, metricsRegistry, type OutboundRecord } from '@sluice/core';
 import type * as KafkaJs from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { brokerEnv, records, uniqueStream } from '../support/brokers.js';
@@ -193,6 +193,27 @@ describe.skipIf(!reachable)('Kafka adapter against a real broker', () => {
     await waitFor('lag 0', async () => (await c.lag()).every((s) => s.lag === 0));
     const metrics = await metricsRegistry.getSingleMetricAsString('sluice_broker_published_records_total');
     expect(metrics).toMatch(/backend="kafka"\} \d+/);
+  });
+
+  it('a line whose message would pass maxMessageBytes is cut to fit and tagged, not refused with its batch', async () => {
+    const target = await topic('too-long', 1);
+    const p = producer(target);
+    const [long, short] = records('/var/log/long.log', 2);
+    const huge = { ...(long as OutboundRecord), line: `${'x'.repeat(2_000_000)}\u{1F600}` };
+    await p.publish([huge, short as OutboundRecord]);
+    const got: InboundRecord[] = [];
+    const c = consumer(target, { group: uniqueStream('g') });
+    void c.run(async (batch) => {
+      got.push(...batch.records);
+      await batch.ack();
+    });
+    await waitFor('2 records', () => got.length >= 2);
+    const cut = got.find((r) => r.id === huge.id) as InboundRecord;
+    expect(cut.line.length).toBeLessThan(1_000_000);
+    expect(cut.line.length).toBeGreaterThan(900_000);
+    expect(cut.line).toBe(huge.line.slice(0, cut.line.length));
+    expect(cut.fields?.tags).toContain('sluice.truncated');
+    expect(got.find((r) => r.id === short?.id)?.line).toBe(short?.line);
   });
 
   it('batching: concurrent publishes within the linger share one produce request; big publishes are split by size', async () => {

@@ -54,3 +54,10 @@ export function recordId(source: string, offset: number | string): string {
 export function contentId(payload: string | Uint8Array, salt = ''): string {
   return createHash('sha256').update(salt).update('\0').update(payload).digest('base64url').slice(0, 27);
 }
+
+/**
+ * The tag of a record whose line was cut: by the shipper at its line limit, or by a broker
+ * adapter so the message fits the broker's message size limit. The rest of the line is
+ * dropped, never the record.
+ */
+export const TAG_TRUNCATED = 'sluice.truncated';

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
 /** Tags a shipper puts on lines it had to change. Both keep the line; neither drops it. */
-export const TAG_TRUNCATED = 'sluice.truncated';
+export { TAG_TRUNCATED } from '@sluice/core';
 export const TAG_INVALID_UTF8 = 'sluice.invalid_utf8';
 
 /** One line cut from a byte stream, with where it sits in that stream. */

@@ -6,6 +6,7 @@ import {
   errorChain,
   type Logger,
   type OutboundRecord,
+  TAG_TRUNCATED,
 } from '@sluice/core';
 import {
   type CompressionTypes,
@@ -31,6 +32,13 @@ export interface KafkaProducerOptions extends ProducerOptions {
    * out together when it returns. URL: `?lingerMs=`.
    */
   readonly lingerMs?: number;
+  /**
+   * Largest message this producer sends; a record whose message would be larger has its line
+   * cut to fit and is tagged `sluice.truncated` (the broker would refuse the whole batch).
+   * Default 1,000,000, under the broker's default message.max.bytes (1 MiB + 12), as
+   * Filebeat's max_message_bytes. Raise both together. URL: `?maxMessageBytes=`.
+   */
+  readonly maxMessageBytes?: number;
   /** Flush once this many bytes are waiting, and cap one send at it. Default 512 KiB. URL: `?batchBytes=`. */
   readonly batchBytes?: number;
   /**
@@ -78,6 +86,7 @@ export class KafkaProducer implements Producer {
   private readonly linesPerMessage: number;
   private readonly lingerMs: number;
   private readonly batchBytes: number;
+  private readonly maxMessageBytes: number;
   private readonly log: Logger;
   private readonly closeTimeoutMs: number;
   private connecting: Promise<void> | undefined;
@@ -112,6 +121,13 @@ export class KafkaProducer implements Producer {
       512 * 1024,
       1024,
       64 * 1024 * 1024,
+    );
+    this.maxMessageBytes = intOption(
+      'maxMessageBytes',
+      options.maxMessageBytes ?? o.maxMessageBytes,
+      1_000_000,
+      4 * 1024,
+      1024 ** 3,
     );
     this.compression = compressionCodec(options.compression ?? o.compression ?? 'none');
     const format = options.format ?? o.format ?? 'sluice';
@@ -179,7 +195,8 @@ export class KafkaProducer implements Producer {
 
   /** One message per record, or frames of up to linesPerMessage lines of one source each. */
   private encode(records: readonly OutboundRecord[]): Message[] {
-    if (this.linesPerMessage === 1) return records.map((r) => encodeKafkaMessage(r, this.format));
+    if (this.linesPerMessage === 1)
+      return records.map((r) => this.fitted(r, (x) => encodeKafkaMessage(x, this.format)));
     // Frames are cut per source, so that the key (the source) still decides the partition
     // and one file's lines stay in order in one partition.
     const bySource = new Map<string, OutboundRecord[]>();
@@ -194,8 +211,38 @@ export class KafkaProducer implements Producer {
     const messages: Message[] = [];
     for (const lines of bySource.values())
       for (const group of frameGroups(lines, this.linesPerMessage, maxChars))
-        messages.push(encodeKafkaFrame(group));
+        messages.push(
+          group.length === 1
+            ? this.fitted(group[0] as OutboundRecord, (x) => encodeKafkaFrame([x]))
+            : encodeKafkaFrame(group),
+        );
     return messages;
+  }
+
+  /**
+   * The record's message, with its line cut until the message fits maxMessageBytes. JSON
+   * escaping can make one character cost up to six bytes, so the cut is measured, not computed.
+   */
+  private fitted(record: OutboundRecord, encode: (r: OutboundRecord) => Message): Message {
+    let message = encode(record);
+    let size = messageSize(message);
+    if (size <= this.maxMessageBytes) return message;
+    const original = record.line.length;
+    let line = record.line;
+    const tags = Array.isArray(record.fields?.tags) ? (record.fields.tags as readonly string[]) : [];
+    const fields = { ...record.fields, tags: tags.includes(TAG_TRUNCATED) ? tags : [...tags, TAG_TRUNCATED] };
+    while (size > this.maxMessageBytes && line.length > 0) {
+      line = cutLine(line, Math.floor(line.length * (this.maxMessageBytes / size) * 0.95));
+      message = encode({ ...record, line, fields });
+      size = messageSize(message);
+    }
+    this.log.warn('line cut to fit the Kafka message size limit; tagged sluice.truncated', {
+      topic: this.topic,
+      maxMessageBytes: this.maxMessageBytes,
+      characters: original,
+      kept: line.length,
+    });
+    return message;
   }
 
   /** Produce requests sent and records in them, since construction (for tests and `sluice bench`). */
@@ -348,4 +395,11 @@ function isConnectionFailure(error: unknown): boolean {
     if (CONNECTION_ERRORS.has(e.name)) return true;
   }
   return false;
+}
+
+/** The first `keep` UTF-16 units of `line`, never ending in half a surrogate pair. */
+function cutLine(line: string, keep: number): string {
+  const end = Math.max(0, keep);
+  const last = line.charCodeAt(end - 1);
+  return line.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
 }

@@ -3,8 +3,9 @@ import { RedisStreamConsumer } from './consumer.js';
 import { RedisStreamProducer } from './producer.js';
 import { tapStream } from './tap.js';
 
-export { RedisStreamConsumer, type RedisStreamConsumerOptions, streamLag } from './consumer.js';
+export { RedisStreamConsumer, type RedisStreamConsumerOptions } from './consumer.js';
 export { decodeEntry, ENTRY_FIELD } from './entry.js';
+export { streamLag } from './group.js';
 export { RedisStreamProducer, type RedisStreamProducerOptions } from './producer.js';
 
 /** What the descriptor's `load()` hands the factory: this module is its only dynamic import. */

@@ -50,7 +50,8 @@ export const SETTINGS = {
     consumePipeline: 500,
   },
   'redis-stream': {
-    sluicePublish: 'XADD of 1 entry per command, one pipeline per publish; Sluice JSON envelope in field `data`',
+    sluicePublish:
+      'XADD of 1 entry per command, one pipeline per publish; Sluice JSON envelope in field `data`',
     nativePublish: 'redis-benchmark -c 1 -P 1000: XADD of 1 entry per command, 1000 commands per round trip',
     publishPipeline: 1000,
     sluiceConsume:
@@ -358,7 +359,8 @@ export async function nativeConsume(tools, backend, { stream, records, size, gro
     const cli = spawnSync('redis-cli', [...redisArgs(), 'XGROUP', 'CREATE', stream, group, '0'], {
       encoding: 'utf8',
     });
-    if (cli.status !== 0 || /ERR/.test(cli.stdout)) throw new Error(`XGROUP CREATE failed: ${cli.stdout}${cli.stderr}`);
+    if (cli.status !== 0 || /ERR/.test(cli.stdout))
+      throw new Error(`XGROUP CREATE failed: ${cli.stdout}${cli.stderr}`);
     const run = await runTool(
       'redis-benchmark',
       [

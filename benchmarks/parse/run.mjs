@@ -33,8 +33,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-const parser = await import('@sluice/parser');
-const core = await import('@sluice/core');
 
 const { values: args } = parseArgs({
   options: {
@@ -53,6 +51,10 @@ const { values: args } = parseArgs({
   },
 });
 const root = args.root.endsWith('/') ? args.root : `${args.root}/`;
+// From the checkout --root names (default: this one), so two commits can be measured in one
+// run of this script; hence a path into the build rather than the package name.
+const parser = await import(`${root}packages/parser/dist/index.js`);
+const core = await import(`${root}packages/core/dist/index.js`);
 const LINES = Number(args.lines);
 const ROUNDS = Number(args.rounds);
 const MAX_THREADS = Number(args.threads);

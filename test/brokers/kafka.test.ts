@@ -3,7 +3,13 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BrokerTarget, type InboundBatch, parseBrokerUrl } from '@sluice/brokers';
 import { KafkaConsumer, type KafkaConsumerOptions, KafkaProducer } from '@sluice/brokers/kafka';
-import { createLogger, type InboundRecord, type Logger, metricsRegistry, type OutboundRecord } from '@sluice/core';
+import {
+  createLogger,
+  type InboundRecord,
+  type Logger,
+  metricsRegistry,
+  type OutboundRecord,
+} from '@sluice/core';
 import type * as KafkaJs from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { brokerEnv, records, uniqueStream } from '../support/brokers.js';

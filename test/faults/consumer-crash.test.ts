@@ -37,7 +37,10 @@ async function acked(port: number): Promise<number> {
 }
 
 // How soon another consumer takes over a dead one's records: short, so the test stays short.
-const FAST_RECOVERY: Record<string, string> = { redis: 'heartbeatMs=1000', 'redis-stream': 'claimIdleMs=1000' };
+const FAST_RECOVERY: Record<string, string> = {
+  redis: 'heartbeatMs=1000',
+  'redis-stream': 'claimIdleMs=1000',
+};
 
 describe.each(['kafka', 'redis', 'redis-stream', 'rabbitmq'])('a %s consumer SIGKILLed mid-run', (kind) => {
   it(`leaves each of ${LINES} lines in Elasticsearch exactly once after a second consumer finishes`, async () => {

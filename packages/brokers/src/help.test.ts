@@ -16,7 +16,9 @@ describe('brokerHelp', () => {
   });
 
   it('groups backends by what --group means for them', () => {
-    expect(brokerHelp.group()).toBe('consumer group (Kafka, Redis Streams) / consumer name prefix (Redis, RabbitMQ)');
+    expect(brokerHelp.group()).toBe(
+      'consumer group (Kafka, Redis Streams) / consumer name prefix (Redis, RabbitMQ)',
+    );
   });
 
   it('tells broker URLs from index names by the registered schemes', () => {

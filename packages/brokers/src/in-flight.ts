@@ -1,4 +1,4 @@
-import { errorChain, type Logger } from '@sluice/core';
+import { errorChain, type InboundRecord, type Logger } from '@sluice/core';
 import type { InboundBatch } from './types.js';
 
 /** A batch that knows whether `ack()` or `retryLater()` has already decided its fate. */
@@ -47,4 +47,56 @@ export function runInFlight<B extends SettledBatch>(
       hooks.onDone();
     }
   })();
+}
+
+/**
+ * A fetched batch whose fate is decided once: `ack()` or `retryLater()`, whichever comes
+ * first, runs `decide`; a second call waits for that decision instead of undoing it. A
+ * decision that fails can be made again (the connection may be back).
+ */
+export abstract class SettleOnceBatch implements SettledBatch {
+  settled = false;
+  private settling: Promise<void> | undefined;
+
+  abstract readonly records: readonly InboundRecord[];
+
+  protected abstract decide(how: 'ack' | 'giveBack'): Promise<void>;
+
+  ack(): Promise<void> {
+    return this.settle('ack');
+  }
+
+  retryLater(): Promise<void> {
+    return this.settle('giveBack');
+  }
+
+  private settle(how: 'ack' | 'giveBack'): Promise<void> {
+    this.settling ??= this.decide(how).then(
+      () => {
+        this.settled = true;
+      },
+      (error: unknown) => {
+        this.settling = undefined;
+        throw error;
+      },
+    );
+    return this.settling;
+  }
+}
+
+/** One waiter woken by the next `wake()`: a fetch loop sleeping until pause, capacity or close changes. */
+export class WakeUp {
+  private waiter: (() => void) | undefined;
+
+  wake(): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.();
+  }
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
 }

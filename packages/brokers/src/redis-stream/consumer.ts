@@ -10,7 +10,7 @@ import {
   type SluiceError,
 } from '@sluice/core';
 import type { Redis } from 'ioredis';
-import { runInFlight } from '../in-flight.js';
+import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { booleanOption, numberOption } from '../options.js';
 import { closeRedis, connectRedis, createRedis, redisError } from '../redis/connection.js';
@@ -74,7 +74,7 @@ export class RedisStreamConsumer implements Consumer {
   private claimDue = true;
   private claimCursor = '0-0';
   private running: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly wakeUp = new WakeUp();
   private timers: NodeJS.Timeout[] = [];
   private connecting: Promise<void> | undefined;
 
@@ -123,7 +123,7 @@ export class RedisStreamConsumer implements Consumer {
 
   resume(): void {
     this.paused = false;
-    this.wake();
+    this.wakeUp.wake();
   }
 
   /** Entries the group has not read yet plus entries read and not acknowledged (XINFO GROUPS). */
@@ -137,7 +137,7 @@ export class RedisStreamConsumer implements Consumer {
 
   async close(): Promise<void> {
     this.closing = true;
-    this.wake();
+    this.wakeUp.wake();
     // Interrupts a pending XREADGROUP. Entries it delivered in that instant are pending under
     // this consumer and are claimed by another after claimIdleMs: late, never lost.
     this.blocking.disconnect();
@@ -151,18 +151,6 @@ export class RedisStreamConsumer implements Consumer {
       throw error;
     });
     return this.connecting;
-  }
-
-  private wake(): void {
-    const wake = this.wakeUp;
-    this.wakeUp = undefined;
-    wake?.();
-  }
-
-  private waitForWake(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeUp = resolve;
-    });
   }
 
   private async ensureGroup(): Promise<void> {
@@ -205,7 +193,7 @@ export class RedisStreamConsumer implements Consumer {
       let failures = 0;
       while (!this.closing) {
         if (this.paused || this.inFlight.size >= this.maxInFlight) {
-          await this.waitForWake();
+          await this.wakeUp.wait();
           continue;
         }
         try {
@@ -231,7 +219,7 @@ export class RedisStreamConsumer implements Consumer {
       }
     } finally {
       // Drain: every in-flight batch is acknowledged or handed back before we leave.
-      while (this.inFlight.size > 0) await this.waitForWake();
+      while (this.inFlight.size > 0) await this.wakeUp.wait();
       for (const timer of this.timers) clearInterval(timer);
       this.timers = [];
       this.client.off('ready', onReady);
@@ -351,7 +339,7 @@ export class RedisStreamConsumer implements Consumer {
         this.log.warn('could not hand back a batch; another consumer claims it after claimIdleMs', {
           error: errorChain(error),
         }),
-      onDone: () => this.wake(),
+      onDone: () => this.wakeUp.wake(),
     });
   }
 
@@ -441,37 +429,18 @@ export class RedisStreamConsumer implements Consumer {
   }
 }
 
-class StreamBatch implements InboundBatch {
-  settled = false;
-  private settling: Promise<void> | undefined;
-
+class StreamBatch extends SettleOnceBatch {
   constructor(
     readonly records: readonly InboundRecord[],
     /** Entry ids, poison already dead-lettered. */
     readonly ids: readonly string[],
     private readonly consumer: RedisStreamConsumer,
-  ) {}
-
-  ack(): Promise<void> {
-    return this.settle('ack');
+  ) {
+    super();
   }
 
-  retryLater(): Promise<void> {
-    return this.settle('giveBack');
-  }
-
-  private settle(how: 'ack' | 'giveBack'): Promise<void> {
-    // The first decision wins; a second call waits for it instead of undoing it.
-    this.settling ??= this.consumer.settle(this, how).then(
-      () => {
-        this.settled = true;
-      },
-      (error: unknown) => {
-        this.settling = undefined;
-        throw error;
-      },
-    );
-    return this.settling;
+  protected decide(how: 'ack' | 'giveBack'): Promise<void> {
+    return this.consumer.settle(this, how);
   }
 }
 

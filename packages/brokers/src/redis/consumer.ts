@@ -11,7 +11,7 @@ import {
 } from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { decodeFrame, isFramePayload, MAX_FRAME_LINES } from '../frame.js';
-import { runInFlight } from '../in-flight.js';
+import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
@@ -64,7 +64,7 @@ export class RedisConsumer implements Consumer {
   private paused = false;
   private closing = false;
   private running: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly wakeUp = new WakeUp();
   private needsRecovery = false;
   private timers: NodeJS.Timeout[] = [];
   private connecting: Promise<void> | undefined;
@@ -137,7 +137,7 @@ export class RedisConsumer implements Consumer {
 
   resume(): void {
     this.paused = false;
-    this.wake();
+    this.wakeUp.wake();
   }
 
   async lag(): Promise<LagSample[]> {
@@ -152,7 +152,7 @@ export class RedisConsumer implements Consumer {
 
   async close(): Promise<void> {
     this.closing = true;
-    this.wake();
+    this.wakeUp.wake();
     // Interrupts a pending BLMOVE; a record it moved in that instant sits in a registered
     // batch list, returned to the main list by the recovery in the loop's clean-up.
     this.blocking.disconnect();
@@ -167,18 +167,6 @@ export class RedisConsumer implements Consumer {
       throw error;
     });
     return this.connecting;
-  }
-
-  private wake(): void {
-    const wake = this.wakeUp;
-    this.wakeUp = undefined;
-    wake?.();
-  }
-
-  private waitForWake(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeUp = resolve;
-    });
   }
 
   private async loop(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
@@ -210,7 +198,7 @@ export class RedisConsumer implements Consumer {
       let failures = 0;
       while (!this.closing) {
         if (this.paused || this.inFlight.size >= this.maxInFlight) {
-          await this.waitForWake();
+          await this.wakeUp.wait();
           continue;
         }
         try {
@@ -235,7 +223,7 @@ export class RedisConsumer implements Consumer {
       }
     } finally {
       // Drain: every in-flight batch is acknowledged or handed back before we leave.
-      while (this.inFlight.size > 0) await this.waitForWake();
+      while (this.inFlight.size > 0) await this.wakeUp.wait();
       for (const timer of this.timers) clearInterval(timer);
       this.timers = [];
       this.client.off('ready', onReady);
@@ -319,7 +307,7 @@ export class RedisConsumer implements Consumer {
         this.log.warn('could not hand back a batch; it returns when this consumer restarts or is reclaimed', {
           error: errorChain(error),
         }),
-      onDone: () => this.wake(),
+      onDone: () => this.wakeUp.wake(),
     });
   }
 
@@ -391,10 +379,7 @@ export class RedisConsumer implements Consumer {
   }
 }
 
-class RedisBatch implements InboundBatch {
-  settled = false;
-  private settling: Promise<void> | undefined;
-
+class RedisBatch extends SettleOnceBatch {
   constructor(
     readonly records: readonly InboundRecord[],
     /** The batch's own processing list (poison already moved out). */
@@ -402,27 +387,11 @@ class RedisBatch implements InboundBatch {
     /** List elements in that list: records, or frames of several records each. */
     readonly elements: number,
     private readonly consumer: RedisConsumer,
-  ) {}
-
-  ack(): Promise<void> {
-    return this.settle('ack');
+  ) {
+    super();
   }
 
-  retryLater(): Promise<void> {
-    return this.settle('giveBack');
-  }
-
-  private settle(how: 'ack' | 'giveBack'): Promise<void> {
-    // The first decision wins; a second call waits for it instead of undoing it.
-    this.settling ??= this.consumer.settle(this, how).then(
-      () => {
-        this.settled = true;
-      },
-      (error: unknown) => {
-        this.settling = undefined;
-        throw error;
-      },
-    );
-    return this.settling;
+  protected decide(how: 'ack' | 'giveBack'): Promise<void> {
+    return this.consumer.settle(this, how);
   }
 }

@@ -5,7 +5,7 @@
 //     alternating, with the ratio Sluice/native (benchmarks/lib/broker-only.mjs);
 //  2. end to end: the same workload ship -> broker -> consume -> parse -> index through each
 //     backend, then 1 versus 2 consumer processes.
-// Usage: pnpm bench:brokers [--only native|e2e] [--backends kafka,redis,rabbitmq]
+// Usage: pnpm bench:brokers [--only native|e2e] [--backends kafka,redis,redis-stream,rabbitmq]
 //          [--records N] [--rounds R] [--size BYTES] [--in-flight N]   (broker-only part)
 //          [--lines N] [--consumers 1,2]                                (end-to-end part)
 //          [--lines-per-message N]   (both parts: ?linesPerMessage=N, frames on Kafka and
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { brokerOnlyComparison, brokerOnlyMarkdown } from '../lib/broker-only.mjs';
-import { checkBackends, brokerUrl as url } from '../lib/endpoints.mjs';
+import { BACKENDS, checkBackends, brokerUrl as url } from '../lib/endpoints.mjs';
 import { prepareNativeTools } from '../lib/native.mjs';
 import { procStats, watchProcess } from '../lib/proc.mjs';
 
@@ -33,7 +33,8 @@ const { values: args } = parseArgs({
   options: {
     only: { type: 'string' },
     lines: { type: 'string', default: '300000' },
-    backends: { type: 'string', default: 'kafka,redis,rabbitmq' },
+    // Default: every registered backend.
+    backends: { type: 'string' },
     consumers: { type: 'string', default: '1,2' },
     records: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '3' },
@@ -49,7 +50,8 @@ if (args.only !== undefined && !['native', 'e2e'].includes(args.only))
   );
 const parts = { native: args.only !== 'e2e', e2e: args.only !== 'native' };
 const lines = Number(args.lines);
-const backends = checkBackends(args.backends.split(',').filter(Boolean));
+const backends =
+  args.backends === undefined ? BACKENDS : checkBackends(args.backends.split(',').filter(Boolean));
 const consumerCounts = args.consumers.split(',').map(Number);
 const es = args.es;
 const brokerOnly = {

@@ -37,7 +37,7 @@ export const MAX_FRAME_LINES = 10_000;
 /** Every frame starts with these bytes, which no one-line Sluice envelope does. */
 const FRAME_PREFIX = `{"${FRAME_KEY}":`;
 
-type FieldValue = string | number | boolean | readonly string[];
+type FieldValue = NonNullable<OutboundRecord['fields']>[string];
 
 interface FrameJson {
   readonly [FRAME_KEY]: number;
@@ -57,6 +57,7 @@ export function isFramePayload(payload: string): boolean {
 
 function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
   if (a === b) return true;
+  // Objects (structured data) are compared by reference: an equal copy is only sent twice.
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

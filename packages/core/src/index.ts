@@ -11,3 +11,4 @@ export * from './metrics.js';
 export * from './record.js';
 export * from './retry.js';
 export * from './secrets.js';
+export * from './syslog-structured-data.js';

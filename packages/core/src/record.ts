@@ -1,4 +1,5 @@
 import { createHash, hash } from 'node:crypto';
+import type { JsonObject } from './event.js';
 
 /**
  * What a shipper publishes: one raw log line (or one joined multi-line event) and the
@@ -16,8 +17,11 @@ export interface OutboundRecord {
   readonly offset?: number;
   /** When the shipper read the line (ms since epoch); drives the end-to-end latency metric. */
   readonly shippedAt: number;
-  /** Extra metadata to carry as fields (host.name, tags, shipper id, ...). */
-  readonly fields?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /**
+   * Extra metadata to carry as fields (host.name, tags, shipper id, ...); an object only for
+   * fields that are objects in ECS (`log.syslog.structured_data`).
+   */
+  readonly fields?: Readonly<Record<string, string | number | boolean | readonly string[] | JsonObject>>;
 }
 
 /** The format a consumer recognised on the wire. */

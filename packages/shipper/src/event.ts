@@ -1,5 +1,6 @@
+import type { JsonObject } from '@sluice/core';
 /** A value the shipper may put in a record's `fields` (what OutboundRecord allows). */
-export type FieldValue = string | number | boolean | readonly string[];
+export type FieldValue = string | number | boolean | readonly string[] | JsonObject;
 export type Fields = Readonly<Record<string, FieldValue>>;
 
 /**

@@ -34,6 +34,6 @@ export {
 } from './redact.js';
 export { knownProcessors, processorRegistry } from './registry.js';
 export { LOGSTASH_FACILITY_LABELS, LOGSTASH_SEVERITY_LABELS, syslogPri } from './syslog-pri.js';
-export { parseStructuredData, SYSLOG_SD_FAILURE_TAG, syslogSd } from './syslog-sd.js';
+export { SYSLOG_SD_FAILURE_TAG, syslogSd } from './syslog-sd.js';
 export { parseUri, URI_PARTS_FAILURE_TAG, type UriParts, uriParts } from './uri-parts.js';
 export { userAgent } from './user-agent.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStructuredData, syslogSd } from './syslog-sd.js';
+import { syslogSd } from './syslog-sd.js';
 
 const where = 'p.yaml:3: processor 1 (syslog_sd)';
 const run = (options: unknown, event: Record<string, unknown>) =>
@@ -19,26 +19,6 @@ describe('syslog_sd', () => {
         },
       },
     });
-  });
-
-  it('unescapes \\" \\\\ and \\], keeps other backslashes, merges a repeated SD-ID', () => {
-    expect(
-      parseStructuredData(String.raw`[a x="say \"hi\"" y="C:\\dir" z="[1\]" w="\n"][b][a v=""]`),
-    ).toEqual({
-      a: { x: 'say "hi"', y: 'C:\\dir', z: '[1]', w: '\\n', v: '' },
-      b: {},
-    });
-  });
-
-  it('keeps an SD-ID or parameter named __proto__ as data', () => {
-    const parsed = parseStructuredData('[__proto__ polluted="yes"][a __proto__="x"]') as Record<
-      string,
-      unknown
-    >;
-    expect(Object.keys(parsed)).toEqual(['__proto__', 'a']);
-    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(JSON.stringify(parsed)).toBe('{"__proto__":{"polluted":"yes"},"a":{"__proto__":"x"}}');
   });
 
   it('writes to a target and tags text that is not structured data', () => {

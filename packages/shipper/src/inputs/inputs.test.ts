@@ -156,6 +156,20 @@ describe('syslog', () => {
     expect(h?.fields['log.syslog.procid']).toBeUndefined();
   });
 
+  it('writes RFC 5424 structured data as an object, the shape the syslog module gives', () => {
+    const h = parseSyslogHeader(
+      '<165>1 2003-10-11T22:14:15.003Z host app - ID47 [exampleSDID@32473 iut="3" eventSource="App"][meta seq="1"] hi',
+    );
+    expect(h?.fields['log.syslog.structured_data']).toEqual({
+      'exampleSDID@32473': { iut: '3', eventSource: 'App' },
+      meta: { seq: '1' },
+    });
+    // Nil structured data writes nothing.
+    expect(parseSyslogHeader('<165>1 - host app - - - hi')?.fields).not.toHaveProperty(
+      'log.syslog.structured_data',
+    );
+  });
+
   it('parses RFC 3164 headers, with and without timestamp and host', () => {
     expect(parseSyslogHeader("<34>Oct 11 22:14:15 mymachine su[42]: 'su root' failed")?.fields).toMatchObject(
       {

@@ -1,3 +1,4 @@
+import { parseStructuredData } from '@sluice/core';
 import type { FieldValue } from '../event.js';
 
 /** Tag for a message without a valid `<PRI>` header: kept whole, as the line. */
@@ -39,7 +40,11 @@ export function parseSyslogHeader(message: string): SyslogHeader | undefined {
     put('log.syslog.appname', m5424[5]);
     put('log.syslog.procid', m5424[6]);
     put('log.syslog.msgid', m5424[7]);
-    put('log.syslog.structured_data', m5424[8]);
+    // An object, as the syslog module's syslog_sd step writes it: one index holding events of
+    // both must not see the field as text in one and an object in the other.
+    const sd = nil(m5424[8]);
+    const structured = sd === undefined ? undefined : parseStructuredData(sd);
+    if (structured !== undefined) fields['log.syslog.structured_data'] = structured;
     return { fields, format: 'rfc5424' };
   }
   const m3164 = RFC3164_HEAD.exec(message);

@@ -23,7 +23,15 @@ describe('parseStructuredData', () => {
   });
 
   it('refuses text that is not structured data', () => {
-    for (const bad of ['', '[]', '[id k=v]', '[id k="v"', 'id k="v"]', '[id k="v"] trailing', '[id  k="v"]']) {
+    for (const bad of [
+      '',
+      '[]',
+      '[id k=v]',
+      '[id k="v"',
+      'id k="v"]',
+      '[id k="v"] trailing',
+      '[id  k="v"]',
+    ]) {
       expect(parseStructuredData(bad), bad).toBeUndefined();
     }
   });

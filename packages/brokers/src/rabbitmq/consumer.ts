@@ -15,6 +15,7 @@ import { brokerCount } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { isPoison } from '../wire.js';
+import { RabbitBatch, recordsIn, type Session } from './batch.js';
 import { decodeAmqp, decodeAmqpBatch, NDJSON } from './codec.js';
 import {
   connectRabbit,
@@ -23,7 +24,6 @@ import {
   rabbitError,
   rabbitTopology,
 } from './connection.js';
-import { RabbitBatch, recordsIn, type Session } from './batch.js';
 import { RabbitLag } from './lag.js';
 
 export interface RabbitMqConsumerOptions extends ConsumerOptions {

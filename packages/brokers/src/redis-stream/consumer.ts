@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { booleanOption, numberOption } from '../options.js';
-import { connectRedis, createRedis } from '../redis/connection.js';
+import { connectOnce, createRedis } from '../redis/connection.js';
 import { runRedisFetchLoop } from '../redis/fetch-loop.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { isPoison } from '../wire.js';
@@ -68,7 +68,7 @@ export class RedisStreamConsumer implements Consumer {
   private claimCursor = '0-0';
   private running: Promise<void> | undefined;
   private readonly wakeUp = new WakeUp();
-  private connecting: Promise<void> | undefined;
+  private readonly connect: () => Promise<void>;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -94,6 +94,7 @@ export class RedisStreamConsumer implements Consumer {
       maxRetriesPerRequest: null,
       connectionName: `sluice-${this.consumerId}`,
     });
+    this.connect = connectOnce(this.client, target);
     this.blocking = createRedis(target, {
       maxRetriesPerRequest: null,
       connectionName: `sluice-xread-${this.consumerId}`,
@@ -135,14 +136,6 @@ export class RedisStreamConsumer implements Consumer {
     this.blocking.disconnect();
     await this.running?.catch(() => {});
     if (!this.running) this.client.disconnect();
-  }
-
-  private connect(): Promise<void> {
-    this.connecting ??= connectRedis(this.client, this.target).catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    return this.connecting;
   }
 
   private async ensureGroup(): Promise<void> {

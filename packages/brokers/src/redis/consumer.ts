@@ -8,7 +8,7 @@ import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodePayload, isPoison } from '../wire.js';
-import { connectRedis, createRedis } from './connection.js';
+import { connectOnce, createRedis } from './connection.js';
 import { runRedisFetchLoop } from './fetch-loop.js';
 import { type RedisKeys, redisKeys } from './keys.js';
 import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE } from './scripts.js';
@@ -59,7 +59,7 @@ export class RedisConsumer implements Consumer {
   private running: Promise<void> | undefined;
   private readonly wakeUp = new WakeUp();
   private needsRecovery = false;
-  private connecting: Promise<void> | undefined;
+  private readonly connect: () => Promise<void>;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -95,6 +95,7 @@ export class RedisConsumer implements Consumer {
       maxRetriesPerRequest: null,
       connectionName: `sluice-${this.consumerId}`,
     });
+    this.connect = connectOnce(this.client, target);
     this.blocking = createRedis(target, {
       maxRetriesPerRequest: null,
       connectionName: `sluice-blmove-${this.consumerId}`,
@@ -151,14 +152,6 @@ export class RedisConsumer implements Consumer {
     // A failed run already reported its error to the caller of run().
     await this.running?.catch(() => {});
     if (!this.running) this.client.disconnect();
-  }
-
-  private connect(): Promise<void> {
-    this.connecting ??= connectRedis(this.client, this.target).catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    return this.connecting;
   }
 
   private loop(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {

@@ -1,4 +1,4 @@
-import { ConfigError, readInteger } from '@sluice/core';
+import { readBoolean, readChoice, readInteger } from '@sluice/core';
 import type { BrokerTarget } from './types.js';
 
 /**
@@ -18,6 +18,7 @@ export function numberOption(
   return readInteger(`broker option ${key}`, raw, { min, max, wording: 'between', quote: true });
 }
 
+/** A word from the constructor options or else the URL's query string, one of `choices`. */
 export function choiceOption<T extends string>(
   target: BrokerTarget,
   key: string,
@@ -27,18 +28,14 @@ export function choiceOption<T extends string>(
 ): T {
   const raw = given ?? target.options[key];
   if (raw === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new ConfigError(`broker option ${key} must be one of ${choices.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
+  return readChoice(`broker option ${key}`, raw, choices, { quote: true });
 }
 
+/** A URL query flag: true/false or 1/0. */
 export function booleanOption(target: BrokerTarget, key: string, fallback: boolean): boolean {
   const raw = target.options[key];
   if (raw === undefined) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(`broker option ${key} must be true or false, got "${raw}"`);
+  return readBoolean(`broker option ${key}`, raw, { quote: true, digits: true });
 }
 
 /** Credentials of `scheme://user:password@host`, percent-decoded. */

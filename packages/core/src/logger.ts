@@ -1,3 +1,4 @@
+import { choiceProblem } from './config/values.js';
 import { ConfigError } from './errors.js';
 import { redactText } from './secrets.js';
 
@@ -15,7 +16,7 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel 
   if (!raw) return 'info';
   const level = raw.toLowerCase();
   if ((LOG_LEVELS as string[]).includes(level)) return level as LogLevel;
-  throw new ConfigError(`SLUICE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`, {
+  throw new ConfigError(`SLUICE_LOG_LEVEL ${choiceProblem(raw, LOG_LEVELS, { quote: true })}`, {
     hint: 'unset it for info, or set for example SLUICE_LOG_LEVEL=debug',
   });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
-import { ConfigError, readInteger, redactUrl } from '@sluice/core';
+import { ConfigError, readChoice, readInteger, redactUrl } from '@sluice/core';
 import type { DeadLetterTarget } from './dead-letter.js';
 import type { IndexTemplateOptions } from './index-template.js';
 import type { OutcomePolicy } from './policy.js';
@@ -104,11 +104,7 @@ export function validateSinkOptions(options: SinkOptions): void {
     ['requests', ['retry', 'split', 'fatal']],
   ] as const) {
     for (const [key, action] of Object.entries((policy?.[table] ?? {}) as Record<string, string>)) {
-      if (!(valid as readonly string[]).includes(action)) {
-        throw new ConfigError(
-          `indexer.policy.${table}.${key} must be one of ${valid.join(', ')}, got "${action}"`,
-        );
-      }
+      readChoice(`indexer.policy.${table}.${key}`, action, valid, { quote: true });
     }
   }
   const dl = options.deadLetter;

@@ -1,4 +1,4 @@
-import { ConfigError } from '@sluice/core';
+import { ConfigError, readChoice, readNumber } from '@sluice/core';
 import type { Line } from './lines.js';
 
 /**
@@ -235,11 +235,7 @@ export function multilineFromModule(rule: ModuleMultilineRule): MultilineConfig 
 }
 
 export function validateMultiline(config: MultilineConfig, key: string): void {
-  if (config.preset !== undefined && !MULTILINE_PRESETS.includes(config.preset)) {
-    throw new ConfigError(
-      `${key}.preset must be one of ${MULTILINE_PRESETS.join(', ')}, got ${JSON.stringify(config.preset)}`,
-    );
-  }
+  if (config.preset !== undefined) readChoice(`${key}.preset`, config.preset, MULTILINE_PRESETS);
   if (config.preset !== undefined && config.pattern !== undefined) {
     throw new ConfigError(`${key}: give either preset or pattern, not both`);
   }
@@ -250,16 +246,9 @@ export function validateMultiline(config: MultilineConfig, key: string): void {
   if (config.match !== undefined && config.match !== 'after' && config.match !== 'before') {
     throw new ConfigError(`${key}.match must be "after" or "before", got ${JSON.stringify(config.match)}`);
   }
-  checkRange(config.timeoutMs, `${key}.timeout (ms)`, 1, 3_600_000);
-  checkRange(config.maxLines, `${key}.maxLines`, 1, 1_000_000);
-  checkRange(config.maxBytes, `${key}.maxBytes`, 1, 1024 * 1024 * 1024);
-}
-
-function checkRange(value: number | undefined, key: string, min: number, max: number): void {
-  if (value === undefined) return;
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(`${key} must be between ${min} and ${max}, got ${value}`);
-  }
+  if (config.timeoutMs !== undefined) readNumber(`${key}.timeout (ms)`, config.timeoutMs, 1, 3_600_000);
+  if (config.maxLines !== undefined) readNumber(`${key}.maxLines`, config.maxLines, 1, 1_000_000);
+  if (config.maxBytes !== undefined) readNumber(`${key}.maxBytes`, config.maxBytes, 1, 1024 * 1024 * 1024);
 }
 
 /** A joiner factory for one input: call it once per stream. */

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
-import { ConfigError } from '@sluice/core';
+import { ConfigError, choiceProblem } from '@sluice/core';
 import kafkajs from 'kafkajs';
 
 // kafkajs is CommonJS; Node's ESM loader does not see `CompressionCodecs` as a named export.
@@ -159,6 +159,6 @@ export function compressionCodec(name: string): CompressionTypes {
     case 'zstd':
       return CompressionTypes.ZSTD;
     default:
-      throw new ConfigError(`Kafka option compression must be one of ${NAMES.join(', ')}, got "${name}"`);
+      throw new ConfigError(`Kafka option compression ${choiceProblem(name, NAMES, { quote: true })}`);
   }
 }

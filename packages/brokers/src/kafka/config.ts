@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, createLogger, type Logger, readInteger, redactText } from '@sluice/core';
+import {
+  ConfigError,
+  createLogger,
+  type Logger,
+  readBoolean,
+  readChoice,
+  readInteger,
+  redactText,
+} from '@sluice/core';
 import { type ISocketFactory, type KafkaConfig, type LogEntry, logLevel, type SASLOptions } from 'kafkajs';
 import type { BrokerTarget } from '../types.js';
 
@@ -24,7 +32,6 @@ export interface KafkaConnectionSettings {
 }
 
 const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
-type Mechanism = (typeof MECHANISMS)[number];
 
 export function connectionSettings(
   target: BrokerTarget,
@@ -46,32 +53,28 @@ export function connectionSettings(
       );
     }
   } else if (options.tls !== undefined) {
-    if (options.tls !== 'true' && options.tls !== 'false') {
-      throw new ConfigError(`Kafka URL option tls must be true or false, got "${options.tls}"`);
-    }
-    ssl = options.tls === 'true';
+    ssl = readBoolean('Kafka URL option tls', options.tls, { quote: true });
   }
 
   const credentials = userInfo(target.connection);
   const username = credentials?.username ?? env.KAFKA_SASL_USERNAME;
   const password = credentials?.password ?? env.KAFKA_SASL_PASSWORD;
   const mechanismText = (options.sasl ?? env.KAFKA_SASL_MECHANISM)?.toLowerCase();
-  if (mechanismText !== undefined && !(MECHANISMS as readonly string[]).includes(mechanismText)) {
-    throw new ConfigError(
-      `Kafka SASL mechanism must be one of ${MECHANISMS.join(', ')}, got "${mechanismText}"`,
-      {
-        hint: 'set ?sasl=scram-sha-512 in the URL or KAFKA_SASL_MECHANISM',
-      },
-    );
-  }
+  const mechanism =
+    mechanismText === undefined
+      ? undefined
+      : readChoice('Kafka SASL mechanism', mechanismText, MECHANISMS, {
+          quote: true,
+          hint: 'set ?sasl=scram-sha-512 in the URL or KAFKA_SASL_MECHANISM',
+        });
   let sasl: SASLOptions | undefined;
-  if (username !== undefined || password !== undefined || mechanismText !== undefined) {
+  if (username !== undefined || password !== undefined || mechanism !== undefined) {
     if (!username || password === undefined) {
       throw new ConfigError('Kafka SASL needs both a username and a password', {
         hint: 'put them in the URL (kafka://USER:PASSWORD@host:9092/topic) or set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
       });
     }
-    sasl = { mechanism: (mechanismText ?? 'plain') as Mechanism, username, password };
+    sasl = { mechanism: mechanism ?? 'plain', username, password };
   }
   const clientId = options.clientId ?? 'sluice';
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(clientId)) {

@@ -1,44 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BrokerError,
-  backoffDelay,
-  ConfigError,
-  errorChain,
-  type InboundRecord,
-  type Logger,
-} from '@sluice/core';
+import { BrokerError, backoffDelay, errorChain, type InboundRecord, type Logger } from '@sluice/core';
 import {
   type Admin,
   type EachBatchPayload,
-  type ISocketFactory,
   Kafka,
   type Consumer as KafkaJsConsumer,
-  type Producer as KafkaJsProducer,
   type KafkaMessage,
-  Partitioners,
 } from 'kafkajs';
 import { brokerCount, recordLag } from '../metrics.js';
-import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
+import type { BrokerTarget, Consumer, InboundBatch, LagSample } from '../types.js';
 import { asBrokerError, ensureTopic, groupLag } from './admin.js';
-import { decodeKafkaRecords, KAFKA_HEADER } from './codec.js';
+import { decodeKafkaRecords } from './codec.js';
+import { PendingCommits } from './commits.js';
 // Registers the lz4 and zstd codecs, so topics compressed by other producers can be read.
 import './compression.js';
-import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
+import { connectionSettings, defaultLogger, kafkaConfig } from './config.js';
+import { type KafkaConsumerOptions, kafkaConsumerSettings } from './consumer-options.js';
+import { KafkaDeadLetters, type PoisonMessage } from './dead-letter.js';
 import { OffsetTracker, type Span } from './offsets.js';
 
-export interface KafkaConsumerOptions extends ConsumerOptions {
-  /** Group session timeout in ms (the broker's bounds apply, 6 s-30 min by default). Default 30 000. URL: `?sessionTimeoutMs=`. */
-  readonly sessionTimeoutMs?: number;
-  /** Heartbeat interval in ms, also while waiting for room in the window. Default 3 000. URL: `?heartbeatIntervalMs=`. */
-  readonly heartbeatIntervalMs?: number;
-  /** How long `close()` waits for in-flight batches before leaving anyway. Default 30 000. */
-  readonly closeTimeoutMs?: number;
-  /** Partitions for a topic the consumer creates because it does not exist yet. Default 3. URL: `?partitions=`. */
-  readonly partitions?: number;
-  readonly logger?: Logger;
-  /** How connections are opened (kafkajs `socketFactory`): proxies, tunnels, fault injection in tests. */
-  readonly socketFactory?: ISocketFactory;
-}
+export type { KafkaConsumerOptions } from './consumer-options.js';
 
 /**
  * Kafka consumer group member. Delivery rules (see GUARANTEES.md and the README):
@@ -66,7 +47,6 @@ export class KafkaConsumer implements Consumer {
   private readonly consumer: KafkaJsConsumer;
   private readonly topic: string;
   private readonly group: string;
-  private readonly deadLetterTopic: string;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   private readonly fromBeginning: boolean;
@@ -79,8 +59,9 @@ export class KafkaConsumer implements Consumer {
   /** Wakes `eachBatch` when a slot frees up, the consumer resumes, or it closes. */
   private wake: (() => void) | undefined;
   private handler: ((batch: InboundBatch) => Promise<void>) | undefined;
+  private readonly deadLetters: KafkaDeadLetters;
+  private readonly commits: PendingCommits;
   private admin: Admin | undefined;
-  private dlq: KafkaJsProducer | undefined;
   private memberId: string | undefined;
   /** Bumped on every group join: chunks fetched under an older assignment are not dispatched. */
   private generation = 0;
@@ -90,50 +71,22 @@ export class KafkaConsumer implements Consumer {
   private closed: Promise<void> | undefined;
   private isConnected = false;
   private finish: { resolve: () => void; reject: (e: unknown) => void } | undefined;
-  private commitWanted = new Map<number, number>();
-  private committing: Promise<void> | undefined;
   private restarts = 0;
 
   constructor(target: BrokerTarget, options: KafkaConsumerOptions = {}) {
-    if (target.kind !== 'kafka')
-      throw new ConfigError(`KafkaConsumer needs a kafka:// target, got ${target.kind}`);
-    const o = target.options;
-    this.topic = target.stream;
-    this.group = options.group ?? o.group ?? 'sluice';
-    this.deadLetterTopic = options.deadLetter ?? o.deadLetter ?? `${this.topic}.dlq`;
-    this.batchSize = intOption('batchSize', options.batchSize ?? o.batchSize, 500, 1, 100_000);
-    this.maxInFlight = intOption(
-      'maxInFlightBatches',
-      options.maxInFlightBatches ?? o.maxInFlightBatches,
-      4,
-      1,
-      1_000,
-    );
-    this.fromBeginning =
-      options.fromBeginning ?? (o.fromBeginning === undefined ? true : o.fromBeginning === 'true');
-    const sessionTimeout = intOption(
-      'sessionTimeoutMs',
-      options.sessionTimeoutMs ?? o.sessionTimeoutMs,
-      30_000,
-      1_000,
-      3_600_000,
-    );
-    this.heartbeatIntervalMs = intOption(
-      'heartbeatIntervalMs',
-      options.heartbeatIntervalMs ?? o.heartbeatIntervalMs,
-      Math.min(3_000, Math.floor(sessionTimeout / 3)),
-      100,
-      sessionTimeout,
-    );
-    if (this.heartbeatIntervalMs * 3 > sessionTimeout) {
-      throw new ConfigError(
-        `Kafka option heartbeatIntervalMs must be at most a third of sessionTimeoutMs (${sessionTimeout}), got ${this.heartbeatIntervalMs}`,
-      );
-    }
-    this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, 30_000, 0, 3_600_000);
-    this.partitions = intOption('partitions', options.partitions ?? o.partitions, 3, 1, 10_000);
+    const settings = kafkaConsumerSettings(target, options);
+    const sessionTimeout = settings.sessionTimeoutMs;
+    this.topic = settings.topic;
+    this.group = settings.group;
+    this.batchSize = settings.batchSize;
+    this.maxInFlight = settings.maxInFlight;
+    this.fromBeginning = settings.fromBeginning;
+    this.heartbeatIntervalMs = settings.heartbeatIntervalMs;
+    this.closeTimeoutMs = settings.closeTimeoutMs;
+    this.partitions = settings.partitions;
     this.log = (options.logger ?? defaultLogger()).child({ topic: this.topic, group: this.group });
     this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log, options.socketFactory));
+    this.deadLetters = new KafkaDeadLetters(this.kafka, this.topic, settings.deadLetterTopic, this.log);
     this.consumer = this.kafka.consumer({
       groupId: this.group,
       sessionTimeout,
@@ -157,6 +110,12 @@ export class KafkaConsumer implements Consumer {
         },
       },
     });
+    this.commits = new PendingCommits(
+      this.topic,
+      (offsets) => this.consumer.commitOffsets(offsets),
+      (partition) => this.assigned.has(partition),
+      this.log,
+    );
     const events = this.consumer.events;
     this.consumer.on(events.GROUP_JOIN, (e) =>
       this.onJoin(e.payload.memberId, e.payload.memberAssignment[this.topic] ?? []),
@@ -191,7 +150,12 @@ export class KafkaConsumer implements Consumer {
     await ensureTopic(this.kafka, this.topic, this.partitions, -1, this.log);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.topic], fromBeginning: this.fromBeginning });
-    await this.consumer.run({
+    await this.runFetchLoop();
+  }
+
+  /** kafkajs commits nothing on its own: offsets are committed only after ack(). */
+  private runFetchLoop(): Promise<void> {
+    return this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
@@ -253,7 +217,7 @@ export class KafkaConsumer implements Consumer {
       // every one of its lines is acknowledged.
       const start = next;
       const records: InboundRecord[] = [];
-      const poison: { message: KafkaMessage; reason: string }[] = [];
+      const poison: PoisonMessage[] = [];
       while (next < messages.length && records.length + poison.length < this.batchSize) {
         const message = messages[next++] as KafkaMessage;
         const decoded = decodeKafkaRecords(this.topic, partition, message);
@@ -263,7 +227,7 @@ export class KafkaConsumer implements Consumer {
       }
       const chunk = messages.slice(start, next);
       if (poison.length > 0) {
-        await this.deadLetter(partition, poison, heartbeat);
+        await this.deadLetters.send(partition, poison, heartbeat);
         if (stop()) return;
       }
       const first = Number((chunk[0] as KafkaMessage).offset);
@@ -338,41 +302,8 @@ export class KafkaConsumer implements Consumer {
     const commit = this.tracker.ack(span);
     brokerCount('acknowledged', 'kafka', records);
     if (commit === undefined) return;
-    const wanted = this.commitWanted.get(span.partition) ?? -1;
-    if (commit > wanted) this.commitWanted.set(span.partition, commit);
-    await this.flushCommits();
-  }
-
-  /**
-   * One commit request at a time, carrying the newest commit point of every partition:
-   * requests cannot overtake each other, and a burst of acks costs one round trip.
-   * A failed commit is not an error for the caller: the work is done, and the worst
-   * case is a redelivery after a restart, which ids collapse. It is retried with the
-   * next ack or the next group join.
-   */
-  private async flushCommits(): Promise<void> {
-    while (this.committing) await this.committing;
-    if (this.commitWanted.size === 0) return;
-    const offsets = [...this.commitWanted].map(([partition, offset]) => ({
-      topic: this.topic,
-      partition,
-      offset: String(offset),
-    }));
-    this.commitWanted.clear();
-    this.committing = this.consumer
-      .commitOffsets(offsets)
-      .catch((error: unknown) => {
-        this.log.debug('offset commit failed; will retry with the next one', { error: errorChain(error) });
-        for (const { partition, offset } of offsets) {
-          const n = Number(offset);
-          if (this.assigned.has(partition) && n > (this.commitWanted.get(partition) ?? -1))
-            this.commitWanted.set(partition, n);
-        }
-      })
-      .finally(() => {
-        this.committing = undefined;
-      });
-    await this.committing;
+    this.commits.want(span.partition, commit);
+    await this.commits.flush();
   }
 
   private handBack(span: Span): void {
@@ -396,7 +327,7 @@ export class KafkaConsumer implements Consumer {
       // A new member id: this process was fenced out or restarted, so another member may
       // have owned every partition in between. Forget everything in flight.
       this.tracker.revokeAll();
-      this.commitWanted.clear();
+      this.commits.clear();
     } else {
       for (const p of this.tracker.activePartitions()) {
         if (!assigned.has(p)) {
@@ -408,20 +339,20 @@ export class KafkaConsumer implements Consumer {
         const next = this.tracker.nextFetch(p);
         if (next !== undefined) this.consumer.seek({ topic: this.topic, partition: p, offset: String(next) });
       }
-      for (const p of [...this.commitWanted.keys()]) if (!assigned.has(p)) this.commitWanted.delete(p);
+      this.commits.keepOnly(assigned);
     }
     this.memberId = memberId;
     this.assigned = assigned;
     this.log.debug('joined the group', { partitions: [...assigned] });
     if (this.paused || this.closing) this.kafkaPause();
-    if (this.commitWanted.size > 0) void this.flushCommits();
+    if (this.commits.size > 0) void this.commits.flush();
     this.wakeUp();
   }
 
   private onCrash(error: Error, restart: boolean): void {
     this.isConnected = false;
     this.tracker.revokeAll();
-    this.commitWanted.clear();
+    this.commits.clear();
     if (this.closing) return;
     const e = asBrokerError(error, 'Kafka consumer crashed');
     if (restart) {
@@ -449,12 +380,7 @@ export class KafkaConsumer implements Consumer {
     brokerCount('reconnects', 'kafka');
     try {
       await this.consumer.connect();
-      await this.consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: (payload) => this.eachBatch(payload),
-      });
+      await this.runFetchLoop();
       this.restarts = 0;
     } catch (error) {
       this.log.warn('Kafka consumer restart failed', { error: errorChain(error) });
@@ -467,55 +393,6 @@ export class KafkaConsumer implements Consumer {
       this.consumer.pause([{ topic: this.topic }]);
     } catch {
       // Not running yet or restarting: onJoin applies the current state.
-    }
-  }
-
-  // --- dead letters ---------------------------------------------------------------
-
-  private async deadLetter(
-    partition: number,
-    poison: readonly { message: KafkaMessage; reason: string }[],
-    heartbeat: () => Promise<void>,
-  ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!this.dlq) {
-          await ensureTopic(this.kafka, this.deadLetterTopic, 1, -1, this.log);
-          const producer = this.kafka.producer({
-            idempotent: true,
-            maxInFlightRequests: 1,
-            allowAutoTopicCreation: false,
-            createPartitioner: Partitioners.DefaultPartitioner,
-          });
-          await producer.connect();
-          this.dlq = producer;
-        }
-        await this.dlq.send({
-          topic: this.deadLetterTopic,
-          acks: -1,
-          messages: poison.map(({ message, reason }) => ({
-            key: message.key,
-            value: message.value,
-            headers: {
-              ...message.headers,
-              [KAFKA_HEADER.deadLetterReason]: reason,
-              [KAFKA_HEADER.deadLetterOrigin]: `${this.topic}/${partition}@${message.offset}`,
-            },
-          })),
-        });
-        brokerCount('deadLettered', 'kafka', poison.length);
-        this.log.warn('malformed Kafka messages sent to the dead-letter topic', {
-          deadLetter: this.deadLetterTopic,
-          count: poison.length,
-          reason: poison[0]?.reason,
-        });
-        return;
-      } catch (error) {
-        if (attempt >= 5)
-          throw asBrokerError(error, `cannot write to dead-letter topic ${this.deadLetterTopic}`);
-        await sleep(backoffDelay(attempt));
-        await heartbeat();
-      }
     }
   }
 
@@ -535,7 +412,7 @@ export class KafkaConsumer implements Consumer {
     // Acks after this point commit nothing. The final commit and leaving the group are
     // bounded too: with the broker unreachable they would wait for kafkajs's retries.
     const bounded = (work: Promise<void>) => Promise.race([work, sleep(10_000)]);
-    await bounded(this.flushCommits());
+    await bounded(this.commits.flush());
     this.tracker.revokeAll();
     await bounded(this.shutdownClients());
     this.finish?.resolve();
@@ -547,7 +424,7 @@ export class KafkaConsumer implements Consumer {
     await this.consumer
       .disconnect()
       .catch((e: unknown) => this.log.debug('disconnect failed', { error: errorChain(e) }));
-    await this.dlq?.disconnect().catch(() => {});
+    await this.deadLetters.close();
     await this.admin?.disconnect().catch(() => {});
   }
 }

@@ -4,20 +4,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BrokerError,
   backoffDelay,
-  ConfigError,
   createLogger,
   errorChain,
   type InboundRecord,
   type Logger,
-  redactText,
 } from '@sluice/core';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { runInFlight } from '../in-flight.js';
-import { brokerCount, recordLag, recordReady, recordUnacked } from '../metrics.js';
+import { brokerCount } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { isPoison } from '../wire.js';
-import { decodeAmqp, decodeAmqpBatch, NDJSON, RECORDS_HEADER } from './codec.js';
+import { RabbitBatch, recordsIn, type Session } from './batch.js';
+import { decodeAmqp, decodeAmqpBatch, NDJSON } from './codec.js';
 import {
   connectRabbit,
   declareTopology,
@@ -25,6 +24,7 @@ import {
   rabbitError,
   rabbitTopology,
 } from './connection.js';
+import { RabbitLag } from './lag.js';
 
 export interface RabbitMqConsumerOptions extends ConsumerOptions {
   /** Longest wait for a batch to fill before it is handed over. Default 50 ms (`?lingerMs=`). */
@@ -32,17 +32,6 @@ export interface RabbitMqConsumerOptions extends ConsumerOptions {
   /** First reconnect delay; doubles up to 30 s, with jitter. Default 250 ms (`?reconnectMs=`). */
   readonly reconnectMs?: number;
   readonly logger?: Logger;
-}
-
-/** One connection + channel; replaced as a whole after a drop. Messages belong to their session. */
-interface Session {
-  readonly id: number;
-  readonly model: ChannelModel;
-  readonly channel: Channel;
-  consumerTag: string | undefined;
-  alive: boolean;
-  /** Delivered on this channel and not yet acked or nacked: our share of "unacknowledged". */
-  unacked: number;
 }
 
 /**
@@ -75,8 +64,7 @@ export class RabbitMqConsumer implements Consumer {
   private finish: (() => void) | undefined;
   private drained: (() => void) | undefined;
   private reconnecting: Promise<void> | undefined;
-  private lagSession: Promise<{ model: ChannelModel; channel: Channel }> | undefined;
-  private readonly management: URL | undefined;
+  private readonly lagProbe: RabbitLag;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -102,7 +90,7 @@ export class RabbitMqConsumer implements Consumer {
     this.prefetch = Math.max(1, Math.ceil((this.batchSize * this.maxInFlight) / linesPerMessage));
     this.lingerMs = numberOption(target, 'lingerMs', options.lingerMs, 50, 0, 60_000);
     this.reconnectMs = numberOption(target, 'reconnectMs', options.reconnectMs, 250, 10, 60_000);
-    this.management = managementBase(target);
+    this.lagProbe = new RabbitLag(target, this.topology, this.consumerId);
     this.log =
       options.logger ??
       createLogger({}, { component: 'rabbitmq-consumer', queue: target.stream, consumer: this.consumerId });
@@ -144,47 +132,10 @@ export class RabbitMqConsumer implements Consumer {
       void this.startConsuming(session).catch(() => {});
   }
 
-  /**
-   * Ready + unacknowledged. With `?managementUrl=` both come from the management HTTP API,
-   * for all consumers. Without it, AMQP's passive queue.declare reports only the ready
-   * messages (and how many consumers are subscribed), so the sample is ready + this
-   * process's own unacked, exact with one consumer and short by what the others hold with
-   * several; its `note` says so. Each process also exports its own unacked count
-   * (`sluice_broker_unacked_records`), which Prometheus can sum across consumers.
-   */
+  /** Ready + unacknowledged; see RabbitLag for what each mode can see. */
   async lag(): Promise<LagSample[]> {
-    const queue = this.topology.queue;
-    const management = this.management;
-    let sample: LagSample;
-    let ready: number;
     const own = this.session?.alive ? this.session.unacked : 0;
-    if (management) {
-      const counts = await managementCounts(management, this.target, queue);
-      ready = counts.ready;
-      sample = { stream: queue, lag: counts.ready + counts.unacked };
-    } else {
-      const { channel } = await this.lagChannel();
-      const { messageCount, consumerCount } = await channel.checkQueue(queue).catch((error: unknown) => {
-        this.lagSession = undefined;
-        throw rabbitError(this.target, 'checkQueue', error);
-      });
-      const others = Math.max(0, consumerCount - (this.session?.consumerTag ? 1 : 0));
-      ready = messageCount;
-      sample = {
-        stream: queue,
-        lag: messageCount + own,
-        note:
-          `ready ${messageCount} + ${own} unacknowledged by this process; messages other consumers hold ` +
-          `unacknowledged are not visible over AMQP (${others} other consumer(s) subscribed now, paused ones not counted): ` +
-          'add ?managementUrl=http://USER:PASSWORD@HOST:15672 for ready + unacknowledged of all consumers',
-      };
-    }
-    recordLag('rabbitmq', [sample]);
-    // Ready once plus every consumer's own unacked is the exact lag of the queue, whatever
-    // the mode: that is what dashboards and alert rules add up (deploy/prometheus/rules.yaml).
-    recordReady('rabbitmq', queue, ready);
-    recordUnacked('rabbitmq', queue, own);
-    return [sample];
+    return this.lagProbe.sample(own, () => Boolean(this.session?.consumerTag));
   }
 
   async close(): Promise<void> {
@@ -204,30 +155,8 @@ export class RabbitMqConsumer implements Consumer {
     await this.session?.channel.close().catch(() => {});
     await this.session?.model.close().catch(() => {});
     this.session = undefined;
-    const lag = await this.lagSession?.catch(() => undefined);
-    this.lagSession = undefined;
-    await lag?.model.close().catch(() => {});
+    await this.lagProbe.close();
     this.finish?.();
-  }
-
-  private lagChannel(): Promise<{ model: ChannelModel; channel: Channel }> {
-    this.lagSession ??= (async () => {
-      const model = await connectRabbit(this.target, `sluice-lag-${this.consumerId}`);
-      const channel = await model.createChannel();
-      channel.on('error', () => {});
-      const forget = () => {
-        this.lagSession = undefined;
-      };
-      model.on('close', forget);
-      channel.on('close', forget);
-      // A queue that does not exist yet has a lag of nothing: declare it, as producers do.
-      await declareTopology(channel, this.topology);
-      return { model, channel };
-    })().catch((error: unknown) => {
-      this.lagSession = undefined;
-      throw rabbitError(this.target, 'lag', error);
-    });
-    return this.lagSession;
   }
 
   /** First connection: errors (auth, topology) reject `run`. Later ones retry forever. */
@@ -427,124 +356,4 @@ export class RabbitMqConsumer implements Consumer {
     this.buffer = [];
     this.bufferedRecords = 0;
   }
-}
-
-function recordsIn(msg: ConsumeMessage): number {
-  const n = Number(msg.properties.headers?.[RECORDS_HEADER] ?? 1);
-  return Number.isInteger(n) && n > 0 ? n : 1;
-}
-
-class RabbitBatch implements InboundBatch {
-  settled = false;
-
-  constructor(
-    readonly records: readonly InboundRecord[],
-    private readonly messages: readonly ConsumeMessage[],
-    private readonly session: Session,
-    private readonly target: BrokerTarget,
-    private readonly queue: string,
-  ) {}
-
-  async ack(): Promise<void> {
-    if (this.settled) return;
-    if (!this.session.alive) {
-      throw new BrokerError(
-        `RabbitMQ connection to ${this.target.brokers[0]} was lost before the acknowledgement; the broker redelivers the batch`,
-        {
-          retriable: true,
-        },
-      );
-    }
-    // One ack per message: `multiple` would also ack earlier deliveries of other batches still in flight.
-    for (const msg of this.messages) this.session.channel.ack(msg);
-    this.settled = true;
-    this.session.unacked -= this.messages.length;
-    // basic.ack has no reply. A synchronous method on the same channel is answered only
-    // after the broker processed the acks before it, so when this resolves they are done.
-    try {
-      await this.session.channel.checkQueue(this.queue);
-    } catch (error) {
-      throw rabbitError(this.target, 'acknowledgement', error);
-    }
-    brokerCount('acknowledged', 'rabbitmq', this.records.length);
-  }
-
-  async retryLater(): Promise<void> {
-    if (this.settled) return;
-    this.settled = true;
-    if (!this.session.alive) return; // requeued by the broker when the channel closed
-    for (const msg of this.messages) this.session.channel.nack(msg, false, true);
-    this.session.unacked -= this.messages.length;
-  }
-}
-
-/**
- * The management API base from `?managementUrl=`, validated before anything connects.
- * Credentials may sit in the URL (`http://USER:PASSWORD@HOST:15672`); they travel as a
- * Basic authorization header and never appear in errors.
- */
-export function managementBase(target: BrokerTarget): URL | undefined {
-  const raw = target.options.managementUrl;
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError(
-      `broker option managementUrl must be an http:// or https:// URL, got "${redactText(raw)}"`,
-      {
-        hint: "for example ?managementUrl=http://USER:PASSWORD@127.0.0.1:15672 (the management plugin's HTTP port)",
-      },
-    );
-  }
-  // A base behind a path prefix (a reverse proxy's /rabbitmq/) keeps its prefix.
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url;
-}
-
-/**
- * messages_ready + messages_unacknowledged of the queue, all consumers, from the management
- * HTTP API. These are the broker's statistics, refreshed every `collect_statistics_interval`
- * (5 s by default), so the number trails the queue by up to that long.
- */
-async function managementCounts(
-  base: URL,
-  target: BrokerTarget,
-  queue: string,
-): Promise<{ ready: number; unacked: number }> {
-  const vhost = encodeURIComponent(target.options.vhost ?? '/');
-  const url = new URL(`api/queues/${vhost}/${encodeURIComponent(queue)}`, base);
-  // The URL's user, else the AMQP_USERNAME / AMQP_PASSWORD the broker connection uses.
-  const user = url.username ? decodeURIComponent(url.username) : process.env.AMQP_USERNAME;
-  const password = url.username ? decodeURIComponent(url.password) : (process.env.AMQP_PASSWORD ?? '');
-  const auth = user ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
-  url.username = '';
-  url.password = '';
-  const res = await fetch(url, auth ? { headers: { authorization: auth } } : {}).catch((error: unknown) => {
-    throw rabbitError(target, 'management API request', error);
-  });
-  if (res.status === 401 || res.status === 403) {
-    throw new BrokerError(
-      `RabbitMQ management API at ${url.origin} refused the lag request (HTTP ${res.status})`,
-      {
-        retriable: false,
-        hint: 'check the user and password in ?managementUrl=; the user needs the "monitoring" (or "management" with access to the vhost) tag',
-      },
-    );
-  }
-  if (res.status === 404) {
-    throw new BrokerError(
-      `RabbitMQ management API at ${url.origin} knows no queue ${queue} in vhost ${target.options.vhost ?? '/'}`,
-      {
-        retriable: false,
-        hint: 'check ?vhost= and that ?managementUrl= points at the same RabbitMQ as the amqp:// URL',
-      },
-    );
-  }
-  if (!res.ok) throw rabbitError(target, 'management API request', `HTTP ${res.status} from ${url.origin}`);
-  const body = (await res.json()) as { messages_ready?: number; messages_unacknowledged?: number };
-  return { ready: body.messages_ready ?? 0, unacked: body.messages_unacknowledged ?? 0 };
 }

@@ -1,19 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  backoffDelay,
-  createLogger,
-  errorChain,
-  type InboundRecord,
-  type Logger,
-  type SluiceError,
-} from '@sluice/core';
+import { createLogger, errorChain, type InboundRecord, type Logger } from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { booleanOption, numberOption } from '../options.js';
-import { closeRedis, connectRedis, createRedis, redisError } from '../redis/connection.js';
+import { connectOnce, createRedis } from '../redis/connection.js';
+import { runRedisFetchLoop } from '../redis/fetch-loop.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { isPoison } from '../wire.js';
 import { decodeEntry, ENTRY_FIELD, STREAM_BACKEND } from './entry.js';
@@ -75,8 +68,7 @@ export class RedisStreamConsumer implements Consumer {
   private claimCursor = '0-0';
   private running: Promise<void> | undefined;
   private readonly wakeUp = new WakeUp();
-  private timers: NodeJS.Timeout[] = [];
-  private connecting: Promise<void> | undefined;
+  private readonly connect: () => Promise<void>;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -102,6 +94,7 @@ export class RedisStreamConsumer implements Consumer {
       maxRetriesPerRequest: null,
       connectionName: `sluice-${this.consumerId}`,
     });
+    this.connect = connectOnce(this.client, target);
     this.blocking = createRedis(target, {
       maxRetriesPerRequest: null,
       connectionName: `sluice-xread-${this.consumerId}`,
@@ -145,14 +138,6 @@ export class RedisStreamConsumer implements Consumer {
     if (!this.running) this.client.disconnect();
   }
 
-  private connect(): Promise<void> {
-    this.connecting ??= connectRedis(this.client, this.target).catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    return this.connecting;
-  }
-
   private async ensureGroup(): Promise<void> {
     try {
       // From `0`: a group created after the shipper started still reads everything published.
@@ -163,71 +148,48 @@ export class RedisStreamConsumer implements Consumer {
     }
   }
 
-  private async loop(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
-    await this.connect();
-    await connectRedis(this.blocking, this.target).catch((error: unknown) => {
-      this.client.disconnect();
-      throw error;
+  private loop(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
+    return runRedisFetchLoop({
+      target: this.target,
+      log: this.log,
+      client: this.client,
+      blocking: this.blocking,
+      watched: [this.client],
+      wakeUp: this.wakeUp,
+      connect: () => this.connect(),
+      onReconnect: () => {
+        brokerCount('reconnects', STREAM_BACKEND);
+        this.log.info('reconnected to Redis');
+      },
+      closing: () => this.closing,
+      waiting: () => this.paused || this.inFlight.size >= this.maxInFlight,
+      inFlight: () => this.inFlight.size,
+      start: async () => {
+        await this.ensureGroup();
+        return [
+          // Keep our own in-flight entries fresh so no one claims them while Elasticsearch is slow.
+          setInterval(() => void this.refreshInFlight(), Math.max(100, Math.floor(this.claimIdleMs / 3))),
+          setInterval(
+            () => {
+              this.claimDue = true;
+              if (this.trim) void this.trimAcknowledged();
+            },
+            Math.max(100, Math.floor(this.claimIdleMs / 2)),
+          ),
+        ];
+      },
+      fetch: () => this.next(),
+      dispatch: async ({ entries, claimed }) => {
+        if (entries.length > 0) await this.dispatch(entries, claimed, handle);
+      },
+      repaired: async (error) => {
+        if (!/NOGROUP/.test(String((error as Error).message))) return false;
+        // The stream was deleted under us: start again on a new one.
+        await this.ensureGroup().catch(() => {});
+        return true;
+      },
+      finish: () => this.leaveGroup(),
     });
-    const onReady = () => {
-      brokerCount('reconnects', STREAM_BACKEND);
-      this.log.info('reconnected to Redis');
-    };
-    this.client.on('ready', onReady);
-    let fatal: SluiceError | undefined;
-    try {
-      await this.ensureGroup();
-      // Keep our own in-flight entries fresh so no one claims them while Elasticsearch is slow.
-      this.timers.push(
-        setInterval(() => void this.refreshInFlight(), Math.max(100, Math.floor(this.claimIdleMs / 3))),
-      );
-      this.timers.push(
-        setInterval(
-          () => {
-            this.claimDue = true;
-            if (this.trim) void this.trimAcknowledged();
-          },
-          Math.max(100, Math.floor(this.claimIdleMs / 2)),
-        ),
-      );
-      let failures = 0;
-      while (!this.closing) {
-        if (this.paused || this.inFlight.size >= this.maxInFlight) {
-          await this.wakeUp.wait();
-          continue;
-        }
-        try {
-          const { entries, claimed } = await this.next();
-          failures = 0;
-          if (entries.length > 0) await this.dispatch(entries, claimed, handle);
-        } catch (error) {
-          if (this.closing) break;
-          if (/NOGROUP/.test(String((error as Error).message))) {
-            // The stream was deleted under us: start again on a new one.
-            await this.ensureGroup().catch(() => {});
-            continue;
-          }
-          const mapped = redisError(this.target, 'fetch', error);
-          if (!mapped.retriable) {
-            fatal = mapped;
-            break;
-          }
-          failures++;
-          this.log.warn('fetch failed; retrying', { error: mapped.message });
-          await sleep(backoffDelay(failures, { initialMs: 100, maxMs: 5_000 }));
-        }
-      }
-    } finally {
-      // Drain: every in-flight batch is acknowledged or handed back before we leave.
-      while (this.inFlight.size > 0) await this.wakeUp.wait();
-      for (const timer of this.timers) clearInterval(timer);
-      this.timers = [];
-      this.client.off('ready', onReady);
-      this.blocking.disconnect();
-      await this.leaveGroup();
-      await closeRedis(this.client);
-    }
-    if (fatal) throw fatal;
   }
 
   /** Claimed entries of dead consumers first (when a pass is due), else new entries. */

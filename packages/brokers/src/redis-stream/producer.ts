@@ -2,7 +2,7 @@ import type { OutboundRecord } from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
-import { closeRedis, connectRedis, createRedis, redisError } from '../redis/connection.js';
+import { closeRedis, connectOnce, createRedis, execWrites } from '../redis/connection.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
 import { ENTRY_FIELD, STREAM_BACKEND } from './entry.js';
@@ -26,7 +26,7 @@ export class RedisStreamProducer implements Producer {
   private readonly client: Redis;
   private readonly encode: (record: OutboundRecord) => string;
   private readonly maxLen: number | undefined;
-  private connecting: Promise<void> | undefined;
+  private readonly connect: () => Promise<void>;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -38,29 +38,19 @@ export class RedisStreamProducer implements Producer {
     this.maxLen = maxLen > 0 ? maxLen : undefined;
     // A publish fails after a few attempts instead of queueing forever: the shipper owns retries.
     this.client = createRedis(target, { maxRetriesPerRequest: 3 });
+    this.connect = connectOnce(this.client, target);
   }
 
   async publish(records: readonly OutboundRecord[]): Promise<void> {
     if (records.length === 0) return;
-    this.connecting ??= connectRedis(this.client, this.target).catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    await this.connecting;
+    await this.connect();
     const pipeline = this.client.pipeline();
     const key = this.target.stream;
     for (const record of records) {
       if (this.maxLen === undefined) pipeline.xadd(key, '*', ENTRY_FIELD, this.encode(record));
       else pipeline.xadd(key, 'MAXLEN', '~', this.maxLen, '*', ENTRY_FIELD, this.encode(record));
     }
-    let results: [Error | null, unknown][] | null;
-    try {
-      results = await pipeline.exec();
-    } catch (error) {
-      throw redisError(this.target, 'XADD', error);
-    }
-    const failed = results?.find(([error]) => error !== null);
-    if (!results || failed) throw redisError(this.target, 'XADD', failed?.[0] ?? 'pipeline aborted');
+    await execWrites(pipeline, this.target, 'XADD');
     brokerCount('published', STREAM_BACKEND, records.length);
   }
 

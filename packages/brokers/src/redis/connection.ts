@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { BrokerError, type SluiceError } from '@sluice/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import { type ChainableCommander, Redis, type RedisOptions } from 'ioredis';
 import { booleanOption, credentialsFor, isTlsTrustFailure, numberOption, scrub } from '../options.js';
 import type { BrokerTarget } from '../types.js';
 
@@ -105,6 +105,37 @@ export async function connectRedis(client: Redis, target: BrokerTarget): Promise
   } finally {
     client.off('error', onError);
   }
+}
+
+/**
+ * `connectRedis` for a client several callers share: the first call connects, the others wait
+ * for the same attempt, and a failed attempt is forgotten so the next call tries again.
+ */
+export function connectOnce(client: Redis, target: BrokerTarget): () => Promise<void> {
+  let connecting: Promise<void> | undefined;
+  return () => {
+    connecting ??= connectRedis(client, target).catch((error: unknown) => {
+      connecting = undefined;
+      throw error;
+    });
+    return connecting;
+  };
+}
+
+/** Runs a pipeline of writes; any command's error (or an aborted pipeline) fails the whole publish. */
+export async function execWrites(
+  pipeline: ChainableCommander,
+  target: BrokerTarget,
+  command: string,
+): Promise<void> {
+  let results: [Error | null, unknown][] | null;
+  try {
+    results = await pipeline.exec();
+  } catch (error) {
+    throw redisError(target, command, error);
+  }
+  const failed = results?.find(([error]) => error !== null);
+  if (!results || failed) throw redisError(target, command, failed?.[0] ?? 'pipeline aborted');
 }
 
 /**

@@ -1,14 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  backoffDelay,
-  createLogger,
-  errorChain,
-  type InboundRecord,
-  type Logger,
-  type SluiceError,
-} from '@sluice/core';
+import { createLogger, errorChain, type InboundRecord, type Logger } from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { decodeFrame, isFramePayload, MAX_FRAME_LINES } from '../frame.js';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
@@ -16,7 +8,8 @@ import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodePayload, isPoison } from '../wire.js';
-import { closeRedis, connectRedis, createRedis, redisError } from './connection.js';
+import { connectOnce, createRedis } from './connection.js';
+import { runRedisFetchLoop } from './fetch-loop.js';
 import { type RedisKeys, redisKeys } from './keys.js';
 import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE } from './scripts.js';
 
@@ -66,8 +59,7 @@ export class RedisConsumer implements Consumer {
   private running: Promise<void> | undefined;
   private readonly wakeUp = new WakeUp();
   private needsRecovery = false;
-  private timers: NodeJS.Timeout[] = [];
-  private connecting: Promise<void> | undefined;
+  private readonly connect: () => Promise<void>;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -103,6 +95,7 @@ export class RedisConsumer implements Consumer {
       maxRetriesPerRequest: null,
       connectionName: `sluice-${this.consumerId}`,
     });
+    this.connect = connectOnce(this.client, target);
     this.blocking = createRedis(target, {
       maxRetriesPerRequest: null,
       connectionName: `sluice-blmove-${this.consumerId}`,
@@ -161,91 +154,64 @@ export class RedisConsumer implements Consumer {
     if (!this.running) this.client.disconnect();
   }
 
-  private connect(): Promise<void> {
-    this.connecting ??= connectRedis(this.client, this.target).catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
+  private loop(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
+    return runRedisFetchLoop({
+      target: this.target,
+      log: this.log,
+      client: this.client,
+      blocking: this.blocking,
+      watched: [this.client, this.blocking],
+      wakeUp: this.wakeUp,
+      connect: () => this.connect(),
+      onReconnect: () => {
+        this.needsRecovery = true;
+        brokerCount('reconnects', 'redis');
+        this.log.info('reconnected to Redis');
+      },
+      closing: () => this.closing,
+      waiting: () => this.paused || this.inFlight.size >= this.maxInFlight,
+      inFlight: () => this.inFlight.size,
+      start: async () => {
+        await this.heartbeat();
+        // Batches a previous incarnation with the same consumer id left behind.
+        await this.recover();
+        return [
+          setInterval(
+            () => void this.heartbeat().catch(() => {}),
+            Math.max(100, Math.floor(this.heartbeatMs / 3)),
+          ),
+          setInterval(() => void this.reclaimDead(), this.reclaimMs),
+        ];
+      },
+      fetch: async () => {
+        if (this.needsRecovery) await this.recover();
+        return this.take();
+      },
+      dispatch: async ({ key, elements }) => {
+        if (elements.length === 0) return;
+        this.seq++;
+        await this.dispatch(key, elements, handle);
+      },
+      finish: () => this.deregister(),
     });
-    return this.connecting;
   }
 
-  private async loop(handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
-    await this.connect();
-    await connectRedis(this.blocking, this.target).catch((error: unknown) => {
-      this.client.disconnect();
-      throw error;
-    });
-    const onReady = () => {
-      this.needsRecovery = true;
-      brokerCount('reconnects', 'redis');
-      this.log.info('reconnected to Redis');
-    };
-    // Registered after the first connection: every later 'ready' is a reconnect.
-    this.client.on('ready', onReady);
-    this.blocking.on('ready', onReady);
-    let fatal: SluiceError | undefined;
+  /** Returns what no batch in flight holds and leaves the consumer set; a reclaimer does it otherwise. */
+  private async deregister(): Promise<void> {
     try {
-      await this.heartbeat();
-      // Batches a previous incarnation with the same consumer id left behind.
-      await this.recover();
-      this.timers.push(
-        setInterval(
-          () => void this.heartbeat().catch(() => {}),
-          Math.max(100, Math.floor(this.heartbeatMs / 3)),
-        ),
-      );
-      this.timers.push(setInterval(() => void this.reclaimDead(), this.reclaimMs));
-      let failures = 0;
-      while (!this.closing) {
-        if (this.paused || this.inFlight.size >= this.maxInFlight) {
-          await this.wakeUp.wait();
-          continue;
-        }
-        try {
-          if (this.needsRecovery) await this.recover();
-          const { key, elements } = await this.take();
-          failures = 0;
-          if (elements.length > 0) {
-            this.seq++;
-            await this.dispatch(key, elements, handle);
-          }
-        } catch (error) {
-          if (this.closing) break;
-          const mapped = redisError(this.target, 'fetch', error);
-          if (!mapped.retriable) {
-            fatal = mapped;
-            break;
-          }
-          failures++;
-          this.log.warn('fetch failed; retrying', { error: mapped.message });
-          await sleep(backoffDelay(failures, { initialMs: 100, maxMs: 5_000 }));
-        }
+      if (this.client.status === 'ready') {
+        await this.recover();
+        await this.client
+          .multi()
+          .del(this.keys.heartbeat(this.consumerId))
+          .srem(this.keys.consumers, this.consumerId)
+          .exec();
       }
-    } finally {
-      // Drain: every in-flight batch is acknowledged or handed back before we leave.
-      while (this.inFlight.size > 0) await this.wakeUp.wait();
-      for (const timer of this.timers) clearInterval(timer);
-      this.timers = [];
-      this.client.off('ready', onReady);
-      this.blocking.off('ready', onReady);
-      this.blocking.disconnect();
-      try {
-        if (this.client.status === 'ready') {
-          await this.recover();
-          await this.client
-            .multi()
-            .del(this.keys.heartbeat(this.consumerId))
-            .srem(this.keys.consumers, this.consumerId)
-            .exec();
-        }
-      } catch (error) {
-        this.log.warn('could not deregister; another consumer will reclaim after the heartbeat expires', {
-          error: errorChain(error),
-        });
-      }
-      await closeRedis(this.client);
+    } catch (error) {
+      this.log.warn('could not deregister; another consumer will reclaim after the heartbeat expires', {
+        error: errorChain(error),
+      });
     }
-    if (fatal) throw fatal;
   }
 
   /** About batchSize records' worth of elements in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */

@@ -5,7 +5,7 @@ import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
-import { closeRedis, connectRedis, createRedis, redisError } from './connection.js';
+import { closeRedis, connectOnce, createRedis, execWrites } from './connection.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
@@ -31,7 +31,7 @@ export class RedisProducer implements Producer {
   private readonly encode: (record: OutboundRecord) => string;
   private readonly chunk: number;
   private readonly linesPerMessage: number;
-  private connecting: Promise<void> | undefined;
+  private readonly connect: () => Promise<void>;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -54,15 +54,12 @@ export class RedisProducer implements Producer {
       );
     // A publish fails after a few attempts instead of queueing forever: the shipper owns retries.
     this.client = createRedis(target, { maxRetriesPerRequest: 3 });
+    this.connect = connectOnce(this.client, target);
   }
 
   async publish(records: readonly OutboundRecord[]): Promise<void> {
     if (records.length === 0) return;
-    this.connecting ??= connectRedis(this.client, this.target).catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    await this.connecting;
+    await this.connect();
     const elements =
       this.linesPerMessage === 1
         ? records.map(this.encode)
@@ -71,14 +68,7 @@ export class RedisProducer implements Producer {
     for (let i = 0; i < elements.length; i += this.chunk) {
       pipeline.rpush(this.target.stream, ...elements.slice(i, i + this.chunk));
     }
-    let results: [Error | null, unknown][] | null;
-    try {
-      results = await pipeline.exec();
-    } catch (error) {
-      throw redisError(this.target, 'RPUSH', error);
-    }
-    const failed = results?.find(([error]) => error !== null);
-    if (!results || failed) throw redisError(this.target, 'RPUSH', failed?.[0] ?? 'pipeline aborted');
+    await execWrites(pipeline, this.target, 'RPUSH');
     brokerCount('published', 'redis', records.length);
   }
 

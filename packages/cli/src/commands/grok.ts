@@ -1,4 +1,4 @@
-import { ConfigError, type InboundRecord } from '@sluice/core';
+import { ConfigError, choiceProblem, type InboundRecord } from '@sluice/core';
 import {
   ECS_COMPATIBILITY_VALUES,
   loadPatternsDir,
@@ -61,7 +61,7 @@ async function grok(options: GrokOptions): Promise<number> {
   const ecsCompatibility = parseEcsCompatibility(options.ecsCompatibility);
   if (ecsCompatibility === undefined) {
     throw new ConfigError(
-      `--ecs-compatibility must be one of ${ECS_COMPATIBILITY_VALUES.join(', ')}, got "${options.ecsCompatibility}"`,
+      `--ecs-compatibility ${choiceProblem(options.ecsCompatibility, ECS_COMPATIBILITY_VALUES, { quote: true })}`,
     );
   }
   const format = inputFormat(options);

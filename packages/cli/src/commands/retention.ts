@@ -1,4 +1,4 @@
-import { ConfigError, redactUrl } from '@sluice/core';
+import { readChoice, redactUrl } from '@sluice/core';
 import {
   applyRetention,
   checkElasticsearchAnswers,
@@ -42,10 +42,8 @@ export function register(program: Command): void {
 
 async function retention(options: RetentionCliOptions): Promise<number> {
   const olderThanMs = parseAge(options.olderThan ?? '');
-  const by = (options.by ?? 'name') as RetentionBasis;
-  if (!['name', 'creation', 'name-or-creation'].includes(by)) {
-    throw new ConfigError(`--by must be one of name, creation, name-or-creation, got "${options.by}"`);
-  }
+  const bases: RetentionBasis[] = ['name', 'creation', 'name-or-creation'];
+  const by = readChoice('--by', options.by ?? 'name', bases, { quote: true });
   const connection = esConnection(options);
   const client = createClient(connection);
   try {

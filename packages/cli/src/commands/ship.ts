@@ -5,6 +5,7 @@ import {
   collectProcessMetrics,
   createLogger,
   parseListenAddress,
+  readChoice,
   redactUrl,
   SluiceError,
   startMetricsServer,
@@ -116,11 +117,8 @@ export function quickConfig(options: ShipOptions, catalog?: ModuleCatalog): Ship
   }
   if (options.fromBeginning && options.fromEnd)
     throw new ConfigError('give only one of --from-beginning and --from-end');
-  if (options.multiline !== undefined && !MULTILINE_PRESETS.includes(options.multiline as MultilinePreset)) {
-    throw new ConfigError(
-      `--multiline must be one of ${MULTILINE_PRESETS.join(', ')}, got "${options.multiline}"`,
-    );
-  }
+  if (options.multiline !== undefined)
+    readChoice('--multiline', options.multiline, MULTILINE_PRESETS, { quote: true });
   if (options.module !== undefined && !catalog?.names.includes(options.module)) {
     throw new ConfigError(`--module must be one of ${catalog?.names.join(', ')}, got "${options.module}"`, {
       hint: 'sluice modules lists them with what each reads',

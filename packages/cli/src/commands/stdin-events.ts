@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ConfigError, DEFAULT_MAX_DEPTH, exceedsDepth, type JsonObject } from '@sluice/core';
+import { ConfigError, DEFAULT_MAX_DEPTH, exceedsDepth, type JsonObject, readChoice } from '@sluice/core';
 import { modules } from '@sluice/parser';
 import {
   compilePattern as compileMultilinePattern,
@@ -12,7 +12,6 @@ import {
   MULTILINE_DEFAULTS,
   MULTILINE_PRESETS,
   type MultilineConfig,
-  type MultilinePreset,
   multilineFromModule,
 } from '@sluice/shipper';
 import type { Command } from 'commander';
@@ -102,15 +101,11 @@ export function multilineConfig(
     });
   }
   if (values.multiline !== undefined) {
-    if (!MULTILINE_PRESETS.includes(values.multiline as MultilinePreset)) {
-      throw new ConfigError(
-        `--multiline must be one of ${MULTILINE_PRESETS.join(', ')}, got "${values.multiline}"`,
-        {
-          hint: 'or give your own rule with --multiline-pattern',
-        },
-      );
-    }
-    return { preset: values.multiline as MultilinePreset };
+    const preset = readChoice('--multiline', values.multiline, MULTILINE_PRESETS, {
+      quote: true,
+      hint: 'or give your own rule with --multiline-pattern',
+    });
+    return { preset };
   }
   if (values.multilinePattern !== undefined) {
     const match = values.multilineMatch;

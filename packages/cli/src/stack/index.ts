@@ -29,9 +29,8 @@ export {
   spawnDetached,
   stopGroup,
 } from './process.js';
+export type { Owner, ServiceStatus } from './services.js';
 export {
-  type Owner,
-  type ServiceStatus,
   type StackOptions,
   type StackUpResult,
   type StopReport,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  booleanProblem,
+  choiceProblem,
   DURATION_PATTERN,
   durationMs,
   durationProblem,
@@ -32,8 +34,7 @@ export function text(description?: string) {
 /** true or false. */
 export function flag(description?: string) {
   const schema = z.boolean({
-    error: (issue) =>
-      issue.input === undefined ? 'is required' : `must be true or false, got ${show(issue.input)}`,
+    error: (issue) => (issue.input === undefined ? 'is required' : booleanProblem(issue.input)),
   });
   return description ? schema.meta({ description }) : schema;
 }
@@ -42,9 +43,7 @@ export function flag(description?: string) {
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, description?: string) {
   const schema = z.enum(values, {
     error: (issue) =>
-      issue.input === undefined
-        ? `is required (${values.join(', ')})`
-        : `must be one of ${values.join(', ')}, got ${show(issue.input)}`,
+      issue.input === undefined ? `is required (${values.join(', ')})` : choiceProblem(issue.input, values),
   });
   return description ? schema.meta({ description }) : schema;
 }

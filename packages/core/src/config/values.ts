@@ -1,8 +1,8 @@
 import { ConfigError } from '../errors.js';
 
 /**
- * The value rules every Sluice config shares: one integer range rule, one duration parser, one
- * size parser. Schemas (./schema.ts), broker URL options, indexer options and command-line flags
+ * The value rules every Sluice config shares: one integer range rule, one choice rule, one
+ * true/false rule, one duration parser, one size parser. Schemas (./schema.ts), broker URL options, indexer options and command-line flags
  * all use these, so `5s` and `64KiB` mean the same thing everywhere.
  */
 
@@ -47,6 +47,63 @@ export function readInteger(key: string, raw: unknown, rule: IntegerRule): numbe
   const value = integerInRange(raw, rule.min, rule.max);
   if (value === undefined) throw new ConfigError(`${key} ${integerProblem(raw, rule)}`);
   return value;
+}
+
+/**
+ * A number within [min, max], fractions allowed (a timeout of 1.5 ms is fine), or a ConfigError
+ * naming `key`: "must be between 1 and 64, got 0".
+ */
+export function readNumber(key: string, raw: number, min: number, max: number): number {
+  if (!Number.isFinite(raw) || raw < min || raw > max) {
+    throw new ConfigError(`${key} must be between ${min} and ${max}, got ${raw}`);
+  }
+  return raw;
+}
+
+/** How a choice or flag message quotes the value: as given (text from a URL, a flag or the environment) or as JSON. */
+export interface QuoteRule {
+  readonly quote?: boolean;
+  /** What the user can do about it, shown under the message. */
+  readonly hint?: string;
+}
+
+function quoted(raw: unknown, rule: QuoteRule): string {
+  return rule.quote ? `"${String(raw)}"` : show(raw);
+}
+
+/** "must be one of a, b, c, got "x"": the predicate of a choice message, without the key. */
+export function choiceProblem(raw: unknown, choices: readonly string[], rule: QuoteRule = {}): string {
+  return `must be one of ${choices.join(', ')}, got ${quoted(raw, rule)}`;
+}
+
+/** One of a fixed set of words, or a ConfigError naming `key`, the choices and the value. */
+export function readChoice<const T extends string>(
+  key: string,
+  raw: unknown,
+  choices: readonly T[],
+  rule: QuoteRule = {},
+): T {
+  if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(`${key} ${choiceProblem(raw, choices, rule)}`, rule.hint ? { hint: rule.hint } : {});
+}
+
+/** "must be true or false, got "x"": the predicate of a flag message, without the key. */
+export function booleanProblem(raw: unknown, rule: QuoteRule = {}): string {
+  return `must be true or false, got ${quoted(raw, rule)}`;
+}
+
+/**
+ * true or false, from a boolean or the text `true`/`false` (and `1`/`0` where `digits` says
+ * so, as URL query flags allow), or a ConfigError naming `key`.
+ */
+export function readBoolean(
+  key: string,
+  raw: unknown,
+  rule: QuoteRule & { readonly digits?: boolean } = {},
+): boolean {
+  if (raw === true || raw === 'true' || (rule.digits && raw === '1')) return true;
+  if (raw === false || raw === 'false' || (rule.digits && raw === '0')) return false;
+  throw new ConfigError(`${key} ${booleanProblem(raw, rule)}`, rule.hint ? { hint: rule.hint } : {});
 }
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;

@@ -28,7 +28,7 @@ export const DATE_FAILURE_TAG = '_dateparsefailure';
  *
  * A missing field is left alone (nothing to parse, no tag), like Logstash. Formats without
  * a year (syslog's `MMM dd HH:mm:ss`) take the most recent year that does not put the
- * date more than a day in the future (see inferYear in date-format.ts).
+ * date more than a day in the future (see inferYear in date-joda.ts).
  */
 export const date: ProcessorFactory = (options, context): Processor => {
   const o = new OptionReader(options, context, [

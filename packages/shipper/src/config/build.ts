@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Producer } from '@sluice/brokers';
-import { ConfigError, createLogger, type Logger, show } from '@sluice/core';
+import { ConfigError, createLogger, type Logger, readChoice, show } from '@sluice/core';
 import type { Input } from '../event.js';
 import { FileInput } from '../inputs/file.js';
 import type { InputContext } from '../inputs/kind.js';
@@ -57,12 +57,9 @@ export function applyModule(
       hint: 'pass BuildOptions.modules (the sluice CLI does), or give multiline instead of module',
     });
   }
-  if (!catalog.names.includes(input.module)) {
-    throw new ConfigError(
-      `${key}.module must be one of ${catalog.names.join(', ')}, got ${show(input.module)}`,
-      { hint: 'sluice modules lists them with what each reads' },
-    );
-  }
+  readChoice(`${key}.module`, input.module, catalog.names, {
+    hint: 'sluice modules lists them with what each reads',
+  });
   if (input.multiline) {
     logger?.info('the input gives its own multiline; the module rule is not used', {
       input: key,

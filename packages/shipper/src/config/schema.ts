@@ -1,4 +1,14 @@
-import { configJsonSchema, duration, integer, section, show, size, text, z } from '@sluice/core';
+import {
+  choiceProblem,
+  configJsonSchema,
+  duration,
+  integer,
+  section,
+  show,
+  size,
+  text,
+  z,
+} from '@sluice/core';
 import type { FieldValue } from '../event.js';
 import { INPUT_KINDS, type InputConfig } from '../inputs/registry.js';
 import { fieldsSchema, tagsSchema } from './common.js';
@@ -47,7 +57,7 @@ const inputSchema = z.discriminatedUnion('type', [firstInput as z.ZodType, ...ot
       return `must be a map with a type, got ${show(issue.input)}`;
     return type === undefined
       ? `is required (${inputTypes.slice(0, -1).join(', ')} or ${inputTypes.at(-1)})`
-      : `must be one of ${inputTypes.join(', ')}, got ${show(type)}`;
+      : choiceProblem(type, inputTypes);
   },
 }) as z.ZodType<InputConfig>;
 

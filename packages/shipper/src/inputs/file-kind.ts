@@ -8,7 +8,7 @@ import {
   joiningShape,
 } from '../config/common.js';
 import { FileInput } from './file.js';
-import type { InputKind } from './kind.js';
+import { type InputKind, inputBase } from './kind.js';
 
 /**
  * The `type: file` map of the shipper YAML: its config type, schema and factory. Kept beside
@@ -86,15 +86,11 @@ export const fileInputKind: InputKind<'file', FileInputConfig> = {
       {
         paths: f.paths,
         follow: f.follow ?? true,
-        shipperId: context.shipperId,
-        maxLineBytes: context.maxLineBytes,
+        ...inputBase(f, context),
         ...(f.startAt ? { startAt: f.startAt } : {}),
         ...(f.scanIntervalMs !== undefined ? { scanIntervalMs: f.scanIntervalMs } : {}),
         ...(f.pollIntervalMs !== undefined ? { pollIntervalMs: f.pollIntervalMs } : {}),
         ...(f.closeInactiveMs !== undefined ? { closeInactiveMs: f.closeInactiveMs } : {}),
-        ...(f.multiline ? { multiline: f.multiline } : {}),
-        ...(f.fields ? { fields: f.fields } : {}),
-        ...(f.tags ? { tags: f.tags } : {}),
       },
       context.registry,
       context.logger,

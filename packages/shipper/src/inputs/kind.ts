@@ -1,5 +1,7 @@
 import type { Logger, z } from '@sluice/core';
+import type { CommonInput } from '../config/common.js';
 import type { Input } from '../event.js';
+import type { MultilineConfig } from '../multiline.js';
 import type { FileRegistry } from '../registry.js';
 
 /** What every input is built with, besides its own config. */
@@ -19,4 +21,21 @@ export interface InputKind<Type extends string, Config extends { readonly type: 
   readonly type: Type;
   readonly schema: z.ZodType<Config>;
   create(config: Config, context: InputContext): Input;
+}
+
+/**
+ * The options every input takes alike: ids and the line limit from the context, `fields` and
+ * `tags` (and `multiline`, for inputs that join lines) from its config, each only when set.
+ */
+export function inputBase(
+  config: CommonInput & { readonly multiline?: MultilineConfig },
+  context: InputContext,
+) {
+  return {
+    shipperId: context.shipperId,
+    maxLineBytes: context.maxLineBytes,
+    ...(config.multiline ? { multiline: config.multiline } : {}),
+    ...(config.fields ? { fields: config.fields } : {}),
+    ...(config.tags ? { tags: config.tags } : {}),
+  };
 }

@@ -10,7 +10,7 @@ import {
 } from '../config/common.js';
 import type { EventSink, Fields, Input } from '../event.js';
 import { type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
-import type { InputKind } from './kind.js';
+import { type InputKind, inputBase } from './kind.js';
 import { StreamReader } from './stream.js';
 
 export interface StdinInputOptions {
@@ -80,12 +80,5 @@ export const stdinInputKind: InputKind<'stdin', StdinInputConfig> = {
     { type: z.literal('stdin'), ...commonShape, ...joiningShape },
     { is: 'a map with a type' },
   ).transform((v): StdinInputConfig => ({ type: 'stdin', ...commonOf(v), ...joiningOf(v) })),
-  create: (s, context) =>
-    new StdinInput({
-      shipperId: context.shipperId,
-      maxLineBytes: context.maxLineBytes,
-      ...(s.multiline ? { multiline: s.multiline } : {}),
-      ...(s.fields ? { fields: s.fields } : {}),
-      ...(s.tags ? { tags: s.tags } : {}),
-    }),
+  create: (s, context) => new StdinInput(inputBase(s, context)),
 };

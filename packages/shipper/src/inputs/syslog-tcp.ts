@@ -4,7 +4,7 @@ import type { Logger } from '@sluice/core';
 import type { EventSink, Fields, FieldValue, Input } from '../event.js';
 import { TAG_INVALID_UTF8, TAG_TRUNCATED } from '../lines.js';
 import { parseSyslogHeader, SyslogFramer, TAG_SYSLOG_UNPARSED } from './syslog-parse.js';
-import { TcpServer } from './tcp-server.js';
+import { serverOptionsOf, TcpServer } from './tcp-server.js';
 
 export interface SyslogTcpInputOptions {
   readonly host?: string;
@@ -30,16 +30,7 @@ export class SyslogTcpInput implements Input {
     log: Logger,
   ) {
     this.name = `syslog+tcp:${options.host ?? '127.0.0.1'}:${options.port}`;
-    this.server = new TcpServer(
-      {
-        port: options.port,
-        what: 'syslog over tcp',
-        input: this.name,
-        ...(options.host ? { host: options.host } : {}),
-        ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
-      },
-      log,
-    );
+    this.server = new TcpServer(serverOptionsOf(options, 'syslog over tcp', this.name), log);
   }
 
   get port(): number {

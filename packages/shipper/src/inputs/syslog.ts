@@ -1,6 +1,6 @@
 import { oneOf, section, text, z } from '@sluice/core';
 import { type CommonInput, commonOf, commonShape, portSchema } from '../config/common.js';
-import type { InputKind } from './kind.js';
+import { type InputKind, inputBase } from './kind.js';
 import { SyslogTcpInput } from './syslog-tcp.js';
 import { UdpInput } from './udp.js';
 
@@ -35,11 +35,8 @@ export const syslogInputKind: InputKind<'syslog', SyslogInputConfig> = {
   create: (s, context) => {
     const common = {
       port: s.port,
-      shipperId: context.shipperId,
-      maxLineBytes: context.maxLineBytes,
+      ...inputBase(s, context),
       ...(s.host ? { host: s.host } : {}),
-      ...(s.fields ? { fields: s.fields } : {}),
-      ...(s.tags ? { tags: s.tags } : {}),
     };
     return (s.protocol ?? 'udp') === 'tcp'
       ? new SyslogTcpInput(common, context.logger)

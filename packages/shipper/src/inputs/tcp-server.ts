@@ -35,6 +35,24 @@ export interface TcpServerOptions {
   readonly input: string;
 }
 
+/**
+ * The server options of an input that listens: its own host, port and connection limit (an
+ * empty host or a zero limit mean the default), plus what it is for messages and logs.
+ */
+export function serverOptionsOf(
+  options: { readonly host?: string; readonly port: number; readonly maxConnections?: number },
+  what: string,
+  input: string,
+): TcpServerOptions {
+  return {
+    port: options.port,
+    what,
+    input,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+  };
+}
+
 /** What one connection does with its bytes. Made per connection, so it may keep state. */
 export interface ConnectionHandler {
   /** Handles one chunk. The socket is not read again until this resolves. */

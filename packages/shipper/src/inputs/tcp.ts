@@ -11,9 +11,9 @@ import {
 } from '../config/common.js';
 import type { EventSink, Fields, Input } from '../event.js';
 import { type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
-import type { InputKind } from './kind.js';
+import { type InputKind, inputBase } from './kind.js';
 import { StreamReader } from './stream.js';
-import { TcpServer } from './tcp-server.js';
+import { serverOptionsOf, TcpServer } from './tcp-server.js';
 
 export interface TcpInputOptions {
   /** Default 127.0.0.1. */
@@ -44,16 +44,7 @@ export class TcpInput implements Input {
   ) {
     this.name = `tcp:${options.host ?? '127.0.0.1'}:${options.port}`;
     this.newJoiner = joinerFactory(options.multiline);
-    this.server = new TcpServer(
-      {
-        port: options.port,
-        what: 'tcp input',
-        input: this.name,
-        ...(options.host ? { host: options.host } : {}),
-        ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
-      },
-      log,
-    );
+    this.server = new TcpServer(serverOptionsOf(options, 'tcp input', this.name), log);
   }
 
   /** The bound port (useful with port 0). */
@@ -124,13 +115,9 @@ export const tcpInputKind: InputKind<'tcp', TcpInputConfig> = {
     new TcpInput(
       {
         port: t.port,
-        shipperId: context.shipperId,
-        maxLineBytes: context.maxLineBytes,
+        ...inputBase(t, context),
         ...(t.host ? { host: t.host } : {}),
         ...(t.maxConnections ? { maxConnections: t.maxConnections } : {}),
-        ...(t.multiline ? { multiline: t.multiline } : {}),
-        ...(t.fields ? { fields: t.fields } : {}),
-        ...(t.tags ? { tags: t.tags } : {}),
       },
       context.logger,
     ),

@@ -5,7 +5,7 @@ import { type CommonInput, commonOf, commonShape, portSchema } from '../config/c
 import type { EventSink, Fields, FieldValue, Input, ShipEvent } from '../event.js';
 import { TAG_INVALID_UTF8, TAG_TRUNCATED } from '../lines.js';
 import { shipperMetrics } from '../metrics.js';
-import type { InputKind } from './kind.js';
+import { type InputKind, inputBase } from './kind.js';
 import { parseSyslogHeader, TAG_SYSLOG_UNPARSED } from './syslog-parse.js';
 
 export const TAG_JSON_FAILURE = 'sluice.json_parse_failure';
@@ -189,12 +189,9 @@ export const udpInputKind: InputKind<'udp', UdpInputConfig> = {
     new UdpInput(
       {
         port: u.port,
-        shipperId: context.shipperId,
-        maxLineBytes: context.maxLineBytes,
+        ...inputBase(u, context),
         codec: u.codec ?? 'plain',
         ...(u.host ? { host: u.host } : {}),
-        ...(u.fields ? { fields: u.fields } : {}),
-        ...(u.tags ? { tags: u.tags } : {}),
       },
       context.logger,
     ),

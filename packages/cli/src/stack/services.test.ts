@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stackPaths } from './config.js';
 import { elasticsearchLayout } from './elasticsearch.js';
 import { kafkaLayout } from './kafka.js';
-import { stackDirectories } from './stack.js';
+import { stackDirectories } from './services.js';
 
 describe('stack directories', () => {
   const paths = stackPaths({ SLUICE_CACHE_DIR: '/fresh/cache', SLUICE_STACK_DIR: '/fresh/run' });

@@ -106,6 +106,37 @@ export function size(min: number, max: number, description?: string) {
     });
 }
 
+/** What the reader knows of a declared value beyond its zod type (see `whole` and `withHint`). */
+export interface ConfigNodeMeta {
+  /** Any problem inside the value is reported as this one sentence about the whole value. */
+  readonly whole?: (value: unknown) => string;
+  /** Shown under the message of a problem with this value ("for example ..."). */
+  readonly hint?: string;
+}
+
+/**
+ * Kept apart from zod's global registry (whose entries become JSON Schema keywords): these
+ * are for messages only. An entry belongs to the exact schema object, so call `whole` and
+ * `withHint` after `.meta()` (which returns a copy) and before `.optional()` (which wraps).
+ */
+export const configNodes = z.registry<ConfigNodeMeta>();
+
+/**
+ * Marks a value whose problems are best told as one sentence about all of it (a list whose
+ * order matters, a map whose keys have a form): the message is `problem(value)`, at the
+ * value's own position, whatever inside it failed.
+ */
+export function whole<S extends z.ZodType>(schema: S, problem: (value: unknown) => string): S {
+  configNodes.add(schema, { ...configNodes.get(schema), whole: problem });
+  return schema;
+}
+
+/** A hint shown under any message about this value itself. */
+export function withHint<S extends z.ZodType>(schema: S, hint: string): S {
+  configNodes.add(schema, { ...configNodes.get(schema), hint });
+  return schema;
+}
+
 /** Text shown for a key nobody declared: a suggestion when one is close, then the valid keys. */
 export function unknownKeyProblem(key: string, known: readonly string[]): string {
   const suggestion = closest(key, known);

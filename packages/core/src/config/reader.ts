@@ -4,7 +4,7 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } fro
 import { z } from 'zod';
 import { expandEnvInYaml, maskSubstitutions, type Substitution } from '../env-substitution.js';
 import { ConfigError } from '../errors.js';
-import { configNodes, didYouMean } from './schema.js';
+import { type ConfigNodeMeta, configNodes, didYouMean } from './schema.js';
 
 /**
  * The one config reader: YAML (or JSON) text → `${VAR}` substitution → old camelCase keys
@@ -408,22 +408,34 @@ function problemOf(schema: z.ZodType, value: unknown, issues: readonly z.core.$Z
       known: map instanceof z.ZodObject ? Object.keys(map.shape as Record<string, unknown>) : [],
     };
   }
-  for (let length = 0; length <= path.length; length++) {
+  // An invalid key is about the key: what is declared for the value under it does not apply.
+  const last = issue.code === 'invalid_key' ? path.length - 1 : path.length;
+  const metas: (ConfigNodeMeta | undefined)[] = [];
+  for (let length = 0; length <= last; length++) {
     const at = nodeAt(schema, value, path.slice(0, length));
-    const meta = at?.chain.map((s) => configNodes.get(s)).find((m) => m?.whole);
+    const meta: ConfigNodeMeta | undefined =
+      at && Object.assign({}, ...at.chain.map((s) => configNodes.get(s)));
+    metas.push(meta);
     if (at && meta?.whole) {
       const hint = meta.hint;
-      return { path: path.slice(0, length), message: meta.whole(at.value), ...(hint ? { hint } : {}) };
+      return {
+        path: path.slice(0, length),
+        message: meta.whole(at.value, path.slice(0, length)),
+        ...(hint ? { hint } : {}),
+      };
     }
   }
+  const subjectAt = metas.findLastIndex((m) => m?.subject !== undefined);
+  const subject = subjectAt < 0 ? '' : (metas[subjectAt]?.subject?.(path.slice(0, subjectAt)) ?? '');
   const params = (issue as { params?: { hint?: unknown } }).params;
   const hint =
-    typeof params?.hint === 'string'
-      ? params.hint
-      : nodeAt(schema, value, path)
-          ?.chain.map((s) => configNodes.get(s)?.hint)
-          .find((h) => h !== undefined);
-  return { path, message: issue.message, ...(hint ? { hint } : {}), ...(unknownKey ? { unknownKey } : {}) };
+    typeof params?.hint === 'string' ? params.hint : last === path.length ? metas[last]?.hint : undefined;
+  return {
+    path,
+    message: `${subject}${issue.message}`,
+    ...(hint ? { hint } : {}),
+    ...(unknownKey ? { unknownKey } : {}),
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -108,10 +108,12 @@ export function size(min: number, max: number, description?: string) {
 
 /** What the reader knows of a declared value beyond its zod type (see `whole` and `withHint`). */
 export interface ConfigNodeMeta {
-  /** Any problem inside the value is reported as this one sentence about the whole value. */
-  readonly whole?: (value: unknown) => string;
+  /** Any problem inside the value is reported as this one sentence about the whole value (at `path`). */
+  readonly whole?: (value: unknown, path: readonly (string | number)[]) => string;
   /** Shown under the message of a problem with this value ("for example ..."). */
   readonly hint?: string;
+  /** Put before messages about this value and inside it: how the file kind names the value at `path`. */
+  readonly subject?: (path: readonly (string | number)[]) => string;
 }
 
 /**
@@ -126,8 +128,24 @@ export const configNodes = z.registry<ConfigNodeMeta>();
  * order matters, a map whose keys have a form): the message is `problem(value)`, at the
  * value's own position, whatever inside it failed.
  */
-export function whole<S extends z.ZodType>(schema: S, problem: (value: unknown) => string): S {
+export function whole<S extends z.ZodType>(
+  schema: S,
+  problem: (value: unknown, path: readonly (string | number)[]) => string,
+): S {
   configNodes.add(schema, { ...configNodes.get(schema), whole: problem });
+  return schema;
+}
+
+/**
+ * Messages about this value or anything inside it start with `subject(path)`, the value's name as
+ * the file kind writes it (`"labels.status"`); the schema's messages say the rest (`.transform
+ * must be ...`). For values inside a union, whose messages cannot see the path above them.
+ */
+export function withSubject<S extends z.ZodType>(
+  schema: S,
+  subject: (path: readonly (string | number)[]) => string,
+): S {
+  configNodes.add(schema, { ...configNodes.get(schema), subject });
   return schema;
 }
 

@@ -9,7 +9,14 @@ import {
   yamlLocator,
 } from './reader.js';
 import { duration, integer, section, text, whole, withHint, z } from './schema.js';
-import { parseDuration, parseSize, readInteger } from './values.js';
+import {
+  booleanProblem,
+  choiceProblem,
+  numberProblem,
+  parseDuration,
+  parseSize,
+  readInteger,
+} from './values.js';
 
 const schema = section(
   {
@@ -177,5 +184,16 @@ describe('config values', () => {
     expect(() => readInteger('n', '0', { min: 1, max: 9, wording: 'between', quote: true })).toThrow(
       'n must be an integer between 1 and 9, got "0"',
     );
+  });
+
+  it('one boolean, number and choice rule (processor options and schemas share them)', () => {
+    expect(booleanProblem(true)).toBeUndefined();
+    expect(booleanProblem('yes')).toBe('must be true or false, got "yes"');
+    expect(numberProblem(0.5, 0, 1)).toBeUndefined();
+    expect(numberProblem('1', 0, 1)).toBe('must be a number between 0 and 1, got "1"');
+    expect(numberProblem(2, 0, 1, '***')).toBe('must be a number between 0 and 1, got ***');
+    expect(choiceProblem('a', ['a', 'b'])).toBeUndefined();
+    expect(choiceProblem('c', ['a', 'b'])).toBe('must be one of a, b, got "c"');
+    expect(choiceProblem(1, ['a', 'b'], { quoted: true })).toBe('must be one of "a", "b", got 1');
   });
 });

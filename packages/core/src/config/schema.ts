@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  booleanProblem,
+  choiceProblem,
   DURATION_PATTERN,
   durationMs,
   durationProblem,
@@ -33,7 +35,7 @@ export function text(description?: string) {
 export function flag(description?: string) {
   const schema = z.boolean({
     error: (issue) =>
-      issue.input === undefined ? 'is required' : `must be true or false, got ${show(issue.input)}`,
+      issue.input === undefined ? 'is required' : (booleanProblem(issue.input) ?? 'is invalid'),
   });
   return description ? schema.meta({ description }) : schema;
 }
@@ -44,7 +46,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
     error: (issue) =>
       issue.input === undefined
         ? `is required (${values.join(', ')})`
-        : `must be one of ${values.join(', ')}, got ${show(issue.input)}`,
+        : (choiceProblem(issue.input, values) ?? 'is invalid'),
   });
   return description ? schema.meta({ description }) : schema;
 }

@@ -11,6 +11,35 @@ export function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** "must be true or false, got X", or undefined for a boolean. `shown` renders X (default `show`). */
+export function booleanProblem(raw: unknown, shown = show(raw)): string | undefined {
+  return typeof raw === 'boolean' ? undefined : `must be true or false, got ${shown}`;
+}
+
+/**
+ * "must be a number between MIN and MAX, got X", or undefined for a finite number in range
+ * (fractions too; a number written as text is not one, as in files where YAML types values).
+ */
+export function numberProblem(raw: unknown, min: number, max: number, shown = show(raw)): string | undefined {
+  return typeof raw === 'number' && Number.isFinite(raw) && raw >= min && raw <= max
+    ? undefined
+    : `must be a number between ${min} and ${max}, got ${shown}`;
+}
+
+/**
+ * "must be one of a, b, got X", or undefined for one of `allowed`. `quoted` writes the choices
+ * as "a", "b" (processor options have always been written so).
+ */
+export function choiceProblem(
+  raw: unknown,
+  allowed: readonly string[],
+  options: { readonly quoted?: boolean; readonly shown?: string } = {},
+): string | undefined {
+  if (typeof raw === 'string' && allowed.includes(raw)) return undefined;
+  const choices = options.quoted ? allowed.map((a) => `"${a}"`) : allowed;
+  return `must be one of ${choices.join(', ')}, got ${options.shown ?? show(raw)}`;
+}
+
 /**
  * A whole number within [min, max] from a number or a decimal string (URL query values and
  * command-line flags are strings); undefined when it is none.

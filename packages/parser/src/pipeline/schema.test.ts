@@ -146,12 +146,12 @@ describe('the published pipeline schema and the reader agree', () => {
         errors = [error as Error];
       }
       expect(errors[0]?.message).toMatch(
-        new RegExp(`^${file.replace('.', '\\.')}:\\d+(:\\d+)?: .*${escape(message)}`),
+        new RegExp(`^${file.replace('.', '\\.')}:\\d+(:\\d+)?: .*${escapeRegExp(message)}`),
       );
     }
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -6,6 +6,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { METRIC_KEYS, validateMetrics } from '../log-metrics/config.js';
+import { knownProcessors, processorRegistry } from '../processors/registry.js';
+import { type ProcessorSpec, validatePipeline } from './compile.js';
 import { metricsOf, parsePipelineText } from './load.js';
 import { pipelineFileSchema, pipelineJsonSchema } from './schema.js';
 
@@ -109,6 +111,25 @@ describe('the published pipeline schema and the reader agree', () => {
         errors: [],
       });
     }
+  });
+
+  it("publishes each processor's option keys (the list its OptionReader accepts)", () => {
+    expect(knownProcessors().filter((name) => processorRegistry[name]?.options === undefined)).toEqual([]);
+    expect(validate({ processors: [{ grok: { patern: ['%{IP:ip}'] } }] })).toBe(false);
+    expect(validate({ processors: [{ date: { field: 'ts', formats: ['ISO8601'], timezone: 'UTC' } }] })).toBe(
+      true,
+    );
+    expect(validate({ processors: [{ drop: null }, { drop: { field: 'x' } }] })).toBe(false);
+    expect(
+      validate({ processors: [{ drop: null }, { mutate: [{ rename: { a: 'b' } }, { remove: ['c'] }] }] }),
+    ).toBe(true);
+    // The reader agrees on the same cases.
+    const errors = (doc: unknown) =>
+      validatePipeline((doc as { processors: ProcessorSpec[] }).processors).errors;
+    expect(errors({ processors: [{ grok: { patern: ['%{IP:ip}'] } }] })).toHaveLength(1);
+    expect(
+      errors({ processors: [{ drop: null }, { mutate: [{ rename: { a: 'b' } }, { remove: ['c'] }] }] }),
+    ).toEqual([]);
   });
 
   // Broken files, each refused by all three, in YAML and in JSON.

@@ -6,7 +6,7 @@ import {
   parseEcsCompatibility,
 } from '../patterns/library.js';
 import { describe } from '../processors/options.js';
-import { knownProcessors } from '../processors/registry.js';
+import { knownProcessors, processorRegistry } from '../processors/registry.js';
 
 /** The top-level keys of a pipeline file, in the order the schema declares them. */
 export const PIPELINE_FILE_KEYS = [
@@ -95,9 +95,23 @@ export const pipelineFileTopLevel = pipelineFile(z.unknown(), z.unknown().option
  * pipeline is compiled (with `file:line:column` messages, see load.ts).
  */
 export function pipelineFileSchema() {
+  // The option keys each processor declares (the list its OptionReader accepts); their values
+  // are checked by the processor. No options may be written as nothing (`- drop:`).
+  const options = (name: string) => {
+    const factory = processorRegistry[name];
+    const keys = factory?.options;
+    const map =
+      keys === undefined
+        ? z.record(z.string(), z.unknown())
+        : z.strictObject(Object.fromEntries(keys.map((key) => [key, z.unknown().optional()])));
+    const one = map.nullable();
+    return (factory?.optionsList ? z.union([one, z.array(map)]) : one).meta({
+      description: `The ${name} processor's options${keys?.length ? `: ${keys.join(', ')}` : ''}.`,
+    });
+  };
   const step = (name: string) =>
     z.strictObject({
-      [name]: z.record(z.string(), z.unknown()).meta({ description: `The ${name} processor's options.` }),
+      [name]: options(name),
       if: z
         .unknown()
         .optional()

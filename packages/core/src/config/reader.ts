@@ -13,6 +13,13 @@ import { type ConfigNodeMeta, configNodes, didYouMean } from './schema.js';
  * is: `file: inputs[0].port must be ..., got 70000 (at file:3:18)`, or for a missing key the map
  * that lacks it (`file: output.url is required (in the map at file:1:1)`). The location comes
  * last so that `file: key` stays the start of the message, as it was before lines were known.
+ *
+ * File kinds whose messages have always started with their location (pipeline files, like a
+ * compiler's: `file:line:col: "processors" must be a list of steps, got 3`) use the `where`
+ * layout of the same reader (ValidateOptions). Both read the same declarations, and the same
+ * declaration is published as JSON Schema (configJsonSchema), so what is checked and what is
+ * published cannot drift. Used by: shipper files (shipper/src/config), pipeline files and
+ * their metrics section (parser/src/pipeline/schema.ts, parser/src/log-metrics/config.ts).
  */
 
 type PathSegment = string | number;

@@ -25,4 +25,21 @@ export interface ProcessorContext {
 }
 
 /** Builds a processor from its options (the value under its name in the pipeline config). */
-export type ProcessorFactory = (options: unknown, context: ProcessorContext) => Processor;
+export type ProcessorFactory = ((options: unknown, context: ProcessorContext) => Processor) & {
+  /**
+   * The option keys it reads (the one list its OptionReader is given), for the published
+   * pipeline JSON Schema; absent: any map. Set by withOptions.
+   */
+  readonly options?: readonly string[];
+  /** The options may also be a list of such maps, applied in order (mutate). */
+  readonly optionsList?: boolean;
+};
+
+/** A factory that declares the option keys it reads (see ProcessorFactory.options). */
+export function withOptions(
+  options: readonly string[],
+  build: (options: unknown, context: ProcessorContext) => Processor,
+  shape: { readonly list?: boolean } = {},
+): ProcessorFactory {
+  return Object.assign(build, { options, ...(shape.list ? { optionsList: true } : {}) });
+}

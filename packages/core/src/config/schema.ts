@@ -34,7 +34,8 @@ export function text(description?: string) {
 /** true or false. */
 export function flag(description?: string) {
   const schema = z.boolean({
-    error: (issue) => (issue.input === undefined ? 'is required' : booleanProblem(issue.input)),
+    error: (issue) =>
+      issue.input === undefined ? 'is required' : (booleanProblem(issue.input) ?? 'is invalid'),
   });
   return description ? schema.meta({ description }) : schema;
 }
@@ -43,7 +44,9 @@ export function flag(description?: string) {
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, description?: string) {
   const schema = z.enum(values, {
     error: (issue) =>
-      issue.input === undefined ? `is required (${values.join(', ')})` : choiceProblem(issue.input, values),
+      issue.input === undefined
+        ? `is required (${values.join(', ')})`
+        : (choiceProblem(issue.input, values) ?? 'is invalid'),
   });
   return description ? schema.meta({ description }) : schema;
 }
@@ -103,6 +106,55 @@ export function size(min: number, max: number, description?: string) {
     .meta({
       description: `${description ? `${description} ` : ''}A size: bytes, or 64KiB, 1MiB, 1GiB (${min} to ${max} bytes).`,
     });
+}
+
+/** What the reader knows of a declared value beyond its zod type (see `whole` and `withHint`). */
+export interface ConfigNodeMeta {
+  /** Any problem inside the value is reported as this one sentence about the whole value (at `path`). */
+  readonly whole?: (value: unknown, path: readonly (string | number)[]) => string;
+  /** Shown under the message of a problem with this value ("for example ..."). */
+  readonly hint?: string;
+  /** Put before messages about this value and inside it: how the file kind names the value at `path`. */
+  readonly subject?: (path: readonly (string | number)[]) => string;
+}
+
+/**
+ * Kept apart from zod's global registry (whose entries become JSON Schema keywords): these
+ * are for messages only. An entry belongs to the exact schema object, so call `whole` and
+ * `withHint` after `.meta()` (which returns a copy) and before `.optional()` (which wraps).
+ */
+export const configNodes = z.registry<ConfigNodeMeta>();
+
+/**
+ * Marks a value whose problems are best told as one sentence about all of it (a list whose
+ * order matters, a map whose keys have a form): the message is `problem(value)`, at the
+ * value's own position, whatever inside it failed.
+ */
+export function whole<S extends z.ZodType>(
+  schema: S,
+  problem: (value: unknown, path: readonly (string | number)[]) => string,
+): S {
+  configNodes.add(schema, { ...configNodes.get(schema), whole: problem });
+  return schema;
+}
+
+/**
+ * Messages about this value or anything inside it start with `subject(path)`, the value's name as
+ * the file kind writes it (`"labels.status"`); the schema's messages say the rest (`.transform
+ * must be ...`). For values inside a union, whose messages cannot see the path above them.
+ */
+export function withSubject<S extends z.ZodType>(
+  schema: S,
+  subject: (path: readonly (string | number)[]) => string,
+): S {
+  configNodes.add(schema, { ...configNodes.get(schema), subject });
+  return schema;
+}
+
+/** A hint shown under any message about this value itself. */
+export function withHint<S extends z.ZodType>(schema: S, hint: string): S {
+  configNodes.add(schema, { ...configNodes.get(schema), hint });
+  return schema;
 }
 
 /** Text shown for a key nobody declared: a suggestion when one is close, then the valid keys. */

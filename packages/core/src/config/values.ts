@@ -60,20 +60,48 @@ export function readNumber(key: string, raw: number, min: number, max: number): 
   return raw;
 }
 
-/** How a choice or flag message quotes the value: as given (text from a URL, a flag or the environment) or as JSON. */
+/** How a problem message shows the value and what it adds. */
 export interface QuoteRule {
+  /** Quote the value as given (`got "x"`), as for text from a URL, a flag or the environment. Default: as JSON. */
   readonly quote?: boolean;
+  /** The value as the message shows it, instead of either (a secret is shown masked). */
+  readonly shown?: string;
   /** What the user can do about it, shown under the message. */
   readonly hint?: string;
 }
 
-function quoted(raw: unknown, rule: QuoteRule): string {
-  return rule.quote ? `"${String(raw)}"` : show(raw);
+function shownOf(raw: unknown, rule: QuoteRule): string {
+  return rule.shown ?? (rule.quote ? `"${String(raw)}"` : show(raw));
 }
 
-/** "must be one of a, b, c, got "x"": the predicate of a choice message, without the key. */
-export function choiceProblem(raw: unknown, choices: readonly string[], rule: QuoteRule = {}): string {
-  return `must be one of ${choices.join(', ')}, got ${quoted(raw, rule)}`;
+/**
+ * "must be one of a, b, got X", or undefined for one of `choices`: the predicate of a choice
+ * message, without the key. `quoted` writes the choices as "a", "b" (processor options have
+ * always been written so).
+ */
+export function choiceProblem(
+  raw: unknown,
+  choices: readonly string[],
+  rule: QuoteRule & { readonly quoted?: boolean } = {},
+): string | undefined {
+  if (typeof raw === 'string' && choices.includes(raw)) return undefined;
+  const listed = rule.quoted ? choices.map((c) => `"${c}"`) : choices;
+  return `must be one of ${listed.join(', ')}, got ${shownOf(raw, rule)}`;
+}
+
+/** "must be true or false, got X", or undefined for a boolean: the predicate of a flag message. */
+export function booleanProblem(raw: unknown, rule: QuoteRule = {}): string | undefined {
+  return typeof raw === 'boolean' ? undefined : `must be true or false, got ${shownOf(raw, rule)}`;
+}
+
+/**
+ * "must be a number between MIN and MAX, got X", or undefined for a finite number in range
+ * (fractions too; a number written as text is not one, as in files where YAML types values).
+ */
+export function numberProblem(raw: unknown, min: number, max: number, rule: QuoteRule = {}): string | undefined {
+  return typeof raw === 'number' && Number.isFinite(raw) && raw >= min && raw <= max
+    ? undefined
+    : `must be a number between ${min} and ${max}, got ${shownOf(raw, rule)}`;
 }
 
 /** One of a fixed set of words, or a ConfigError naming `key`, the choices and the value. */
@@ -85,11 +113,6 @@ export function readChoice<const T extends string>(
 ): T {
   if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
   throw new ConfigError(`${key} ${choiceProblem(raw, choices, rule)}`, rule.hint ? { hint: rule.hint } : {});
-}
-
-/** "must be true or false, got "x"": the predicate of a flag message, without the key. */
-export function booleanProblem(raw: unknown, rule: QuoteRule = {}): string {
-  return `must be true or false, got ${quoted(raw, rule)}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { addTag, fieldPath, getField, type LogEvent } from '@sluice/core';
 import { ECS_COMPATIBILITY_VALUES, parseEcsCompatibility } from '../patterns/library.js';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from '../processors/options.js';
 import { type CompiledPattern, Grok } from './compiler.js';
 import { loadPatternsDirs } from './patterns-dir.js';
@@ -8,6 +8,18 @@ import { type PatternStat, patternStats } from './stats.js';
 import { type CompiledShape, compileCaptureWriter } from './writer.js';
 
 export const GROK_FAILURE_TAG = '_grokparsefailure';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const GROK_OPTIONS = [
+  'field',
+  'patterns',
+  'match',
+  'pattern_definitions',
+  'patterns_dir',
+  'tag_on_failure',
+  'ignore_missing',
+  'ecs_compatibility',
+] as const;
 
 /**
  * `grok`: matches a field against patterns tried in order and writes the named captures.
@@ -25,17 +37,8 @@ export const GROK_FAILURE_TAG = '_grokparsefailure';
  * Captures overwrite fields of the same name (ingest-pipeline semantics), so a syslog
  * pattern may replace `message` with the part after the header.
  */
-export const grok: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, [
-    'field',
-    'patterns',
-    'match',
-    'pattern_definitions',
-    'patterns_dir',
-    'tag_on_failure',
-    'ignore_missing',
-    'ecs_compatibility',
-  ]);
+export const grok: ProcessorFactory = withOptions(GROK_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, GROK_OPTIONS);
   let field: string;
   let patterns: string[];
   if (o.has('match')) {
@@ -92,7 +95,7 @@ export const grok: ProcessorFactory = (options, context): Processor => {
   }
   const engine = new Grok(patterns, { definitions, where: context.where, ecsCompatibility });
   return grokProcessor(engine, fieldPath(field), tags, ignoreMissing);
-};
+});
 
 /**
  * What the encoder needs to write a grok step's output without building the event (see

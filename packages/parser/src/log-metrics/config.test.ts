@@ -132,3 +132,55 @@ metrics:
     expect(metricsOf(parsePipelineText('processors: []\n', 'q.yaml'))).toEqual({ metrics: [], errors: [] });
   });
 });
+
+describe('metrics: the declared schema (logMetricSchema, read by core)', () => {
+  it('names the label at fault inside labels, and carries the hints', () => {
+    const errors = validateMetrics(
+      [
+        { name: 'a_total', type: 'counter', labels: { s: 3 } },
+        { name: 'b_total', type: 'counter', labels: { s: 'a..b' } },
+        { name: 'c_total', type: 'counter', labels: { s: { field: 'x', map: { a: [] } } } },
+        { name: 'd_total', type: 'counter', labels: { s: { field: 'x', default: [] } } },
+        {
+          name: 'e_total',
+          type: 'counter',
+          labels: Object.fromEntries([...'abcdefghijk'].map((l) => [l, 'x'])),
+        },
+        { name: 'f_seconds', type: 'histogram', field: 'x', labels: { le: 'x' } },
+        { name: 'g_total', type: 'counter', labels: [] },
+        { name: 'h_total', type: 'counter', if: { field: 'x' } },
+        { name: 'sluice_logs_i', type: 'counter' },
+      ],
+      where,
+    ).errors.map((e) => [e.message, e.hint]);
+    expect(errors).toEqual([
+      [
+        'p.yaml:4: metric 1 (a_total): "labels.s" must be a field name or { field, transform, map, default }, got 3',
+        undefined,
+      ],
+      ['p.yaml:5: metric 2 (b_total): "labels.s" must be a field name, got "a..b"', undefined],
+      [
+        'p.yaml:6: metric 3 (c_total): "labels.s".map must map field values to label values, got {"a":[]}',
+        undefined,
+      ],
+      ['p.yaml:7: metric 4 (d_total): "labels.s".default must be text, got []', undefined],
+      [
+        'p.yaml:8: metric 5 (e_total): "labels" may have at most 10 labels, got 11',
+        'keep the label sets few: at most 10 labels',
+      ],
+      ['p.yaml:9: metric 6 (f_seconds): label name "le" is reserved for histogram buckets', undefined],
+      [
+        'p.yaml:10: metric 7 (g_total): "labels" must map label names to fields, got []',
+        'for example: labels: { method: http.request.method, status_class: { field: http.response.status_code, transform: status_class } }',
+      ],
+      [
+        'p.yaml:11: metric 8 (h_total): "if" with "field" needs exactly one of "equals", "matches", "in", got {"field":"x"}',
+        'a condition is one of { field, equals }, { field, matches }, { field, in }, { exists }, { tag }, { not }, { all }, { any }',
+      ],
+      [
+        'p.yaml:12: metric 9 (sluice_logs_i): "name" of a counter must end in _total, got "sluice_logs_i"',
+        'for example sluice_logs_i_total',
+      ],
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { ConfigError, didYouMean, integerInRange } from '@sluice/core';
+import { ConfigError, validateConfig, whole, withHint, withSubject, z } from '@sluice/core';
 import { compileCondition } from '../pipeline/condition.js';
 import { describe, isFieldPath } from '../processors/options.js';
 
@@ -105,203 +105,223 @@ export function metricLabel(where: (index: number) => string, index: number, nam
   return `${location ? `${location}: ` : ''}metric ${index + 1}${named}`;
 }
 
+type Issue = { readonly input?: unknown; readonly path?: readonly PropertyKey[] };
+/** A message "`"key" must be WHAT, got VALUE`" for any issue of one key. */
+const mustBe = (key: string, what: string) => (issue: Issue) =>
+  `"${key}" must be ${what}, got ${describe(issue.input)}`;
+const fieldName = (error: (issue: Issue) => string) =>
+  z.string({ error }).refine((v) => isFieldPath(v), { error });
+
+const labelObject = z.strictObject(
+  {
+    field: fieldName((i) => `.field must be a field name, got ${describe(i.input)}`),
+    transform: z
+      .enum(TRANSFORMS as [LabelTransform, ...LabelTransform[]], {
+        error: (i) => `.transform must be one of ${TRANSFORMS.join(', ')}, got ${describe(i.input)}`,
+      })
+      .optional(),
+    map: whole(
+      z
+        .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+        .refine((m) => Object.keys(m).length > 0),
+      (value, path) =>
+        `"labels.${String(path[1])}".map must map field values to label values, got ${describe(value)}`,
+    ).optional(),
+    default: z
+      .union([z.string(), z.number()], {
+        error: (i) => `.default must be text, got ${describe(i.input)}`,
+      })
+      .optional(),
+  },
+  {
+    error: (i) =>
+      i.code === 'unrecognized_keys'
+        ? `: unknown key "${String(i.keys[0])}"; valid keys: ${LABEL_KEYS.join(', ')}`
+        : ` must be a field name or { field, transform, map, default }, got ${describe(i.input)}`,
+  },
+);
+
+const labelsSchema = withHint(
+  z
+    .record(
+      z
+        .string()
+        .regex(LABEL_NAME)
+        .refine((n) => !n.startsWith('__')),
+      // Messages inside a union cannot see the label's name: the reader puts it first.
+      withSubject(
+        z.union([fieldName((i) => ` must be a field name, got ${describe(i.input)}`), labelObject], {
+          error: (i) =>
+            ` must be a field name or { field, transform, map, default }, got ${describe(i.input)}`,
+        }),
+        (path) => `"labels.${String(path.at(-1))}"`,
+      ),
+      {
+        error: (i) =>
+          i.code === 'invalid_key'
+            ? `label name ${describe(i.input)} must be letters, digits and _, not starting with a digit or __`
+            : `"labels" must map label names to fields, got ${describe(i.input)}`,
+      },
+    )
+    .superRefine((labels, context) => {
+      const count = Object.keys(labels).length;
+      if (count > MAX_LABELS)
+        context.addIssue({
+          code: 'custom',
+          message: `"labels" may have at most ${MAX_LABELS} labels, got ${count}`,
+          params: { hint: `keep the label sets few: at most ${MAX_LABELS} labels` },
+        });
+    }),
+  'for example: labels: { method: http.request.method, status_class: { field: http.response.status_code, transform: status_class } }',
+);
+
+const metricName = mustBe(
+  'name',
+  'a Prometheus metric name (letters, digits, _ and :, not starting with a digit or __)',
+);
+
+/**
+ * One metric declaration as written (the published JSON Schema shows this) and, through its
+ * transform, the LogMetricDefinition it becomes (without `where`, which the caller knows).
+ * Messages are whole sentences: validateMetric puts `file:line: metric N (name):` before them.
+ */
+export const logMetricSchema = withHint(
+  z
+    .strictObject(
+      {
+        name: z
+          .string({ error: metricName })
+          .regex(METRIC_NAME, { error: metricName })
+          .refine((n) => !n.startsWith('__'), { error: metricName })
+          .superRefine((name, context) => {
+            if (name.startsWith('sluice_') && !name.startsWith('sluice_logs_'))
+              context.addIssue({
+                code: 'custom',
+                message: `"name" ${describe(name)} is in the namespace of Sluice's own metrics`,
+                params: { hint: 'start it with sluice_logs_ (or a prefix of your own)' },
+              });
+          })
+          .meta({ description: 'sluice_logs_..._total (counter) or a histogram name.' }),
+        type: z.enum(['counter', 'histogram'], { error: mustBe('type', 'counter or histogram') }),
+        help: z
+          .string({ error: mustBe('help', 'text') })
+          .refine((h) => h.trim() !== '', { error: mustBe('help', 'text') })
+          .nullish(),
+        labels: labelsSchema.optional(),
+        if: z
+          .unknown()
+          .superRefine((condition, context) => {
+            try {
+              compileCondition(condition, '');
+            } catch (error) {
+              if (!(error instanceof ConfigError)) throw error;
+              context.addIssue({ code: 'custom', message: error.message, params: { hint: error.hint } });
+            }
+          })
+          .optional()
+          .meta({ description: 'A condition: only matching events count.' }),
+        field: fieldName(mustBe('field', 'a field name such as "http.response.body.bytes"'))
+          .optional()
+          .meta({ description: 'Counter: the value added; histogram: the value observed.' }),
+        scale: z
+          .number({ error: mustBe('scale', 'a positive number') })
+          .positive({ error: mustBe('scale', 'a positive number') })
+          .nullish(),
+        buckets: whole(
+          z
+            .array(z.number())
+            .min(1)
+            .max(MAX_BUCKETS)
+            .refine((b) => b.every((x, i) => i === 0 || x > (b[i - 1] as number))),
+          (value) =>
+            `"buckets" must be a list of 1 to ${MAX_BUCKETS} finite numbers in increasing order (upper bounds; +Inf is added), got ${describe(value)}`,
+        ).optional(),
+        max_series: z
+          .number({ error: mustBe('max_series', `an integer between 1 and ${MAX_SERIES_LIMIT}`) })
+          .int({ error: mustBe('max_series', `an integer between 1 and ${MAX_SERIES_LIMIT}`) })
+          .min(1, { error: mustBe('max_series', `an integer between 1 and ${MAX_SERIES_LIMIT}`) })
+          .max(MAX_SERIES_LIMIT, {
+            error: mustBe('max_series', `an integer between 1 and ${MAX_SERIES_LIMIT}`),
+          })
+          .nullish(),
+      },
+      {
+        error: (i) =>
+          i.code === 'unrecognized_keys'
+            ? `unknown key "${String(i.keys[0])}"; valid keys: ${METRIC_KEYS.join(', ')}`
+            : `a metric must be a mapping with "name" and "type", got ${describe(i.input)}`,
+      },
+    )
+    // The rules across keys, in the order a reader of the declaration meets them.
+    .superRefine((m, context) => {
+      // About the metric as a whole (at its position), with its own hint or none.
+      const fail = (message: string, hint = '') =>
+        context.addIssue({ code: 'custom', message, params: { hint } });
+      if (m.type === 'counter' && !m.name.endsWith('_total'))
+        return fail(
+          `"name" of a counter must end in _total, got ${describe(m.name)}`,
+          `for example ${m.name}_total`,
+        );
+      if (m.type === 'histogram' && /_(total|bucket|sum|count)$/.test(m.name))
+        return fail(
+          `"name" of a histogram must not end in _total, _bucket, _sum or _count (Prometheus adds the last three), got ${describe(m.name)}`,
+        );
+      if (m.type === 'histogram' && m.labels && 'le' in m.labels)
+        return fail('label name "le" is reserved for histogram buckets');
+      if (m.type === 'histogram' && m.field === undefined)
+        return fail(
+          '"field" is required for a histogram: the numeric field to observe',
+          'for example: field: event.duration',
+        );
+      if (m.scale !== undefined && m.field === undefined)
+        return fail('"scale" needs "field" (it multiplies its value)');
+      if (m.type === 'counter' && m.buckets !== undefined)
+        return fail('"buckets" is for histograms; a counter has none');
+      if (m.max_series !== undefined && Object.keys(m.labels ?? {}).length === 0)
+        return fail('"max_series" needs "labels": a metric without labels has one series');
+    }),
+  'for example: { name: sluice_logs_http_responses_total, type: counter, labels: { method: http.request.method } }',
+).transform(
+  (m): Omit<LogMetricDefinition, 'where'> => ({
+    name: m.name,
+    type: m.type,
+    help: m.help ?? LOG_METRIC_DEFAULTS.help,
+    labels: Object.entries(m.labels ?? {}).map(([name, source]): LabelSource => {
+      if (typeof source === 'string') return { name, field: source };
+      return {
+        name,
+        field: source.field,
+        ...(source.transform === undefined ? {} : { transform: source.transform }),
+        ...(source.map === undefined
+          ? {}
+          : { map: Object.fromEntries(Object.entries(source.map).map(([k, v]) => [k, cut(String(v))])) }),
+        ...(source.default === undefined ? {} : { default: cut(String(source.default)) }),
+      };
+    }),
+    ...(m.if === undefined ? {} : { condition: m.if }),
+    ...(m.field === undefined ? {} : { field: m.field }),
+    scale: m.scale ?? 1,
+    buckets: m.type === 'histogram' ? (m.buckets ?? LOG_METRIC_DEFAULTS.buckets) : [],
+    maxSeries: m.max_series ?? LOG_METRIC_DEFAULTS.maxSeries,
+  }),
+);
+
+/** The `metrics:` section: a list of `item` (logMetricSchema published; read item by item). */
+export function metricsSectionSchema<T extends z.ZodType>(item: T) {
+  return withHint(
+    z.array(item, { error: mustBe('metrics', 'a list of metric declarations') }),
+    'for example:\nmetrics:\n  - { name: sluice_logs_lines_total, type: counter }',
+  );
+}
+
 /**
  * Validates one declaration and returns it normalized. Throws a ConfigError whose
  * message starts with `file:line: metric N (name):` and names the key, the value and what
  * would be valid.
  */
 export function validateMetric(spec: unknown, label: string): LogMetricDefinition {
-  const fail = (message: string, hint?: string) =>
-    new ConfigError(`${label}: ${message}`, hint === undefined ? {} : { hint });
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw fail(
-      `a metric must be a mapping with "name" and "type", got ${describe(spec)}`,
-      'for example: { name: sluice_logs_http_responses_total, type: counter, labels: { method: http.request.method } }',
-    );
-  }
-  const m = spec as Record<string, unknown>;
-  for (const key of Object.keys(m)) {
-    if (!METRIC_KEYS.includes(key))
-      throw fail(
-        `unknown key "${key}"; valid keys: ${METRIC_KEYS.join(', ')}`,
-        didYouMean(key, METRIC_KEYS).hint,
-      );
-  }
-
-  const type = m.type;
-  if (type !== 'counter' && type !== 'histogram') {
-    throw fail(`"type" must be counter or histogram, got ${describe(type)}`);
-  }
-  const name = m.name;
-  if (typeof name !== 'string' || !METRIC_NAME.test(name) || name.startsWith('__')) {
-    throw fail(
-      `"name" must be a Prometheus metric name (letters, digits, _ and :, not starting with a digit or __), got ${describe(name)}`,
-    );
-  }
-  if (name.startsWith('sluice_') && !name.startsWith('sluice_logs_')) {
-    throw fail(
-      `"name" ${describe(name)} is in the namespace of Sluice's own metrics`,
-      'start it with sluice_logs_ (or a prefix of your own)',
-    );
-  }
-  if (type === 'counter' && !name.endsWith('_total')) {
-    throw fail(`"name" of a counter must end in _total, got ${describe(name)}`, `for example ${name}_total`);
-  }
-  if (type === 'histogram' && /_(total|bucket|sum|count)$/.test(name)) {
-    throw fail(
-      `"name" of a histogram must not end in _total, _bucket, _sum or _count (Prometheus adds the last three), got ${describe(name)}`,
-    );
-  }
-
-  const help = m.help ?? LOG_METRIC_DEFAULTS.help;
-  if (typeof help !== 'string' || help.trim() === '')
-    throw fail(`"help" must be text, got ${describe(help)}`);
-
-  const labels = readLabels(m.labels, type, fail);
-
-  let condition: unknown;
-  if (m.if !== undefined) {
-    compileCondition(m.if, label);
-    condition = m.if;
-  }
-
-  const field = m.field;
-  if (field !== undefined && (typeof field !== 'string' || !isFieldPath(field))) {
-    throw fail(`"field" must be a field name such as "http.response.body.bytes", got ${describe(field)}`);
-  }
-  if (type === 'histogram' && field === undefined) {
-    throw fail(
-      '"field" is required for a histogram: the numeric field to observe',
-      'for example: field: event.duration',
-    );
-  }
-  const scale = m.scale ?? 1;
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
-    throw fail(`"scale" must be a positive number, got ${describe(m.scale)}`);
-  }
-  if (m.scale !== undefined && field === undefined)
-    throw fail('"scale" needs "field" (it multiplies its value)');
-
-  let buckets: readonly number[] = [];
-  if (type === 'histogram') {
-    buckets = m.buckets === undefined ? LOG_METRIC_DEFAULTS.buckets : readBuckets(m.buckets, fail);
-  } else if (m.buckets !== undefined) {
-    throw fail('"buckets" is for histograms; a counter has none');
-  }
-
-  const maxSeries = m.max_series ?? LOG_METRIC_DEFAULTS.maxSeries;
-  // Numbers only (a quoted "100" is an error here), then the one range rule of @sluice/core.
-  if (typeof maxSeries !== 'number' || integerInRange(maxSeries, 1, MAX_SERIES_LIMIT) === undefined) {
-    throw fail(
-      `"max_series" must be an integer between 1 and ${MAX_SERIES_LIMIT}, got ${describe(m.max_series)}`,
-    );
-  }
-  if (labels.length === 0 && m.max_series !== undefined) {
-    throw fail('"max_series" needs "labels": a metric without labels has one series');
-  }
-
-  return {
-    name,
-    type,
-    help,
-    labels,
-    ...(condition === undefined ? {} : { condition }),
-    ...(field === undefined ? {} : { field }),
-    scale,
-    buckets,
-    maxSeries,
-    where: label,
-  };
-}
-
-function readLabels(
-  value: unknown,
-  type: LogMetricType,
-  fail: (message: string, hint?: string) => ConfigError,
-): LabelSource[] {
-  if (value === undefined) return [];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw fail(
-      `"labels" must map label names to fields, got ${describe(value)}`,
-      'for example: labels: { method: http.request.method, status_class: { field: http.response.status_code, transform: status_class } }',
-    );
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > MAX_LABELS)
-    throw fail(`"labels" may have at most ${MAX_LABELS} labels, got ${entries.length}`);
-  return entries.map(([name, source]) => {
-    const at = `"labels.${name}"`;
-    if (!LABEL_NAME.test(name) || name.startsWith('__')) {
-      throw fail(
-        `label name ${describe(name)} must be letters, digits and _, not starting with a digit or __`,
-      );
-    }
-    if (type === 'histogram' && name === 'le')
-      throw fail('label name "le" is reserved for histogram buckets');
-    if (typeof source === 'string') {
-      if (!isFieldPath(source)) throw fail(`${at} must be a field name, got ${describe(source)}`);
-      return { name, field: source };
-    }
-    if (source === null || typeof source !== 'object' || Array.isArray(source)) {
-      throw fail(`${at} must be a field name or { field, transform, map, default }, got ${describe(source)}`);
-    }
-    const s = source as Record<string, unknown>;
-    for (const key of Object.keys(s)) {
-      if (!LABEL_KEYS.includes(key))
-        throw fail(
-          `${at}: unknown key "${key}"; valid keys: ${LABEL_KEYS.join(', ')}`,
-          didYouMean(key, LABEL_KEYS).hint,
-        );
-    }
-    if (typeof s.field !== 'string' || !isFieldPath(s.field)) {
-      throw fail(`${at}.field must be a field name, got ${describe(s.field)}`);
-    }
-    const out: { -readonly [K in keyof LabelSource]: LabelSource[K] } = { name, field: s.field };
-    if (s.transform !== undefined) {
-      if (!TRANSFORMS.includes(s.transform as LabelTransform)) {
-        throw fail(`${at}.transform must be one of ${TRANSFORMS.join(', ')}, got ${describe(s.transform)}`);
-      }
-      out.transform = s.transform as LabelTransform;
-    }
-    if (s.map !== undefined) {
-      const map = s.map;
-      const ok =
-        map !== null &&
-        typeof map === 'object' &&
-        !Array.isArray(map) &&
-        Object.values(map).every(
-          (v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
-        );
-      if (!ok || Object.keys(map as object).length === 0) {
-        throw fail(`${at}.map must map field values to label values, got ${describe(map)}`);
-      }
-      out.map = Object.fromEntries(
-        Object.entries(map as Record<string, string | number | boolean>).map(([k, v]) => [k, cut(String(v))]),
-      );
-    }
-    if (s.default !== undefined) {
-      if (typeof s.default !== 'string' && typeof s.default !== 'number') {
-        throw fail(`${at}.default must be text, got ${describe(s.default)}`);
-      }
-      out.default = cut(String(s.default));
-    }
-    return out;
-  });
-}
-
-function readBuckets(value: unknown, fail: (message: string) => ConfigError): number[] {
-  const ok =
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.length <= MAX_BUCKETS &&
-    value.every((b) => typeof b === 'number' && Number.isFinite(b)) &&
-    value.every((b, i) => i === 0 || (b as number) > (value[i - 1] as number));
-  if (!ok) {
-    throw fail(
-      `"buckets" must be a list of 1 to ${MAX_BUCKETS} finite numbers in increasing order (upper bounds; +Inf is added), got ${describe(value)}`,
-    );
-  }
-  return value as number[];
+  const { value } = validateConfig(logMetricSchema, spec, { where: () => label, camelCase: false });
+  return { ...value, where: label };
 }
 
 /** Cuts a label value to MAX_LABEL_LENGTH characters. */
@@ -318,22 +338,17 @@ export function validateMetrics(
   specs: unknown,
   where: (index: number) => string,
 ): { readonly metrics: readonly LogMetricDefinition[]; readonly errors: readonly ConfigError[] } {
-  if (!Array.isArray(specs)) {
-    const location = where(-1);
-    return {
-      metrics: [],
-      errors: [
-        new ConfigError(
-          `${location ? `${location}: ` : ''}"metrics" must be a list of metric declarations, got ${describe(specs)}`,
-          { hint: 'for example:\nmetrics:\n  - { name: sluice_logs_lines_total, type: counter }' },
-        ),
-      ],
-    };
+  // The section first (a list), then each declaration: one error per bad one, for `sluice check`.
+  try {
+    validateConfig(metricsSectionSchema(z.unknown()), specs, { where: () => where(-1), camelCase: false });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { metrics: [], errors: [error] };
   }
   const metrics: LogMetricDefinition[] = [];
   const errors: ConfigError[] = [];
   const seen = new Map<string, string>();
-  specs.forEach((spec, index) => {
+  (specs as readonly unknown[]).forEach((spec, index) => {
     const name = (spec as { name?: unknown } | null)?.name;
     const label = metricLabel(where, index, name);
     try {

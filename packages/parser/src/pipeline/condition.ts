@@ -42,7 +42,9 @@ const FORMS =
  */
 export function compileCondition(spec: unknown, where: string, path = 'if'): Condition {
   const fail = (message: string): ConfigError =>
-    new ConfigError(`${where}: "${path}" ${message}`, { hint: `a condition is one of ${FORMS}` });
+    new ConfigError(`${where ? `${where}: ` : ''}"${path}" ${message}`, {
+      hint: `a condition is one of ${FORMS}`,
+    });
 
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw fail(`must be a condition mapping, got ${describe(spec)}`);

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { ConfigError } from '@sluice/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveModule } from '../modules/index.js';
-import { checkPipelineFile, compilePipelineFile, loadPipelineFile, parsePipelineText } from './load.js';
+import {
+  checkPipelineFile,
+  compilePipelineFile,
+  loadPipelineFile,
+  metricsOf,
+  parsePipelineText,
+} from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -201,5 +207,71 @@ describe('pipeline files: ${VAR} from the environment', () => {
     expect(message).toBe(
       'p.yaml:3: environment variable SLUICE_TEST_PIPE_UNSET is not set (used as ${SLUICE_TEST_PIPE_UNSET})',
     );
+  });
+});
+
+describe('pipeline files: the declared top level (schema.ts, read by core)', () => {
+  const full = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const { message, hint } = e as ConfigError;
+      return hint === undefined ? message : `${message} [hint: ${hint}]`;
+    }
+    return 'no error';
+  };
+
+  it('a wrong type at the top level: file:line:column (the column when it is not 1), with the hint', () => {
+    expect(full(() => parsePipelineText('{ processors: [], ecs_compatibility: v2 }\n', 'x.yaml'))).toBe(
+      'x.yaml:1:19: "ecs_compatibility" must be one of v1, v8, disabled, got "v2" [hint: v1 (the default) gives ECS field names; disabled gives the legacy Logstash names]',
+    );
+    expect(full(() => parsePipelineText('processors: []\ndescription: [a]\n', 'x.yaml'))).toBe(
+      'x.yaml:2: "description" must be text, got ["a"]',
+    );
+  });
+
+  it('a JSON pipeline file: read as JSON, with line and column', () => {
+    expect(full(() => parsePipelineText('{\n  "processors": [],\n  "description": 3\n}\n', 'p.json'))).toBe(
+      'p.json:3:3: "description" must be text, got 3',
+    );
+    const file = parsePipelineText(
+      '{\n  "processors": [{"drop": {}}],\n  "metrics": [\n    {"name": "lines_total", "type": "counter"},\n    {"name": "lines", "type": "counter"}\n  ]\n}\n',
+      'p.json',
+    );
+    expect(metricsOf(file).metrics.map((m) => m.where)).toEqual(['p.json:4: metric 1 (lines_total)']);
+    expect(metricsOf(file).errors.map((e) => [e.message, e.hint])).toEqual([
+      [
+        'p.json:5: metric 2 (lines): "name" of a counter must end in _total, got "lines"',
+        'for example lines_total',
+      ],
+    ]);
+  });
+
+  it('a list or a map with a bad item is told as a whole, at its key', () => {
+    expect(full(() => parsePipelineText('patterns_dir: [a, 3]\nprocessors: []\n', 'x.yaml'))).toBe(
+      'x.yaml:1: "patterns_dir" must be a directory path or a list of them, got ["a",3]',
+    );
+    expect(full(() => parsePipelineText('processors: []\npattern_definitions:\n  A: 3\n', 'x.yaml'))).toBe(
+      'x.yaml:2: "pattern_definitions" must map pattern names (letters, digits, _) to regex strings, got {"A":3}',
+    );
+  });
+
+  it('a camelCase key is not read as its snake_case twin: pipeline files never had them', () => {
+    expect(full(() => parsePipelineText('patternsDir: a\nprocessors: []\n', 'x.yaml'))).toBe(
+      'x.yaml:1: unknown key "patternsDir"; valid top-level keys: description, patterns_dir, pattern_definitions, ecs_compatibility, processors, metrics [hint: did you mean patterns_dir?]',
+    );
+  });
+
+  it('reads what it declares: relative patterns_dir, ecs v8 as v1, a bare list', () => {
+    const file = parsePipelineText(
+      'patterns_dir: [p, /abs]\necs_compatibility: v8\nprocessors: []\n',
+      '/srv/x.yaml',
+    );
+    expect(file.patternsDirs).toEqual(['/srv/p', '/abs']);
+    expect(file.ecsCompatibility).toBe('v1');
+    const list = parsePipelineText('- drop: {}\n- json: { field: a }\n', 'l.yaml');
+    expect([0, 1, -1].map(list.where)).toEqual(['l.yaml:1', 'l.yaml:2', 'l.yaml:1']);
+    expect(list.locate(1, ['json', 'field'])).toBe('l.yaml:2:11');
   });
 });

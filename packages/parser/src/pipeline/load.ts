@@ -1,15 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, didYouMean, expandEnvInYaml, maskSubstitutions, type Substitution } from '@sluice/core';
-import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import {
+  ConfigError,
+  maskSubstitutions,
+  parseConfigDocument,
+  type Substitution,
+  validateConfig,
+  whereIn,
+  yamlLocator,
+} from '@sluice/core';
 import { loadPatternsDir } from '../grok/patterns-dir.js';
 import { type LogMetricDefinition, validateMetrics } from '../log-metrics/config.js';
-import {
-  ECS_COMPATIBILITY_VALUES,
-  type EcsCompatibility,
-  parseEcsCompatibility,
-} from '../patterns/library.js';
-import { describe } from '../processors/options.js';
+import type { EcsCompatibility } from '../patterns/library.js';
 import {
   type CompiledPipeline,
   compilePipeline,
@@ -18,10 +20,11 @@ import {
   type ProcessorSpec,
   validatePipeline,
 } from './compile.js';
+import { pipelineFileTopLevel } from './schema.js';
 
 /**
- * A pipeline file, YAML or JSON (JSON is read by the same parser, so both get line
- * numbers in errors):
+ * A pipeline file, YAML or JSON (a `.json` file is read as JSON by the same parser, so both
+ * get line numbers in errors):
  *
  *   description: nginx behind the load balancer   # optional, free text
  *   patterns_dir: ./patterns                       # optional; a path or a list, relative to this file
@@ -38,7 +41,9 @@ import {
  *     - { name: sluice_logs_lines_total, type: counter }
  *
  * A file may also be just the list of processors. Everything is validated before any
- * event runs; every message starts with `file:line: processor N (name):`, or with
+ * event runs. The top level is declared in schema.ts and read by core's config reader, its
+ * messages starting `file:line:` (`:column` too unless it is 1). Every message about a step
+ * starts with `file:line: processor N (name):`, or with
  * `file:line:column: processor N (name):` when it is about one option of the step (the
  * line and column of that option, or of the list item at fault).
  */
@@ -65,15 +70,6 @@ export interface PipelineFile {
   readonly substitutions: readonly Substitution[];
 }
 
-export const PIPELINE_FILE_KEYS = [
-  'description',
-  'patterns_dir',
-  'pattern_definitions',
-  'ecs_compatibility',
-  'processors',
-  'metrics',
-] as const;
-
 /** Reads and parses a pipeline file (no processor is built yet: see compilePipelineFile). */
 export async function loadPipelineFile(path: string): Promise<PipelineFile> {
   let text: string;
@@ -89,191 +85,49 @@ export async function loadPipelineFile(path: string): Promise<PipelineFile> {
   return parsePipelineText(text, path);
 }
 
-/** Parses pipeline text; `file` names it in messages and anchors relative `patterns_dir`. */
+/**
+ * Parses pipeline text; `file` names it in messages and anchors relative `patterns_dir`. The
+ * top level is checked by core's reader against the declared schema (schema.ts); steps and
+ * metric declarations are kept as written, to be read item by item (compile.ts, metricsOf).
+ */
 export function parsePipelineText(text: string, file: string): PipelineFile {
-  const lineCounter = new LineCounter();
-  const json = extname(file).toLowerCase() === '.json';
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    ...(json ? { schema: 'json' as const } : {}),
-  });
-  const lineOf = (offset: number | undefined): number =>
-    offset === undefined ? 1 : lineCounter.linePos(offset).line;
-  const at = (offset: number | undefined) => `${file}:${lineOf(offset)}`;
-
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const firstLine = syntax.message.split('\n')[0] ?? syntax.message;
-    throw new ConfigError(`${at(syntax.pos[0])}: not valid ${json ? 'JSON' : 'YAML'}: ${firstLine}`);
-  }
-  const substitutions = expandEnvInYaml(doc, file, lineCounter);
+  const { doc, lineCounter, substitutions } = parseConfigDocument(text, file);
   try {
-    return readPipelineDocument(doc, file, lineCounter, substitutions);
+    const locator = yamlLocator(doc, file, lineCounter);
+    const { value } = validateConfig(pipelineFileTopLevel, doc.toJSON(), {
+      where: whereIn(locator),
+      // Pipeline files never had camelCase keys: `patternsDir` stays an unknown key.
+      camelCase: false,
+    });
+    const top = Array.isArray(value) ? { processors: value } : value;
+    // Steps of a bare list are at [i]; of a mapping, at processors[i].
+    const stepsAt: readonly (string | number)[] = Array.isArray(value) ? [] : ['processors'];
+    const line = (path: readonly (string | number)[]) => {
+      const place = locator.locate(path);
+      return `${file}:${place?.line ?? 1}`;
+    };
+    const base = dirname(resolve(file));
+    const dirs = top.patterns_dir === undefined ? [] : [top.patterns_dir].flat();
+    return {
+      file,
+      description: top.description,
+      specs: top.processors as ProcessorSpec[],
+      where: (index) => line(index < 0 ? stepsAt : [...stepsAt, index]),
+      locate: (index, path) => {
+        if (path.length === 0) return undefined;
+        const place = locator.locate([...stepsAt, index, ...path]);
+        return place?.exact ? `${file}:${place.line}:${place.col}` : undefined;
+      },
+      patternsDirs: dirs.map((d) => (isAbsolute(d) ? d : resolve(base, d))),
+      patternDefinitions: top.pattern_definitions ?? {},
+      ecsCompatibility: top.ecs_compatibility,
+      metricSpecs: top.metrics,
+      metricWhere: (index) => line(index < 0 ? ['metrics'] : ['metrics', index]),
+      substitutions,
+    };
   } catch (error) {
     throw maskSubstitutions(error, substitutions);
   }
-}
-
-function readPipelineDocument(
-  doc: Document.Parsed,
-  file: string,
-  lineCounter: LineCounter,
-  substitutions: readonly Substitution[],
-): PipelineFile {
-  const lineOf = (offset: number | undefined): number =>
-    offset === undefined ? 1 : lineCounter.linePos(offset).line;
-  const at = (offset: number | undefined) => `${file}:${lineOf(offset)}`;
-  const root = doc.contents;
-  let processorsNode: unknown;
-  let processorsOffset: number | undefined;
-  let description: string | undefined;
-  let patternsDirs: string[] = [];
-  let patternDefinitions: Record<string, string> = {};
-  let ecsCompatibility: EcsCompatibility | undefined;
-  let metricsNode: unknown;
-  let metricsOffset: number | undefined;
-
-  if (isSeq(root)) {
-    processorsNode = root;
-    processorsOffset = root.range[0];
-  } else if (isMap(root)) {
-    for (const pair of root.items) {
-      const keyNode = pair.key as { value?: unknown; range?: [number, number, number] } | null;
-      const key = keyNode?.value;
-      const offset = keyNode?.range?.[0];
-      const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
-      switch (key) {
-        case 'processors':
-          processorsNode = pair.value;
-          processorsOffset = offset;
-          break;
-        case 'metrics':
-          metricsNode = pair.value;
-          metricsOffset = offset;
-          break;
-        case 'description':
-          if (typeof value !== 'string')
-            throw new ConfigError(`${at(offset)}: "description" must be text, got ${describe(value)}`);
-          description = value;
-          break;
-        case 'patterns_dir': {
-          const list = typeof value === 'string' ? [value] : value;
-          if (
-            !Array.isArray(list) ||
-            list.length === 0 ||
-            list.some((d) => typeof d !== 'string' || d === '')
-          ) {
-            throw new ConfigError(
-              `${at(offset)}: "patterns_dir" must be a directory path or a list of them, got ${describe(value)}`,
-            );
-          }
-          const base = dirname(resolve(file));
-          patternsDirs = (list as string[]).map((d) => (isAbsolute(d) ? d : resolve(base, d)));
-          break;
-        }
-        case 'pattern_definitions': {
-          const ok =
-            value !== null &&
-            typeof value === 'object' &&
-            !Array.isArray(value) &&
-            Object.entries(value).every(
-              ([name, re]) => /^[A-Za-z0-9_]+$/.test(name) && typeof re === 'string',
-            );
-          if (!ok) {
-            throw new ConfigError(
-              `${at(offset)}: "pattern_definitions" must map pattern names (letters, digits, _) to regex strings, got ${describe(value)}`,
-            );
-          }
-          patternDefinitions = value as Record<string, string>;
-          break;
-        }
-        case 'ecs_compatibility': {
-          ecsCompatibility = typeof value === 'string' ? parseEcsCompatibility(value) : undefined;
-          if (ecsCompatibility === undefined) {
-            throw new ConfigError(
-              `${at(offset)}: "ecs_compatibility" must be one of ${ECS_COMPATIBILITY_VALUES.join(', ')}, got ${describe(value)}`,
-              { hint: 'v1 (the default) gives ECS field names; disabled gives the legacy Logstash names' },
-            );
-          }
-          break;
-        }
-        default:
-          throw new ConfigError(
-            `${at(offset)}: unknown key ${describe(key)}; valid top-level keys: ${PIPELINE_FILE_KEYS.join(', ')}`,
-            didYouMean(String(key), PIPELINE_FILE_KEYS),
-          );
-      }
-    }
-  } else {
-    throw new ConfigError(
-      `${file}:1: a pipeline file must be a mapping with "processors" (or a list of processors)`,
-      {
-        hint: 'for example:\nprocessors:\n  - grok: { patterns: ["%{COMBINEDAPACHELOG}"] }',
-      },
-    );
-  }
-
-  if (processorsNode === undefined) {
-    throw new ConfigError(
-      `${file}:1: "processors" is missing; valid top-level keys: ${PIPELINE_FILE_KEYS.join(', ')}`,
-    );
-  }
-  if (!isSeq(processorsNode)) {
-    const value = (processorsNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? processorsNode;
-    throw new ConfigError(
-      `${at(processorsOffset)}: "processors" must be a list of steps, got ${describe(value)}`,
-    );
-  }
-  const offsets = processorsNode.items.map(
-    (item) => (item as { range?: [number, number, number] } | null)?.range?.[0],
-  );
-  const specs = processorsNode.toJSON() as ProcessorSpec[];
-  const where = (index: number) => at(index < 0 ? processorsOffset : (offsets[index] ?? processorsOffset));
-  const items = processorsNode.items;
-  const locate = (index: number, path: readonly OptionPathSegment[]): string | undefined => {
-    let node: unknown = items[index];
-    let offset: number | undefined;
-    for (const segment of path) {
-      if (typeof segment === 'number' && isSeq(node)) {
-        node = node.items[segment];
-        offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
-      } else if (typeof segment === 'string' && isMap(node)) {
-        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment);
-        // A mapping entry is located by its key: that is where the option is written.
-        offset = (pair?.key as { range?: [number, number, number] } | null | undefined)?.range?.[0];
-        node = pair?.value;
-      } else {
-        return undefined;
-      }
-      if (offset === undefined) return undefined;
-    }
-    if (offset === undefined) return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  const metricOffsets = isSeq(metricsNode)
-    ? metricsNode.items.map((item) => (item as { range?: [number, number, number] } | null)?.range?.[0])
-    : [];
-  const metricSpecs =
-    metricsNode === undefined
-      ? undefined
-      : ((metricsNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null);
-  const metricWhere = (index: number) =>
-    at(index < 0 ? metricsOffset : (metricOffsets[index] ?? metricsOffset));
-  return {
-    file,
-    description,
-    specs,
-    where,
-    locate,
-    patternsDirs,
-    patternDefinitions,
-    ecsCompatibility,
-    metricSpecs,
-    metricWhere,
-    substitutions,
-  };
 }
 
 /** The file's validated `metrics:` declarations and every error in them (one per bad declaration). */

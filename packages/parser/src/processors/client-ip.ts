@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { fieldPath, getField, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
 /**
@@ -21,6 +21,9 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
   'fe80::/10',
 ];
 
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const CLIENT_IP_OPTIONS = ['field', 'target', 'skip'] as const;
+
 /**
  * `client_ip`: picks the client's address out of a proxy chain (an X-Forwarded-For list
  * such as `10.0.0.2, 203.0.113.9, 10.0.0.1`): the first element, left to right, that is
@@ -35,8 +38,8 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
  *
  * An absent field or an empty list writes nothing; this is not a failure.
  */
-export const clientIp: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['field', 'target', 'skip']);
+export const clientIp: ProcessorFactory = withOptions(CLIENT_IP_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, CLIENT_IP_OPTIONS);
   const source = fieldPath(o.requiredField('field'));
   const target = fieldPath(o.field('target', 'source.address'));
   const ranges = o.stringList('skip', { what: 'CIDR ranges such as "10.0.0.0/8"' }) ?? NON_PUBLIC_RANGES;
@@ -70,4 +73,4 @@ export const clientIp: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});

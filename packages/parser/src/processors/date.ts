@@ -1,5 +1,5 @@
 import { addTag, fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import {
   compileDateFormat,
   DateFormatError,
@@ -10,6 +10,9 @@ import {
 import { isFieldPath, OptionReader } from './options.js';
 
 export const DATE_FAILURE_TAG = '_dateparsefailure';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const DATE_OPTIONS = ['field', 'formats', 'match', 'target', 'timezone', 'tag_on_failure'] as const;
 
 /**
  * `date`: parses a timestamp field with several formats tried in order (first fit wins)
@@ -30,15 +33,8 @@ export const DATE_FAILURE_TAG = '_dateparsefailure';
  * a year (syslog's `MMM dd HH:mm:ss`) take the most recent year that does not put the
  * date more than a day in the future (see inferYear in date-joda.ts).
  */
-export const date: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, [
-    'field',
-    'formats',
-    'match',
-    'target',
-    'timezone',
-    'tag_on_failure',
-  ]);
+export const date: ProcessorFactory = withOptions(DATE_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, DATE_OPTIONS);
   let field: string;
   let formats: string[];
   if (o.has('match')) {
@@ -114,4 +110,4 @@ export const date: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});

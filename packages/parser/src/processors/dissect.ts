@@ -1,8 +1,18 @@
 import { addTag, fieldPath, getField, type JsonValue, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { isFieldPath, OptionReader } from './options.js';
 
 export const DISSECT_FAILURE_TAG = '_dissectfailure';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const DISSECT_OPTIONS = [
+  'pattern',
+  'field',
+  'target',
+  'append_separator',
+  'convert',
+  'tag_on_failure',
+] as const;
 
 /**
  * `dissect`: splits a field on literal delimiters, no regex (Elastic/Logstash dissect).
@@ -26,15 +36,8 @@ export const DISSECT_FAILURE_TAG = '_dissectfailure';
  * A failed match writes nothing (all or nothing) and adds the failure tags; a missing or
  * non-string source field is a failure too.
  */
-export const dissect: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, [
-    'pattern',
-    'field',
-    'target',
-    'append_separator',
-    'convert',
-    'tag_on_failure',
-  ]);
+export const dissect: ProcessorFactory = withOptions(DISSECT_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, DISSECT_OPTIONS);
   const patternText = o.requiredString('pattern', 'a dissect pattern such as "%{a} %{b}"');
   const source = fieldPath(o.field('field', 'message'));
   const target = o.field('target');
@@ -80,7 +83,7 @@ export const dissect: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});
 
 const toPath = (name: string): string[] => (isFieldPath(name) ? fieldPath(name) : [name]);
 

@@ -1,7 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import { fieldPath, getField, type JsonValue, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const FINGERPRINT_OPTIONS = ['fields', 'target', 'method', 'secret', 'encoding'] as const;
 
 /**
  * `fingerprint`: a stable id from chosen fields (for deduplication, or as a document id).
@@ -18,42 +21,45 @@ import { OptionReader } from './options.js';
  * field is written as absent, so {a: "x"} and {b: "x"} differ. When none of the fields
  * is present nothing is written (there is nothing to identify).
  */
-export const fingerprint: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['fields', 'target', 'method', 'secret', 'encoding']);
-  const fields = o.fieldList('fields', { nonEmpty: true }) as string[];
-  const target = fieldPath(o.field('target', 'event.hash'));
-  const method = o.oneOf('method', ['sha256', 'sha1', 'sha512', 'md5', 'murmur3'] as const, 'sha256');
-  const secret = o.string('secret');
-  if (secret !== undefined && method === 'murmur3')
-    throw o.error('"secret" needs a cryptographic method (sha256, sha1, sha512, md5), not murmur3');
-  if (secret === '') throw o.invalid('secret', 'a non-empty string', secret);
-  const encoding = o.oneOf('encoding', ['hex', 'base64'] as const, 'hex');
-  if (encoding === 'base64' && method === 'murmur3')
-    throw o.error('"encoding" base64 needs a sha/md5 method; murmur3 is hex');
-  const paths = fields.map((f) => fieldPath(f));
-  const names = fields.map((f) => JSON.stringify(f));
-  const digest =
-    method === 'murmur3'
-      ? (text: string) => murmur3(text).toString(16).padStart(8, '0')
-      : secret !== undefined
-        ? (text: string) => createHmac(method, secret).update(text).digest(encoding)
-        : (text: string) => createHash(method).update(text).digest(encoding);
+export const fingerprint: ProcessorFactory = withOptions(
+  FINGERPRINT_OPTIONS,
+  (options, context): Processor => {
+    const o = new OptionReader(options, context, FINGERPRINT_OPTIONS);
+    const fields = o.fieldList('fields', { nonEmpty: true }) as string[];
+    const target = fieldPath(o.field('target', 'event.hash'));
+    const method = o.oneOf('method', ['sha256', 'sha1', 'sha512', 'md5', 'murmur3'] as const, 'sha256');
+    const secret = o.string('secret');
+    if (secret !== undefined && method === 'murmur3')
+      throw o.error('"secret" needs a cryptographic method (sha256, sha1, sha512, md5), not murmur3');
+    if (secret === '') throw o.invalid('secret', 'a non-empty string', secret);
+    const encoding = o.oneOf('encoding', ['hex', 'base64'] as const, 'hex');
+    if (encoding === 'base64' && method === 'murmur3')
+      throw o.error('"encoding" base64 needs a sha/md5 method; murmur3 is hex');
+    const paths = fields.map((f) => fieldPath(f));
+    const names = fields.map((f) => JSON.stringify(f));
+    const digest =
+      method === 'murmur3'
+        ? (text: string) => murmur3(text).toString(16).padStart(8, '0')
+        : secret !== undefined
+          ? (text: string) => createHmac(method, secret).update(text).digest(encoding)
+          : (text: string) => createHash(method).update(text).digest(encoding);
 
-  return {
-    name: 'fingerprint',
-    apply(event) {
-      let text = '';
-      let present = 0;
-      for (let i = 0; i < paths.length; i++) {
-        const value = getField(event, paths[i] as string[]);
-        if (value !== undefined) present++;
-        text += `${names[i]}:${value === undefined ? '-' : canonicalJson(value)}\n`;
-      }
-      if (present > 0) setField(event, target, digest(text));
-      return event;
-    },
-  };
-};
+    return {
+      name: 'fingerprint',
+      apply(event) {
+        let text = '';
+        let present = 0;
+        for (let i = 0; i < paths.length; i++) {
+          const value = getField(event, paths[i] as string[]);
+          if (value !== undefined) present++;
+          text += `${names[i]}:${value === undefined ? '-' : canonicalJson(value)}\n`;
+        }
+        if (present > 0) setField(event, target, digest(text));
+        return event;
+      },
+    };
+  },
+);
 
 /** JSON with object keys sorted, so equal values always give equal text. */
 export function canonicalJson(value: JsonValue): string {

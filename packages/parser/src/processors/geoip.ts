@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fieldPath, getField, type JsonObject, setField } from '@sluice/core';
 import { type AsnResponse, type CityResponse, Reader } from 'mmdb-lib';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
 /** What geoip-lite (Apache-2.0 code, GeoLite2 data shipped in the package) returns. */
@@ -87,6 +87,9 @@ function asFields(record: Partial<AsnResponse>): JsonObject | undefined {
   return as;
 }
 
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const GEOIP_OPTIONS = ['field', 'target', 'database'] as const;
+
 /**
  * `geoip`: looks an IP address up, by default in the offline GeoLite2 data that the
  * geoip-lite package ships (no download at install or run time), or in a MaxMind `.mmdb`
@@ -106,8 +109,8 @@ function asFields(record: Partial<AsnResponse>): JsonObject | undefined {
  * absent: this is not a failure and adds no tag. Lists of addresses use the first one. For
  * both location and AS, use two steps, one per database.
  */
-export const geoip: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['field', 'target', 'database']);
+export const geoip: ProcessorFactory = withOptions(GEOIP_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, GEOIP_OPTIONS);
   const source = fieldPath(o.field('field', 'source.address'));
   const path = o.string('database');
   const database = path === undefined ? undefined : openDatabase(path, (m, h) => o.error(m, h));
@@ -139,7 +142,7 @@ export const geoip: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});
 
 function bundledLookup(db: GeoipLite): (ip: string) => JsonObject | undefined {
   return (ip) => {

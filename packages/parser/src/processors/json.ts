@@ -9,10 +9,13 @@ import {
   setField,
   setOwn,
 } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
 export const JSON_FAILURE_TAG = '_jsonparsefailure';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const JSON_OPTIONS = ['field', 'target', 'tag_on_failure', 'max_depth'] as const;
 
 /**
  * `json`: parses a field holding JSON text.
@@ -29,8 +32,8 @@ export const JSON_FAILURE_TAG = '_jsonparsefailure';
  * keeps a hostile line (thousands of levels in a few KB) away from every recursive walk
  * after this step (copy, fingerprint, serialisation), which would overflow the stack.
  */
-export const json: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['field', 'target', 'tag_on_failure', 'max_depth']);
+export const json: ProcessorFactory = withOptions(JSON_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, JSON_OPTIONS);
   const source = fieldPath(o.field('field', 'message'));
   const targetName = o.field('target');
   const target = targetName === undefined ? undefined : fieldPath(targetName);
@@ -69,4 +72,4 @@ export const json: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});

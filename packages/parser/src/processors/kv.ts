@@ -1,6 +1,20 @@
 import { fieldPath, getField, type JsonValue, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const KV_OPTIONS = [
+  'field',
+  'field_split',
+  'value_split',
+  'trim_key',
+  'trim_value',
+  'include_keys',
+  'exclude_keys',
+  'prefix',
+  'target',
+  'allow_duplicate_values',
+] as const;
 
 /**
  * `kv`: splits `key=value` pairs (Logstash kv semantics).
@@ -22,19 +36,8 @@ import { OptionReader } from './options.js';
  * one field, not a path), so data never decides the event's shape beyond one level.
  * Text without pairs adds nothing and is not a failure.
  */
-export const kv: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, [
-    'field',
-    'field_split',
-    'value_split',
-    'trim_key',
-    'trim_value',
-    'include_keys',
-    'exclude_keys',
-    'prefix',
-    'target',
-    'allow_duplicate_values',
-  ]);
+export const kv: ProcessorFactory = withOptions(KV_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, KV_OPTIONS);
   const source = fieldPath(o.field('field', 'message'));
   const fieldSplit = new Set(nonEmptyChars(o, 'field_split', ' '));
   const valueSplit = new Set(nonEmptyChars(o, 'value_split', '='));
@@ -77,7 +80,7 @@ export const kv: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});
 
 function nonEmptyChars(o: OptionReader, key: string, fallback: string): string[] {
   const value = o.string(key, fallback);

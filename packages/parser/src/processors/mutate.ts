@@ -7,10 +7,29 @@ import {
   type JsonValue,
   setField,
 } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { isFieldPath, OptionReader } from './options.js';
 
 export const MUTATE_FAILURE_TAG = '_mutate_error';
+
+const OPERATIONS = [
+  'rename',
+  'copy',
+  'add',
+  'remove',
+  'convert',
+  'lowercase',
+  'uppercase',
+  'strip',
+  'gsub',
+  'append',
+  'split',
+  'join',
+] as const;
+type OperationName = (typeof OPERATIONS)[number];
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const MUTATE_OPTIONS = [...OPERATIONS, 'tag_on_failure'] as const;
 
 /**
  * `mutate`: field surgery, run in the order written (unlike Logstash's fixed order).
@@ -41,47 +60,35 @@ export const MUTATE_FAILURE_TAG = '_mutate_error';
  *
  *   tag_on_failure  default ["_mutate_error"] (a key beside the operations)
  */
-export const mutate: ProcessorFactory = (options, context): Processor => {
-  const list = Array.isArray(options) ? options : [options];
-  const ops: Operation[] = [];
-  let tags = [MUTATE_FAILURE_TAG];
-  list.forEach((item, index) => {
-    const itemContext = Array.isArray(options)
-      ? { ...context, where: `${context.where}: operation ${index + 1}` }
-      : context;
-    const o = new OptionReader(item, itemContext, [...OPERATIONS, 'tag_on_failure']);
-    if (o.has('tag_on_failure')) tags = o.failureTags(MUTATE_FAILURE_TAG);
-    const keys = Object.keys((item ?? {}) as object).filter((k) => k !== 'tag_on_failure');
-    if (keys.length === 0) throw o.error(`needs at least one operation: ${OPERATIONS.join(', ')}`);
-    for (const key of keys) ops.push(...compileOperation(key as OperationName, o));
-  });
-  const failureTags = tags;
-  return {
-    name: 'mutate',
-    apply(event) {
-      let failed = false;
-      for (const op of ops) if (!op(event)) failed = true;
-      if (failed) for (const tag of failureTags) addTag(event, tag);
-      return event;
-    },
-  };
-};
-
-const OPERATIONS = [
-  'rename',
-  'copy',
-  'add',
-  'remove',
-  'convert',
-  'lowercase',
-  'uppercase',
-  'strip',
-  'gsub',
-  'append',
-  'split',
-  'join',
-] as const;
-type OperationName = (typeof OPERATIONS)[number];
+export const mutate: ProcessorFactory = withOptions(
+  MUTATE_OPTIONS,
+  (options, context): Processor => {
+    const list = Array.isArray(options) ? options : [options];
+    const ops: Operation[] = [];
+    let tags = [MUTATE_FAILURE_TAG];
+    list.forEach((item, index) => {
+      const itemContext = Array.isArray(options)
+        ? { ...context, where: `${context.where}: operation ${index + 1}` }
+        : context;
+      const o = new OptionReader(item, itemContext, MUTATE_OPTIONS);
+      if (o.has('tag_on_failure')) tags = o.failureTags(MUTATE_FAILURE_TAG);
+      const keys = Object.keys((item ?? {}) as object).filter((k) => k !== 'tag_on_failure');
+      if (keys.length === 0) throw o.error(`needs at least one operation: ${OPERATIONS.join(', ')}`);
+      for (const key of keys) ops.push(...compileOperation(key as OperationName, o));
+    });
+    const failureTags = tags;
+    return {
+      name: 'mutate',
+      apply(event) {
+        let failed = false;
+        for (const op of ops) if (!op(event)) failed = true;
+        if (failed) for (const tag of failureTags) addTag(event, tag);
+        return event;
+      },
+    };
+  },
+  { list: true },
+);
 
 /** Returns false when it could not do its job on this event (the event gets the failure tag). */
 type Operation = (event: JsonObject) => boolean;

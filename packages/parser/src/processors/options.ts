@@ -1,4 +1,12 @@
-import { ConfigError, fieldPath, type JsonValue, redactConfig } from '@sluice/core';
+import {
+  booleanProblem,
+  ConfigError,
+  choiceProblem,
+  fieldPath,
+  type JsonValue,
+  numberProblem,
+  redactConfig,
+} from '@sluice/core';
 import type { ProcessorContext } from '../processor.js';
 
 /**
@@ -81,29 +89,33 @@ export class OptionReader {
     return value;
   }
 
+  // Typed values are judged by core's value rules (@sluice/core config/values.ts), the same
+  // predicates the declared config schemas use; only the quoting of the value is ours (masked).
+
   boolean(key: string, fallback: boolean): boolean {
     const value = this.values[key];
     if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') throw this.invalid(key, 'true or false', value);
-    return value;
+    this.check(key, booleanProblem(value, { shown: this.shown(key, value) }));
+    return value as boolean;
   }
 
   number(key: string, fallback: number, min: number, max: number): number {
     const value = this.values[key];
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      throw this.invalid(key, `a number between ${min} and ${max}`, value);
-    }
-    return value;
+    this.check(key, numberProblem(value, min, max, { shown: this.shown(key, value) }));
+    return value as number;
   }
 
   oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
     const value = this.values[key];
     if (value === undefined) return fallback;
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-      throw this.invalid(key, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value);
-    }
+    this.check(key, choiceProblem(value, allowed, { quoted: true, shown: this.shown(key, value) }));
     return value as T;
+  }
+
+  /** Throws `"key" <problem>` when a value rule found one. */
+  private check(key: string, problem: string | undefined): void {
+    if (problem !== undefined) throw this.error(`"${key}" ${problem}`);
   }
 
   /** A list of strings; a single string is accepted as a list of one (Logstash does the same). */
@@ -167,9 +179,12 @@ export class OptionReader {
   }
 
   invalid(key: string, expected: string, value: unknown): ConfigError {
-    // A value under a secret-looking key (hash_secret, password, token...) is never printed.
-    const shown = (redactConfig({ [key]: value }) as Record<string, unknown>)[key];
-    return this.error(`"${key}" must be ${expected}, got ${describe(shown)}`);
+    return this.error(`"${key}" must be ${expected}, got ${this.shown(key, value)}`);
+  }
+
+  /** The value as a message quotes it; under a secret-looking key (hash_secret, password, token...) never printed. */
+  private shown(key: string, value: unknown): string {
+    return describe((redactConfig({ [key]: value }) as Record<string, unknown>)[key]);
   }
 }
 

@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const REDACT_OPTIONS = ['fields', 'detectors', 'mask_fields', 'mode', 'hash_secret'] as const;
 
 /**
  * `redact`: masks sensitive data before it is stored.
@@ -35,8 +38,8 @@ import { OptionReader } from './options.js';
  * Redaction never fails and adds no tag. All detectors run in linear time in the length
  * of the text (no pattern can backtrack across a long line).
  */
-export const redact: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['fields', 'detectors', 'mask_fields', 'mode', 'hash_secret']);
+export const redact: ProcessorFactory = withOptions(REDACT_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, REDACT_OPTIONS);
   const fields = (o.fieldList('fields') ?? ['message']).map((f) => fieldPath(f));
   const detectorNames = o.stringList('detectors', { what: 'detector names' }) ?? [...DETECTOR_NAMES];
   const unknown = detectorNames.find((d) => !(DETECTOR_NAMES as readonly string[]).includes(d));
@@ -85,7 +88,7 @@ export const redact: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});
 
 export const DETECTOR_NAMES = [
   'url_credentials',

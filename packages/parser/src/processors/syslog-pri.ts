@@ -1,5 +1,5 @@
 import { fieldPath, getField, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
 /** RFC 5424 section 6.2.1 names, as Logstash's syslog_pri filter labels them. */
@@ -41,6 +41,15 @@ export const LOGSTASH_SEVERITY_LABELS: readonly string[] = [
   'debug',
 ];
 
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const SYSLOG_PRI_OPTIONS = [
+  'field',
+  'syslog_pri_field_name',
+  'use_labels',
+  'facility_labels',
+  'severity_labels',
+] as const;
+
 /**
  * `syslog_pri`: decodes a syslog PRI number (`<13>` is facility 1, severity 5) into
  * `log.syslog.facility.code` / `.name` and `log.syslog.severity.code` / `.name`, like
@@ -56,14 +65,8 @@ export const LOGSTASH_SEVERITY_LABELS: readonly string[] = [
  * Unlike Logstash, an event without the field is left alone (Logstash assumes 13): a
  * line that carried no PRI should not claim a facility.
  */
-export const syslogPri: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, [
-    'field',
-    'syslog_pri_field_name',
-    'use_labels',
-    'facility_labels',
-    'severity_labels',
-  ]);
+export const syslogPri: ProcessorFactory = withOptions(SYSLOG_PRI_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, SYSLOG_PRI_OPTIONS);
   if (o.has('field') && o.has('syslog_pri_field_name'))
     throw o.error('give "field" or "syslog_pri_field_name", not both');
   const source = fieldPath(
@@ -94,7 +97,7 @@ export const syslogPri: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});
 
 const FACILITY_CODE = ['log', 'syslog', 'facility', 'code'];
 const FACILITY_NAME = ['log', 'syslog', 'facility', 'name'];

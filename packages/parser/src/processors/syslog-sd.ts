@@ -1,8 +1,11 @@
 import { addTag, fieldPath, getField, parseStructuredData, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
 export const SYSLOG_SD_FAILURE_TAG = '_syslogsdparsefailure';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const SYSLOG_SD_OPTIONS = ['field', 'target', 'tag_on_failure'] as const;
 
 /**
  * `syslog_sd`: parses RFC 5424 STRUCTURED-DATA (`[id param="value" ...][id2 ...]`) into
@@ -22,8 +25,8 @@ export const SYSLOG_SD_FAILURE_TAG = '_syslogsdparsefailure';
  *   tag_on_failure  tags when the text is not well-formed structured data (it is then
  *                   left as it was); default ["_syslogsdparsefailure"]
  */
-export const syslogSd: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['field', 'target', 'tag_on_failure']);
+export const syslogSd: ProcessorFactory = withOptions(SYSLOG_SD_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, SYSLOG_SD_OPTIONS);
   const field = o.field('field', 'log.syslog.structured_data');
   const source = fieldPath(field);
   const target = fieldPath(o.field('target', field));
@@ -42,4 +45,4 @@ export const syslogSd: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});

@@ -1,8 +1,11 @@
 import { addTag, fieldPath, getField, setField } from '@sluice/core';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
 export const URI_PARTS_FAILURE_TAG = '_uripartsfailure';
+
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const URI_PARTS_OPTIONS = ['field', 'target', 'keep_original', 'tag_on_failure'] as const;
 
 /**
  * `uri_parts`: splits a URI (absolute, or a request target such as `/a/b.php?x=1`) into ECS
@@ -26,8 +29,8 @@ export const URI_PARTS_FAILURE_TAG = '_uripartsfailure';
  * escape is no URI, except an http/https/ftp/file URL, which is then split without decoding
  * (java.net.URL's leniency). Parts already in the target and not written stay.
  */
-export const uriParts: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['field', 'target', 'keep_original', 'tag_on_failure']);
+export const uriParts: ProcessorFactory = withOptions(URI_PARTS_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, URI_PARTS_OPTIONS);
   const source = fieldPath(o.requiredField('field'));
   const target = fieldPath(o.field('target', 'url'));
   const keepOriginal = o.boolean('keep_original', true);
@@ -48,7 +51,7 @@ export const uriParts: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});
 
 // Character classes of RFC 2396 as java.net.URI applies them.
 const UNRESERVED = "A-Za-z0-9\\-_.!~*'()";

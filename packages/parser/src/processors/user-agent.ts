@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fieldPath, getField, type JsonObject, setField } from '@sluice/core';
 import { parse as parseYaml } from 'yaml';
-import type { Processor, ProcessorFactory } from '../processor.js';
+import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
 /** One rule of uap-core's regexes.yaml: a regex and optional replacements for its groups. */
@@ -94,6 +94,9 @@ function versionString(parts: readonly (string | undefined)[]): string | undefin
   return present.length > 0 ? present.join('.') : undefined;
 }
 
+/** The options it reads (its OptionReader's list, published in the pipeline JSON Schema). */
+const USER_AGENT_OPTIONS = ['field', 'target', 'cache_size'] as const;
+
 /**
  * `user_agent`: parses a User-Agent header into ECS fields with the regexes of uap-core
  * (the ua-parser project's data, Apache-2.0), the data and field rules of Elasticsearch's
@@ -110,8 +113,8 @@ function versionString(parts: readonly (string | undefined)[]): string | undefin
  * Any string is parsed (a `-` gives name and device "Other", as in Elasticsearch); an
  * empty or absent field is left alone. This is never a failure.
  */
-export const userAgent: ProcessorFactory = (options, context): Processor => {
-  const o = new OptionReader(options, context, ['field', 'target', 'cache_size']);
+export const userAgent: ProcessorFactory = withOptions(USER_AGENT_OPTIONS, (options, context): Processor => {
+  const o = new OptionReader(options, context, USER_AGENT_OPTIONS);
   const source = fieldPath(o.field('field', 'user_agent.original'));
   const target = fieldPath(o.field('target', 'user_agent'));
   const cacheSize = o.number('cache_size', 10_000, 0, 1_000_000);
@@ -138,7 +141,7 @@ export const userAgent: ProcessorFactory = (options, context): Processor => {
       return event;
     },
   };
-};
+});
 
 function toEcs(data: UapRules, ua: string): JsonObject {
   const out: JsonObject = {};

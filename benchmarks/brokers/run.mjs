@@ -8,8 +8,11 @@
 // Usage: pnpm bench:brokers [--only native|e2e] [--backends kafka,redis,redis-stream,rabbitmq]
 //          [--records N] [--rounds R] [--size BYTES] [--in-flight N]   (broker-only part)
 //          [--lines N] [--consumers 1,2]                                (end-to-end part)
-//          [--lines-per-message N]   (both parts: ?linesPerMessage=N, frames on Kafka and
-//                                     Redis, NDJSON batches on RabbitMQ; default 1)
+//          [--lines-per-message 1,100]  (both parts: one row per value; above 1 the URLs carry
+//                                        ?linesPerMessage=N: frames on Kafka and Redis lists,
+//                                        NDJSON batches on RabbitMQ; backends that always send
+//                                        one line per message get the 1 row only; default 1,100)
+//          [--help]
 // Writes benchmarks/results/<date>-brokers.{md,json,svg}, saying which parts ran.
 // Needs the stack (pnpm stack up), Java 17 and mvn for the Kafka and RabbitMQ tools (fetched
 // from Maven Central into ~/.m2 on first use), and redis-benchmark (redis-tools).
@@ -21,9 +24,18 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { brokerOnlyComparison, brokerOnlyMarkdown } from '../lib/broker-only.mjs';
-import { BACKENDS, checkBackends, brokerUrl as url } from '../lib/endpoints.mjs';
+import { BACKENDS, checkBackends, linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
 import { prepareNativeTools } from '../lib/native.mjs';
 import { procStats, watchProcess } from '../lib/proc.mjs';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  // The usage is the comment at the top of this file.
+  const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  const end = source.findIndex((line) => !line.startsWith('//'));
+  const usage = source.slice(0, end).map((line) => line.replace(/^\/\/ ?/, ''));
+  process.stdout.write(`${usage.join('\n')}\n`);
+  process.exit(0);
+}
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;
@@ -40,7 +52,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     size: { type: 'string', default: '200' },
     'in-flight': { type: 'string', default: '1' },
-    'lines-per-message': { type: 'string', default: '1' },
+    'lines-per-message': { type: 'string', default: '1,100' },
     es: { type: 'string', default: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200' },
   },
 });
@@ -60,10 +72,16 @@ const brokerOnly = {
   size: Number(args.size),
   inFlight: Number(args['in-flight']),
 };
-const linesPerMessage = Number(args['lines-per-message']);
-const query = linesPerMessage > 1 ? `linesPerMessage=${linesPerMessage}` : '';
-for (const [k, v] of Object.entries({ lines, ...brokerOnly, 'lines-per-message': linesPerMessage }))
+const linesPerMessageList = args['lines-per-message'].split(',').filter(Boolean).map(Number);
+for (const [k, v] of Object.entries({ lines, ...brokerOnly }))
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
+for (const v of linesPerMessageList)
+  if (!Number.isInteger(v) || v < 1)
+    throw new Error(`--lines-per-message must be positive integers, got ${args['lines-per-message']}`);
+const queryFor = (n) => (n > 1 ? `linesPerMessage=${n}` : '');
+/** The values of --lines-per-message this backend gets a row for. */
+const linesPerMessageOf = (backend) =>
+  linesPerMessageList.filter((n) => n === 1 || linesPerMessageKind(backend) !== undefined);
 
 /**
  * The process id of the Elasticsearch node, when it runs on this machine: its CPU per
@@ -150,8 +168,9 @@ function progress(label, done, total) {
   );
 }
 
-async function runOne(backend, consumers, file) {
-  const stream = `bench-${backend}-${consumers}c-${Date.now().toString(36)}`;
+async function runOne(backend, consumers, file, linesPerMessage) {
+  const query = queryFor(linesPerMessage);
+  const stream = `bench-${backend}-${linesPerMessage}l-${consumers}c-${Date.now().toString(36)}`;
   const index = stream;
   const ports = await Promise.all(Array.from({ length: consumers }, freePort));
   const procs = ports.map((port) =>
@@ -206,7 +225,7 @@ async function runOne(backend, consumers, file) {
       ),
     );
     peakLag = Math.max(peakLag, lag);
-    progress(`${backend} x${consumers}`, Math.min(acked, lines), lines);
+    progress(`${backend}/${linesPerMessage} x${consumers}`, Math.min(acked, lines), lines);
     if (procs.every((p) => p.child.exitCode !== null)) break;
     if ((performance.now() - t0) / 1_000 > 900)
       throw new Error(`${backend}: not done after 15 minutes (${acked}/${lines} acked)`);
@@ -224,6 +243,7 @@ async function runOne(backend, consumers, file) {
   const mib = readFileSync(file).length / 1024 / 1024;
   return {
     backend,
+    linesPerMessage,
     consumers,
     lines,
     publishRate: Math.round(lines / shipSeconds),
@@ -267,15 +287,18 @@ function svgChart(results, summary) {
     parts.push(title('End-to-end rate (ship → broker → parse → Elasticsearch)'));
     const max = Math.max(...results.map((r) => r.endToEndRate));
     for (const r of results)
-      parts.push(bar(`${r.backend} × ${r.consumers}`, r.endToEndRate, max, '#3b82f6', 'lines/s'));
+      parts.push(
+        bar(`${r.backend}/${r.linesPerMessage} × ${r.consumers}`, r.endToEndRate, max, '#3b82f6', 'lines/s'),
+      );
     y += 10;
   }
   if (summary.length > 0) {
     parts.push(title('Broker only: Sluice adapter (blue) vs native tool (grey), records/s'));
     for (const r of summary) {
       const max = Math.max(r.sluiceRate, r.nativeRate);
-      parts.push(bar(`${r.backend} ${r.op} Sluice (×${r.ratio})`, r.sluiceRate, max, '#3b82f6', 'records/s'));
-      parts.push(bar(`${r.backend} ${r.op} native`, r.nativeRate, max, '#9ca3af', 'records/s'));
+      const name = `${r.backend}/${r.linesPerMessage}`;
+      parts.push(bar(`${name} ${r.op} Sluice (×${r.ratio})`, r.sluiceRate, max, '#3b82f6', 'records/s'));
+      parts.push(bar(`${name} ${r.op} native`, r.nativeRate, max, '#9ca3af', 'records/s'));
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${y + 10}" font-family="sans-serif">\n${parts.join('\n')}\n</svg>\n`;
@@ -300,7 +323,23 @@ versions.kafka = (await import('@sluice/cli')).KAFKA_VERSION;
 let native;
 if (parts.native) {
   const tools = await prepareNativeTools(backends, { kafkaVersion: versions.kafka });
-  const { samples, summary } = await brokerOnlyComparison({ backends, ...brokerOnly, query, tools, note });
+  const samples = [];
+  const summary = [];
+  // One comparison per lines-per-message value, with the backends that batch lines for the
+  // framed ones; the native tool runs again each time, so every ratio is back to back.
+  for (const n of linesPerMessageList) {
+    const these = backends.filter((b) => linesPerMessageOf(b).includes(n));
+    if (these.length === 0) continue;
+    const part = await brokerOnlyComparison({
+      backends: these,
+      ...brokerOnly,
+      query: queryFor(n),
+      tools,
+      note,
+    });
+    samples.push(...part.samples.map((x) => ({ ...x, linesPerMessage: n })));
+    summary.push(...part.summary.map((x) => ({ ...x, linesPerMessage: n })));
+  }
   native = {
     ...brokerOnly,
     tools: Object.fromEntries(Object.entries(tools).map(([b, t]) => [b, t.version])),
@@ -316,7 +355,8 @@ if (parts.e2e) {
   const file = join(dir, 'access.log');
   writeFileSync(file, `${[...generateLines(lines, { seed: 42 })].join('\n')}\n`);
   for (const backend of backends)
-    for (const n of consumerCounts) results.push(await runOne(backend, n, file));
+    for (const perMessage of linesPerMessageOf(backend))
+      for (const n of consumerCounts) results.push(await runOne(backend, n, file, perMessage));
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -325,7 +365,7 @@ const load = os
   .loadavg()
   .map((l) => l.toFixed(1))
   .join(' / ');
-const command = `pnpm bench:brokers${args.only ? ` --only ${args.only}` : ''} --backends ${backends.join(',')}${linesPerMessage > 1 ? ` --lines-per-message ${linesPerMessage}` : ''}${parts.native ? ` --records ${brokerOnly.records} --rounds ${brokerOnly.rounds} --size ${brokerOnly.size} --in-flight ${brokerOnly.inFlight}` : ''}${parts.e2e ? ` --lines ${lines} --consumers ${consumerCounts.join(',')}` : ''}`;
+const command = `pnpm bench:brokers${args.only ? ` --only ${args.only}` : ''} --backends ${backends.join(',')} --lines-per-message ${linesPerMessageList.join(',')}${parts.native ? ` --records ${brokerOnly.records} --rounds ${brokerOnly.rounds} --size ${brokerOnly.size} --in-flight ${brokerOnly.inFlight}` : ''}${parts.e2e ? ` --lines ${lines} --consumers ${consumerCounts.join(',')}` : ''}`;
 const ran = [
   parts.native ? 'broker-only vs native tools' : undefined,
   parts.e2e ? 'end to end' : undefined,
@@ -351,14 +391,15 @@ if (results.length > 0) {
   // Publish against the native tool's publish rate in MiB/s (part 1, when it ran): the
   // shipper reads, frames and publishes whole lines, the tool sends fixed-size records.
   const nativePublishMiBs = (backend) =>
-    native?.summary.find((x) => x.backend === backend && x.op === 'publish')?.nativeMiBs;
+    native?.summary.find((x) => x.backend === backend && x.op === 'publish' && x.linesPerMessage === 1)
+      ?.nativeMiBs;
   const header =
-    '| backend | consumers | publish lines/s | publish MiB/s | publish / native MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper CPU µs/line | shipper peak RSS MiB | consumer CPU s | consumer CPU µs/line | Elasticsearch CPU µs/doc | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| backend | lines/message | consumers | publish lines/s | publish MiB/s | publish / native MiB/s | end-to-end lines/s | e2e p50 s | e2e p95 s | e2e p99 s | peak lag | shipper CPU s | shipper CPU µs/line | shipper peak RSS MiB | consumer CPU s | consumer CPU µs/line | Elasticsearch CPU µs/doc | consumer peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const rows = results
     .map((r) => {
       const nativeMiBs = nativePublishMiBs(r.backend);
       const ratio = nativeMiBs ? (r.publishMiBs / nativeMiBs).toFixed(2) : 'n/a';
-      return `| ${r.backend} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${ratio} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperCpuMicrosPerLine} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerCpuMicrosPerLine} | ${r.elasticsearchCpuMicrosPerDoc ?? 'n/a'} | ${r.consumerPeakRssMiB} |`;
+      return `| ${r.backend} | ${r.linesPerMessage} | ${r.consumers} | ${r.publishRate} | ${r.publishMiBs} | ${ratio} | ${r.endToEndRate} | ${r.latencyP50} | ${r.latencyP95} | ${r.latencyP99} | ${r.peakLag} | ${r.shipperCpuSeconds} | ${r.shipperCpuMicrosPerLine} | ${r.shipperPeakRssMiB} | ${r.consumerCpuSeconds} | ${r.consumerCpuMicrosPerLine} | ${r.elasticsearchCpuMicrosPerDoc ?? 'n/a'} | ${r.consumerPeakRssMiB} |`;
     })
     .join('\n');
   md += `
@@ -369,7 +410,8 @@ if (results.length > 0) {
 - latency: shipped → acknowledged after indexing, from the \`sluice_consumer_end_to_end_seconds\` histogram (interpolated inside buckets)
 - CPU seconds and peak RSS from /proc of each Sluice process (consumer CPU summed over processes, RSS the largest); µs/line = user + sys CPU, start-up included, divided by the lines shipped
 - Elasticsearch CPU: the node's own process (/proc/<pid>/stat, pid from \`_nodes/_local/process\`) from the shipper's start to the last acknowledgement, divided by the documents; n/a when the node does not run on this machine. It counts everything the node did meanwhile.
-- publish / native: the shipper's MiB/s of log lines against the native tool's publish MiB/s from the broker-only part of the same run (n/a when that part did not run)${linesPerMessage > 1 ? `\n- broker URLs carry \`?${query}\` (frames of ${linesPerMessage} lines per message on Kafka and Redis)` : ''}
+- publish / native: the shipper's MiB/s of log lines against the native tool's publish MiB/s (one record per message) from the broker-only part of the same run (n/a when that part did not run)
+- lines/message: above 1 the broker URLs carry \`?linesPerMessage=N\` (frames of N lines of one source on Kafka and Redis lists, NDJSON batches on RabbitMQ; README "Frames"); 1 is the one-event-per-message form Filebeat and Logstash also read
 
 ${header}
 ${rows}

@@ -219,13 +219,13 @@ export function summarise(samples, backends) {
 /** Markdown table of `summarise` rows, with the settings of each row listed below it. */
 /** `versions`: backend → the native tool's name and version, as prepareNativeTools reports it. */
 export function brokerOnlyMarkdown(summary, { records, size, rounds, versions }) {
-  let md = `| backend | direction | Sluice records/s | Sluice MiB/s | native records/s | native MiB/s | Sluice / native | per-round ratios | Sluice CPU s | native CPU s | Sluice CPU µs/record | native CPU µs/record | Sluice wire bytes/record |\n|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n`;
+  let md = `| backend | lines/message | direction | Sluice records/s | Sluice MiB/s | native records/s | native MiB/s | Sluice / native | per-round ratios | Sluice CPU s | native CPU s | Sluice CPU µs/record | native CPU µs/record | Sluice wire bytes/record |\n|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n`;
   for (const r of summary) {
-    md += `| ${r.backend} | ${r.op} | ${r.sluiceRate.toLocaleString('en')} | ${r.sluiceMiBs} | ${r.nativeRate.toLocaleString('en')} | ${r.nativeMiBs} | **${r.ratio}** | ${r.ratios.join(', ')} | ${r.sluiceCpuSeconds} | ${r.nativeCpuSeconds} | ${r.sluiceCpuMicrosPerRecord ?? ''} | ${r.nativeCpuMicrosPerRecord ?? ''} | ${r.wireBytesPerRecord ?? ''} |\n`;
+    md += `| ${r.backend} | ${r.linesPerMessage ?? 1} | ${r.op} | ${r.sluiceRate.toLocaleString('en')} | ${r.sluiceMiBs} | ${r.nativeRate.toLocaleString('en')} | ${r.nativeMiBs} | **${r.ratio}** | ${r.ratios.join(', ')} | ${r.sluiceCpuSeconds} | ${r.nativeCpuSeconds} | ${r.sluiceCpuMicrosPerRecord ?? ''} | ${r.nativeCpuMicrosPerRecord ?? ''} | ${r.wireBytesPerRecord ?? ''} |\n`;
   }
   md += `\n${records.toLocaleString('en')} records of ${size}-byte lines per measurement, ${rounds} round(s); medians shown; the ratio is the median of per-round ratios (Sluice and native measured back to back, order flipped each round). MiB/s count the ${size}-byte lines only; Sluice's own envelope (ids, source, offset, host fields) is extra on the wire (last column). Native CPU includes JVM start-up for the Java tools; Sluice CPU is the measured section only.\n\nSettings per row:\n\n`;
   for (const r of summary) {
-    md += `- **${r.backend} ${r.op}**: Sluice: ${r.sluiceSettings}. Native (${versions[r.backend] ?? 'native tool'}): ${r.nativeSettings}.\n`;
+    md += `- **${r.backend}${(r.linesPerMessage ?? 1) > 1 ? ` ×${r.linesPerMessage}` : ''} ${r.op}**: Sluice: ${r.sluiceSettings}. Native (${versions[r.backend] ?? 'native tool'}): ${r.nativeSettings}.\n`;
   }
   return md;
 }

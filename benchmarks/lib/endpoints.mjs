@@ -7,6 +7,11 @@ const { BROKERS, brokerDescriptor } = await import(`${root}packages/brokers/dist
 
 export const BACKENDS = BROKERS.map((d) => d.kind);
 
+/** How a backend batches lines under `?linesPerMessage=N` ('frames', 'ndjson'), or undefined: one per message. */
+export function linesPerMessageKind(backend) {
+  return brokerDescriptor(backend).codec.linesPerMessage;
+}
+
 /** A backend's address as its environment variable gives it, or the local default. */
 export function brokerAddress(backend) {
   const { local } = brokerDescriptor(backend);

@@ -63,13 +63,13 @@ async function wireBytes(records) {
   const per = Number(target.options.linesPerMessage ?? 1);
   if (per > 1) {
     const group = records.slice(0, per);
-    if (backend === 'rabbitmq') {
+    if (target.kind === 'rabbitmq') {
       const { encodeAmqpBatch } = await import(`${root}packages/brokers/dist/rabbitmq/codec.js`);
       return encodeAmqpBatch(group).body.length / group.length;
     }
     const frame = Buffer.byteLength(brokers.encodeFrame(group));
     // Kafka: the key (the source) and the frame headers, once per message.
-    const kafkaExtra = backend === 'kafka' ? Buffer.byteLength(group[0].source) + 60 : 0;
+    const kafkaExtra = target.kind === 'kafka' ? Buffer.byteLength(group[0].source) + 60 : 0;
     return (frame + kafkaExtra) / group.length;
   }
   return brokers.brokerDescriptor(target.kind).codec.wireBytes(records[0]);

@@ -93,6 +93,11 @@ export interface BrokerCodec {
   readonly summary: string;
   /** Bytes one record puts on the wire in Sluice's format (payload, key, headers), for benchmarks. */
   wireBytes(record: OutboundRecord): number;
+  /**
+   * How the producer carries several lines per message when its URL says
+   * `?linesPerMessage=N` (README, "Frames"); absent when it always sends one line per message.
+   */
+  readonly linesPerMessage?: 'frames' | 'ndjson';
 }
 
 /** A result of asking a service a question only a working server answers. */

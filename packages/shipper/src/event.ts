@@ -45,6 +45,12 @@ export interface EventSink {
   push(event: ShipEvent): Promise<void>;
   /** For inputs that cannot wait (UDP): false when the queue is full and the event was not taken. */
   offer(event: ShipEvent): boolean;
+  /**
+   * `push` without a promise when it would not wait: takes the event and returns true when
+   * there is room and no pusher is waiting; otherwise takes nothing and returns false, and
+   * the caller awaits `push`. Readers call it once per line (a promise per line was garbage).
+   */
+  tryPush?(event: ShipEvent): boolean;
 }
 
 /**

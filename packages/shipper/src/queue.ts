@@ -51,6 +51,14 @@ export class EventQueue implements EventSink {
     return true;
   }
 
+  tryPush(event: ShipEvent): boolean {
+    if (this.closed) throw new Error('event queue is closed');
+    // Never ahead of a waiting pusher: FIFO as with push.
+    if (this.spaceWaiters.length > 0 || !this.hasRoom(event.bytes)) return false;
+    this.add(event);
+    return true;
+  }
+
   async push(event: ShipEvent): Promise<void> {
     if (this.closed) throw new Error('event queue is closed');
     if (!this.hasRoom(event.bytes) || this.spaceWaiters.length > 0) {

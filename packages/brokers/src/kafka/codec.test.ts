@@ -52,6 +52,23 @@ describe('Kafka wire format', () => {
     });
   });
 
+  it('writes the fields header as JSON.stringify would, for any field set, one after another', () => {
+    const sets: OutboundRecord['fields'][] = [
+      { 'host.name': 'web-1', 'log.offset': 4096, tags: ['a', 'b'], ok: true },
+      { 'host.name': 'web-2', 'log.offset': 5000, tags: [], ok: false },
+      { 'we"ird\\name': 'x\n"y"', n: Number.NaN },
+      JSON.parse('{"__proto__":"own","after":1}'),
+      { gone: undefined, kept: 'k' } as unknown as OutboundRecord['fields'],
+      { nested: { a: 1 } } as unknown as OutboundRecord['fields'],
+      { 'host.name': 'web-3', 'log.offset': 1, tags: ['c'], ok: true },
+    ];
+    for (const fields of sets) {
+      const m = encodeKafkaMessage({ ...record, fields });
+      expect(m.headers?.[KAFKA_HEADER.fields], JSON.stringify(fields)).toBe(JSON.stringify(fields));
+    }
+    expect(encodeKafkaMessage({ ...record, fields: {} }).headers).not.toHaveProperty(KAFKA_HEADER.fields);
+  });
+
   it('round-trips a Sluice record', () => {
     const m = encodeKafkaMessage(record);
     const decoded = decodeKafkaMessage(

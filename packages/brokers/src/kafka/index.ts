@@ -49,6 +49,7 @@ export const kafka: BrokerDescriptor = {
   },
   codec: {
     summary: 'the raw line as the value, the source as the key, id and coordinates in headers',
+    linesPerMessage: 'frames',
     wireBytes(record) {
       const message = encodeKafkaMessage(record);
       let n = Buffer.byteLength(message.value as string) + Buffer.byteLength((message.key as string) ?? '');

@@ -14,7 +14,6 @@ import {
   Kafka,
   type Producer as KafkaJsProducer,
   type Message,
-  Partitioners,
 } from 'kafkajs';
 import { frameGroups, MAX_FRAME_LINES } from '../frame.js';
 import { brokerCount } from '../metrics.js';
@@ -24,6 +23,7 @@ import { asBrokerError, ensureTopic } from './admin.js';
 import { encodeKafkaFrame, encodeKafkaMessage, KAFKA_HEADER, messageSize } from './codec.js';
 import { compressionCodec } from './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
+import { cachedKeyPartitioner } from './partitioner.js';
 
 export interface KafkaProducerOptions extends ProducerOptions {
   /**
@@ -156,7 +156,7 @@ export class KafkaProducer implements Producer {
       // `publish` waits meanwhile, which is the backpressure the shipper wants.
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: cachedKeyPartitioner,
     });
   }
 

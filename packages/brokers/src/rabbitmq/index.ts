@@ -27,6 +27,7 @@ export const rabbitmq: BrokerDescriptor = {
   },
   codec: {
     summary: 'the raw line as the body, id and coordinates in properties and headers',
+    linesPerMessage: 'ndjson',
     wireBytes(record) {
       const message = encodeAmqp(record);
       let n = message.body.length + message.messageId.length + message.contentType.length;

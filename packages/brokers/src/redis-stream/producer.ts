@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import { closeRedis, connectOnce, createRedis, execWrites } from '../redis/connection.js';
+import { packElements } from '../redis/elements.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
 import { ENTRY_FIELD, STREAM_BACKEND } from './entry.js';
@@ -46,9 +47,10 @@ export class RedisStreamProducer implements Producer {
     await this.connect();
     const pipeline = this.client.pipeline();
     const key = this.target.stream;
-    for (const record of records) {
-      if (this.maxLen === undefined) pipeline.xadd(key, '*', ENTRY_FIELD, this.encode(record));
-      else pipeline.xadd(key, 'MAXLEN', '~', this.maxLen, '*', ENTRY_FIELD, this.encode(record));
+    // Buffers, not strings: see packElements.
+    for (const data of packElements(records.map(this.encode))) {
+      if (this.maxLen === undefined) pipeline.xadd(key, '*', ENTRY_FIELD, data);
+      else pipeline.xadd(key, 'MAXLEN', '~', this.maxLen, '*', ENTRY_FIELD, data);
     }
     await execWrites(pipeline, this.target, 'XADD');
     brokerCount('published', STREAM_BACKEND, records.length);

@@ -32,6 +32,7 @@ export const redis: BrokerDescriptor = {
   },
   codec: {
     summary: 'one JSON envelope (a Filebeat-shaped event) per list element',
+    linesPerMessage: 'frames',
     wireBytes: (record) => Buffer.byteLength(encodeEnvelope(record)),
   },
   local: {

@@ -6,6 +6,7 @@ import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
 import { closeRedis, connectOnce, createRedis, execWrites } from './connection.js';
+import { packElements } from './elements.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
@@ -64,9 +65,10 @@ export class RedisProducer implements Producer {
       this.linesPerMessage === 1
         ? records.map(this.encode)
         : frameGroups(records, this.linesPerMessage, MAX_FRAME_CHARS).map(encodeFrame);
+    const packed = packElements(elements);
     const pipeline = this.client.pipeline();
-    for (let i = 0; i < elements.length; i += this.chunk) {
-      pipeline.rpush(this.target.stream, ...elements.slice(i, i + this.chunk));
+    for (let i = 0; i < packed.length; i += this.chunk) {
+      pipeline.rpush(this.target.stream, ...packed.slice(i, i + this.chunk));
     }
     await execWrites(pipeline, this.target, 'RPUSH');
     brokerCount('published', 'redis', records.length);

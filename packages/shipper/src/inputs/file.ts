@@ -264,7 +264,10 @@ export class FileInput implements Input {
           lastData = Date.now();
           lines = splitter.push(buffer.subarray(0, bytesRead), lines);
           for (const line of lines) {
-            for (const event of joiner.push(line, lastData)) await sink.push(this.toEvent(t, event));
+            for (const joined of joiner.push(line, lastData)) {
+              const event = this.toEvent(t, joined);
+              if (!sink.tryPush?.(event)) await sink.push(event);
+            }
           }
           lines.length = 0;
           t.readPos = splitter.position;

@@ -42,7 +42,10 @@ export class StreamReader {
     this.splitter.push(chunk, this.lines);
     const now = Date.now();
     for (const line of this.lines) {
-      for (const event of this.options.joiner.push(line, now)) await sink.push(this.toEvent(event));
+      for (const joined of this.options.joiner.push(line, now)) {
+        const event = this.toEvent(joined);
+        if (!sink.tryPush?.(event)) await sink.push(event);
+      }
     }
     this.lines.length = 0;
   }

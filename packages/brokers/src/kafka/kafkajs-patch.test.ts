@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+// The patched internals of kafkajs (patches/kafkajs@2.2.4.patch): records are encoded with
+// pooled buffers and headers written in place, varints in place, and messages grouped per
+// partition in one pass. Checked here against kafkajs's own decoder and its old behaviour;
+// test/brokers/kafka.test.ts and the conformance suite check them against a real broker.
+const require = createRequire(import.meta.url);
+const internal = (path: string) => require(`kafkajs/src/${path}`);
+type Headers = Record<string, string | Buffer | string[]>;
+interface Decoded {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | Buffer[]>;
+  offset: string;
+}
+const encodeRecord = internal('protocol/recordBatch/record/v0/index.js') as (r: object) => {
+  buffer: Buffer;
+};
+const decodeRecord = internal('protocol/recordBatch/record/v0/decoder.js') as (
+  d: unknown,
+  c: object,
+) => Decoded;
+const Decoder = internal('protocol/decoder.js') as new (
+  b: Buffer,
+) => { readVarInt(): number; offset: number };
+const Encoder = internal('protocol/encoder.js') as new () => {
+  writeUVarInt(n: number): unknown;
+  buffer: Buffer;
+};
+const groupMessagesPerPartition = internal('producer/groupMessagesPerPartition.js') as (
+  a: object,
+) => Record<string, { value: string }[]>;
+
+describe('kafkajs as patched', () => {
+  it('encodes records that its decoder reads back: keys, values, headers of every kind', () => {
+    const cases: { key: string | Buffer | null; value: string | Buffer | null; headers: Headers }[] = [
+      {
+        key: '/var/log/app.log',
+        value: 'GET / 200 é😀',
+        headers: { 'x-sluice-id': 'abc', 'x-sluice-offset': '4096' },
+      },
+      { key: null, value: 'x'.repeat(5_000), headers: {} },
+      {
+        key: Buffer.from([0, 1, 2]),
+        value: Buffer.from('bytes'),
+        headers: { multi: ['1', '2'], raw: Buffer.from([9]) },
+      },
+      { key: 'k', value: null, headers: { 'x-sluice-fields': '{"host.name":"web-1"}'.repeat(100) } },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const encoded = encodeRecord({ offsetDelta: i, timestampDelta: 1_000 * i, ...c }).buffer;
+      const decoder = new Decoder(encoded);
+      const length = decoder.readVarInt();
+      const record = decodeRecord(decoder, { firstOffset: '0', firstTimestamp: '0', magicByte: 2 });
+      expect(record.offset).toBe(String(i));
+      // The length prefix covers exactly the rest: nothing missing, nothing left over.
+      expect(decoder.offset).toBe(encoded.length);
+      expect(encoded.length - length).toBeLessThanOrEqual(5);
+      expect(record.key === null ? null : record.key.toString()).toBe(
+        c.key === null ? null : c.key.toString(),
+      );
+      expect(record.value === null ? null : record.value.toString()).toBe(
+        c.value === null ? null : c.value.toString(),
+      );
+      const headers = Object.fromEntries(
+        Object.entries(record.headers).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]),
+      );
+      const expected = Object.fromEntries(
+        Object.entries(c.headers).map(([k, v]) => [k, Array.isArray(v) ? v : String(v)]),
+      );
+      expect(headers).toEqual(expected);
+    }
+  });
+
+  it('writes varints as the protocol spells them', () => {
+    for (const [n, bytes] of [
+      [0, [0]],
+      [1, [1]],
+      [127, [127]],
+      [128, [128, 1]],
+      [300, [172, 2]],
+      [2 ** 31, [128, 128, 128, 128, 8]],
+    ] as const) {
+      const e = new Encoder();
+      e.writeUVarInt(n);
+      expect([...e.buffer], String(n)).toEqual(bytes);
+    }
+  });
+
+  it('groups messages per partition in order', () => {
+    const messages = Array.from({ length: 2_000 }, (_, i) => ({ value: String(i) }));
+    const grouped = groupMessagesPerPartition({
+      topic: 't',
+      partitionMetadata: [{ partitionId: 0 }, { partitionId: 1 }, { partitionId: 2 }],
+      messages,
+      partitioner: ({ message }: { message: { value: string } }) => Number(message.value) % 3,
+    });
+    expect(Object.keys(grouped)).toEqual(['0', '1', '2']);
+    for (const p of [0, 1, 2])
+      expect(grouped[p]?.map((m) => Number(m.value))).toEqual(
+        messages.map((_, i) => i).filter((i) => i % 3 === p),
+      );
+  });
+});

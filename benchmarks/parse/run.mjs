@@ -33,7 +33,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-
 const { values: args } = parseArgs({
   options: {
     root: { type: 'string', default: new URL('../../', import.meta.url).pathname },

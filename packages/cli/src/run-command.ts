@@ -5,6 +5,7 @@ import { ConfigError, redactText, SluiceError } from '@sluice/core';
  * This is the only place that calls `process.exit`: components throw SluiceErrors that
  * carry a hint and an exit code, and never end the process themselves.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a body that returns nothing exits 0; most bodies are `async () => { ... }`
 export async function runCommand(body: () => Promise<void | number>): Promise<never> {
   const verbose = process.argv.includes('--verbose');
   try {

@@ -84,7 +84,7 @@ export class OffsetTracker {
    */
   retry(span: Span): number | undefined {
     const p = this.partitions.get(span.partition);
-    const index = p ? p.spans.findIndex((s) => s === span) : -1;
+    const index = p ? (p.spans as readonly Span[]).indexOf(span) : -1;
     if (!p || index < 0) return undefined;
     p.spans.length = index;
     return span.first;

@@ -1,5 +1,4 @@
 import { brokerHelp, checkBrokerReachable, parseBrokerUrl, tapRecords } from '@sluice/brokers';
-import { ConfigError } from '@sluice/core';
 import { PARSER_POOL_DEFAULTS, TimedParser } from '@sluice/parser';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';

@@ -98,7 +98,12 @@ export function booleanProblem(raw: unknown, rule: QuoteRule = {}): string | und
  * "must be a number between MIN and MAX, got X", or undefined for a finite number in range
  * (fractions too; a number written as text is not one, as in files where YAML types values).
  */
-export function numberProblem(raw: unknown, min: number, max: number, rule: QuoteRule = {}): string | undefined {
+export function numberProblem(
+  raw: unknown,
+  min: number,
+  max: number,
+  rule: QuoteRule = {},
+): string | undefined {
   return typeof raw === 'number' && Number.isFinite(raw) && raw >= min && raw <= max
     ? undefined
     : `must be a number between ${min} and ${max}, got ${shownOf(raw, rule)}`;

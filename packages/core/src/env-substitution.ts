@@ -1,4 +1,4 @@
-import { type Document, isScalar, type LineCounter, parse, visit } from 'yaml';
+import { type Document, type LineCounter, parse, visit } from 'yaml';
 import { ConfigError } from './errors.js';
 
 /**

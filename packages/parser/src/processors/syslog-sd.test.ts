@@ -26,15 +26,8 @@ describe('syslog_sd', () => {
       sd: '[id k="v"]',
       parsed: { id: { k: 'v' } },
     });
-    for (const bad of [
-      '',
-      '[]',
-      '[id k=v]',
-      '[id k="v"',
-      'id k="v"]',
-      '[id k="v"] trailing',
-      '[id  k="v"]',
-    ]) {
+    // What is malformed is core's parseStructuredData's test; here: the text stays, tagged.
+    for (const bad of ['[id k=v]', '[id k="v"] trailing']) {
       expect(run({ field: 'sd' }, { sd: bad }), bad).toEqual({ sd: bad, tags: ['_syslogsdparsefailure'] });
     }
   });

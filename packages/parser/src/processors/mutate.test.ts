@@ -142,3 +142,63 @@ describe('mutate append', () => {
     expect(run([{ append: { a: 1 } }, { append: { a: 2 } }], {})).toEqual({ a: [1, 2] });
   });
 });
+
+describe('mutate remove and rename without delete', () => {
+  // The reference: what `delete` gives, key order included.
+  const deleted = (event: Record<string, unknown>, path: readonly string[]): string => {
+    const copy = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
+    let node = copy;
+    for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    delete node[path[path.length - 1] as string];
+    return JSON.stringify(copy);
+  };
+
+  it('writes the same document as delete, key order included', () => {
+    const events: Record<string, unknown>[] = [
+      { message: 'm', timestamp: 't', '2': 'int key', source: { ip: '1' }, event: { kind: 'e' } },
+      { a: { b: 1, c: 2, '10': 3, d: 4 }, e: 5 },
+      JSON.parse('{"__proto__":{"x":1},"timestamp":"t","z":1}'),
+    ];
+    const paths = [['timestamp'], ['a', 'c'], ['a', '10'], ['source', 'ip'], ['__proto__', 'x']];
+    for (const event of events) {
+      for (const path of paths) {
+        const exists = path.reduce<unknown>(
+          (node, key) =>
+            node !== null && typeof node === 'object' && Object.hasOwn(node, key)
+              ? (node as Record<string, unknown>)[key]
+              : undefined,
+          event,
+        );
+        const before = JSON.stringify(event);
+        const out = run({ remove: [path.join('.')] }, JSON.parse(before));
+        expect(JSON.stringify(out)).toBe(exists === undefined ? before : deleted(event, path));
+      }
+    }
+    expect(JSON.stringify(run({ rename: { timestamp: 'when' } }, { a: 1, timestamp: 't', b: 2 }))).toBe(
+      '{"a":1,"b":2,"when":"t"}',
+    );
+  });
+
+  it('returns a new top-level object when a top-level field goes (one that never saw delete)', () => {
+    const event = { message: 'm', timestamp: 't' };
+    const out = run({ remove: ['timestamp'] }, event);
+    expect(out).not.toBe(event);
+    expect(out).toEqual({ message: 'm' });
+    const untouched = { message: 'm' };
+    expect(run({ remove: ['timestamp'] }, untouched)).toBe(untouched);
+  });
+
+  it('never follows a path into a prototype', () => {
+    run({ remove: ['constructor.prototype.hasOwnProperty', '__proto__.toString'] }, {});
+    expect(typeof Object.prototype.hasOwnProperty).toBe('function');
+    expect(typeof Object.prototype.toString).toBe('function');
+  });
+
+  it('copies a copied object but shares nothing mutable', () => {
+    const event = { a: { b: [1] } } as Record<string, unknown>;
+    const out = run({ copy: { a: 'c', 'a.b': 'd' } }, event) as Record<string, unknown>;
+    expect(out).toEqual({ a: { b: [1] }, c: { b: [1] }, d: [1] });
+    expect(out.c).not.toBe(event.a);
+    expect(out.d).not.toBe((event.a as Record<string, unknown>).b);
+  });
+});

@@ -75,4 +75,21 @@ describe('user_agent (uap-core data, Elasticsearch field rules)', () => {
       '"cache_size" must be a number between 0 and 1000000, got -1',
     );
   });
+
+  it('a cache hit writes what a miss does, into objects of its own event', () => {
+    const cached = userAgent({}, { where });
+    const uncached = userAgent({ cache_size: 0 }, { where });
+    for (const ua of [CHROME, IPHONE, MAC_FIREFOX, '-', 'curl/8.5.0']) {
+      const miss = uncached.apply({ user_agent: { original: ua }, a: 1 });
+      const first = cached.apply({ user_agent: { original: ua }, a: 1 }) as Record<string, unknown>;
+      const hit = cached.apply({ user_agent: { original: ua }, a: 1 }) as Record<string, unknown>;
+      expect(JSON.stringify(first)).toBe(JSON.stringify(miss));
+      expect(JSON.stringify(hit)).toBe(JSON.stringify(miss));
+      // Changing one event's parsed fields leaves the next event from the cache as it was.
+      const agent = first.user_agent as Record<string, Record<string, unknown>>;
+      expect(agent.device).not.toBe((hit.user_agent as Record<string, unknown>).device);
+      (agent.device as Record<string, unknown>).name = 'changed';
+      expect(JSON.stringify(cached.apply({ user_agent: { original: ua }, a: 1 }))).toBe(JSON.stringify(miss));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fieldPath, getField, type JsonObject, setField } from '@sluice/core';
+import { fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
 import { parse as parseYaml } from 'yaml';
 import type { Processor, ProcessorFactory } from '../processor.js';
 import { OptionReader } from './options.js';
@@ -117,28 +117,44 @@ export const userAgent: ProcessorFactory = (options, context): Processor => {
   const cacheSize = o.number('cache_size', 10_000, 0, 1_000_000);
   const data = uapRules();
   // UA strings repeat heavily in access logs; trying the rules costs up to a millisecond.
-  const cache = new Map<string, JsonObject>();
+  // What is remembered is ready to write: the field paths are built once per UA string,
+  // not split and spread again for every event that carries it.
+  const cache = new Map<string, ParsedAgent>();
+  const prepare = (fields: JsonObject): ParsedAgent => {
+    const keys = Object.keys(fields);
+    return {
+      paths: keys.map((key) => [...target, ...key.split('.')]),
+      values: keys.map((key) => fields[key] as JsonValue),
+    };
+  };
 
   return {
     name: 'user_agent',
     apply(event) {
       const ua = getField(event, source);
       if (typeof ua !== 'string' || ua === '') return event;
-      let fields = cache.get(ua);
-      if (fields === undefined) {
-        fields = toEcs(data, ua);
+      let parsed = cache.get(ua);
+      if (parsed === undefined) {
+        parsed = prepare(toEcs(data, ua));
         if (cacheSize > 0) {
           if (cache.size >= cacheSize) cache.clear();
-          cache.set(ua, fields);
+          cache.set(ua, parsed);
         }
       }
-      for (const [key, value] of Object.entries(fields)) {
-        setField(event, [...target, ...key.split('.')], value);
-      }
+      const { paths, values } = parsed;
+      // The values are strings, shared between events without copying.
+      for (let i = 0; i < paths.length; i++)
+        setField(event, paths[i] as readonly string[], values[i] as JsonValue);
       return event;
     },
   };
 };
+
+/** The ECS fields of one UA string, as field paths (under the target) and their string values. */
+interface ParsedAgent {
+  readonly paths: readonly (readonly string[])[];
+  readonly values: readonly JsonValue[];
+}
 
 function toEcs(data: UapRules, ua: string): JsonObject {
   const out: JsonObject = {};

@@ -95,6 +95,8 @@ export const date: ProcessorFactory = (options, context): Processor => {
   };
   const source = fieldPath(field);
   const dest = fieldPath(target);
+  let lastMs = Number.NaN;
+  let lastIso = '';
 
   return {
     name: 'date',
@@ -105,7 +107,12 @@ export const date: ProcessorFactory = (options, context): Processor => {
         for (const parse of parsersFor(event)) {
           const ms = parse(value);
           if (ms !== undefined) {
-            setField(event, dest, toIsoString(ms));
+            // Consecutive events mostly carry the same second (see compileJoda's memo).
+            if (ms !== lastMs) {
+              lastMs = ms;
+              lastIso = toIsoString(ms);
+            }
+            setField(event, dest, lastIso);
             return event;
           }
         }

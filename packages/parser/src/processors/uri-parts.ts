@@ -32,6 +32,16 @@ export const uriParts: ProcessorFactory = (options, context): Processor => {
   const target = fieldPath(o.field('target', 'url'));
   const keepOriginal = o.boolean('keep_original', true);
   const failureTags = o.failureTags(URI_PARTS_FAILURE_TAG);
+  // `[...target, key]` for each part name, built once (there are ten names at most).
+  const paths = new Map<string, readonly string[]>();
+  const pathOf = (key: string): readonly string[] => {
+    let path = paths.get(key);
+    if (path === undefined) {
+      path = [...target, key];
+      paths.set(key, path);
+    }
+    return path;
+  };
 
   return {
     name: 'uri_parts',
@@ -44,7 +54,7 @@ export const uriParts: ProcessorFactory = (options, context): Processor => {
         return event;
       }
       if (keepOriginal) parts.original = value as string;
-      for (const [key, part] of Object.entries(parts)) setField(event, [...target, key], part);
+      for (const key of Object.keys(parts)) setField(event, pathOf(key), parts[key] as string | number);
       return event;
     },
   };

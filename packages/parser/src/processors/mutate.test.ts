@@ -1,6 +1,6 @@
-import { ConfigError } from '@sluice/core';
+import { ConfigError, type JsonValue } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { mutate } from './mutate.js';
+import { cloneJson, mutate } from './mutate.js';
 
 const where = 'p.yaml:5: processor 2 (mutate)';
 const run = (options: unknown, event: Record<string, unknown>) =>
@@ -200,5 +200,38 @@ describe('mutate remove and rename without delete', () => {
     expect(out).toEqual({ a: { b: [1] }, c: { b: [1] }, d: [1] });
     expect(out.c).not.toBe(event.a);
     expect(out.d).not.toBe((event.a as Record<string, unknown>).b);
+  });
+});
+
+describe('cloneJson', () => {
+  it('copies as structuredClone does, key order included, sharing nothing', () => {
+    const values: JsonValue[] = [
+      ['web'],
+      { b: 1, a: [1, { c: null, '2': 'x' }], d: { e: true } },
+      JSON.parse('{"__proto__":{"x":[1]},"y":"z"}'),
+      [],
+      {},
+      'text',
+      3.5,
+      null,
+    ];
+    for (const value of values) {
+      const copy = cloneJson(value);
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(structuredClone(value)));
+      if (value !== null && typeof value === 'object') expect(copy).not.toBe(value);
+    }
+    const nested = { a: { b: [1] } };
+    const copy = cloneJson(nested) as typeof nested;
+    copy.a.b.push(2);
+    expect(nested.a.b).toEqual([1]);
+    expect(Object.getPrototypeOf(cloneJson(JSON.parse('{"__proto__":{}}')))).toBe(Object.prototype);
+  });
+
+  it('gives every event its own copy of an added list', () => {
+    const p = mutate({ add: { 'event.category': ['web'] } }, { where });
+    const a = p.apply({}) as { event: { category: string[] } };
+    const b = p.apply({}) as { event: { category: string[] } };
+    a.event.category.push('changed');
+    expect(b.event.category).toEqual(['web']);
   });
 });

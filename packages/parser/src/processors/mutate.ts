@@ -111,7 +111,7 @@ function compileOperation(name: OperationName, o: OptionReader): Operation[] {
             return next;
           }
           // A string or number is immutable: only objects and lists need a copy.
-          setField(event, dst, value !== null && typeof value === 'object' ? structuredClone(value) : value);
+          setField(event, dst, value !== null && typeof value === 'object' ? cloneJson(value) : value);
           return true;
         };
       });
@@ -340,7 +340,7 @@ const CONVERTERS: Readonly<Record<string, (v: JsonValue) => JsonValue | undefine
 export function compileTemplate(value: JsonValue): (event: JsonObject) => JsonValue {
   if (typeof value !== 'string') {
     if (value === null || typeof value !== 'object') return () => value;
-    return () => structuredClone(value);
+    return () => cloneJson(value);
   }
   const parts = value.split(/(%\{[^}]+\})/);
   if (parts.length === 1) return () => value;
@@ -395,5 +395,22 @@ function ownObject(node: JsonObject, key: string): JsonObject | undefined {
 function withoutKey(object: JsonObject, key: string): JsonObject {
   const copy: JsonObject = {};
   for (const k of Object.keys(object)) if (k !== key) setOwn(copy, k, object[k] as JsonValue);
+  return copy;
+}
+
+/**
+ * A deep copy of a JSON value: what structuredClone gives for one, key order included, at
+ * a fraction of its cost (structuredClone serialises through V8's message format: about
+ * a microsecond for `["web"]`, paid per event by a module's `add` of a list).
+ */
+export function cloneJson(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const copy: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = cloneJson(value[i] as JsonValue);
+    return copy;
+  }
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key] as JsonValue));
   return copy;
 }

@@ -13,6 +13,8 @@
 //               (with its per-pattern statistics), @timestamp/event.created.
 //   encode      pipeline + the bulk body (action line + JSON source per item): all the
 //               work a worker does per record, on one core.
+//   (module datasets: pipeline, encode and pool run the module; bare, grok and the ceiling
+//   the dataset's plain pattern and layout, for comparison)
 //   pool x N    ParserPool with N worker threads end to end (one wire batch in, EncodedBatch out,
 //               batches of 1000, 2 batches in flight per thread).
 //
@@ -149,6 +151,31 @@ const allDatasets = [
       /^(?<timestamp>\w{3} +\d+ [\d:]+) (?<host>\S+) (?<program>[^[:]+)(?:\[(?<pid>\d+)\])?: (?<message>.*)$/,
   },
   { name: 'JSON log', make: jsonLog, config: `${tmp}/json.yaml` },
+  // Modules: the same lines through a module's whole pipeline (grok, then uri_parts,
+  // user_agent, date, mutate...). bare, grok and the ceiling use the dataset's plain pattern
+  // and layout, so each row says what the module's processors cost on top of the parse.
+  {
+    name: 'apache.access module (combined)',
+    make: combined,
+    module: 'apache.access',
+    pattern: '^%{HTTPD_COMBINEDLOG}',
+    layout: new RegExp(`${COMMON_LAYOUT} "(?<referrer>[^"]*)" "(?<agent>[^"]*)"$`),
+  },
+  {
+    name: 'nginx.access module (combined)',
+    make: combined,
+    module: 'nginx.access',
+    pattern: '^%{HTTPD_COMBINEDLOG}',
+    layout: new RegExp(`${COMMON_LAYOUT} "(?<referrer>[^"]*)" "(?<agent>[^"]*)"$`),
+  },
+  {
+    name: 'syslog.rfc3164 module',
+    make: syslog,
+    module: 'syslog.rfc3164',
+    pattern: '^%{SYSLOGLINE}',
+    layout:
+      /^(?<timestamp>\w{3} +\d+ [\d:]+) (?<host>\S+) (?<program>[^[:]+)(?:\[(?<pid>\d+)\])?: (?<message>.*)$/,
+  },
 ];
 const datasets = args['long-lines-only']
   ? []
@@ -207,7 +234,11 @@ for (const dataset of datasets) {
   const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
   const batches = [];
   for (let i = 0; i < recs.length; i += BATCH) batches.push(recs.slice(i, i + BATCH));
-  const source = dataset.pattern ? { patterns: [dataset.pattern] } : { configFile: dataset.config };
+  const source = dataset.module
+    ? { module: dataset.module }
+    : dataset.pattern
+      ? { patterns: [dataset.pattern] }
+      : { configFile: dataset.config };
 
   const pipelineFn = await parser.compileSource(source);
   const runRecord = await parser.createPipeline(source);

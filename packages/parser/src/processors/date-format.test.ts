@@ -214,3 +214,33 @@ describe('toIsoString', () => {
       expect(toIsoString(ms)).toBe(new Date(ms).toISOString());
   });
 });
+
+describe('compileDateFormat: the last text is remembered only where the clock plays no part', () => {
+  it('gives a repeated text, after any other, what a fresh parser gives', () => {
+    const format = 'dd/MMM/yyyy:HH:mm:ss Z';
+    const texts = [
+      '15/Jan/2026:10:00:00 +0000',
+      '15/Jan/2026:10:00:00 +0000',
+      '31/Feb/2026:10:00:00 +0000',
+      '31/Feb/2026:10:00:00 +0000',
+      '15/Jan/2026:10:00:00 +0100',
+      '15/Jan/2026:10:00:00 +0000',
+    ];
+    const parse = compileDateFormat(format);
+    for (const text of texts) expect(parse(text)).toBe(compileDateFormat(format)(text));
+    expect(parse('31/Feb/2026:10:00:00 +0000')).toBeUndefined();
+  });
+
+  it('reads the clock again for a repeated text without a year, or with two digits of it', () => {
+    let now = Date.UTC(2025, 5, 1);
+    const clock = () => now;
+    const noYear = compileDateFormat('MMM dd HH:mm:ss', { now: clock });
+    const shortYear = compileDateFormat('dd/MM/yy', { now: clock });
+    expect(toIsoString(noYear('Mar 01 10:00:00') as number)).toBe('2025-03-01T10:00:00.000Z');
+    const pivot = shortYear('01/03/75');
+    now = Date.UTC(2031, 5, 1);
+    expect(toIsoString(noYear('Mar 01 10:00:00') as number)).toBe('2031-03-01T10:00:00.000Z');
+    expect(shortYear('01/03/75')).toBe(compileDateFormat('dd/MM/yy', { now: clock })('01/03/75'));
+    expect(typeof pivot).toBe('number');
+  });
+});

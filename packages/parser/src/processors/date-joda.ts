@@ -123,6 +123,7 @@ export function compileJoda(format: string, timezone: string, now: () => number)
   let source = '^';
   const setters: Setter[] = [];
   let hasYear = false;
+  let twoDigitYear = false;
   let hasHour12 = false;
   let hasAmPm = false;
   tokens.forEach((token, index) => {
@@ -142,6 +143,7 @@ export function compileJoda(format: string, timezone: string, now: () => number)
       case 'Y':
         hasYear = true;
         if (count === 2) {
+          twoDigitYear = true;
           source += '(\\d{2})';
           setters.push((p, t) => {
             p.year = pivotYear(Number(t), now());
@@ -260,9 +262,27 @@ export function compileJoda(format: string, timezone: string, now: () => number)
   const re = new RegExp(`${source}$`);
   const local = localToUtc(timezone);
   const zoned = new Map<string, (wall: number) => number | undefined>();
+  // Lines of one second share their timestamp text, and reading it costs more than
+  // comparing it: the last text and its result are remembered (Logstash's date filter
+  // caches the same way). Only where the result depends on the text alone: a format
+  // without a year, or with a two-digit one, reads the clock.
+  const pure = hasYear && !twoDigitYear;
+  let lastText: string | undefined;
+  let lastResult: number | undefined;
 
   return (value) => {
-    const m = re.exec(typeof value === 'string' ? value : String(value));
+    const text = typeof value === 'string' ? value : String(value);
+    if (pure && text === lastText) return lastResult;
+    const result = parseText(text);
+    if (pure) {
+      lastText = text;
+      lastResult = result;
+    }
+    return result;
+  };
+
+  function parseText(text: string): number | undefined {
+    const m = re.exec(text);
     if (!m) return undefined;
     const p: Parts = {
       year: undefined,
@@ -295,7 +315,7 @@ export function compileJoda(format: string, timezone: string, now: () => number)
       return convert(Date.UTC(year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millis));
     }
     return inferYear(p, convert, now());
-  };
+  }
 }
 
 function zonedConverter(

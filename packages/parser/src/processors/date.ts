@@ -91,6 +91,8 @@ export const date: ProcessorFactory = withOptions(DATE_OPTIONS, (options, contex
   };
   const source = fieldPath(field);
   const dest = fieldPath(target);
+  let lastMs = Number.NaN;
+  let lastIso = '';
 
   return {
     name: 'date',
@@ -101,7 +103,12 @@ export const date: ProcessorFactory = withOptions(DATE_OPTIONS, (options, contex
         for (const parse of parsersFor(event)) {
           const ms = parse(value);
           if (ms !== undefined) {
-            setField(event, dest, toIsoString(ms));
+            // Consecutive events mostly carry the same second (see compileJoda's memo).
+            if (ms !== lastMs) {
+              lastMs = ms;
+              lastIso = toIsoString(ms);
+            }
+            setField(event, dest, lastIso);
             return event;
           }
         }

@@ -1,6 +1,6 @@
-import { ConfigError } from '@sluice/core';
+import { ConfigError, type JsonValue } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { mutate } from './mutate.js';
+import { cloneJson, mutate } from './mutate.js';
 
 const where = 'p.yaml:5: processor 2 (mutate)';
 const run = (options: unknown, event: Record<string, unknown>) =>
@@ -140,5 +140,98 @@ describe('mutate append', () => {
       b: 2,
     });
     expect(run([{ append: { a: 1 } }, { append: { a: 2 } }], {})).toEqual({ a: [1, 2] });
+  });
+});
+
+describe('mutate remove and rename without delete', () => {
+  // The reference: what `delete` gives, key order included.
+  const deleted = (event: Record<string, unknown>, path: readonly string[]): string => {
+    const copy = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
+    let node = copy;
+    for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    delete node[path[path.length - 1] as string];
+    return JSON.stringify(copy);
+  };
+
+  it('writes the same document as delete, key order included', () => {
+    const events: Record<string, unknown>[] = [
+      { message: 'm', timestamp: 't', '2': 'int key', source: { ip: '1' }, event: { kind: 'e' } },
+      { a: { b: 1, c: 2, '10': 3, d: 4 }, e: 5 },
+      JSON.parse('{"__proto__":{"x":1},"timestamp":"t","z":1}'),
+    ];
+    const paths = [['timestamp'], ['a', 'c'], ['a', '10'], ['source', 'ip'], ['__proto__', 'x']];
+    for (const event of events) {
+      for (const path of paths) {
+        const exists = path.reduce<unknown>(
+          (node, key) =>
+            node !== null && typeof node === 'object' && Object.hasOwn(node, key)
+              ? (node as Record<string, unknown>)[key]
+              : undefined,
+          event,
+        );
+        const before = JSON.stringify(event);
+        const out = run({ remove: [path.join('.')] }, JSON.parse(before));
+        expect(JSON.stringify(out)).toBe(exists === undefined ? before : deleted(event, path));
+      }
+    }
+    expect(JSON.stringify(run({ rename: { timestamp: 'when' } }, { a: 1, timestamp: 't', b: 2 }))).toBe(
+      '{"a":1,"b":2,"when":"t"}',
+    );
+  });
+
+  it('returns a new top-level object when a top-level field goes (one that never saw delete)', () => {
+    const event = { message: 'm', timestamp: 't' };
+    const out = run({ remove: ['timestamp'] }, event);
+    expect(out).not.toBe(event);
+    expect(out).toEqual({ message: 'm' });
+    const untouched = { message: 'm' };
+    expect(run({ remove: ['timestamp'] }, untouched)).toBe(untouched);
+  });
+
+  it('never follows a path into a prototype', () => {
+    run({ remove: ['constructor.prototype.hasOwnProperty', '__proto__.toString'] }, {});
+    expect(typeof Object.prototype.hasOwnProperty).toBe('function');
+    expect(typeof Object.prototype.toString).toBe('function');
+  });
+
+  it('copies a copied object but shares nothing mutable', () => {
+    const event = { a: { b: [1] } } as Record<string, unknown>;
+    const out = run({ copy: { a: 'c', 'a.b': 'd' } }, event) as Record<string, unknown>;
+    expect(out).toEqual({ a: { b: [1] }, c: { b: [1] }, d: [1] });
+    expect(out.c).not.toBe(event.a);
+    expect(out.d).not.toBe((event.a as Record<string, unknown>).b);
+  });
+});
+
+describe('cloneJson', () => {
+  it('copies as structuredClone does, key order included, sharing nothing', () => {
+    const values: JsonValue[] = [
+      ['web'],
+      { b: 1, a: [1, { c: null, '2': 'x' }], d: { e: true } },
+      JSON.parse('{"__proto__":{"x":[1]},"y":"z"}'),
+      [],
+      {},
+      'text',
+      3.5,
+      null,
+    ];
+    for (const value of values) {
+      const copy = cloneJson(value);
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(structuredClone(value)));
+      if (value !== null && typeof value === 'object') expect(copy).not.toBe(value);
+    }
+    const nested = { a: { b: [1] } };
+    const copy = cloneJson(nested) as typeof nested;
+    copy.a.b.push(2);
+    expect(nested.a.b).toEqual([1]);
+    expect(Object.getPrototypeOf(cloneJson(JSON.parse('{"__proto__":{}}')))).toBe(Object.prototype);
+  });
+
+  it('gives every event its own copy of an added list', () => {
+    const p = mutate({ add: { 'event.category': ['web'] } }, { where });
+    const a = p.apply({}) as { event: { category: string[] } };
+    const b = p.apply({}) as { event: { category: string[] } };
+    a.event.category.push('changed');
+    expect(b.event.category).toEqual(['web']);
   });
 });

@@ -35,6 +35,16 @@ export const uriParts: ProcessorFactory = withOptions(URI_PARTS_OPTIONS, (option
   const target = fieldPath(o.field('target', 'url'));
   const keepOriginal = o.boolean('keep_original', true);
   const failureTags = o.failureTags(URI_PARTS_FAILURE_TAG);
+  // `[...target, key]` for each part name, built once (there are ten names at most).
+  const paths = new Map<string, readonly string[]>();
+  const pathOf = (key: string): readonly string[] => {
+    let path = paths.get(key);
+    if (path === undefined) {
+      path = [...target, key];
+      paths.set(key, path);
+    }
+    return path;
+  };
 
   return {
     name: 'uri_parts',
@@ -47,7 +57,7 @@ export const uriParts: ProcessorFactory = withOptions(URI_PARTS_OPTIONS, (option
         return event;
       }
       if (keepOriginal) parts.original = value as string;
-      for (const [key, part] of Object.entries(parts)) setField(event, [...target, key], part);
+      for (const key of Object.keys(parts)) setField(event, pathOf(key), parts[key] as string | number);
       return event;
     },
   };

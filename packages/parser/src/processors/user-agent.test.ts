@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { userAgent } from './user-agent.js';
+import { parse as parseYaml } from 'yaml';
+import { parseUapYaml, userAgent } from './user-agent.js';
 
 const where = 'p.yaml:1: processor 1 (user_agent)';
 const CHROME =
@@ -74,5 +77,52 @@ describe('user_agent (uap-core data, Elasticsearch field rules)', () => {
     expect(() => userAgent({ cache_size: -1 }, { where })).toThrow(
       '"cache_size" must be a number between 0 and 1000000, got -1',
     );
+  });
+
+  it('a cache hit writes what a miss does, into objects of its own event', () => {
+    const cached = userAgent({}, { where });
+    const uncached = userAgent({ cache_size: 0 }, { where });
+    for (const ua of [CHROME, IPHONE, MAC_FIREFOX, '-', 'curl/8.5.0']) {
+      const miss = uncached.apply({ user_agent: { original: ua }, a: 1 });
+      const first = cached.apply({ user_agent: { original: ua }, a: 1 }) as Record<string, unknown>;
+      const hit = cached.apply({ user_agent: { original: ua }, a: 1 }) as Record<string, unknown>;
+      expect(JSON.stringify(first)).toBe(JSON.stringify(miss));
+      expect(JSON.stringify(hit)).toBe(JSON.stringify(miss));
+      // Changing one event's parsed fields leaves the next event from the cache as it was.
+      const agent = first.user_agent as Record<string, Record<string, unknown>>;
+      expect(agent.device).not.toBe((hit.user_agent as Record<string, unknown>).device);
+      (agent.device as Record<string, unknown>).name = 'changed';
+      expect(JSON.stringify(cached.apply({ user_agent: { original: ua }, a: 1 }))).toBe(JSON.stringify(miss));
+    }
+  });
+
+  it("reads uap-core's regexes.yaml by its layout exactly as the YAML parser does", () => {
+    const text = readFileSync(createRequire(import.meta.url).resolve('uap-core/regexes.yaml'), 'utf8');
+    const fast = parseUapYaml(text);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(parseYaml(text));
+    const sample = [
+      '# comment',
+      'user_agent_parsers:',
+      "  - regex: 'it''s (a) #test'",
+      '    family_replacement: \'$1 "quoted"\'',
+      '',
+      'os_parsers:',
+      "  - regex: 'x'   ",
+    ].join('\n');
+    expect(parseUapYaml(sample)).toEqual(parseYaml(sample));
+  });
+
+  it('gives up, for the YAML parser, on anything outside that layout', () => {
+    for (const text of [
+      'user_agent_parsers:\n  - regex: "double quoted"',
+      'user_agent_parsers:\n  - regex: plain',
+      "user_agent_parsers:\n  - regex: 'a'\n    regex: 'b'",
+      "user_agent_parsers:\n  - regex: 'a'\n      deeper: 'b'",
+      "  - regex: 'before any section'",
+      "__proto__:\n  - regex: 'a'",
+      "user_agent_parsers:\n  - regex: 'a' # trailing comment",
+    ])
+      expect(parseUapYaml(text), text).toBeUndefined();
   });
 });

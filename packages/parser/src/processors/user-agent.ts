@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fieldPath, getField, type JsonObject, setField } from '@sluice/core';
+import { fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
 import { parse as parseYaml } from 'yaml';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
@@ -27,7 +27,8 @@ function uapRules(): UapRules {
   // never pay for it.
   if (rules) return rules;
   const file = createRequire(import.meta.url).resolve('uap-core/regexes.yaml');
-  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, Record<string, string>[]>;
+  const text = readFileSync(file, 'utf8');
+  const raw = parseUapYaml(text) ?? (parseYaml(text) as UapYaml);
   const compile = (list: Record<string, string>[] | undefined, keys: readonly string[]): UapRule[] =>
     (list ?? []).map((r) => ({
       regex: new RegExp(r.regex as string, r.regex_flag === 'i' ? 'i' : ''),
@@ -55,6 +56,61 @@ function uapRules(): UapRules {
     devices: compile(raw.device_parsers, ['device_replacement']),
   };
   return rules;
+}
+
+type UapYaml = Record<string, Record<string, string>[]>;
+
+const SECTION = /^([A-Za-z_]+):[ \t]*$/;
+const ENTRY = /^ {2}- ([a-z0-9_]+): '((?:[^']|'')*)'[ \t]*$/;
+const KEY = /^ {4}([a-z0-9_]+): '((?:[^']|'')*)'[ \t]*$/;
+const COMMENT_OR_BLANK = /^[ \t]*(?:#.*)?$/;
+
+/**
+ * uap-core's regexes.yaml read by its own layout: sections of list entries whose keys all
+ * hold single-quoted strings, one per line. The general YAML parser spent about 400 ms of
+ * CPU on this file in every worker at start-up (a consumer's whole CPU budget for
+ * thousands of lines); this takes a few. Undefined at the first line outside that layout
+ * (a later uap-core may write one): the caller then uses the YAML parser. A test holds the
+ * two results equal for the installed file.
+ */
+export function parseUapYaml(text: string): UapYaml | undefined {
+  const out: UapYaml = {};
+  let section: Record<string, string>[] | undefined;
+  let entry: Record<string, string> | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (COMMENT_OR_BLANK.test(line)) continue;
+    const header = SECTION.exec(line);
+    if (header !== null) {
+      const name = header[1] as string;
+      if (Object.hasOwn(out, name) || name === '__proto__') return undefined;
+      section = [];
+      out[name] = section;
+      entry = undefined;
+      continue;
+    }
+    const first = ENTRY.exec(line);
+    if (first !== null && section !== undefined && first[1] !== '__proto__') {
+      entry = {};
+      section.push(entry);
+      entry[first[1] as string] = unquote(first[2] as string);
+      continue;
+    }
+    const next = KEY.exec(line);
+    if (
+      next === null ||
+      entry === undefined ||
+      next[1] === '__proto__' ||
+      Object.hasOwn(entry, next[1] as string)
+    )
+      return undefined;
+    entry[next[1] as string] = unquote(next[2] as string);
+  }
+  return out;
+}
+
+/** The value of a YAML single-quoted scalar's text: `''` is one quote, nothing else is escaped. */
+function unquote(text: string): string {
+  return text.includes("''") ? text.replaceAll("''", "'") : text;
 }
 
 /** A replacement with its `$N` placeholders filled from the match; undefined when empty. */
@@ -120,28 +176,44 @@ export const userAgent: ProcessorFactory = withOptions(USER_AGENT_OPTIONS, (opti
   const cacheSize = o.number('cache_size', 10_000, 0, 1_000_000);
   const data = uapRules();
   // UA strings repeat heavily in access logs; trying the rules costs up to a millisecond.
-  const cache = new Map<string, JsonObject>();
+  // What is remembered is ready to write: the field paths are built once per UA string,
+  // not split and spread again for every event that carries it.
+  const cache = new Map<string, ParsedAgent>();
+  const prepare = (fields: JsonObject): ParsedAgent => {
+    const keys = Object.keys(fields);
+    return {
+      paths: keys.map((key) => [...target, ...key.split('.')]),
+      values: keys.map((key) => fields[key] as JsonValue),
+    };
+  };
 
   return {
     name: 'user_agent',
     apply(event) {
       const ua = getField(event, source);
       if (typeof ua !== 'string' || ua === '') return event;
-      let fields = cache.get(ua);
-      if (fields === undefined) {
-        fields = toEcs(data, ua);
+      let parsed = cache.get(ua);
+      if (parsed === undefined) {
+        parsed = prepare(toEcs(data, ua));
         if (cacheSize > 0) {
           if (cache.size >= cacheSize) cache.clear();
-          cache.set(ua, fields);
+          cache.set(ua, parsed);
         }
       }
-      for (const [key, value] of Object.entries(fields)) {
-        setField(event, [...target, ...key.split('.')], value);
-      }
+      const { paths, values } = parsed;
+      // The values are strings, shared between events without copying.
+      for (let i = 0; i < paths.length; i++)
+        setField(event, paths[i] as readonly string[], values[i] as JsonValue);
       return event;
     },
   };
 });
+
+/** The ECS fields of one UA string, as field paths (under the target) and their string values. */
+interface ParsedAgent {
+  readonly paths: readonly (readonly string[])[];
+  readonly values: readonly JsonValue[];
+}
 
 function toEcs(data: UapRules, ua: string): JsonObject {
   const out: JsonObject = {};

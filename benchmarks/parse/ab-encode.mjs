@@ -1,0 +1,78 @@
+// A worker's per-record work (encodeRecords: pipeline + bulk body) of two builds in one
+// process, rounds alternated, CPU µs per line: for before/after comparisons of parser
+// changes on a machine too loaded for two separate runs to compare (issue 12). Also checks
+// that both builds write byte-identical bulk bodies.
+//
+//   node benchmarks/parse/ab-encode.mjs --a /path/to/other/checkout/ [--module apache.access
+//     | --pattern '%{COMBINEDAPACHELOG}'] [--format combined|common|syslog|json] [--lines N]
+//     [--rounds R]
+//
+// --a and --b are checkouts with built packages (packages/*/dist); --b defaults to this
+// one. Lines come from @sluice/testkit's generator (in time order, 7 user agents).
+import { parseArgs } from 'node:util';
+
+const { values: a } = parseArgs({
+  options: {
+    a: { type: 'string' },
+    b: { type: 'string', default: new URL('../../', import.meta.url).pathname },
+    module: { type: 'string' },
+    pattern: { type: 'string' },
+    format: { type: 'string', default: 'combined' },
+    lines: { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '11' },
+  },
+});
+if (a.a === undefined)
+  throw new Error('--a: the checkout to compare with (built), e.g. a copy at the base commit');
+const dir = (root) => (root.endsWith('/') ? root : `${root}/`);
+const { generateLines } = await import(`${dir(a.b)}packages/testkit/dist/index.js`);
+const lines = [...generateLines(Number(a.lines), { format: a.format, seed: 7 })];
+const shippedAt = Date.UTC(2026, 0, 15);
+const records = lines.map((line, i) => ({ id: `r${i}`, line, format: 'raw', shippedAt }));
+const batches = [];
+for (let i = 0; i < records.length; i += 1000) batches.push(records.slice(i, i + 1000));
+const source = a.pattern ? { patterns: [a.pattern] } : { module: a.module ?? 'apache.access' };
+
+const builds = [];
+for (const root of [a.a, a.b]) {
+  const parser = await import(`${dir(root)}packages/parser/dist/index.js`);
+  const core = await import(`${dir(root)}packages/core/dist/index.js`);
+  const pipeline = await parser.compileSource(source);
+  const indexName = core.compileIndexName('logs-%{+yyyy.MM.dd}');
+  const run = (keep) => {
+    let items = 0;
+    const bodies = [];
+    for (const batch of batches) {
+      const encoded = parser.encodeRecords(batch, {
+        pipeline,
+        indexName,
+        indexReadsFields: false,
+        now: shippedAt,
+      });
+      items += encoded.recordIndex.length;
+      if (keep) bodies.push(Buffer.from(encoded.body).toString('latin1'));
+    }
+    return { items, text: bodies.join('') };
+  };
+  builds.push({ run, perLine: [] });
+}
+const [bodyA, bodyB] = builds.map((b) => b.run(true).text);
+const identical = bodyA === bodyB;
+for (let r = 0; r < Number(a.rounds); r++) {
+  for (const build of r % 2 === 0 ? builds : [...builds].reverse()) {
+    const cpu = process.cpuUsage();
+    const { items } = build.run(false);
+    const used = process.cpuUsage(cpu);
+    build.perLine.push((used.user + used.system) / items);
+  }
+}
+const stat = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return { min: s[0], median: s[Math.floor(s.length / 2)] };
+};
+const [A, B] = builds.map((b) => stat(b.perLine));
+const f = (n) => n.toFixed(2);
+process.stdout.write(
+  `${a.pattern ?? source.module}, ${a.format} lines: CPU µs/line A min ${f(A.min)} median ${f(A.median)}, B min ${f(B.min)} median ${f(B.median)}; B/A min ${f(B.min / A.min)} median ${f(B.median / A.median)}; bodies ${identical ? 'byte-identical' : 'DIFFER'}\n`,
+);
+if (!identical) process.exitCode = 1;

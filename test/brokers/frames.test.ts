@@ -11,6 +11,7 @@ import {
 import { type InboundRecord, type OutboundRecord, recordId } from '@sluice/core';
 import { afterAll, afterEach, describe, expect, it as itReal } from 'vitest';
 import { type BrokerHarness, harnessFor } from '../support/broker-harness.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * Frames (`?linesPerMessage=N`, packages/brokers/src/frame.ts) on the backends that offer
@@ -46,14 +47,6 @@ function shipped(count: number, from = 0): OutboundRecord[] {
       fields: { 'host.name': 'web-1', 'log.file.path': source, 'log.offset': i * 100, tags: ['edge'] },
     };
   });
-}
-
-async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 describe.each(BACKENDS)('frames: %s', (kind) => {

@@ -1,10 +1,5 @@
+import { buildSavedObjects, DASHBOARD_ID, DATA_VIEW_ID, toNdjson } from '@sluice/cli';
 import { describe, expect, it } from 'vitest';
-import {
-  buildSavedObjects,
-  DASHBOARD_ID,
-  DATA_VIEW_ID,
-  toNdjson,
-} from '../../packages/cli/src/kibana/saved-objects.js';
 import { readDeploy } from './support.js';
 
 const ndjson = readDeploy('kibana/sluice.ndjson');

@@ -26,6 +26,7 @@ import { deadLetterOption } from './dead-letter-option.js';
 import { addEsOptions, type EsCliOptions, esConnection, withEsErrors } from './es-connection.js';
 import { secondsOption } from './options.js';
 import { type PipelineFlags, pipelineSource } from './pipeline-option.js';
+import { handleStopSignals } from './stop-signals.js';
 
 interface ReplayCliOptions extends EsCliOptions, PipelineFlags {
   fromIndex: string;
@@ -122,6 +123,9 @@ async function replay(options: ReplayCliOptions): Promise<number> {
  * instead of the parser pool. A letter refused again goes to `--dead-letter` with its new
  * reason, never back onto the stream being read, so the replay ends.
  */
+/** How long a replay from a broker may drain after SIGTERM, as consume's default --shutdown-timeout. */
+const REPLAY_SHUTDOWN_SECONDS = 30;
+
 async function replayFromBroker(
   options: ReplayCliOptions,
   connection: ConnectionOptions,
@@ -167,10 +171,21 @@ async function replayFromBroker(
       },
       exitWhenIdleMs: options.exitWhenIdle * 1_000,
     });
-    const stop = () => void runtime.stop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // The same stop as consume's: the first signal drains (what is not acknowledged stays on the
+    // broker), a second exits at once.
+    const signals = handleStopSignals({
+      log,
+      deadlineSeconds: REPLAY_SHUTDOWN_SECONDS,
+      stopping: 'draining in-flight dead letters',
+      secondSignal: 'second signal: exiting without draining; unacknowledged letters stay on the broker',
+      stop: () => void runtime.stop(),
+      deadlinePassed: () => {
+        log.error('shutdown deadline passed; unacknowledged letters stay on the broker');
+        process.exit(1);
+      },
+    });
     const summary = await runtime.run();
+    signals.drained();
     process.stdout.write(
       `read ${summary.records} dead letters from ${redactUrl(options.from as string)}: ` +
         `${summary.indexed} indexed, ${summary.duplicates} already indexed, ` +

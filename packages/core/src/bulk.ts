@@ -98,8 +98,18 @@ export class BulkActionLines {
   line(index: string, id: string): string {
     if (index !== this.index) {
       this.index = index;
-      this.head = `{"create":{"_index":${quoteJson(index)},"_id":`;
+      this.head = bulkActionHead(index);
     }
-    return `${this.head}${quoteJson(id)}}}\n`;
+    return `${this.head}${quoteJson(id)}${BULK_ACTION_END}`;
   }
 }
+
+/**
+ * The action line up to its id, `{"create":{"_index":INDEX,"_id":`; the id (a JSON string) and
+ * BULK_ACTION_END complete it. Shared with the parser workers, which write it as bytes.
+ */
+export function bulkActionHead(index: string): string {
+  return `{"create":{"_index":${quoteJson(index)},"_id":`;
+}
+
+export const BULK_ACTION_END = '}}\n';

@@ -1,4 +1,10 @@
-import { type EncodedBatch, type IndexNameFn, type LogEvent, quoteJson } from '@sluice/core';
+import {
+  BULK_ACTION_END,
+  bulkActionHead,
+  type EncodedBatch,
+  type IndexNameFn,
+  type LogEvent,
+} from '@sluice/core';
 import { type CompiledPipeline, PROCESSOR_FAILURE_TAG } from '../pipeline/compile.js';
 import { BulkWriter, utf8 } from './bulk-writer.js';
 import { directEncoderFor, timestampMs } from './direct.js';
@@ -127,7 +133,7 @@ class ActionLines {
   write(w: BulkWriter, index: string, id: string): void {
     if (index !== this.index) {
       this.index = index;
-      this.head = utf8(`{"create":{"_index":${quoteJson(index)},"_id":`);
+      this.head = utf8(bulkActionHead(index));
     }
     w.chunk(this.head);
     w.string(id);
@@ -135,7 +141,7 @@ class ActionLines {
   }
 }
 
-const ACTION_END = utf8('}}\n');
+const ACTION_END = utf8(BULK_ACTION_END);
 
 /** Counts the failure tags (`_grokparsefailure`, ...) an event carries into `failures`. */
 function countFailureTags(event: LogEvent, failures: Record<string, number>): void {

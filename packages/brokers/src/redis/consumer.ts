@@ -7,6 +7,8 @@ import {
   errorChain,
   type InboundRecord,
   type Logger,
+  type PayloadPoison,
+  type RawPayloads,
   type SluiceError,
 } from '@sluice/core';
 import type { Redis } from 'ioredis';
@@ -14,6 +16,7 @@ import { decodeFrame, isFramePayload, MAX_FRAME_LINES } from '../frame.js';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
+import { decodePayloads, packPayloads, payloadBytes } from '../payloads.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodePayload, isPoison } from '../wire.js';
 import { closeRedis, connectRedis, createRedis, redisError } from './connection.js';
@@ -30,7 +33,7 @@ export interface RedisConsumerOptions extends ConsumerOptions {
   readonly logger?: Logger;
 }
 
-type Script = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+type Script = (keys: readonly string[], args: readonly (string | number | Buffer)[]) => Promise<unknown>;
 
 /**
  * The reliable-queue consumer (see scripts.ts and keys.ts for the invariants): each batch
@@ -50,6 +53,8 @@ export class RedisConsumer implements Consumer {
   private readonly heartbeatMs: number;
   private readonly reclaimMs: number;
   private readonly blockSeconds: number;
+  /** Batches go to the handler undecoded (InboundBatch.raw), list elements as Buffers. */
+  private readonly raw: boolean;
   private readonly log: Logger;
   private readonly client: Redis;
   private readonly blocking: Redis;
@@ -91,6 +96,7 @@ export class RedisConsumer implements Consumer {
       3_600_000,
     );
     this.blockSeconds = numberOption(target, 'blockMs', options.blockMs, 1_000, 10, 60_000) / 1_000;
+    this.raw = options.rawPayloads === true;
     // The producer's frame size, when the URL they share says it: bounds the first batch,
     // before the consumer has seen how many lines an element holds.
     this.linesPerElement = numberOption(target, 'linesPerMessage', undefined, 1, 1, MAX_FRAME_LINES);
@@ -111,8 +117,11 @@ export class RedisConsumer implements Consumer {
       (body: string): Script =>
       (keys, args) =>
         this.client.eval(body, keys.length, ...keys, ...args);
+    const takeBuffers: Script = (keys, args) =>
+      this.client.callBuffer('eval', TAKE, keys.length, ...keys, ...args);
     this.scripts = {
-      take: script(TAKE),
+      // Raw batches keep the elements as the bytes Redis sent: the workers decode them.
+      take: this.raw ? takeBuffers : script(TAKE),
       ack: script(ACK),
       giveBack: script(GIVE_BACK),
       deadLetter: script(DEAD_LETTER),
@@ -249,29 +258,37 @@ export class RedisConsumer implements Consumer {
   }
 
   /** About batchSize records' worth of elements in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
-  private async take(): Promise<{ key: string; elements: string[] }> {
+  private async take(): Promise<{ key: string; elements: Array<string | Buffer> }> {
     // TAKE registers the batch list in this consumer's set before anything moves into
     // it, so the BLMOVE below never lands a record where a reclaimer would not look.
     const key = this.keys.batch(this.consumerId, this.seq);
     const keys = [this.keys.main, key, this.batchesKey];
     const count = Math.max(1, Math.round(this.batchSize / this.linesPerElement));
-    const taken = (await this.scripts.take(keys, [count])) as string[];
+    const taken = (await this.scripts.take(keys, [count])) as Array<string | Buffer>;
     if (taken.length > 0) return { key, elements: taken };
-    const first = await this.blocking.blmove(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
+    const first = this.raw
+      ? await this.blocking.blmoveBuffer(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds)
+      : await this.blocking.blmove(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
     if (first === null) return { key, elements: [] };
-    const more = count > 1 ? ((await this.scripts.take(keys, [count - 1])) as string[]) : [];
+    const more = count > 1 ? ((await this.scripts.take(keys, [count - 1])) as Array<string | Buffer>) : [];
     return { key, elements: [first, ...more] };
   }
 
   private async dispatch(
     key: string,
-    elements: string[],
+    taken: Array<string | Buffer>,
     handle: (batch: InboundBatch) => Promise<void>,
   ): Promise<void> {
-    brokerCount('consumed', 'redis', elements.length);
+    brokerCount('consumed', 'redis', taken.length);
+    const origin = `redis:${this.target.stream}`;
+    if (this.raw) {
+      const raw = packPayloads(taken as Buffer[], { codec: 'list', stream: this.target.stream, origin });
+      this.start(new RedisBatch(key, taken.length, this, raw), handle);
+      return;
+    }
+    const elements = taken as string[];
     const records: InboundRecord[] = [];
     const poison: string[] = [];
-    const origin = `redis:${this.target.stream}`;
     for (const element of elements) {
       const decoded = isFramePayload(element)
         ? decodeFrame(element, origin)
@@ -301,7 +318,10 @@ export class RedisConsumer implements Consumer {
       await this.scripts.ack([key, this.batchesKey], []);
       return;
     }
-    const batch = new RedisBatch(records, key, elements.length - poison.length, this);
+    this.start(new RedisBatch(key, elements.length - poison.length, this, records), handle);
+  }
+
+  private start(batch: RedisBatch, handle: (batch: InboundBatch) => Promise<void>): void {
     runInFlight(batch, this.inFlight, handle, this.log, {
       onHandBackError: (error) =>
         this.log.warn('could not hand back a batch; it returns when this consumer restarts or is reclaimed', {
@@ -311,16 +331,41 @@ export class RedisConsumer implements Consumer {
     });
   }
 
+  /**
+   * @internal used by RedisBatch: a raw batch's records were decoded (here or in the
+   * handler's workers); the next take sizes itself by how many lines an element held.
+   */
+  decoded(raw: RawPayloads, records: number, poison: readonly PayloadPoison[]): void {
+    if (raw.ends.length > 0) this.linesPerElement = Math.max(1, (records + poison.length) / raw.ends.length);
+    for (const p of poison) {
+      this.log.warn('malformed payload moved to the dead-letter list', {
+        reason: p.reason,
+        deadLetter: this.deadLetterKey,
+      });
+    }
+  }
+
   /** @internal used by RedisBatch */
   async settle(batch: RedisBatch, how: 'ack' | 'giveBack'): Promise<void> {
     if (how === 'ack') {
+      let elements = batch.elements;
+      const poison = batch.poison;
+      if (poison.length > 0 && batch.raw !== undefined) {
+        // Poison found in the workers leaves with the acknowledgement (LREM + RPUSH, so a
+        // second try after a failed ACK moves nothing twice).
+        const raw = batch.raw;
+        const values = poison.map((p) => Buffer.from(payloadBytes(raw, p.payload)));
+        const moved = Number(await this.scripts.deadLetter([batch.key, this.deadLetterKey], values));
+        brokerCount('deadLettered', 'redis', moved);
+        elements -= poison.length;
+      }
       const held = Number(await this.scripts.ack([batch.key, this.batchesKey], []));
-      brokerCount('acknowledged', 'redis', batch.records.length);
-      if (held < batch.elements) {
+      brokerCount('acknowledged', 'redis', batch.recordCount);
+      if (held < elements) {
         this.log.warn(
           'acknowledged list elements were already reclaimed by another consumer and will be delivered again',
           {
-            elements: batch.elements - held,
+            elements: elements - held,
           },
         );
       }
@@ -380,15 +425,47 @@ export class RedisConsumer implements Consumer {
 }
 
 class RedisBatch extends SettleOnceBatch {
+  private decodedRecords: readonly InboundRecord[] | undefined;
+  private decodedCount: number | undefined;
+  /** Raw batches: payloads to dead-letter with the acknowledgement. */
+  poison: readonly PayloadPoison[] = [];
+
   constructor(
-    readonly records: readonly InboundRecord[],
-    /** The batch's own processing list (poison already moved out). */
+    /** The batch's own processing list (decoded batches: poison already moved out). */
     readonly key: string,
     /** List elements in that list: records, or frames of several records each. */
     readonly elements: number,
     private readonly consumer: RedisConsumer,
+    from: RawPayloads | readonly InboundRecord[],
   ) {
     super();
+    if (Array.isArray(from)) this.decodedRecords = from as readonly InboundRecord[];
+    else this.raw = from as RawPayloads;
+  }
+
+  readonly raw?: RawPayloads;
+
+  get records(): readonly InboundRecord[] {
+    if (this.decodedRecords === undefined) {
+      // Decoded here only when the handler needs the records on this thread (a dead
+      // letter, a batch the workers failed on); the same payloads give the same records.
+      const { records, poison } = decodePayloads(this.raw as RawPayloads);
+      this.decodedRecords = records;
+      if (this.decodedCount === undefined) this.payloadsDecoded(records.length, poison);
+    }
+    return this.decodedRecords;
+  }
+
+  /** Records in the batch, without decoding a raw batch on this thread when its workers said. */
+  get recordCount(): number {
+    return this.decodedCount ?? this.records.length;
+  }
+
+  payloadsDecoded(records: number, poison: readonly PayloadPoison[]): void {
+    if (this.raw === undefined || this.decodedCount !== undefined) return;
+    this.decodedCount = records;
+    this.poison = poison;
+    this.consumer.decoded(this.raw, records, poison);
   }
 
   protected decide(how: 'ack' | 'giveBack'): Promise<void> {

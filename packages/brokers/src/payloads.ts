@@ -1,0 +1,68 @@
+import type { DecodedPayloads, InboundRecord, PayloadPoison, RawPayloads } from '@sluice/core';
+import { decodeFrame, isFramePayload } from './frame.js';
+import { decodeEntryPayload } from './redis-stream/entry.js';
+import { decodePayload, isPoison } from './wire.js';
+
+/**
+ * Decodes a batch of raw payloads (RawPayloads, core batch-stages.ts) exactly as the
+ * adapter that fetched them would have one by one: the parser's workers call it (the
+ * consumer passes this module's URL to the pool), and the adapters call it when the
+ * handler needs the records on the main thread (a dead letter, a batch that failed in the
+ * workers). Pure and deterministic: the same payloads always give the same records in the
+ * same order, which is what lets the two sides agree on record positions.
+ *
+ * Imports nothing but the codecs (no broker client library): a worker loads it cheaply.
+ */
+export function decodePayloads(raw: RawPayloads): DecodedPayloads {
+  const { bytes, ends, origin, stream } = raw;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const records: InboundRecord[] = [];
+  const poison: PayloadPoison[] = [];
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] as number;
+    const payload = text.toString('utf8', start, end);
+    start = end;
+    if (raw.codec === 'stream') {
+      const decoded = decodeEntryPayload(stream, raw.coordinates?.[i] ?? '', payload);
+      if (isPoison(decoded)) poison.push({ payload: i, reason: decoded.reason });
+      else records.push(decoded);
+      continue;
+    }
+    const decoded = isFramePayload(payload)
+      ? decodeFrame(payload, origin)
+      : decodePayload(payload, { origin, stream });
+    if (Array.isArray(decoded)) {
+      for (const record of decoded) records.push(record);
+    } else if (isPoison(decoded)) poison.push({ payload: i, reason: decoded.reason });
+    else records.push(decoded);
+  }
+  return { records, poison };
+}
+
+/**
+ * Packs payloads into one RawPayloads: their bytes back to back on a SharedArrayBuffer,
+ * so handing them to a worker copies nothing. One copy here, from the client's buffers.
+ */
+export function packPayloads(
+  payloads: readonly Uint8Array[],
+  shape: Pick<RawPayloads, 'codec' | 'stream' | 'origin' | 'coordinates'>,
+): RawPayloads {
+  let total = 0;
+  for (const p of payloads) total += p.byteLength;
+  const bytes = new Uint8Array(new SharedArrayBuffer(total));
+  const ends = new Int32Array(payloads.length);
+  let at = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    const p = payloads[i] as Uint8Array;
+    bytes.set(p, at);
+    at += p.byteLength;
+    ends[i] = at;
+  }
+  return { ...shape, bytes, ends };
+}
+
+/** Payload i's bytes: a view, not a copy. */
+export function payloadBytes(raw: RawPayloads, i: number): Uint8Array {
+  return raw.bytes.subarray(i === 0 ? 0 : (raw.ends[i - 1] as number), raw.ends[i] as number);
+}

@@ -75,6 +75,22 @@ describe('decodePayloads', () => {
     expect(poison).toEqual([{ payload: 2, reason: (expected[2] as { reason: string }).reason }]);
   });
 
+  it('packs chunks that hold several payloads each, by their lengths, as it packs the payloads one by one', () => {
+    const payloads = ['é', 'plain', encodeEnvelope(record(1))];
+    const shape = { codec: 'list', stream: 'logs', origin: 'redis:logs' } as const;
+    const one = packPayloads(payloads.map(utf8), shape);
+    const chunked = packPayloads(
+      [utf8(payloads[0] as string), utf8(payloads.slice(1).join(''))],
+      shape,
+      payloads.map((p) => utf8(p).length),
+    );
+    expect(Array.from(chunked.ends)).toEqual(Array.from(one.ends));
+    expect(Buffer.from(chunked.bytes).equals(Buffer.from(one.bytes))).toBe(true);
+    expect(() => packPayloads([utf8('abc')], shape, [2])).toThrow(
+      'payload lengths add up to 2 bytes, the chunks hold 3',
+    );
+  });
+
   it('an empty batch is no records and no poison', () => {
     const raw = packPayloads([], { codec: 'list', stream: 'logs', origin: 'redis:logs' });
     expect(decodePayloads(raw)).toEqual({ records: [], poison: [] });

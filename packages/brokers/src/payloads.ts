@@ -43,22 +43,30 @@ export function decodePayloads(raw: RawPayloads): DecodedPayloads {
 /**
  * Packs payloads into one RawPayloads: their bytes back to back on a SharedArrayBuffer,
  * so handing them to a worker copies nothing. One copy here, from the client's buffers.
+ * `chunks` are the payloads themselves, or, with `lengths` (one per payload), chunks of
+ * payloads back to back (a reply that carried several at once).
  */
 export function packPayloads(
-  payloads: readonly Uint8Array[],
+  chunks: readonly Uint8Array[],
   shape: Pick<RawPayloads, 'codec' | 'stream' | 'origin' | 'coordinates'>,
+  lengths?: ArrayLike<number>,
 ): RawPayloads {
   let total = 0;
-  for (const p of payloads) total += p.byteLength;
+  for (const c of chunks) total += c.byteLength;
   const bytes = new Uint8Array(new SharedArrayBuffer(total));
-  const ends = new Int32Array(payloads.length);
   let at = 0;
-  for (let i = 0; i < payloads.length; i++) {
-    const p = payloads[i] as Uint8Array;
-    bytes.set(p, at);
-    at += p.byteLength;
-    ends[i] = at;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
   }
+  const sizes = lengths ?? chunks.map((c) => c.byteLength);
+  const ends = new Int32Array(sizes.length);
+  let end = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    end += sizes[i] as number;
+    ends[i] = end;
+  }
+  if (end !== total) throw new RangeError(`payload lengths add up to ${end} bytes, the chunks hold ${total}`);
   return { ...shape, bytes, ends };
 }
 

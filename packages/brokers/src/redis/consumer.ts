@@ -21,7 +21,7 @@ import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample }
 import { decodePayload, isPoison } from '../wire.js';
 import { closeRedis, connectRedis, createRedis, redisError } from './connection.js';
 import { type RedisKeys, redisKeys } from './keys.js';
-import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE } from './scripts.js';
+import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE, TAKE_PACKED } from './scripts.js';
 
 export interface RedisConsumerOptions extends ConsumerOptions {
   /** TTL of this consumer's heartbeat key; after it lapses, others reclaim its records. Default 30 000 ms (`?heartbeatMs=`). */
@@ -117,11 +117,12 @@ export class RedisConsumer implements Consumer {
       (body: string): Script =>
       (keys, args) =>
         this.client.eval(body, keys.length, ...keys, ...args);
-    const takeBuffers: Script = (keys, args) =>
-      this.client.callBuffer('eval', TAKE, keys.length, ...keys, ...args);
+    const takePacked: Script = (keys, args) =>
+      this.client.callBuffer('eval', TAKE_PACKED, keys.length, ...keys, ...args);
     this.scripts = {
-      // Raw batches keep the elements as the bytes Redis sent: the workers decode them.
-      take: this.raw ? takeBuffers : script(TAKE),
+      // Raw batches take the elements as one string of bytes and their lengths: one reply
+      // buffer per batch, not a Buffer per element, and the workers decode them.
+      take: this.raw ? takePacked : script(TAKE),
       ack: script(ACK),
       giveBack: script(GIVE_BACK),
       deadLetter: script(DEAD_LETTER),
@@ -212,11 +213,11 @@ export class RedisConsumer implements Consumer {
         }
         try {
           if (this.needsRecovery) await this.recover();
-          const { key, elements } = await this.take();
+          const taken = this.raw ? await this.takeRaw() : await this.take();
           failures = 0;
-          if (elements.length > 0) {
+          if (taken.count > 0) {
             this.seq++;
-            await this.dispatch(key, elements, handle);
+            await this.dispatch(taken, handle);
           }
         } catch (error) {
           if (this.closing) break;
@@ -258,35 +259,54 @@ export class RedisConsumer implements Consumer {
   }
 
   /** About batchSize records' worth of elements in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
-  private async take(): Promise<{ key: string; elements: Array<string | Buffer> }> {
+  private async take(): Promise<Taken> {
     // TAKE registers the batch list in this consumer's set before anything moves into
     // it, so the BLMOVE below never lands a record where a reclaimer would not look.
     const key = this.keys.batch(this.consumerId, this.seq);
     const keys = [this.keys.main, key, this.batchesKey];
     const count = Math.max(1, Math.round(this.batchSize / this.linesPerElement));
-    const taken = (await this.scripts.take(keys, [count])) as Array<string | Buffer>;
-    if (taken.length > 0) return { key, elements: taken };
-    const first = this.raw
-      ? await this.blocking.blmoveBuffer(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds)
-      : await this.blocking.blmove(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
-    if (first === null) return { key, elements: [] };
-    const more = count > 1 ? ((await this.scripts.take(keys, [count - 1])) as Array<string | Buffer>) : [];
-    return { key, elements: [first, ...more] };
+    const taken = (await this.scripts.take(keys, [count])) as string[];
+    if (taken.length > 0) return { key, count: taken.length, elements: taken };
+    const first = await this.blocking.blmove(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
+    if (first === null) return { key, count: 0, elements: [] };
+    const more = count > 1 ? ((await this.scripts.take(keys, [count - 1])) as string[]) : [];
+    return { key, count: 1 + more.length, elements: [first, ...more] };
   }
 
-  private async dispatch(
-    key: string,
-    taken: Array<string | Buffer>,
-    handle: (batch: InboundBatch) => Promise<void>,
-  ): Promise<void> {
-    brokerCount('consumed', 'redis', taken.length);
-    const origin = `redis:${this.target.stream}`;
-    if (this.raw) {
-      const raw = packPayloads(taken as Buffer[], { codec: 'list', stream: this.target.stream, origin });
-      this.start(new RedisBatch(key, taken.length, this, raw), handle);
+  /** take(), for raw batches: the elements as bytes, packed for the workers (RawPayloads). */
+  private async takeRaw(): Promise<Taken> {
+    const key = this.keys.batch(this.consumerId, this.seq);
+    const keys = [this.keys.main, key, this.batchesKey];
+    const count = Math.max(1, Math.round(this.batchSize / this.linesPerElement));
+    const shape = {
+      codec: 'list',
+      stream: this.target.stream,
+      origin: `redis:${this.target.stream}`,
+    } as const;
+    const [bytes, lengths] = (await this.scripts.take(keys, [count])) as [Buffer, Buffer];
+    if (lengths.length > 0) {
+      const raw = packPayloads([bytes], shape, readLengths(lengths));
+      return { key, count: raw.ends.length, raw };
+    }
+    const first = await this.blocking.blmoveBuffer(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
+    if (first === null) return { key, count: 0, elements: [] };
+    const [more, moreLengths] =
+      count > 1
+        ? ((await this.scripts.take(keys, [count - 1])) as [Buffer, Buffer])
+        : [Buffer.alloc(0), Buffer.alloc(0)];
+    const raw = packPayloads([first, more], shape, [first.length, ...readLengths(moreLengths)]);
+    return { key, count: raw.ends.length, raw };
+  }
+
+  private async dispatch(taken: Taken, handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
+    const { key, count } = taken;
+    brokerCount('consumed', 'redis', count);
+    if (taken.raw !== undefined) {
+      this.start(new RedisBatch(key, count, this, taken.raw), handle);
       return;
     }
-    const elements = taken as string[];
+    const origin = `redis:${this.target.stream}`;
+    const elements = taken.elements;
     const records: InboundRecord[] = [];
     const poison: string[] = [];
     for (const element of elements) {
@@ -422,6 +442,18 @@ export class RedisConsumer implements Consumer {
       this.log.debug('reclaim pass failed', { error: errorChain(error) });
     }
   }
+}
+
+/** A batch list's elements, decoded on this thread later (`elements`) or packed for the workers (`raw`). */
+type Taken =
+  | { readonly key: string; readonly count: number; readonly elements: string[]; readonly raw?: undefined }
+  | { readonly key: string; readonly count: number; readonly raw: RawPayloads };
+
+/** TAKE_PACKED's lengths: one little-endian uint32 per element. */
+function readLengths(packed: Buffer): number[] {
+  const out = new Array<number>(packed.length >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = packed.readUInt32LE(i * 4);
+  return out;
 }
 
 class RedisBatch extends SettleOnceBatch {

@@ -29,8 +29,8 @@ export interface RecordRefs {
 }
 
 /**
- * Broker messages as they arrived, not decoded yet (the lean path, see GUARANTEES.md
- * "Decoding in the workers"): the parser's workers decode them (envelopes, Filebeat and
+ * Broker messages as they arrived, not decoded yet (packages/brokers/README.md, "Raw
+ * batches"): the parser's workers decode them (envelopes, Filebeat and
  * Logstash events, frames of many lines) with the broker package's `decodePayloads`, so
  * the consumer's main thread never touches a line. `bytes` is on a SharedArrayBuffer:
  * crossing into a worker copies nothing, and the adapter still holds the payloads to

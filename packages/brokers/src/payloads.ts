@@ -1,5 +1,6 @@
 import type { DecodedPayloads, InboundRecord, PayloadPoison, RawPayloads } from '@sluice/core';
 import { decodeFrame, isFramePayload } from './frame.js';
+import { decodeKafkaPayload } from './kafka/raw.js';
 import { decodeEntryPayload } from './redis-stream/entry.js';
 import { decodePayload, isPoison } from './wire.js';
 
@@ -18,6 +19,14 @@ export function decodePayloads(raw: RawPayloads): DecodedPayloads {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: InboundRecord[] = [];
   const poison: PayloadPoison[] = [];
+  if (raw.codec === 'kafka') {
+    for (let i = 0; i < ends.length; i++) {
+      const decoded = decodeKafkaPayload(raw, i);
+      if (Array.isArray(decoded)) for (const record of decoded) records.push(record);
+      else poison.push({ payload: i, reason: decoded.reason });
+    }
+    return { records, poison };
+  }
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
     const end = ends[i] as number;

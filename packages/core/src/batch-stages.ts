@@ -37,8 +37,11 @@ export interface RecordRefs {
  * dead-letter or decode them itself.
  */
 export interface RawPayloads {
-  /** Which decoder reads them: `list` (a Redis list element each), `stream` (a Redis stream entry's `data`). */
-  readonly codec: 'list' | 'stream';
+  /**
+   * Which decoder reads them: `list` (a Redis list element each), `stream` (a Redis stream
+   * entry's `data`), `kafka` (a Kafka message each: value, key and headers, see kafka/raw.ts).
+   */
+  readonly codec: 'list' | 'stream' | 'kafka';
   /** Topic, list or stream: the salt of content-derived ids. */
   readonly stream: string;
   /** `origin` of the records, or its prefix (`@<coordinate>` follows for streams). */
@@ -47,8 +50,10 @@ export interface RawPayloads {
   readonly bytes: Uint8Array;
   /** `ends[i]` is the byte offset in `bytes` where payload i ends (it starts where i-1 ended). */
   readonly ends: Int32Array;
-  /** Per payload, its coordinate in the stream (a stream entry id), when the codec uses one. */
+  /** Per payload, its coordinate in the stream (a stream entry id, a Kafka offset), when the codec uses one. */
   readonly coordinates?: readonly string[];
+  /** Kafka: the partition the messages came from. */
+  readonly partition?: number;
 }
 
 /** A payload that cannot be turned into records: the adapter dead-letters it as it arrived. */

@@ -6,6 +6,7 @@ import {
   errorChain,
   type InboundRecord,
   type Logger,
+  type PayloadPoison,
 } from '@sluice/core';
 import {
   type Admin,
@@ -18,9 +19,11 @@ import {
   Partitioners,
 } from 'kafkajs';
 import { brokerCount, recordLag } from '../metrics.js';
+import { decodePayloads } from '../payloads.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { asBrokerError, ensureTopic, groupLag } from './admin.js';
 import { decodeKafkaRecords, KAFKA_HEADER } from './codec.js';
+import { kafkaMessageLines, packKafkaMessages } from './raw.js';
 // Registers the lz4 and zstd codecs, so topics compressed by other producers can be read.
 import './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
@@ -67,6 +70,8 @@ export class KafkaConsumer implements Consumer {
   private readonly topic: string;
   private readonly group: string;
   private readonly deadLetterTopic: string;
+  /** Batches go to the handler undecoded (InboundBatch.raw): the workers decode them. */
+  private readonly raw: boolean;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   private readonly fromBeginning: boolean;
@@ -102,6 +107,7 @@ export class KafkaConsumer implements Consumer {
     this.group = options.group ?? o.group ?? 'sluice';
     this.deadLetterTopic = options.deadLetter ?? o.deadLetter ?? `${this.topic}.dlq`;
     this.batchSize = intOption('batchSize', options.batchSize ?? o.batchSize, 500, 1, 100_000);
+    this.raw = options.rawPayloads === true;
     this.maxInFlight = intOption(
       'maxInFlightBatches',
       options.maxInFlightBatches ?? o.maxInFlightBatches,
@@ -252,6 +258,21 @@ export class KafkaConsumer implements Consumer {
       // (`?linesPerMessage=N`) is never split, so its offset is committed only once
       // every one of its lines is acknowledged.
       const start = next;
+      if (this.raw) {
+        // Lines counted from the frame header, not by decoding: the workers decode.
+        let lines = 0;
+        while (next < messages.length && lines < this.batchSize)
+          lines += kafkaMessageLines(messages[next++] as KafkaMessage);
+        const chunk = messages.slice(start, next);
+        const first = Number((chunk[0] as KafkaMessage).offset);
+        const last = Number((chunk[chunk.length - 1] as KafkaMessage).offset);
+        const { span, redelivered } = this.tracker.dispatch(partition, first, last);
+        resolveOffset(String(last));
+        brokerCount('consumed', 'kafka', lines);
+        brokerCount('redelivered', 'kafka', Math.min(redelivered, lines));
+        this.dispatchRaw(span, chunk, heartbeat);
+        continue;
+      }
       const records: InboundRecord[] = [];
       const poison: { message: KafkaMessage; reason: string }[] = [];
       while (next < messages.length && records.length + poison.length < this.batchSize) {
@@ -299,6 +320,53 @@ export class KafkaConsumer implements Consumer {
     wake?.();
   }
 
+  /**
+   * A raw batch: the chunk's messages packed for the workers. Its records are decoded here
+   * only if the handler reads `records`; poison the workers found is sent to the dead-letter
+   * topic before the acknowledgement that commits past it.
+   */
+  private dispatchRaw(span: Span, chunk: readonly KafkaMessage[], heartbeat: () => Promise<void>): void {
+    const raw = packKafkaMessages(chunk, this.topic, span.partition);
+    let decoded: { records: readonly InboundRecord[] } | undefined;
+    let count: number | undefined;
+    let poison: readonly PayloadPoison[] = [];
+    let settled = false;
+    const batch: InboundBatch = {
+      raw,
+      get records() {
+        if (decoded === undefined) {
+          const d = decodePayloads(raw);
+          decoded = d;
+          if (count === undefined) batch.payloadsDecoded?.(d.records.length, d.poison);
+        }
+        return decoded.records;
+      },
+      payloadsDecoded: (records, found) => {
+        if (count !== undefined) return;
+        count = records;
+        poison = found;
+      },
+      ack: async () => {
+        if (settled) return;
+        if (poison.length > 0) {
+          await this.deadLetter(
+            span.partition,
+            poison.map((p) => ({ message: chunk[p.payload] as KafkaMessage, reason: p.reason })),
+            heartbeat,
+          );
+        }
+        settled = true;
+        await this.acknowledge(span, count ?? batch.records.length);
+      },
+      retryLater: async () => {
+        if (settled) return;
+        settled = true;
+        this.handBack(span);
+      },
+    };
+    this.run1(span, batch);
+  }
+
   private dispatch(span: Span, records: readonly InboundRecord[]): void {
     let settled = false;
     const batch: InboundBatch = {
@@ -314,6 +382,11 @@ export class KafkaConsumer implements Consumer {
         this.handBack(span);
       },
     };
+    this.run1(span, batch);
+  }
+
+  /** Runs the handler on one batch in the background; a handler that throws hands its batch back. */
+  private run1(span: Span, batch: InboundBatch): void {
     const handler = this.handler as (batch: InboundBatch) => Promise<void>;
     const running: Promise<void> = (async () => {
       try {

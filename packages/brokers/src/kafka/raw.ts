@@ -43,37 +43,39 @@ export function packKafkaMessages(
   topic: string,
   partition: number,
 ): RawPayloads {
+  // One pass gathers the parts (kafkajs gives Buffers; a string is encoded once here) and
+  // sizes them, the second copies them: each message's headers are looked up once.
+  const parts = new Array<Uint8Array | null>(messages.length * PARTS.length);
   let total = 0;
+  let k = 0;
   for (const m of messages) {
-    for (let i = 0; i < PARTS.length; i++) {
+    for (let i = 0; i < PARTS.length; i++, k++) {
       const p = part(m, i);
-      total += 4 + (p === null || p === undefined ? 0 : Buffer.byteLength(p));
+      const bytes = p === null || p === undefined ? null : typeof p === 'string' ? Buffer.from(p) : p;
+      parts[k] = bytes;
+      total += 4 + (bytes === null ? 0 : bytes.length);
     }
   }
   const bytes = new Uint8Array(new SharedArrayBuffer(total));
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(bytes.buffer);
   const ends = new Int32Array(messages.length);
   const coordinates = new Array<string>(messages.length);
   let at = 0;
+  k = 0;
   for (let j = 0; j < messages.length; j++) {
-    const m = messages[j] as KafkaMessage;
-    for (let i = 0; i < PARTS.length; i++) {
-      const p = part(m, i);
-      if (p === null || p === undefined) {
-        view.writeInt32LE(-1, at);
+    for (let i = 0; i < PARTS.length; i++, k++) {
+      const p = parts[k] as Uint8Array | null;
+      if (p === null) {
+        view.setInt32(at, -1, true);
         at += 4;
-      } else if (typeof p === 'string') {
-        const n = view.write(p, at + 4, 'utf8');
-        view.writeInt32LE(n, at);
-        at += 4 + n;
       } else {
-        view.writeInt32LE(p.length, at);
-        view.set(p, at + 4);
+        view.setInt32(at, p.length, true);
+        bytes.set(p, at + 4);
         at += 4 + p.length;
       }
     }
     ends[j] = at;
-    coordinates[j] = m.offset;
+    coordinates[j] = (messages[j] as KafkaMessage).offset;
   }
   return { codec: 'kafka', stream: topic, origin: topic, partition, bytes, ends, coordinates };
 }

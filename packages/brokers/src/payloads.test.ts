@@ -1,7 +1,7 @@
 import type { InboundRecord, OutboundRecord } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame, isFramePayload } from './frame.js';
-import { decodePayloads, packPayloads, payloadBytes } from './payloads.js';
+import { decodePayloads, packPayloads, payloadBytes, releasePayloads } from './payloads.js';
 import { decodeEntry } from './redis-stream/entry.js';
 import { decodePayload, encodeBeatsEvent, encodeEnvelope, isPoison } from './wire.js';
 
@@ -89,6 +89,18 @@ describe('decodePayloads', () => {
     expect(() => packPayloads([utf8('abc')], shape, [2])).toThrow(
       'payload lengths add up to 2 bytes, the chunks hold 3',
     );
+  });
+
+  it('reuses a settled batch’s SharedArrayBuffer for the next batch of a like size, and only after release', () => {
+    const shape = { codec: 'list', stream: 'logs', origin: 'redis:logs' } as const;
+    const first = packPayloads([Buffer.alloc(70_000, 'a')], shape);
+    const second = packPayloads([Buffer.alloc(70_000, 'b')], shape);
+    expect(second.bytes.buffer).not.toBe(first.bytes.buffer);
+    releasePayloads(first);
+    const third = packPayloads([Buffer.alloc(80_000, 'c')], shape);
+    expect(third.bytes.buffer).toBe(first.bytes.buffer);
+    expect(third.bytes.byteLength).toBe(80_000);
+    expect(Buffer.from(payloadBytes(third, 0)).equals(Buffer.alloc(80_000, 'c'))).toBe(true);
   });
 
   it('an empty batch is no records and no poison', () => {

@@ -19,7 +19,7 @@ import {
   Partitioners,
 } from 'kafkajs';
 import { brokerCount, recordLag } from '../metrics.js';
-import { decodePayloads } from '../payloads.js';
+import { decodePayloads, releasePayloads } from '../payloads.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { asBrokerError, ensureTopic, groupLag } from './admin.js';
 import { decodeKafkaRecords, KAFKA_HEADER } from './codec.js';
@@ -335,6 +335,7 @@ export class KafkaConsumer implements Consumer {
       raw,
       get records() {
         if (decoded === undefined) {
+          if (settled) throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
           const d = decodePayloads(raw);
           decoded = d;
           if (count === undefined) batch.payloadsDecoded?.(d.records.length, d.poison);
@@ -355,12 +356,16 @@ export class KafkaConsumer implements Consumer {
             heartbeat,
           );
         }
+        const records = count ?? batch.records.length;
         settled = true;
-        await this.acknowledge(span, count ?? batch.records.length);
+        // Settled: no worker and no dead letter reads the payloads any more.
+        releasePayloads(raw);
+        await this.acknowledge(span, records);
       },
       retryLater: async () => {
         if (settled) return;
         settled = true;
+        releasePayloads(raw);
         this.handBack(span);
       },
     };

@@ -1,5 +1,6 @@
 import type { InboundRecord, RawPayloads } from '@sluice/core';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { sharedBytes } from '../payloads.js';
 import type { Poison } from '../wire.js';
 import { decodeKafkaRecords, KAFKA_HEADER } from './codec.js';
 
@@ -56,8 +57,8 @@ export function packKafkaMessages(
       total += 4 + (bytes === null ? 0 : bytes.length);
     }
   }
-  const bytes = new Uint8Array(new SharedArrayBuffer(total));
-  const view = new DataView(bytes.buffer);
+  const bytes = sharedBytes(total);
+  const view = new DataView(bytes.buffer, 0, total);
   const ends = new Int32Array(messages.length);
   const coordinates = new Array<string>(messages.length);
   let at = 0;

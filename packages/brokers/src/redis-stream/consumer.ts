@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { booleanOption, numberOption } from '../options.js';
-import { decodePayloads, packPayloads, payloadBytes } from '../payloads.js';
+import { decodePayloads, packPayloads, payloadBytes, releasePayloads } from '../payloads.js';
 import { closeRedis, connectRedis, createRedis, redisError } from '../redis/connection.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { isPoison } from '../wire.js';
@@ -527,8 +527,12 @@ class StreamBatch extends SettleOnceBatch {
     else this.raw = from as RawPayloads;
   }
 
+  private released = false;
+
   get records(): readonly InboundRecord[] {
     if (this.decodedRecords === undefined) {
+      if (this.released)
+        throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
       // Decoded here only when the handler needs the records on this thread (see InboundBatch.records).
       const { records, poison } = decodePayloads(this.raw as RawPayloads);
       this.decodedRecords = records;
@@ -547,8 +551,13 @@ class StreamBatch extends SettleOnceBatch {
     this.poison = poison;
   }
 
-  protected decide(how: 'ack' | 'giveBack'): Promise<void> {
-    return this.consumer.settle(this, how);
+  protected async decide(how: 'ack' | 'giveBack'): Promise<void> {
+    await this.consumer.settle(this, how);
+    if (this.raw !== undefined && !this.released) {
+      // Settled: no worker and no dead letter reads the payloads any more.
+      this.released = true;
+      releasePayloads(this.raw);
+    }
   }
 }
 

@@ -16,7 +16,7 @@ import { decodeFrame, isFramePayload, MAX_FRAME_LINES } from '../frame.js';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
-import { decodePayloads, packPayloads, payloadBytes } from '../payloads.js';
+import { decodePayloads, packPayloads, payloadBytes, releasePayloads } from '../payloads.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodePayload, isPoison } from '../wire.js';
 import { closeRedis, connectRedis, createRedis, redisError } from './connection.js';
@@ -477,8 +477,12 @@ class RedisBatch extends SettleOnceBatch {
 
   readonly raw?: RawPayloads;
 
+  private released = false;
+
   get records(): readonly InboundRecord[] {
     if (this.decodedRecords === undefined) {
+      if (this.released)
+        throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
       // Decoded here only when the handler needs the records on this thread (a dead
       // letter, a batch the workers failed on); the same payloads give the same records.
       const { records, poison } = decodePayloads(this.raw as RawPayloads);
@@ -500,7 +504,12 @@ class RedisBatch extends SettleOnceBatch {
     this.consumer.decoded(this.raw, records, poison);
   }
 
-  protected decide(how: 'ack' | 'giveBack'): Promise<void> {
-    return this.consumer.settle(this, how);
+  protected async decide(how: 'ack' | 'giveBack'): Promise<void> {
+    await this.consumer.settle(this, how);
+    if (this.raw !== undefined && !this.released) {
+      // Settled: no worker and no dead letter reads the payloads any more.
+      this.released = true;
+      releasePayloads(this.raw);
+    }
   }
 }

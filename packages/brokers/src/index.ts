@@ -5,6 +5,7 @@ export * from './factory.js';
 export * from './frame.js';
 export * from './help.js';
 export * from './metrics.js';
+export * from './payloads.js';
 export * from './registry.js';
 export * from './tap.js';
 export * from './types.js';

@@ -1,4 +1,4 @@
-import type { InboundRecord, OutboundRecord } from '@sluice/core';
+import type { InboundRecord, OutboundRecord, PayloadPoison, RawPayloads } from '@sluice/core';
 
 /**
  * The broker contract, implemented once per backend folder (see registry.ts) and checked
@@ -17,7 +17,24 @@ export interface Producer {
 }
 
 export interface InboundBatch {
+  /**
+   * The batch's records. On a batch with `raw`, they are decoded on the first read, on the
+   * calling thread: a handler that decodes `raw` elsewhere reads them only when it must.
+   */
   readonly records: readonly InboundRecord[];
+  /**
+   * The payloads undecoded, when the consumer was opened with `rawPayloads` (and could
+   * hand this batch over so): the handler decodes them (decodePayloads, payloads.ts) and
+   * reports what it found with `payloadsDecoded` before `ack()`.
+   */
+  readonly raw?: RawPayloads;
+  /**
+   * The handler decoded `raw` elsewhere: `records` records, and these payloads are poison.
+   * The poison payloads go to the dead-letter destination when the batch is acknowledged
+   * (a batch handed back takes them back with it). Without this call, `ack()` dead-letters
+   * what decoding `records` found.
+   */
+  payloadsDecoded?(records: number, poison: readonly PayloadPoison[]): void;
   /**
    * The batch is done: every record is indexed or dead-lettered. After this resolves
    * the broker will not redeliver these records (Kafka: offsets committed up to the
@@ -93,6 +110,12 @@ export interface ConsumerOptions {
   readonly fromBeginning?: boolean;
   /** Consumer identity, for Redis processing lists and logs. Default host + pid. */
   readonly consumerId?: string;
+  /**
+   * Hand batches over undecoded (`InboundBatch.raw`) where the backend can, for a handler
+   * that decodes them in worker threads (the consumer runtime with a parser pool). Default
+   * false: every batch arrives decoded, malformed payloads already dead-lettered.
+   */
+  readonly rawPayloads?: boolean;
 }
 
 export interface ProducerOptions {

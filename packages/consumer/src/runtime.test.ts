@@ -1,5 +1,11 @@
-import type { Consumer, InboundBatch, LagSample } from '@sluice/brokers';
-import { createLogger, type InboundRecord, itemText } from '@sluice/core';
+import {
+  type Consumer,
+  decodePayloads,
+  type InboundBatch,
+  type LagSample,
+  packPayloads,
+} from '@sluice/brokers';
+import { createLogger, type InboundRecord, itemText, type PayloadPoison } from '@sluice/core';
 import { encodeBatch } from '@sluice/indexer';
 import { describe, expect, it } from 'vitest';
 import { ConsumerRuntime, POISON_ERROR_TYPE } from './runtime.js';
@@ -214,5 +220,181 @@ describe('a record the parser fails on is isolated, not retried as a batch forev
     expect(consumer.handedBack).toBe(1);
     expect(consumer.acked).toBe(0);
     expect(summary).toMatchObject({ retried: 2, deadLettered: 0 });
+  });
+});
+
+describe('raw payloads decoded in the workers', () => {
+  const envelope = (id: string, line: string) =>
+    JSON.stringify({ message: line, sluice: { id, shipped_at: 1_767_323_045_000 } });
+  const frame = (ids: string[], lines: string[]) =>
+    JSON.stringify({ sluice_frame: 1, ids, lines, source: 'app.log', shipped_at: 1_767_323_045_000 });
+
+  /** A broker that delivers one raw batch (as the Redis list adapter does), then nothing. */
+  function oneRawBatch(payloads: string[]) {
+    const raw = packPayloads(
+      payloads.map((p) => Buffer.from(p)),
+      { codec: 'list', stream: 'logs', origin: 'redis:logs' },
+    );
+    const state = {
+      acked: 0,
+      handedBack: 0,
+      decodedHere: 0,
+      reported: undefined as { records: number; poison: readonly PayloadPoison[] } | undefined,
+    };
+    let release: (() => void) | undefined;
+    let records: InboundRecord[] | undefined;
+    const batch: InboundBatch = {
+      raw,
+      get records() {
+        if (records === undefined) {
+          state.decodedHere++;
+          records = decodePayloads(raw).records;
+        }
+        return records;
+      },
+      payloadsDecoded(n, poison) {
+        state.reported = { records: n, poison };
+      },
+      ack: async () => {
+        state.acked++;
+      },
+      retryLater: async () => {
+        state.handedBack++;
+      },
+    };
+    const consumer: Consumer = {
+      connected: true,
+      async run(handle) {
+        const done = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        await handle(batch);
+        await done;
+      },
+      pause() {},
+      resume() {},
+      lag: async () => [{ stream: 'logs', lag: 0 }],
+      async close() {
+        release?.();
+      },
+    };
+    return { consumer, state };
+  }
+
+  function encodeRecords(batch: readonly InboundRecord[]) {
+    return encodeBatch(
+      batch.map((r, i) => ({ index: 'logs', id: r.id, source: { message: r.line }, record: i })),
+    );
+  }
+
+  it('hands the payloads to the encoder, reports the workers’ counts, and decodes nothing on this thread', async () => {
+    const { consumer, state } = oneRawBatch([
+      envelope('a', 'line a'),
+      frame(['b', 'c', 'd'], ['line b', 'line c', 'line d']),
+      '{"broken',
+    ]);
+    const written: string[] = [];
+    const runtime = new ConsumerRuntime({
+      consumer,
+      encoder: {
+        encode: () => Promise.reject(new Error('the raw path does not use encode')),
+        async encodePayloads(raw) {
+          // What a worker does: decode, then encode.
+          const { records, poison } = decodePayloads(raw);
+          const shippedAt = Float64Array.from(records, (r) => r.shippedAt ?? Number.NaN);
+          return { ...encodeRecords(records), records: records.length, shippedAt, poison };
+        },
+      },
+      sink: {
+        async write(batch) {
+          for (let i = 0; i < batch.recordIndex.length; i++) written.push(itemText(batch, i));
+          return { indexed: batch.recordIndex.length, duplicates: 0, deadLettered: 0 };
+        },
+      },
+      exitWhenIdleMs: 50,
+      lagIntervalMs: 60_000,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const summary = await runtime.run();
+    expect(written.map((t) => /"_id":"(\w+)"/.exec(t)?.[1])).toEqual(['a', 'b', 'c', 'd']);
+    expect(state.reported).toEqual({
+      records: 4,
+      poison: [{ payload: 2, reason: expect.stringContaining('JSON') }],
+    });
+    expect(state.decodedHere).toBe(0);
+    expect(state).toMatchObject({ acked: 1, handedBack: 0 });
+    expect(summary).toMatchObject({ records: 4, indexed: 4, deadLettered: 0, retried: 0 });
+  });
+
+  it('a dead letter looks up its own line of a frame, by the record index the workers gave', async () => {
+    const { consumer, state } = oneRawBatch([frame(['b', 'c', 'd'], ['line b', 'line c', 'line d'])]);
+    const refs: Array<string | undefined> = [];
+    const runtime = new ConsumerRuntime({
+      consumer,
+      encoder: {
+        encode: () => Promise.reject(new Error('the raw path does not use encode')),
+        async encodePayloads(raw) {
+          const { records, poison } = decodePayloads(raw);
+          return { ...encodeRecords(records), records: 3, shippedAt: new Float64Array(3), poison };
+        },
+      },
+      sink: {
+        async write(batch, records) {
+          // Elasticsearch refuses item 1 (line c): the sink reads that record only.
+          const ref = records.at(batch.recordIndex[1] as number);
+          refs.push(`${ref?.id} ${ref?.line} ${ref?.origin}`);
+          return { indexed: 2, duplicates: 0, deadLettered: 1, deadLetteredItems: [1] };
+        },
+      },
+      exitWhenIdleMs: 50,
+      lagIntervalMs: 60_000,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await runtime.run();
+    expect(refs).toEqual(['c line c redis:logs#1']);
+    expect(state.decodedHere).toBe(1);
+    expect(state.acked).toBe(1);
+  });
+
+  it('when the workers fail on a frame, the batch is decoded here and the one failing line is dead-lettered under its own id', async () => {
+    const { consumer, state } = oneRawBatch([
+      envelope('a', 'line a'),
+      frame(['b', 'c', 'd'], ['line b', 'poison', 'line d']),
+    ]);
+    const written: string[] = [];
+    const deadLettered: string[] = [];
+    let rawCalls = 0;
+    const runtime = new ConsumerRuntime({
+      consumer,
+      encoder: {
+        async encode(batch: readonly InboundRecord[]) {
+          if (batch.some((r) => r.line === 'poison')) throw new Error('boom');
+          return encodeRecords(batch);
+        },
+        async encodePayloads() {
+          rawCalls++;
+          throw new Error('boom');
+        },
+      },
+      sink: {
+        async write(batch, records) {
+          for (const i of batch.recordIndex) written.push(records.at(i)?.id as string);
+          return { indexed: batch.recordIndex.length, duplicates: 0, deadLettered: 0 };
+        },
+        async deadLetterRecords(records, error) {
+          for (const r of records) deadLettered.push(`${r.id} ${r.line} ${r.origin} ${error.type}`);
+        },
+      },
+      poisonAttempts: 1,
+      exitWhenIdleMs: 50,
+      lagIntervalMs: 60_000,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const summary = await runtime.run();
+    expect(rawCalls).toBe(1);
+    expect(written).toEqual(['a', 'b', 'd']);
+    expect(deadLettered).toEqual([`c poison redis:logs#1 ${POISON_ERROR_TYPE}`]);
+    expect(state).toMatchObject({ acked: 1, handedBack: 0 });
+    expect(summary).toMatchObject({ records: 4, indexed: 3, deadLettered: 1, retried: 0 });
   });
 });

@@ -7,11 +7,14 @@ import {
   createLogger,
   type EncodedBatch,
   type EncodedBatchWithWait,
+  type EncodedPayloads,
   errorChain,
   gauge,
   histogram,
   type InboundRecord,
   type Logger,
+  type RawPayloads,
+  type RecordRefs,
   SluiceError,
 } from '@sluice/core';
 import { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from '@sluice/parser';
@@ -171,45 +174,86 @@ export class ConsumerRuntime {
   }
 
   private async handle(batch: InboundBatch): Promise<void> {
-    const records = batch.records;
+    const raw = this.options.encoder.encodePayloads === undefined ? undefined : batch.raw;
+    // A raw batch is counted by its payloads until the workers say how many records they
+    // held (a frame is many), and by its payload bytes: the lines and what wraps them.
+    let events = raw === undefined ? batch.records.length : raw.ends.length;
     let bytes = 0;
-    for (const record of records) bytes += record.line.length;
+    if (raw === undefined) for (const record of batch.records) bytes += record.line.length;
+    else bytes = raw.bytes.byteLength;
     this.lastActivity = Date.now();
     this.inFlightBatches++;
-    this.budget.acquire(records.length, bytes);
+    this.budget.acquire(events, bytes);
+    let records = events;
     try {
       const t0 = performance.now();
-      const { encoded, parts, poison } = await this.encodeIsolating(records);
-      if (poison.length > 0) await this.deadLetterPoison(poison);
+      const fromWorkers = raw === undefined ? undefined : await this.encodePayloads(raw);
+      let encoded: EncodedBatchWithWait;
+      let parts: readonly EncodedBatch[];
+      let poisoned = 0;
+      let refs: RecordRefs;
+      if (fromWorkers !== undefined) {
+        batch.payloadsDecoded?.(fromWorkers.records, fromWorkers.poison);
+        records = fromWorkers.records;
+        if (records > events) {
+          this.budget.acquire(records - events, 0);
+          events = records;
+        }
+        encoded = fromWorkers;
+        parts = [fromWorkers];
+        // Only a dead letter looks a record up: the batch decodes its payloads on this thread then.
+        refs = { length: records, at: (i) => batch.records[i] };
+      } else {
+        const decoded = batch.records;
+        records = decoded.length;
+        if (records > events) {
+          this.budget.acquire(records - events, 0);
+          events = records;
+        }
+        const isolated = await this.encodeIsolating(decoded);
+        if (isolated.poison.length > 0) await this.deadLetterPoison(isolated.poison);
+        encoded = isolated.encoded;
+        parts = isolated.parts;
+        poisoned = isolated.poison.length;
+        refs = decoded;
+      }
       const t1 = performance.now();
       if (encoded.queueWaitSeconds !== undefined) parserQueueWait().observe(encoded.queueWaitSeconds);
-      this.countParse(encoded, records.length - poison.length);
-      const outcome = await this.options.sink.write(encoded, records);
+      this.countParse(encoded, records - poisoned);
+      const outcome = await this.options.sink.write(encoded, refs);
       const t2 = performance.now();
       this.acceptParts(parts, outcome);
       await batch.ack();
       this.log.debug('batch done', {
-        records: records.length,
+        records,
         parseMs: Math.round(t1 - t0),
         indexMs: Math.round(t2 - t1),
         ackMs: Math.round(performance.now() - t2),
       });
       this.summary.batches++;
-      this.summary.records += records.length;
+      this.summary.records += records;
       this.summary.indexed += outcome.indexed;
       this.summary.duplicates += outcome.duplicates;
-      this.summary.deadLettered += outcome.deadLettered + poison.length;
+      this.summary.deadLettered += outcome.deadLettered + poisoned;
       this.summary.dropped += encoded.dropped;
-      recordsTotal().inc({ outcome: 'acked' }, records.length);
+      recordsTotal().inc({ outcome: 'acked' }, records);
       const now = Date.now();
       const latency = endToEnd();
-      for (const record of records) {
-        if (record.shippedAt !== undefined && record.shippedAt <= now)
-          latency.observe((now - record.shippedAt) / 1_000);
+      if (fromWorkers !== undefined) {
+        const shipped = fromWorkers.shippedAt;
+        for (let i = 0; i < shipped.length; i++) {
+          const at = shipped[i] as number;
+          if (at <= now) latency.observe((now - at) / 1_000);
+        }
+      } else {
+        for (const record of batch.records) {
+          if (record.shippedAt !== undefined && record.shippedAt <= now)
+            latency.observe((now - record.shippedAt) / 1_000);
+        }
       }
     } catch (error) {
-      this.summary.retried += records.length;
-      recordsTotal().inc({ outcome: 'retried' }, records.length);
+      this.summary.retried += records;
+      recordsTotal().inc({ outcome: 'retried' }, records);
       if (error instanceof SluiceError && !error.retriable) {
         // Retrying cannot help (credentials, privileges): hand the batch back and stop the whole consumer.
         // Not logged here: run() rejects with this error and the command prints it once.
@@ -219,16 +263,38 @@ export class ConsumerRuntime {
       } else {
         this.log.warn('batch handed back to the broker for redelivery', {
           error: errorChain(error),
-          records: records.length,
+          records,
         });
         await batch
           .retryLater()
           .catch((e: unknown) => this.log.warn('could not hand back batch', { error: errorChain(e) }));
       }
     } finally {
-      this.budget.release(records.length, bytes);
+      this.budget.release(events, bytes);
       this.inFlightBatches--;
       this.lastActivity = Date.now();
+    }
+  }
+
+  /**
+   * Decodes and parses a raw batch in the workers, once. If that fails (a worker crash, a
+   * record the parser throws on), resolves undefined: the caller decodes the payloads on
+   * this thread and encodes the records with encodeIsolating, which retries and isolates
+   * the one line that does it, so a frame's lines keep their own outcomes. A failure while
+   * stopping, or a non-retriable SluiceError, is rethrown (the batch is handed back).
+   */
+  private async encodePayloads(raw: RawPayloads): Promise<EncodedPayloads | undefined> {
+    try {
+      return await (this.options.encoder.encodePayloads as (raw: RawPayloads) => Promise<EncodedPayloads>)(
+        raw,
+      );
+    } catch (error) {
+      if (this.stopping !== undefined || (error instanceof SluiceError && !error.retriable)) throw error;
+      this.log.warn('the parser failed on a batch of raw payloads; decoding it here to isolate the record', {
+        error: errorChain(error),
+        payloads: raw.ends.length,
+      });
+      return undefined;
     }
   }
 

@@ -18,6 +18,66 @@ export interface RecordRef {
   readonly origin: string;
 }
 
+/**
+ * The records of a written batch as the sink looks them up: only for the items it
+ * dead-letters, so a batch whose records were decoded in the workers can build them on
+ * that rare path instead of for every batch (an array is one).
+ */
+export interface RecordRefs {
+  readonly length: number;
+  at(index: number): RecordRef | undefined;
+}
+
+/**
+ * Broker messages as they arrived, not decoded yet (packages/brokers/README.md, "Raw
+ * batches"): the parser's workers decode them (envelopes, Filebeat and
+ * Logstash events, frames of many lines) with the broker package's `decodePayloads`, so
+ * the consumer's main thread never touches a line. `bytes` is on a SharedArrayBuffer:
+ * crossing into a worker copies nothing, and the adapter still holds the payloads to
+ * dead-letter or decode them itself.
+ */
+export interface RawPayloads {
+  /**
+   * Which decoder reads them: `list` (a Redis list element each), `stream` (a Redis stream
+   * entry's `data`), `kafka` (a Kafka message each: value, key and headers, see kafka/raw.ts).
+   */
+  readonly codec: 'list' | 'stream' | 'kafka';
+  /** Topic, list or stream: the salt of content-derived ids. */
+  readonly stream: string;
+  /** `origin` of the records, or its prefix (`@<coordinate>` follows for streams). */
+  readonly origin: string;
+  /** The payloads' UTF-8 bytes, back to back. */
+  readonly bytes: Uint8Array;
+  /** `ends[i]` is the byte offset in `bytes` where payload i ends (it starts where i-1 ended). */
+  readonly ends: Int32Array;
+  /** Per payload, its coordinate in the stream (a stream entry id, a Kafka offset), when the codec uses one. */
+  readonly coordinates?: readonly string[];
+  /** Kafka: the partition the messages came from. */
+  readonly partition?: number;
+}
+
+/** A payload that cannot be turned into records: the adapter dead-letters it as it arrived. */
+export interface PayloadPoison {
+  /** Position in `RawPayloads`. */
+  readonly payload: number;
+  readonly reason: string;
+}
+
+/** What decoding a RawPayloads gives: the records in payload order (a frame's lines in its order), and the poison. */
+export interface DecodedPayloads {
+  readonly records: InboundRecord[];
+  readonly poison: readonly PayloadPoison[];
+}
+
+/** A batch encoded from raw payloads, with what the main thread needs of its records. */
+export type EncodedPayloads = EncodedBatchWithWait & {
+  /** Records the payloads held; `recordIndex` points into them, in decoding order. */
+  readonly records: number;
+  /** Per record, when the shipper read it (ms since the epoch), NaN when unknown: the end-to-end latency. */
+  readonly shippedAt: Float64Array;
+  readonly poison: readonly PayloadPoison[];
+};
+
 /** How the items of one written batch ended; together they account for every item. */
 export interface BatchWriteOutcome {
   readonly indexed: number;
@@ -40,6 +100,12 @@ export interface BatchEncoder {
    * the outcome lists as dead-lettered are not counted at all.
    */
   accepted?(batch: EncodedBatch, outcome?: BatchWriteOutcome): void;
+  /**
+   * Decodes and parses raw broker payloads in the workers (present only when the encoder
+   * was given the decoder). Rejects as `encode` does; the caller then decodes the payloads
+   * itself and uses `encode`, which isolates a record that fails the parser.
+   */
+  readonly encodePayloads?: (raw: RawPayloads) => Promise<EncodedPayloads>;
 }
 
 /**
@@ -49,8 +115,8 @@ export interface BatchEncoder {
  * to the broker, a non-retriable one (401/403) stops the consumer.
  */
 export interface BatchSink {
-  /** `records[batch.recordIndex[i]]` is the record of item i. */
-  write(batch: EncodedBatch, records: readonly RecordRef[]): Promise<BatchWriteOutcome>;
+  /** `records.at(batch.recordIndex[i])` is the record of item i. */
+  write(batch: EncodedBatch, records: RecordRefs): Promise<BatchWriteOutcome>;
   /**
    * Dead-letters records the encoder could not turn into events at all (see the
    * runtime's `poisonAttempts`); resolves once they are durable. Without it such a batch

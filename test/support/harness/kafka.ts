@@ -4,15 +4,19 @@ import { type BrokerHarness, isUnreachable, requireFromBrokers, unavailable } fr
 
 const kafkajs = requireFromBrokers('kafkajs') as typeof import('kafkajs');
 
-export const createHarness = (address: string): Promise<BrokerHarness> =>
+/** `kafka-raw`: batches handed over undecoded (`rawPayloads`), as `sluice consume` opens the consumer. */
+export const variants = ['raw'] as const;
+
+export const createHarness = (address: string, variant?: string): Promise<BrokerHarness> =>
   kafkaHarness(
     address
       .split(',')
       .map((b) => b.trim())
       .filter(Boolean),
+    variant === 'raw',
   );
 
-async function kafkaHarness(brokers: string[]): Promise<BrokerHarness> {
+async function kafkaHarness(brokers: string[], raw = false): Promise<BrokerHarness> {
   const kafka = new kafkajs.Kafka({
     brokers,
     clientId: 'sluice-conformance',
@@ -62,6 +66,7 @@ async function kafkaHarness(brokers: string[]): Promise<BrokerHarness> {
         heartbeatIntervalMs: 500,
         closeTimeoutMs: 5_000,
         socketFactory,
+        ...(raw ? { rawPayloads: true } : {}),
         ...(process.env.CONFORMANCE_DEBUG ? {} : { logger: quiet }),
       };
     },

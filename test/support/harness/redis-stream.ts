@@ -7,9 +7,12 @@ const { Redis } = requireFromBrokers('ioredis') as {
   Redis: new (url: string, options: object) => RedisClient;
 };
 
+/** `redis-stream-raw`: entries handed over undecoded (`rawPayloads`), as `sluice consume` reads them. */
+export const variants = ['raw'] as const;
+
 /** The list harness's server and clean-up, with stream URLs and stream commands for raw payloads. */
-export async function createHarness(base: string): Promise<BrokerHarness> {
-  const list = await listHarness(base);
+export async function createHarness(base: string, variant?: string): Promise<BrokerHarness> {
+  const list = await listHarness(base, variant);
   if (!list.ready) return unavailable('redis-stream');
   const admin = new Redis(base, { lazyConnect: true, maxRetriesPerRequest: 2 });
   admin.on('error', () => {});

@@ -6,9 +6,16 @@ const { Redis } = requireFromBrokers('ioredis') as {
   Redis: new (url: string, options: object) => RedisClient;
 };
 
-export const createHarness = (address: string): Promise<BrokerHarness> => redisHarness(address);
+/**
+ * `redis-raw`: the same suite with batches handed over undecoded (`rawPayloads`, as
+ * `sluice consume` opens it), the handler reading `batch.records` (decoded on first read).
+ */
+export const variants = ['raw'] as const;
 
-async function redisHarness(base: string): Promise<BrokerHarness> {
+export const createHarness = (address: string, variant?: string): Promise<BrokerHarness> =>
+  redisHarness(address, variant === 'raw');
+
+async function redisHarness(base: string, raw = false): Promise<BrokerHarness> {
   const admin = new Redis(base, { lazyConnect: true, maxRetriesPerRequest: 2 });
   admin.on('error', () => {});
   try {
@@ -30,7 +37,7 @@ async function redisHarness(base: string): Promise<BrokerHarness> {
       return s;
     },
     url: (stream) => streamUrl(base, stream, { heartbeatMs: 1_000, reclaimIntervalMs: 250, blockMs: 200 }),
-    consumerOptions: () => ({}),
+    consumerOptions: () => (raw ? { rawPayloads: true } : {}),
     publishRaw: async (stream, payloads) => {
       await admin.rpush(stream, ...payloads);
     },

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokerError, backoffDelay, errorChain, type InboundRecord, type Logger } from '@sluice/core';
+import {
+  BrokerError,
+  backoffDelay,
+  errorChain,
+  type InboundRecord,
+  type Logger,
+  type PayloadPoison,
+} from '@sluice/core';
 import {
   type Admin,
   type EachBatchPayload,
@@ -8,10 +15,12 @@ import {
   type KafkaMessage,
 } from 'kafkajs';
 import { brokerCount, recordLag } from '../metrics.js';
+import { decodePayloads, releasePayloads } from '../payloads.js';
 import type { BrokerTarget, Consumer, InboundBatch, LagSample } from '../types.js';
 import { asBrokerError, ensureTopic, groupLag } from './admin.js';
 import { decodeKafkaRecords } from './codec.js';
 import { PendingCommits } from './commits.js';
+import { kafkaMessageLines, packKafkaMessages } from './raw.js';
 // Registers the lz4 and zstd codecs, so topics compressed by other producers can be read.
 import './compression.js';
 import { connectionSettings, defaultLogger, kafkaConfig } from './config.js';
@@ -47,6 +56,8 @@ export class KafkaConsumer implements Consumer {
   private readonly consumer: KafkaJsConsumer;
   private readonly topic: string;
   private readonly group: string;
+  /** Batches go to the handler undecoded (InboundBatch.raw): the workers decode them. */
+  private readonly raw: boolean;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   private readonly fromBeginning: boolean;
@@ -84,6 +95,7 @@ export class KafkaConsumer implements Consumer {
     this.heartbeatIntervalMs = settings.heartbeatIntervalMs;
     this.closeTimeoutMs = settings.closeTimeoutMs;
     this.partitions = settings.partitions;
+    this.raw = options.rawPayloads === true;
     this.log = (options.logger ?? defaultLogger()).child({ topic: this.topic, group: this.group });
     this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log, options.socketFactory));
     this.deadLetters = new KafkaDeadLetters(this.kafka, this.topic, settings.deadLetterTopic, this.log);
@@ -216,6 +228,21 @@ export class KafkaConsumer implements Consumer {
       // (`?linesPerMessage=N`) is never split, so its offset is committed only once
       // every one of its lines is acknowledged.
       const start = next;
+      if (this.raw) {
+        // Lines counted from the frame header, not by decoding: the workers decode.
+        let lines = 0;
+        while (next < messages.length && lines < this.batchSize)
+          lines += kafkaMessageLines(messages[next++] as KafkaMessage);
+        const chunk = messages.slice(start, next);
+        const first = Number((chunk[0] as KafkaMessage).offset);
+        const last = Number((chunk[chunk.length - 1] as KafkaMessage).offset);
+        const { span, redelivered } = this.tracker.dispatch(partition, first, last);
+        resolveOffset(String(last));
+        brokerCount('consumed', 'kafka', lines);
+        brokerCount('redelivered', 'kafka', Math.min(redelivered, lines));
+        this.dispatchRaw(span, chunk, heartbeat);
+        continue;
+      }
       const records: InboundRecord[] = [];
       const poison: PoisonMessage[] = [];
       while (next < messages.length && records.length + poison.length < this.batchSize) {
@@ -263,6 +290,58 @@ export class KafkaConsumer implements Consumer {
     wake?.();
   }
 
+  /**
+   * A raw batch: the chunk's messages packed for the workers. Its records are decoded here
+   * only if the handler reads `records`; poison the workers found is sent to the dead-letter
+   * topic before the acknowledgement that commits past it.
+   */
+  private dispatchRaw(span: Span, chunk: readonly KafkaMessage[], heartbeat: () => Promise<void>): void {
+    const raw = packKafkaMessages(chunk, this.topic, span.partition);
+    let decoded: { records: readonly InboundRecord[] } | undefined;
+    let count: number | undefined;
+    let poison: readonly PayloadPoison[] = [];
+    let settled = false;
+    const batch: InboundBatch = {
+      raw,
+      get records() {
+        if (decoded === undefined) {
+          if (settled) throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
+          const d = decodePayloads(raw);
+          decoded = d;
+          if (count === undefined) batch.payloadsDecoded?.(d.records.length, d.poison);
+        }
+        return decoded.records;
+      },
+      payloadsDecoded: (records, found) => {
+        if (count !== undefined) return;
+        count = records;
+        poison = found;
+      },
+      ack: async () => {
+        if (settled) return;
+        if (poison.length > 0) {
+          await this.deadLetters.send(
+            span.partition,
+            poison.map((p) => ({ message: chunk[p.payload] as KafkaMessage, reason: p.reason })),
+            heartbeat,
+          );
+        }
+        const records = count ?? batch.records.length;
+        settled = true;
+        // Settled: no worker and no dead letter reads the payloads any more.
+        releasePayloads(raw);
+        await this.acknowledge(span, records);
+      },
+      retryLater: async () => {
+        if (settled) return;
+        settled = true;
+        releasePayloads(raw);
+        this.handBack(span);
+      },
+    };
+    this.run1(span, batch);
+  }
+
   private dispatch(span: Span, records: readonly InboundRecord[]): void {
     let settled = false;
     const batch: InboundBatch = {
@@ -278,6 +357,11 @@ export class KafkaConsumer implements Consumer {
         this.handBack(span);
       },
     };
+    this.run1(span, batch);
+  }
+
+  /** Runs the handler on one batch in the background; a handler that throws hands its batch back. */
+  private run1(span: Span, batch: InboundBatch): void {
     const handler = this.handler as (batch: InboundBatch) => Promise<void>;
     const running: Promise<void> = (async () => {
       try {

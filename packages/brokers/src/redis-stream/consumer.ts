@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createLogger, errorChain, type InboundRecord, type Logger } from '@sluice/core';
+import {
+  createLogger,
+  errorChain,
+  type InboundRecord,
+  type Logger,
+  type PayloadPoison,
+  type RawPayloads,
+} from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { booleanOption, numberOption } from '../options.js';
+import { decodePayloads, packPayloads, payloadBytes, releasePayloads } from '../payloads.js';
 import { connectOnce, createRedis } from '../redis/connection.js';
 import { runRedisFetchLoop } from '../redis/fetch-loop.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
@@ -37,6 +45,9 @@ export interface RedisStreamConsumerOptions extends ConsumerOptions {
 
 type Entry = readonly [id: string, fields: string[]];
 type ReadReply = Array<[stream: string, entries: Entry[]]> | null;
+/** An entry as XREADGROUP sends it with Buffer replies (raw batches). */
+type BufferEntry = readonly [id: Buffer, fields: Buffer[]];
+type BufferReadReply = Array<[stream: Buffer, entries: BufferEntry[]]> | null;
 
 /**
  * Consumes a Redis stream in a consumer group created on first use (from the stream's start,
@@ -51,6 +62,8 @@ export class RedisStreamConsumer implements Consumer {
   readonly consumerId: string;
   private readonly group: string;
   private readonly key: string;
+  /** Fresh entries go to the handler undecoded (InboundBatch.raw), read as Buffers. */
+  private readonly raw: boolean;
   private readonly deadLetterKey: string;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
@@ -85,6 +98,7 @@ export class RedisStreamConsumer implements Consumer {
     this.maxDeliveries = numberOption(target, 'maxDeliveries', options.maxDeliveries, 10, 1, 1_000_000);
     this.blockMs = numberOption(target, 'blockMs', options.blockMs, 1_000, 10, 60_000);
     this.trim = options.trim ?? booleanOption(target, 'trim', true);
+    this.raw = options.rawPayloads === true;
     this.log =
       options.logger ??
       createLogger({}, { component: 'redis-stream-consumer', stream: this.key, consumer: this.consumerId });
@@ -179,8 +193,9 @@ export class RedisStreamConsumer implements Consumer {
         ];
       },
       fetch: () => this.next(),
-      dispatch: async ({ entries, claimed }) => {
-        if (entries.length > 0) await this.dispatch(entries, claimed, handle);
+      dispatch: async ({ entries, claimed, raw }) => {
+        if (raw !== undefined) await this.dispatchRaw(raw, handle);
+        else if (entries.length > 0) await this.dispatch(entries, claimed, handle);
       },
       repaired: async (error) => {
         if (!/NOGROUP/.test(String((error as Error).message))) return false;
@@ -193,10 +208,29 @@ export class RedisStreamConsumer implements Consumer {
   }
 
   /** Claimed entries of dead consumers first (when a pass is due), else new entries. */
-  private async next(): Promise<{ entries: Entry[]; claimed: boolean }> {
+  private async next(): Promise<{ entries: Entry[]; claimed: boolean; raw?: BufferEntry[] }> {
     if (this.claimDue) {
       const entries = await this.claim();
       if (entries.length > 0) return { entries, claimed: true };
+    }
+    if (this.raw) {
+      const reply = (await this.blocking.callBuffer(
+        'XREADGROUP',
+        'GROUP',
+        this.group,
+        this.consumerId,
+        'COUNT',
+        this.batchSize,
+        'BLOCK',
+        this.blockMs,
+        'STREAMS',
+        this.key,
+        '>',
+      )) as BufferReadReply;
+      const entries = reply?.[0]?.[1] ?? [];
+      return entries.length > 0
+        ? { entries: [], claimed: false, raw: entries }
+        : { entries: [], claimed: false };
     }
     const reply = (await this.blocking.xreadgroup(
       'GROUP',
@@ -295,7 +329,38 @@ export class RedisStreamConsumer implements Consumer {
     }
     if (poison.length > 0) await this.deadLetter(poison, reason);
     if (records.length === 0) return;
-    const batch = new StreamBatch(records, ids, this);
+    this.start(new StreamBatch(ids, this, records), handle);
+  }
+
+  /**
+   * Hands fresh entries over undecoded when each is one `data` field (what Sluice writes);
+   * a batch with an entry another program wrote (`message` and other fields) is decoded
+   * here, as without raw batches.
+   */
+  private async dispatchRaw(
+    entries: readonly BufferEntry[],
+    handle: (batch: InboundBatch) => Promise<void>,
+  ): Promise<void> {
+    const sluiceOnly = entries.every(
+      ([, fields]) => fields.length === 2 && (fields[0] as Buffer).equals(DATA_FIELD),
+    );
+    if (!sluiceOnly) {
+      const decoded = entries.map(
+        ([id, fields]) => [id.toString('utf8'), fields.map((f) => f.toString('utf8'))] as const,
+      );
+      await this.dispatch(decoded, false, handle);
+      return;
+    }
+    brokerCount('consumed', STREAM_BACKEND, entries.length);
+    const ids = entries.map(([id]) => id.toString('latin1'));
+    const raw = packPayloads(
+      entries.map(([, fields]) => fields[1] as Buffer),
+      { codec: 'stream', stream: this.key, origin: `redis-stream:${this.key}`, coordinates: ids },
+    );
+    this.start(new StreamBatch(ids, this, raw), handle);
+  }
+
+  private start(batch: StreamBatch, handle: (batch: InboundBatch) => Promise<void>): void {
     runInFlight(batch, this.inFlight, handle, this.log, {
       onHandBackError: (error) =>
         this.log.warn('could not hand back a batch; another consumer claims it after claimIdleMs', {
@@ -327,11 +392,28 @@ export class RedisStreamConsumer implements Consumer {
   /** @internal used by StreamBatch */
   async settle(batch: StreamBatch, how: 'ack' | 'giveBack'): Promise<void> {
     if (how === 'ack') {
-      const acked = Number(await this.client.xack(this.key, this.group, ...batch.ids));
-      brokerCount('acknowledged', STREAM_BACKEND, batch.records.length);
-      if (acked < batch.ids.length) {
+      let ids = batch.ids;
+      const raw = batch.raw;
+      if (batch.poison.length > 0 && raw !== undefined) {
+        // Poison found in the workers leaves with the acknowledgement: dead-lettered and
+        // acknowledged in one transaction per reason, the rest acknowledged below.
+        const byReason = new Map<string, Entry[]>();
+        for (const p of batch.poison) {
+          const entry: Entry = [
+            batch.ids[p.payload] as string,
+            [ENTRY_FIELD, Buffer.from(payloadBytes(raw, p.payload)).toString('utf8')],
+          ];
+          byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), entry]);
+        }
+        for (const [reason, entries] of byReason) await this.deadLetter(entries, reason);
+        const dead = new Set(batch.poison.map((p) => p.payload));
+        ids = batch.ids.filter((_, i) => !dead.has(i));
+      }
+      const acked = ids.length === 0 ? 0 : Number(await this.client.xack(this.key, this.group, ...ids));
+      brokerCount('acknowledged', STREAM_BACKEND, batch.recordCount);
+      if (acked < ids.length) {
         this.log.warn('some entries were acknowledged already (claimed and finished by another consumer)', {
-          entries: batch.ids.length - acked,
+          entries: ids.length - acked,
         });
       }
       return;
@@ -391,18 +473,58 @@ export class RedisStreamConsumer implements Consumer {
   }
 }
 
+/** The entry field Sluice writes, as bytes (raw batches compare field names without decoding them). */
+const DATA_FIELD = Buffer.from(ENTRY_FIELD);
+
 class StreamBatch extends SettleOnceBatch {
+  private decodedRecords: readonly InboundRecord[] | undefined;
+  private decodedCount: number | undefined;
+  /** Raw batches: entries (positions in `ids`) to dead-letter with the acknowledgement. */
+  poison: readonly PayloadPoison[] = [];
+  readonly raw?: RawPayloads;
+
   constructor(
-    readonly records: readonly InboundRecord[],
-    /** Entry ids, poison already dead-lettered. */
+    /** Entry ids (decoded batches: poison already dead-lettered). */
     readonly ids: readonly string[],
     private readonly consumer: RedisStreamConsumer,
+    from: RawPayloads | readonly InboundRecord[],
   ) {
     super();
+    if (Array.isArray(from)) this.decodedRecords = from as readonly InboundRecord[];
+    else this.raw = from as RawPayloads;
   }
 
-  protected decide(how: 'ack' | 'giveBack'): Promise<void> {
-    return this.consumer.settle(this, how);
+  private released = false;
+
+  get records(): readonly InboundRecord[] {
+    if (this.decodedRecords === undefined) {
+      if (this.released)
+        throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
+      // Decoded here only when the handler needs the records on this thread (see InboundBatch.records).
+      const { records, poison } = decodePayloads(this.raw as RawPayloads);
+      this.decodedRecords = records;
+      if (this.decodedCount === undefined) this.payloadsDecoded(records.length, poison);
+    }
+    return this.decodedRecords;
+  }
+
+  get recordCount(): number {
+    return this.decodedCount ?? this.records.length;
+  }
+
+  payloadsDecoded(records: number, poison: readonly PayloadPoison[]): void {
+    if (this.raw === undefined || this.decodedCount !== undefined) return;
+    this.decodedCount = records;
+    this.poison = poison;
+  }
+
+  protected async decide(how: 'ack' | 'giveBack'): Promise<void> {
+    await this.consumer.settle(this, how);
+    if (this.raw !== undefined && !this.released) {
+      // Settled: no worker and no dead letter reads the payloads any more.
+      this.released = true;
+      releasePayloads(this.raw);
+    }
   }
 }
 

@@ -21,7 +21,7 @@ export function decodeEntry(stream: string, entryId: string, fields: readonly st
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const name = fields[i] as string;
     const value = fields[i + 1] as string;
-    if (name === ENTRY_FIELD) return decodePayload(value, { origin, stream, fallbackId });
+    if (name === ENTRY_FIELD) return decodeEntryPayload(stream, entryId, value);
     if (name === 'message') message = value;
     // A field named like an object key of the prototype would be a trap for later code.
     else if (name !== '__proto__') {
@@ -40,4 +40,13 @@ export function decodeEntry(stream: string, entryId: string, fields: readonly st
     origin,
   };
   return record;
+}
+
+/** Decodes the `data` field of entry `entryId` (what decodeEntry does with an entry Sluice wrote). */
+export function decodeEntryPayload(stream: string, entryId: string, data: string): Decoded {
+  return decodePayload(data, {
+    origin: `redis-stream:${stream}@${entryId}`,
+    stream,
+    fallbackId: `${stream}@${entryId}`,
+  });
 }

@@ -1,17 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createLogger, errorChain, type InboundRecord, type Logger } from '@sluice/core';
+import {
+  createLogger,
+  errorChain,
+  type InboundRecord,
+  type Logger,
+  type PayloadPoison,
+  type RawPayloads,
+} from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { decodeFrame, isFramePayload, MAX_FRAME_LINES } from '../frame.js';
 import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
+import { decodePayloads, packPayloads, payloadBytes, releasePayloads } from '../payloads.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodePayload, isPoison } from '../wire.js';
 import { connectOnce, createRedis } from './connection.js';
 import { runRedisFetchLoop } from './fetch-loop.js';
 import { type RedisKeys, redisKeys } from './keys.js';
-import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE } from './scripts.js';
+import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE, TAKE_PACKED } from './scripts.js';
 
 export interface RedisConsumerOptions extends ConsumerOptions {
   /** TTL of this consumer's heartbeat key; after it lapses, others reclaim its records. Default 30 000 ms (`?heartbeatMs=`). */
@@ -23,7 +31,7 @@ export interface RedisConsumerOptions extends ConsumerOptions {
   readonly logger?: Logger;
 }
 
-type Script = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+type Script = (keys: readonly string[], args: readonly (string | number | Buffer)[]) => Promise<unknown>;
 
 /**
  * The reliable-queue consumer (see scripts.ts and keys.ts for the invariants): each batch
@@ -43,6 +51,8 @@ export class RedisConsumer implements Consumer {
   private readonly heartbeatMs: number;
   private readonly reclaimMs: number;
   private readonly blockSeconds: number;
+  /** Batches go to the handler undecoded (InboundBatch.raw), list elements as Buffers. */
+  private readonly raw: boolean;
   private readonly log: Logger;
   private readonly client: Redis;
   private readonly blocking: Redis;
@@ -83,6 +93,7 @@ export class RedisConsumer implements Consumer {
       3_600_000,
     );
     this.blockSeconds = numberOption(target, 'blockMs', options.blockMs, 1_000, 10, 60_000) / 1_000;
+    this.raw = options.rawPayloads === true;
     // The producer's frame size, when the URL they share says it: bounds the first batch,
     // before the consumer has seen how many lines an element holds.
     this.linesPerElement = numberOption(target, 'linesPerMessage', undefined, 1, 1, MAX_FRAME_LINES);
@@ -104,8 +115,12 @@ export class RedisConsumer implements Consumer {
       (body: string): Script =>
       (keys, args) =>
         this.client.eval(body, keys.length, ...keys, ...args);
+    const takePacked: Script = (keys, args) =>
+      this.client.callBuffer('eval', TAKE_PACKED, keys.length, ...keys, ...args);
     this.scripts = {
-      take: script(TAKE),
+      // Raw batches take the elements as one string of bytes and their lengths: one reply
+      // buffer per batch, not a Buffer per element, and the workers decode them.
+      take: this.raw ? takePacked : script(TAKE),
       ack: script(ACK),
       giveBack: script(GIVE_BACK),
       deadLetter: script(DEAD_LETTER),
@@ -185,12 +200,12 @@ export class RedisConsumer implements Consumer {
       },
       fetch: async () => {
         if (this.needsRecovery) await this.recover();
-        return this.take();
+        return this.raw ? this.takeRaw() : this.take();
       },
-      dispatch: async ({ key, elements }) => {
-        if (elements.length === 0) return;
+      dispatch: async (taken) => {
+        if (taken.count === 0) return;
         this.seq++;
-        await this.dispatch(key, elements, handle);
+        await this.dispatch(taken, handle);
       },
       finish: () => this.deregister(),
     });
@@ -215,29 +230,56 @@ export class RedisConsumer implements Consumer {
   }
 
   /** About batchSize records' worth of elements in a new batch list: non-blocking first, then one BLMOVE wait on an empty list. */
-  private async take(): Promise<{ key: string; elements: string[] }> {
+  private async take(): Promise<Taken> {
     // TAKE registers the batch list in this consumer's set before anything moves into
     // it, so the BLMOVE below never lands a record where a reclaimer would not look.
     const key = this.keys.batch(this.consumerId, this.seq);
     const keys = [this.keys.main, key, this.batchesKey];
     const count = Math.max(1, Math.round(this.batchSize / this.linesPerElement));
     const taken = (await this.scripts.take(keys, [count])) as string[];
-    if (taken.length > 0) return { key, elements: taken };
+    if (taken.length > 0) return { key, count: taken.length, elements: taken };
     const first = await this.blocking.blmove(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
-    if (first === null) return { key, elements: [] };
+    if (first === null) return { key, count: 0, elements: [] };
     const more = count > 1 ? ((await this.scripts.take(keys, [count - 1])) as string[]) : [];
-    return { key, elements: [first, ...more] };
+    return { key, count: 1 + more.length, elements: [first, ...more] };
   }
 
-  private async dispatch(
-    key: string,
-    elements: string[],
-    handle: (batch: InboundBatch) => Promise<void>,
-  ): Promise<void> {
-    brokerCount('consumed', 'redis', elements.length);
+  /** take(), for raw batches: the elements as bytes, packed for the workers (RawPayloads). */
+  private async takeRaw(): Promise<Taken> {
+    const key = this.keys.batch(this.consumerId, this.seq);
+    const keys = [this.keys.main, key, this.batchesKey];
+    const count = Math.max(1, Math.round(this.batchSize / this.linesPerElement));
+    const shape = {
+      codec: 'list',
+      stream: this.target.stream,
+      origin: `redis:${this.target.stream}`,
+    } as const;
+    const [bytes, lengths] = (await this.scripts.take(keys, [count])) as [Buffer, Buffer];
+    if (lengths.length > 0) {
+      const raw = packPayloads([bytes], shape, readLengths(lengths));
+      return { key, count: raw.ends.length, raw };
+    }
+    const first = await this.blocking.blmoveBuffer(this.keys.main, key, 'LEFT', 'RIGHT', this.blockSeconds);
+    if (first === null) return { key, count: 0, elements: [] };
+    const [more, moreLengths] =
+      count > 1
+        ? ((await this.scripts.take(keys, [count - 1])) as [Buffer, Buffer])
+        : [Buffer.alloc(0), Buffer.alloc(0)];
+    const raw = packPayloads([first, more], shape, [first.length, ...readLengths(moreLengths)]);
+    return { key, count: raw.ends.length, raw };
+  }
+
+  private async dispatch(taken: Taken, handle: (batch: InboundBatch) => Promise<void>): Promise<void> {
+    const { key, count } = taken;
+    brokerCount('consumed', 'redis', count);
+    if (taken.raw !== undefined) {
+      this.start(new RedisBatch(key, count, this, taken.raw), handle);
+      return;
+    }
+    const origin = `redis:${this.target.stream}`;
+    const elements = taken.elements;
     const records: InboundRecord[] = [];
     const poison: string[] = [];
-    const origin = `redis:${this.target.stream}`;
     for (const element of elements) {
       const decoded = isFramePayload(element)
         ? decodeFrame(element, origin)
@@ -267,7 +309,10 @@ export class RedisConsumer implements Consumer {
       await this.scripts.ack([key, this.batchesKey], []);
       return;
     }
-    const batch = new RedisBatch(records, key, elements.length - poison.length, this);
+    this.start(new RedisBatch(key, elements.length - poison.length, this, records), handle);
+  }
+
+  private start(batch: RedisBatch, handle: (batch: InboundBatch) => Promise<void>): void {
     runInFlight(batch, this.inFlight, handle, this.log, {
       onHandBackError: (error) =>
         this.log.warn('could not hand back a batch; it returns when this consumer restarts or is reclaimed', {
@@ -277,16 +322,41 @@ export class RedisConsumer implements Consumer {
     });
   }
 
+  /**
+   * @internal used by RedisBatch: a raw batch's records were decoded (here or in the
+   * handler's workers); the next take sizes itself by how many lines an element held.
+   */
+  decoded(raw: RawPayloads, records: number, poison: readonly PayloadPoison[]): void {
+    if (raw.ends.length > 0) this.linesPerElement = Math.max(1, (records + poison.length) / raw.ends.length);
+    for (const p of poison) {
+      this.log.warn('malformed payload moved to the dead-letter list', {
+        reason: p.reason,
+        deadLetter: this.deadLetterKey,
+      });
+    }
+  }
+
   /** @internal used by RedisBatch */
   async settle(batch: RedisBatch, how: 'ack' | 'giveBack'): Promise<void> {
     if (how === 'ack') {
+      let elements = batch.elements;
+      const poison = batch.poison;
+      if (poison.length > 0 && batch.raw !== undefined) {
+        // Poison found in the workers leaves with the acknowledgement (LREM + RPUSH, so a
+        // second try after a failed ACK moves nothing twice).
+        const raw = batch.raw;
+        const values = poison.map((p) => Buffer.from(payloadBytes(raw, p.payload)));
+        const moved = Number(await this.scripts.deadLetter([batch.key, this.deadLetterKey], values));
+        brokerCount('deadLettered', 'redis', moved);
+        elements -= poison.length;
+      }
       const held = Number(await this.scripts.ack([batch.key, this.batchesKey], []));
-      brokerCount('acknowledged', 'redis', batch.records.length);
-      if (held < batch.elements) {
+      brokerCount('acknowledged', 'redis', batch.recordCount);
+      if (held < elements) {
         this.log.warn(
           'acknowledged list elements were already reclaimed by another consumer and will be delivered again',
           {
-            elements: batch.elements - held,
+            elements: elements - held,
           },
         );
       }
@@ -345,19 +415,72 @@ export class RedisConsumer implements Consumer {
   }
 }
 
+/** A batch list's elements, decoded on this thread later (`elements`) or packed for the workers (`raw`). */
+type Taken =
+  | { readonly key: string; readonly count: number; readonly elements: string[]; readonly raw?: undefined }
+  | { readonly key: string; readonly count: number; readonly raw: RawPayloads };
+
+/** TAKE_PACKED's lengths: one little-endian uint32 per element. */
+function readLengths(packed: Buffer): number[] {
+  const out = new Array<number>(packed.length >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = packed.readUInt32LE(i * 4);
+  return out;
+}
+
 class RedisBatch extends SettleOnceBatch {
+  private decodedRecords: readonly InboundRecord[] | undefined;
+  private decodedCount: number | undefined;
+  /** Raw batches: payloads to dead-letter with the acknowledgement. */
+  poison: readonly PayloadPoison[] = [];
+
   constructor(
-    readonly records: readonly InboundRecord[],
-    /** The batch's own processing list (poison already moved out). */
+    /** The batch's own processing list (decoded batches: poison already moved out). */
     readonly key: string,
     /** List elements in that list: records, or frames of several records each. */
     readonly elements: number,
     private readonly consumer: RedisConsumer,
+    from: RawPayloads | readonly InboundRecord[],
   ) {
     super();
+    if (Array.isArray(from)) this.decodedRecords = from as readonly InboundRecord[];
+    else this.raw = from as RawPayloads;
   }
 
-  protected decide(how: 'ack' | 'giveBack'): Promise<void> {
-    return this.consumer.settle(this, how);
+  readonly raw?: RawPayloads;
+
+  private released = false;
+
+  get records(): readonly InboundRecord[] {
+    if (this.decodedRecords === undefined) {
+      if (this.released)
+        throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
+      // Decoded here only when the handler needs the records on this thread (a dead
+      // letter, a batch the workers failed on); the same payloads give the same records.
+      const { records, poison } = decodePayloads(this.raw as RawPayloads);
+      this.decodedRecords = records;
+      if (this.decodedCount === undefined) this.payloadsDecoded(records.length, poison);
+    }
+    return this.decodedRecords;
+  }
+
+  /** Records in the batch, without decoding a raw batch on this thread when its workers said. */
+  get recordCount(): number {
+    return this.decodedCount ?? this.records.length;
+  }
+
+  payloadsDecoded(records: number, poison: readonly PayloadPoison[]): void {
+    if (this.raw === undefined || this.decodedCount !== undefined) return;
+    this.decodedCount = records;
+    this.poison = poison;
+    this.consumer.decoded(this.raw, records, poison);
+  }
+
+  protected async decide(how: 'ack' | 'giveBack'): Promise<void> {
+    await this.consumer.settle(this, how);
+    if (this.raw !== undefined && !this.released) {
+      // Settled: no worker and no dead letter reads the payloads any more.
+      this.released = true;
+      releasePayloads(this.raw);
+    }
   }
 }

@@ -96,6 +96,9 @@ async function consume(options: ConsumeOptions): Promise<number> {
     pipeline,
     index: options.index,
     ...(options.threads ? { threads: options.threads } : {}),
+    // The workers decode the broker's payloads (where the backend hands them over raw):
+    // the main thread then does I/O and bookkeeping only.
+    payloadDecoder: import.meta.resolve('@sluice/brokers/payloads'),
   });
   const shutdown = new AbortController();
   try {
@@ -107,7 +110,11 @@ async function consume(options: ConsumeOptions): Promise<number> {
     });
     await deadLetter.open();
     await checkBrokerReachable(target);
-    const consumer = await createConsumer(target, { group: options.group, batchSize: options.batchSize });
+    const consumer = await createConsumer(target, {
+      group: options.group,
+      batchSize: options.batchSize,
+      rawPayloads: true,
+    });
     const runtime = new ConsumerRuntime({
       consumer,
       encoder: pool,

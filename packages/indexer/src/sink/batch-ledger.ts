@@ -1,4 +1,4 @@
-import type { BatchWriteOutcome, EncodedBatch, RecordRef } from '@sluice/core';
+import type { BatchWriteOutcome, EncodedBatch, RecordRefs } from '@sluice/core';
 import type { BatchState } from './spans.js';
 
 /**
@@ -20,7 +20,7 @@ export class BatchLedger {
   /** Registers a batch of `items` items; `done` settles with its outcome. */
   open(
     batch: EncodedBatch,
-    records: readonly RecordRef[],
+    records: RecordRefs,
     items: number,
   ): { state: BatchState; done: Promise<Required<BatchWriteOutcome>> } {
     let state: BatchState | undefined;

@@ -9,6 +9,7 @@ import {
   itemCount,
   type Logger,
   type RecordRef,
+  type RecordRefs,
   type SluiceError,
 } from '@sluice/core';
 import type { DeadLetterWriter } from '../dead-letter.js';
@@ -117,9 +118,9 @@ export class ElasticsearchSink implements BatchSink {
    * Elasticsearch refuses for credentials or privileges (the consumer must stop), and with
    * a retriable one when aborted or when a finite `policy.maxAttempts` ran out (the caller
    * hands the batch back to the broker; what was indexed becomes duplicates on redelivery).
-   * `records[batch.recordIndex[i]]` is the record of item i.
+   * `records.at(batch.recordIndex[i])` is the record of item i.
    */
-  write(batch: EncodedBatch, records: readonly RecordRef[]): Promise<WriteOutcome> {
+  write(batch: EncodedBatch, records: RecordRefs): Promise<WriteOutcome> {
     if (this.fatal) return Promise.reject(this.fatal);
     if (this.abort.signal.aborted) return Promise.reject(this.abortedError());
     const items = itemCount(batch);

@@ -1,10 +1,10 @@
-import { type BatchWriteOutcome, type EncodedBatch, itemCount, type RecordRef } from '@sluice/core';
+import { type BatchWriteOutcome, type EncodedBatch, itemCount, type RecordRefs } from '@sluice/core';
 import type { DeadLetterEntry } from '../dead-letter.js';
 
 /** One caller's batch, until each of its items is final; owned by the BatchLedger. */
 export interface BatchState {
   readonly batch: EncodedBatch;
-  readonly records: readonly RecordRef[];
+  readonly records: RecordRefs;
   remaining: number;
   indexed: number;
   duplicates: number;
@@ -97,7 +97,7 @@ export function deadLetterEntry(
   error?: { type?: string; reason?: string },
 ): DeadLetterEntry {
   const action = actionLine(state, i);
-  const record = state.records[state.batch.recordIndex[i] as number];
+  const record = state.records.at(state.batch.recordIndex[i] as number);
   return {
     id: action._id ?? record?.id ?? `item-${i}`,
     line: record?.line ?? '',

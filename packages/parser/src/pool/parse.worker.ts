@@ -4,8 +4,16 @@ import { drainPatternStats } from '../grok/stats.js';
 import { LogMetricsEvaluator } from '../log-metrics/evaluator.js';
 import type { CompiledPipeline } from '../pipeline/compile.js';
 import { encodeRecords } from './encode.js';
+import type { RecordInput } from './event.js';
 import { compileSource } from './source.js';
-import { fromWire, type WorkerData, type WorkerResult, type WorkerTask } from './wire.js';
+import {
+  fromWire,
+  isPayloadsTask,
+  type PayloadDecoderModule,
+  type WorkerData,
+  type WorkerResult,
+  type WorkerTask,
+} from './wire.js';
 
 /**
  * Piscina worker entry: compiles the pipeline once when the thread starts, then turns
@@ -19,6 +27,10 @@ const indexName = compileIndexName(
   data.indexMissing === undefined ? {} : { missing: data.indexMissing },
 );
 const indexReadsFields = indexNameReadsFields(data.index);
+const decoder =
+  data.payloadDecoder === undefined
+    ? undefined
+    : ((await import(data.payloadDecoder)) as PayloadDecoderModule);
 const evaluator = data.metrics.length > 0 ? new LogMetricsEvaluator(data.metrics) : undefined;
 // Metrics see each event the pipeline kept (a dropped one returns null and is not counted),
 // with its parsed fields, before it is serialized.
@@ -54,10 +66,44 @@ interface MovableResult {
 function transferred(result: WorkerResult): WorkerResult {
   const movable: MovableResult = {
     [Piscina.valueSymbol]: result,
-    [Piscina.transferableSymbol]: [result.body.buffer, result.starts.buffer, result.recordIndex.buffer],
+    [Piscina.transferableSymbol]: [
+      result.body.buffer,
+      result.starts.buffer,
+      result.recordIndex.buffer,
+      ...(result.decoded === undefined ? [] : [result.decoded.shippedAt.buffer]),
+    ],
   };
   // The worker hands back what move() returns; the main thread receives `result` itself.
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as WorkerResult;
+}
+
+/**
+ * Decodes a payload task's records. The lines of one frame share its `fields` values
+ * (decodeFrame copies the object, not the arrays in it), and the pipeline may change an
+ * event's fields in place (`owned`): each line after a frame's first gets its own copy of
+ * any nested value, as it would have after crossing from the main thread.
+ */
+function decodeTask(raw: Parameters<PayloadDecoderModule['decodePayloads']>[0]): {
+  records: RecordInput[];
+  decoded: NonNullable<WorkerResult['decoded']>;
+} {
+  if (decoder === undefined) throw new Error('this parser pool was started without a payload decoder');
+  const { records, poison } = decoder.decodePayloads(raw);
+  const shippedAt = new Float64Array(records.length);
+  const seen = new Set<object>();
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as (typeof records)[number];
+    shippedAt[i] = record.shippedAt ?? Number.NaN;
+    const fields = record.fields as Record<string, unknown> | undefined;
+    if (fields === undefined) continue;
+    for (const key in fields) {
+      const value = fields[key];
+      if (value === null || typeof value !== 'object') continue;
+      if (seen.has(value)) fields[key] = structuredClone(value);
+      else seen.add(value);
+    }
+  }
+  return { records, decoded: { records: records.length, shippedAt, poison } };
 }
 
 export default function parseBatch(task: WorkerTask): WorkerResult {
@@ -65,7 +111,10 @@ export default function parseBatch(task: WorkerTask): WorkerResult {
   const started = performance.now();
   // A previous task that threw part-way must not leak its rows into this one.
   evaluator?.drain();
-  const records = fromWire(task);
+  let records: RecordInput[];
+  let decoded: WorkerResult['decoded'];
+  if (isPayloadsTask(task)) ({ records, decoded } = decodeTask(task.raw));
+  else records = fromWire(task);
   const batch = encodeRecords(records, {
     pipeline,
     indexName,
@@ -79,5 +128,6 @@ export default function parseBatch(task: WorkerTask): WorkerResult {
     busySeconds: (performance.now() - started) / 1000,
     waitSeconds,
     logMetrics: evaluator?.drain() ?? [],
+    ...(decoded === undefined ? {} : { decoded }),
   });
 }

@@ -7,17 +7,26 @@ import {
   compileIndexName,
   counter,
   type EncodedBatch,
+  type EncodedPayloads,
   type InboundRecord,
   itemText,
   type LogEvent,
   ParseError,
+  type RawPayloads,
 } from '@sluice/core';
 import { Piscina } from 'piscina';
 import type { LogMetricDefinition } from '../log-metrics/config.js';
 import { type LogMetricRow, LogMetricsEvaluator, subtractRows } from '../log-metrics/evaluator.js';
 import { LogMetricsExporter } from '../log-metrics/exporter.js';
 import { compileSourceWithMetrics, type PipelineSource } from './source.js';
-import { toWire, type WorkerData, type WorkerResult, type WorkerTask } from './wire.js';
+import {
+  type PayloadsBatch,
+  toWire,
+  type WireBatch,
+  type WorkerData,
+  type WorkerResult,
+  type WorkerTask,
+} from './wire.js';
 
 export interface ParserPoolOptions {
   readonly pipeline: PipelineSource;
@@ -32,6 +41,12 @@ export interface ParserPoolOptions {
    * is emitted unparsed, tagged `_groktimeout`. Default 1000 ms. Range 10..60000.
    */
   readonly eventBudgetMs?: number;
+  /**
+   * URL of the module that decodes raw broker payloads in the workers
+   * (`import.meta.resolve('@sluice/brokers/payloads')`), which gives the pool
+   * `encodePayloads`. Default none: batches arrive as decoded records.
+   */
+  readonly payloadDecoder?: string;
 }
 
 export const PARSER_POOL_DEFAULTS = { eventBudgetMs: 1000 } as const;
@@ -95,6 +110,11 @@ function validate(options: ParserPoolOptions): { threads: number; eventBudgetMs:
       `parser "eventBudgetMs" must be between 10 and 60000, got ${String(options.eventBudgetMs)}`,
     );
   }
+  if (options.payloadDecoder !== undefined && !String(options.payloadDecoder).startsWith('file:')) {
+    throw new ConfigError(
+      `parser "payloadDecoder" must be a file: URL of a module, got ${JSON.stringify(options.payloadDecoder)}`,
+    );
+  }
   return { threads, eventBudgetMs };
 }
 
@@ -131,6 +151,7 @@ export class ParserPool implements BatchEncoder {
   private busySeconds = 0;
   private sampledBusy = 0;
   private sampledAt = performance.now();
+  readonly encodePayloads?: (raw: RawPayloads) => Promise<EncodedPayloads>;
 
   private constructor(
     pool: Piscina<WorkerTask, WorkerResult>,
@@ -138,12 +159,14 @@ export class ParserPool implements BatchEncoder {
     budgetMs: number,
     logMetrics: LogMetricsExporter | undefined,
     metricDefinitions: readonly LogMetricDefinition[],
+    decodesPayloads: boolean,
   ) {
     this.pool = pool;
     this.threads = threads;
     this.budgetMs = budgetMs;
     this.logMetrics = logMetrics;
     this.metricDefinitions = metricDefinitions;
+    if (decodesPayloads) this.encodePayloads = (raw) => this.encodeRaw(raw);
   }
 
   /** Validates the pipeline and index template here first (ConfigError naming the problem), then starts the workers. */
@@ -165,6 +188,7 @@ export class ParserPool implements BatchEncoder {
       index: options.index,
       ...(options.indexMissing === undefined ? {} : { indexMissing: options.indexMissing }),
       metrics,
+      ...(options.payloadDecoder === undefined ? {} : { payloadDecoder: options.payloadDecoder }),
     };
     const pool = new Piscina<WorkerTask, WorkerResult>({
       filename: WORKER_FILE,
@@ -174,7 +198,14 @@ export class ParserPool implements BatchEncoder {
       concurrentTasksPerWorker: 1,
       workerData,
     });
-    return new ParserPool(pool, threads, eventBudgetMs, logMetrics, metrics);
+    return new ParserPool(
+      pool,
+      threads,
+      eventBudgetMs,
+      logMetrics,
+      metrics,
+      options.payloadDecoder !== undefined,
+    );
   }
 
   /**
@@ -194,7 +225,33 @@ export class ParserPool implements BatchEncoder {
         queueWaitSeconds: 0,
       };
     }
-    const wire = toWire(records);
+    return this.run(toWire(records));
+  }
+
+  /**
+   * Decodes raw broker payloads and parses their records in a worker: this thread sends
+   * the shared bytes and receives the bulk body, nothing per record. Rejects as `encode`.
+   */
+  private async encodeRaw(raw: RawPayloads): Promise<EncodedPayloads> {
+    if (this.closed) throw new ParseError('parser pool is closed');
+    const batch = await this.run({ raw });
+    const decoded = batch.decoded;
+    if (decoded === undefined) throw new ParseError('parser worker returned no decoded payloads');
+    const { decoded: _d, ...encoded } = batch;
+    const out: EncodedPayloads = { ...encoded, ...decoded };
+    // accepted() receives `out`: its logs-to-metrics rows move with it.
+    const rows = this.pendingMetrics.get(batch);
+    if (rows !== undefined) {
+      this.pendingMetrics.delete(batch);
+      this.pendingMetrics.set(out, rows);
+    }
+    return out;
+  }
+
+  /** Runs one task under the watchdog (see the class comment), again with the slow record skipped while one overruns. */
+  private async run(
+    body: WireBatch | PayloadsBatch,
+  ): Promise<ParsedBatch & { decoded?: WorkerResult['decoded'] }> {
     const skip: number[] = [];
     for (;;) {
       const progress = new Int32Array(new SharedArrayBuffer(4));
@@ -217,13 +274,15 @@ export class ParserPool implements BatchEncoder {
       }, tick);
       try {
         const queuedAt = performance.timeOrigin + performance.now();
-        const result = await this.pool.run(
-          { ...wire, progress, skip, queuedAt },
-          { signal: controller.signal },
-        );
+        const result = await this.pool.run({ ...body, progress, skip, queuedAt } as WorkerTask, {
+          signal: controller.signal,
+        });
         this.record(result);
         const { stats: _stats, busySeconds: _busy, waitSeconds, logMetrics, ...encoded } = result;
-        const batch: ParsedBatch = { ...encoded, queueWaitSeconds: waitSeconds };
+        const batch: ParsedBatch & { decoded?: WorkerResult['decoded'] } = {
+          ...encoded,
+          queueWaitSeconds: waitSeconds,
+        };
         if (logMetrics.length > 0) this.pendingMetrics.set(batch, logMetrics);
         return batch;
       } catch (error) {

@@ -1,4 +1,11 @@
-import type { EncodedBatch, InboundRecord, WireFormat } from '@sluice/core';
+import type {
+  DecodedPayloads,
+  EncodedBatch,
+  InboundRecord,
+  PayloadPoison,
+  RawPayloads,
+  WireFormat,
+} from '@sluice/core';
 import type { LogMetricDefinition } from '../log-metrics/config.js';
 import type { LogMetricRow } from '../log-metrics/evaluator.js';
 import type { RecordInput } from './event.js';
@@ -14,6 +21,17 @@ export interface WorkerData {
    * evaluates this same list, so a row's metric position means the same on both sides.
    */
   readonly metrics: readonly LogMetricDefinition[];
+  /**
+   * URL of a module exporting `decodePayloads(raw: RawPayloads): DecodedPayloads` (the
+   * broker package's payloads.js), for batches that arrive as raw payloads. Passed by URL
+   * so the parser does not depend on the broker package.
+   */
+  readonly payloadDecoder?: string;
+}
+
+/** What the payload decoder module exports. */
+export interface PayloadDecoderModule {
+  decodePayloads(raw: RawPayloads): DecodedPayloads;
 }
 
 /**
@@ -37,13 +55,25 @@ export interface WireBatch {
   readonly fields: string;
 }
 
-export interface WorkerTask extends WireBatch {
+/** A batch of raw broker payloads, decoded in the worker (the lean path). */
+export interface PayloadsBatch {
+  readonly raw: RawPayloads;
+}
+
+/** The part of a task every batch has, whichever form its records take. */
+export interface TaskControl {
   /** Shared with the main thread: index of the record being parsed (-1 not started, -2 done). */
   readonly progress: Int32Array;
   /** Records to emit tagged `_groktimeout` without parsing (they overran the budget before). */
   readonly skip: readonly number[];
   /** When the task was submitted, ms since the epoch (performance.timeOrigin + now()), for the queue wait. */
   readonly queuedAt: number;
+}
+
+export type WorkerTask = (WireBatch | PayloadsBatch) & TaskControl;
+
+export function isPayloadsTask(task: WorkerTask): task is PayloadsBatch & TaskControl {
+  return (task as Partial<PayloadsBatch>).raw !== undefined;
 }
 
 export interface WorkerResult extends EncodedBatch {
@@ -55,6 +85,12 @@ export interface WorkerResult extends EncodedBatch {
   readonly waitSeconds: number;
   /** Logs-to-metrics changes from this batch's indexed (not dropped) events. */
   readonly logMetrics: readonly LogMetricRow[];
+  /** Payload tasks only: records decoded, their shippedAt (NaN when unknown), the poison payloads. */
+  readonly decoded?: {
+    readonly records: number;
+    readonly shippedAt: Float64Array;
+    readonly poison: readonly PayloadPoison[];
+  };
 }
 
 const FORMATS: readonly WireFormat[] = ['sluice', 'beats', 'logstash', 'raw'];

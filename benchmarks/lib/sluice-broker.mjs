@@ -5,6 +5,9 @@
 // Prints one JSON object on stdout. Records are generated before the clock starts.
 import { hostname } from 'node:os';
 
+// The checkout's root, for modules the packages do not export (the RabbitMQ batch codec).
+const root = new URL('../../', import.meta.url).href;
+
 const { createLogger } = await import('@sluice/core');
 const brokers = await import('@sluice/brokers');
 const { generateLines } = await import('@sluice/testkit');

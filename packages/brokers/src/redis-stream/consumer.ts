@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  createLogger,
-  errorChain,
-  type InboundRecord,
-  type Logger,
-  type PayloadPoison,
-  type RawPayloads,
-} from '@sluice/core';
+import { createLogger, errorChain, type InboundRecord, type Logger, type RawPayloads } from '@sluice/core';
 import type { Redis } from 'ioredis';
-import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
+import { runInFlight, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { booleanOption, numberOption } from '../options.js';
-import { decodePayloads, packPayloads, payloadBytes, releasePayloads } from '../payloads.js';
+import { PayloadBatch } from '../payload-batch.js';
+import { packPayloads, payloadBytes } from '../payloads.js';
 import { connectOnce, createRedis } from '../redis/connection.js';
 import { runRedisFetchLoop } from '../redis/fetch-loop.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
@@ -476,55 +470,18 @@ export class RedisStreamConsumer implements Consumer {
 /** The entry field Sluice writes, as bytes (raw batches compare field names without decoding them). */
 const DATA_FIELD = Buffer.from(ENTRY_FIELD);
 
-class StreamBatch extends SettleOnceBatch {
-  private decodedRecords: readonly InboundRecord[] | undefined;
-  private decodedCount: number | undefined;
-  /** Raw batches: entries (positions in `ids`) to dead-letter with the acknowledgement. */
-  poison: readonly PayloadPoison[] = [];
-  readonly raw?: RawPayloads;
-
+class StreamBatch extends PayloadBatch {
   constructor(
     /** Entry ids (decoded batches: poison already dead-lettered). */
     readonly ids: readonly string[],
     private readonly consumer: RedisStreamConsumer,
     from: RawPayloads | readonly InboundRecord[],
   ) {
-    super();
-    if (Array.isArray(from)) this.decodedRecords = from as readonly InboundRecord[];
-    else this.raw = from as RawPayloads;
+    super(from);
   }
 
-  private released = false;
-
-  get records(): readonly InboundRecord[] {
-    if (this.decodedRecords === undefined) {
-      if (this.released)
-        throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
-      // Decoded here only when the handler needs the records on this thread (see InboundBatch.records).
-      const { records, poison } = decodePayloads(this.raw as RawPayloads);
-      this.decodedRecords = records;
-      if (this.decodedCount === undefined) this.payloadsDecoded(records.length, poison);
-    }
-    return this.decodedRecords;
-  }
-
-  get recordCount(): number {
-    return this.decodedCount ?? this.records.length;
-  }
-
-  payloadsDecoded(records: number, poison: readonly PayloadPoison[]): void {
-    if (this.raw === undefined || this.decodedCount !== undefined) return;
-    this.decodedCount = records;
-    this.poison = poison;
-  }
-
-  protected async decide(how: 'ack' | 'giveBack'): Promise<void> {
-    await this.consumer.settle(this, how);
-    if (this.raw !== undefined && !this.released) {
-      // Settled: no worker and no dead letter reads the payloads any more.
-      this.released = true;
-      releasePayloads(this.raw);
-    }
+  protected settleWith(how: 'ack' | 'giveBack'): Promise<void> {
+    return this.consumer.settle(this, how);
   }
 }
 

@@ -10,10 +10,11 @@ import {
 } from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { decodeFrame, isFramePayload, MAX_FRAME_LINES } from '../frame.js';
-import { runInFlight, SettleOnceBatch, WakeUp } from '../in-flight.js';
+import { runInFlight, WakeUp } from '../in-flight.js';
 import { brokerCount, recordLag } from '../metrics.js';
 import { numberOption } from '../options.js';
-import { decodePayloads, packPayloads, payloadBytes, releasePayloads } from '../payloads.js';
+import { PayloadBatch } from '../payload-batch.js';
+import { packPayloads, payloadBytes } from '../payloads.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { decodePayload, isPoison } from '../wire.js';
 import { connectOnce, createRedis } from './connection.js';
@@ -427,12 +428,7 @@ function readLengths(packed: Buffer): number[] {
   return out;
 }
 
-class RedisBatch extends SettleOnceBatch {
-  private decodedRecords: readonly InboundRecord[] | undefined;
-  private decodedCount: number | undefined;
-  /** Raw batches: payloads to dead-letter with the acknowledgement. */
-  poison: readonly PayloadPoison[] = [];
-
+class RedisBatch extends PayloadBatch {
   constructor(
     /** The batch's own processing list (decoded batches: poison already moved out). */
     readonly key: string,
@@ -441,46 +437,14 @@ class RedisBatch extends SettleOnceBatch {
     private readonly consumer: RedisConsumer,
     from: RawPayloads | readonly InboundRecord[],
   ) {
-    super();
-    if (Array.isArray(from)) this.decodedRecords = from as readonly InboundRecord[];
-    else this.raw = from as RawPayloads;
+    super(from);
   }
 
-  readonly raw?: RawPayloads;
-
-  private released = false;
-
-  get records(): readonly InboundRecord[] {
-    if (this.decodedRecords === undefined) {
-      if (this.released)
-        throw new Error('a raw batch was decoded after it was settled (its buffer is reused)');
-      // Decoded here only when the handler needs the records on this thread (a dead
-      // letter, a batch the workers failed on); the same payloads give the same records.
-      const { records, poison } = decodePayloads(this.raw as RawPayloads);
-      this.decodedRecords = records;
-      if (this.decodedCount === undefined) this.payloadsDecoded(records.length, poison);
-    }
-    return this.decodedRecords;
+  protected override onDecoded(raw: RawPayloads, records: number, poison: readonly PayloadPoison[]): void {
+    this.consumer.decoded(raw, records, poison);
   }
 
-  /** Records in the batch, without decoding a raw batch on this thread when its workers said. */
-  get recordCount(): number {
-    return this.decodedCount ?? this.records.length;
-  }
-
-  payloadsDecoded(records: number, poison: readonly PayloadPoison[]): void {
-    if (this.raw === undefined || this.decodedCount !== undefined) return;
-    this.decodedCount = records;
-    this.poison = poison;
-    this.consumer.decoded(this.raw, records, poison);
-  }
-
-  protected async decide(how: 'ack' | 'giveBack'): Promise<void> {
-    await this.consumer.settle(this, how);
-    if (this.raw !== undefined && !this.released) {
-      // Settled: no worker and no dead letter reads the payloads any more.
-      this.released = true;
-      releasePayloads(this.raw);
-    }
+  protected settleWith(how: 'ack' | 'giveBack'): Promise<void> {
+    return this.consumer.settle(this, how);
   }
 }

@@ -27,16 +27,22 @@
 // write them. Each line runs in a TimedParser (the CLI's worker with a time budget), so a
 // superlinear pattern costs at most --long-line-budget ms and is reported as over it.
 // Usage:
-//   pnpm bench:parse [--lines N] [--rounds R] [--threads T] [--no-long-lines | --long-lines-only]
-//   --root DIR: benchmark the built packages of another checkout (DIR/packages/*/dist), e.g.
-//   the commit before a change, under the same conditions as this one.
-// Writes benchmarks/results/<date>-parse.md (and .json).
+// Usage: see USAGE below (`node benchmarks/parse/run.mjs --help`).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
+const USAGE = `Usage: pnpm bench:parse [--lines N] [--rounds R] [--threads T] [--no-long-lines | --long-lines-only]
+         [--only NAME] [--no-pool] [--no-write] [--long-line-budget MS] [--root DIR] [--help]
+  --root DIR   benchmark the built packages of another checkout (DIR/packages/*/dist), e.g. the
+               commit before a change, under the same conditions as this one
+  --only NAME  datasets whose name contains NAME (case-insensitive); --no-pool skips the pools;
+               --no-write prints the tables without writing the results file
+Writes benchmarks/results/<date>-parse.md (and .json).`;
+
 const { values: args } = parseArgs({
   options: {
+    help: { type: 'boolean', default: false },
     root: { type: 'string', default: new URL('../../', import.meta.url).pathname },
     lines: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '5' },
@@ -51,6 +57,10 @@ const { values: args } = parseArgs({
     'long-line-budget': { type: 'string', default: '10000' },
   },
 });
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const root = args.root.endsWith('/') ? args.root : `${args.root}/`;
 // From the checkout --root names (default: this one), so two commits can be measured in one
 // run of this script; hence a path into the build rather than the package name.

@@ -2,7 +2,7 @@ import type { InboundRecord, OutboundRecord, PayloadPoison, RawPayloads } from '
 
 /**
  * The broker contract, implemented once per backend folder (see registry.ts) and checked
- * by one conformance suite (test/brokers/conformance.test.ts). See GUARANTEES.md.
+ * by one conformance suite (test/brokers/conformance.test.ts). See "Guarantees" in the README.
  */
 export interface Producer {
   /**

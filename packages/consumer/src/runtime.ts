@@ -84,7 +84,7 @@ const endToEnd = () =>
   });
 /**
  * The consumer-group runtime: broker consumer -> parser pool -> sink, with the
- * acknowledgement to the broker only after the sink resolved (see GUARANTEES.md).
+ * acknowledgement to the broker only after the sink resolved (see "Guarantees" in the README).
  */
 export class ConsumerRuntime {
   private readonly log: Logger;

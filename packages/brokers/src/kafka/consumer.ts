@@ -31,7 +31,7 @@ import { OffsetTracker, type Span } from './offsets.js';
 export type { KafkaConsumerOptions } from './consumer-options.js';
 
 /**
- * Kafka consumer group member. Delivery rules (see GUARANTEES.md and the README):
+ * Kafka consumer group member. Delivery rules (see "Guarantees" in the README):
  *
  * - kafkajs's `eachBatch` never waits for the pipeline. It splits the fetched batch into
  *   chunks of `batchSize`, hands each to the handler without awaiting it, and moves the

@@ -3,7 +3,7 @@ import { type Span, spanByteLength, spanItems } from './spans.js';
 /**
  * Items waiting for a request slot, as spans in send order. Unbounded by design: it holds
  * only spans of the callers' batches, and the caller bounds those with its in-flight
- * budget (GUARANTEES.md); the sink never reads ahead of what it was given.
+ * budget ("Guarantees" in the README); the sink never reads ahead of what it was given.
  */
 export class BulkQueue {
   private spans: Span[] = [];

@@ -30,7 +30,7 @@ export type WriteOutcome = Required<BatchWriteOutcome>;
 /**
  * Bulk-loads parser batches into Elasticsearch. The contract is on `write`: its promise
  * resolves only when every item of the batch is indexed, a duplicate, or durably
- * dead-lettered, so the caller may then acknowledge the broker records (GUARANTEES.md).
+ * dead-lettered, so the caller may then acknowledge the broker records ("Guarantees" in the README).
  *
  * Items from many `write` calls share bulk requests: a request is sent as soon as a
  * slot is free (or after `flushIntervalMs` if set), holding at most `flushCount` items and

@@ -4,7 +4,7 @@ import type { JsonObject } from './event.js';
 /**
  * What a shipper publishes: one raw log line (or one joined multi-line event) and the
  * metadata that makes it identifiable. `id` is deterministic so that a redelivered or
- * re-shipped record becomes the same Elasticsearch document (see GUARANTEES.md).
+ * re-shipped record becomes the same Elasticsearch document (see "Guarantees" in the README).
  */
 export interface OutboundRecord {
   /** Deterministic record id, used as the Elasticsearch `_id`. */

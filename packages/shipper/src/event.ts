@@ -16,7 +16,7 @@ export interface ShipEvent {
   readonly source: string;
   /**
    * Stable identity hashed into the record id together with `offset`. It must name the
-   * same bytes every time they are read (see GUARANTEES in README.md): for files it is the
+   * same bytes every time they are read (see "Guarantees" in the README): for files it is the
    * shipper id, device, inode and truncation generation, never the path alone.
    */
   readonly idSource: string;

@@ -207,26 +207,7 @@ export class RedisStreamConsumer implements Consumer {
       const entries = await this.claim();
       if (entries.length > 0) return { entries, claimed: true };
     }
-    if (this.raw) {
-      const reply = (await this.blocking.callBuffer(
-        'XREADGROUP',
-        'GROUP',
-        this.group,
-        this.consumerId,
-        'COUNT',
-        this.batchSize,
-        'BLOCK',
-        this.blockMs,
-        'STREAMS',
-        this.key,
-        '>',
-      )) as BufferReadReply;
-      const entries = reply?.[0]?.[1] ?? [];
-      return entries.length > 0
-        ? { entries: [], claimed: false, raw: entries }
-        : { entries: [], claimed: false };
-    }
-    const reply = (await this.blocking.xreadgroup(
+    const read = [
       'GROUP',
       this.group,
       this.consumerId,
@@ -237,7 +218,15 @@ export class RedisStreamConsumer implements Consumer {
       'STREAMS',
       this.key,
       '>',
-    )) as ReadReply;
+    ];
+    if (this.raw) {
+      const reply = (await this.blocking.callBuffer('XREADGROUP', ...read)) as BufferReadReply;
+      const entries = reply?.[0]?.[1] ?? [];
+      return entries.length > 0
+        ? { entries: [], claimed: false, raw: entries }
+        : { entries: [], claimed: false };
+    }
+    const reply = (await this.blocking.call('XREADGROUP', ...read)) as ReadReply;
     return { entries: reply?.[0]?.[1] ?? [], claimed: false };
   }
 

@@ -20,12 +20,17 @@ export const urlDomainFromDestination: ProcessorSpec = {
   if: { all: [{ exists: 'destination.domain' }, { not: { exists: 'url.domain' } }] },
 };
 
-/** `source.ip` when the address is an IP; with `domains`, `source.domain` when it is a host name. */
+/**
+ * `source.ip` when the address is an IP; with `domains`, `source.domain` when it is a host
+ * name. WEB_IP is %{IP} without trying IPv6 on what cannot be one (see module-web.ts).
+ */
 export function sourceIpOrDomain(domains: boolean): ProcessorSpec {
   return {
     grok: {
       field: 'source.address',
-      patterns: [domains ? '^(?:%{IP:[source][ip]}|%{HOSTNAME:[source][domain]})$' : '^%{IP:[source][ip]}$'],
+      patterns: [
+        domains ? '^(?:%{WEB_IP:[source][ip]}|%{HOSTNAME:[source][domain]})$' : '^%{WEB_IP:[source][ip]}$',
+      ],
       ignore_missing: true,
       tag_on_failure: [],
     },

@@ -84,6 +84,25 @@ describe('web module patterns: guards change no match', () => {
     );
   });
 
+  test('source.address alone, as the modules match it again for source.ip', () => {
+    const address = [
+      [
+        new Grok(['^(?:%{WEB_IP:[source][ip]}|%{HOSTNAME:[source][domain]})$']),
+        new Grok(['^(?:%{IP:[source][ip]}|%{HOSTNAME:[source][domain]})$']),
+      ],
+      [new Grok(['^%{WEB_IP:[source][ip]}$']), new Grok(['^%{IP:[source][ip]}$'])],
+    ] as const;
+    fc.assert(
+      fc.property(fc.array(clientPiece, { maxLength: 6 }), noise, (pieces, tail) => {
+        for (const text of [pieces.join(''), pieces.join('') + tail]) {
+          for (const [guarded, unguarded] of address)
+            expect(guarded.match(text)).toEqual(unguarded.match(text));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test('known shapes', () => {
     for (const line of [
       '22.250.178.133 - bob [15/Jan/2026:10:00:00 +0000] "GET /a HTTP/1.1" 200 1 "-" "UA"',

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseUapYaml, userAgent } from './user-agent.js';
@@ -124,5 +126,51 @@ describe('user_agent (uap-core data, Elasticsearch field rules)', () => {
       "user_agent_parsers:\n  - regex: 'a' # trailing comment",
     ])
       expect(parseUapYaml(text), text).toBeUndefined();
+  });
+
+  it('writes exactly what setField of each field gave, whatever the target held, through cache hits and evictions', () => {
+    // The fields as toEcs orders them; a fresh processor parses each UA on an empty event.
+    const FIELDS = ['name', 'version', 'os.name', 'os.version', 'os.full', 'device.name'];
+    const reference = userAgent({ cache_size: 0 }, { where });
+    const agents = [
+      CHROME,
+      IPHONE,
+      MAC_FIREFOX,
+      '-',
+      'x',
+      `${CHROME} `,
+      ` ${CHROME}`,
+      CHROME.replace('1', '2'),
+    ];
+    const before = fc.constantFrom<JsonValue | undefined>(
+      undefined,
+      'text',
+      null,
+      ['list'],
+      { os: 'Linux' },
+      { os: { name: 'old', extra: 1 }, device: [] },
+      { name: 'old', version: null },
+    );
+    for (const [target, cacheSize] of [
+      ['user_agent', 10_000],
+      ['user_agent', 1],
+      ['a.__proto__', 2],
+    ] as const) {
+      const p = userAgent({ field: 'ua', target, cache_size: cacheSize }, { where });
+      fc.assert(
+        fc.property(fc.constantFrom(...agents), before, (ua, existing) => {
+          const event: JsonObject = { ua };
+          if (existing !== undefined) setField(event, target, structuredClone(existing));
+          const expected = structuredClone(event);
+          const fields = reference.apply({ user_agent: { original: ua } }) as JsonObject;
+          for (const field of FIELDS) {
+            const value = getField(fields, `user_agent.${field}`);
+            if (value !== undefined) setField(expected, `${target}.${field}`, value);
+          }
+          expect(JSON.stringify(p.apply(event))).toBe(JSON.stringify(expected));
+        }),
+        { numRuns: 300 },
+      );
+    }
   });
 });

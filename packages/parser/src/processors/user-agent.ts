@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fieldPath, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
+import { fieldPath, getField, type JsonObject, type JsonValue, setOwn } from '@sluice/core';
 import { parse as parseYaml } from 'yaml';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
@@ -176,16 +176,8 @@ export const userAgent: ProcessorFactory = withOptions(USER_AGENT_OPTIONS, (opti
   const cacheSize = o.number('cache_size', 10_000, 0, 1_000_000);
   const data = uapRules();
   // UA strings repeat heavily in access logs; trying the rules costs up to a millisecond.
-  // What is remembered is ready to write: the field paths are built once per UA string,
-  // not split and spread again for every event that carries it.
-  const cache = new Map<string, ParsedAgent>();
-  const prepare = (fields: JsonObject): ParsedAgent => {
-    const keys = Object.keys(fields);
-    return {
-      paths: keys.map((key) => [...target, ...key.split('.')]),
-      values: keys.map((key) => fields[key] as JsonValue),
-    };
-  };
+  // What is remembered is ready to write (see ParsedAgent).
+  const cache = new AgentCache(cacheSize);
 
   return {
     name: 'user_agent',
@@ -194,25 +186,107 @@ export const userAgent: ProcessorFactory = withOptions(USER_AGENT_OPTIONS, (opti
       if (typeof ua !== 'string' || ua === '') return event;
       let parsed = cache.get(ua);
       if (parsed === undefined) {
-        parsed = prepare(toEcs(data, ua));
-        if (cacheSize > 0) {
-          if (cache.size >= cacheSize) cache.clear();
-          cache.set(ua, parsed);
-        }
+        parsed = prepare(target, toEcs(data, ua));
+        cache.set(ua, parsed);
       }
-      const { paths, values } = parsed;
       // The values are strings, shared between events without copying.
-      for (let i = 0; i < paths.length; i++)
-        setField(event, paths[i] as readonly string[], values[i] as JsonValue);
+      for (const group of parsed) {
+        const node = objectAt(event, group.path);
+        for (let i = 0; i < group.keys.length; i++)
+          setOwn(node, group.keys[i] as string, group.values[i] as JsonValue);
+      }
       return event;
     },
   };
 });
 
-/** The ECS fields of one UA string, as field paths (under the target) and their string values. */
-interface ParsedAgent {
-  readonly paths: readonly (readonly string[])[];
-  readonly values: readonly JsonValue[];
+/**
+ * The ECS fields of one UA string, ready to write: grouped by their parent object under the
+ * target (`user_agent`, `user_agent.os`...), in the order toEcs gives them, so each parent
+ * is looked up once per event instead of once per field. Writing a group's keys into
+ * `objectAt(path)` is what setField of each full path does, in the same order.
+ */
+type ParsedAgent = readonly { readonly path: readonly string[]; keys: string[]; values: JsonValue[] }[];
+
+function prepare(target: readonly string[], fields: JsonObject): ParsedAgent {
+  const groups: { path: string[]; keys: string[]; values: JsonValue[] }[] = [];
+  for (const key of Object.keys(fields)) {
+    const parts = key.split('.');
+    const path = [...target, ...parts.slice(0, -1)];
+    let group = groups[groups.length - 1];
+    if (group === undefined || group.path.join('.') !== path.join('.')) {
+      group = { path, keys: [], values: [] };
+      groups.push(group);
+    }
+    group.keys.push(parts[parts.length - 1] as string);
+    group.values.push(fields[key] as JsonValue);
+  }
+  return groups;
+}
+
+/** The object at `path`, created (or put in place of a non-object) as setField creates a field's parents. */
+function objectAt(event: JsonObject, path: readonly string[]): JsonObject {
+  let node = event;
+  for (const part of path) {
+    const next = Object.hasOwn(node, part) ? node[part] : undefined;
+    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) {
+      const created: JsonObject = {};
+      setOwn(node, part, created);
+      node = created;
+    } else {
+      node = next;
+    }
+  }
+  return node;
+}
+
+/**
+ * Parsed agents by UA string, at most `size` of them (0 remembers none). Keyed by a digest
+ * of the string (its length and a few of its characters) with the string itself checked in
+ * the digest's bucket: a Map keyed by the string hashes all of its 100-300 characters on
+ * every lookup (a UA is a fresh substring of each line, its hash not yet known), which cost
+ * more than writing the fields.
+ */
+class AgentCache {
+  private readonly buckets = new Map<number, { ua: string; parsed: ParsedAgent }[]>();
+  private count = 0;
+
+  constructor(private readonly size: number) {}
+
+  get(ua: string): ParsedAgent | undefined {
+    const bucket = this.buckets.get(digest(ua));
+    if (bucket === undefined) return undefined;
+    for (const entry of bucket) if (entry.ua === ua) return entry.parsed;
+    return undefined;
+  }
+
+  set(ua: string, parsed: ParsedAgent): void {
+    if (this.size === 0) return;
+    if (this.count >= this.size) {
+      this.buckets.clear();
+      this.count = 0;
+    }
+    const key = digest(ua);
+    const bucket = this.buckets.get(key);
+    // Flattened: the key is kept for good, not the line it was cut from.
+    const entry = { ua: flat(ua), parsed };
+    if (bucket === undefined) this.buckets.set(key, [entry]);
+    else bucket.push(entry);
+    this.count += 1;
+  }
+}
+
+/** A small integer from the length and seven characters spread over the string. */
+function digest(ua: string): number {
+  const n = ua.length;
+  let h = n;
+  for (let k = 1; k <= 7; k++) h = (Math.imul(h, 31) + ua.charCodeAt((n * k) >> 3)) | 0;
+  return h & 0x3fffffff;
+}
+
+/** A copy of `text` that shares no memory with the string it may have been sliced from. */
+function flat(text: string): string {
+  return (' ' + text).slice(1);
 }
 
 function toEcs(data: UapRules, ua: string): JsonObject {

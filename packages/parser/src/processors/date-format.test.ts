@@ -244,3 +244,44 @@ describe('compileDateFormat: the last text is remembered only where the clock pl
     expect(typeof pivot).toBe('number');
   });
 });
+
+describe('compileDateFormat: the remembered last text', () => {
+  it('gives what a fresh parser gives, for repeated texts and a clock that moves (year inference)', () => {
+    const texts = fc.constantFrom(
+      'Dec 31 23:59:59',
+      'Jan  1 00:00:00',
+      'Jan 1 00:00:01',
+      'Feb 29 12:00:00',
+      'Feb 30 12:00:00',
+      'Jun 15 10:00:00',
+      'Jun 15 10:00:00 +0200',
+      'nonsense',
+    );
+    const clocks = fc.constantFrom(
+      '2024-12-31T23:30:00Z',
+      '2025-01-01T00:30:00Z',
+      '2025-06-15T10:00:00Z',
+      '2028-03-01T00:00:00Z',
+      '2025-12-30T23:59:00Z',
+    );
+    for (const [format, timezone] of [
+      ['MMM d HH:mm:ss', 'UTC'],
+      ['MMM d HH:mm:ss', 'Europe/Berlin'],
+      ['MMM d HH:mm:ss Z', 'UTC'],
+      ['dd/MMM/yyyy:HH:mm:ss Z', 'UTC'],
+    ] as const) {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(texts, clocks), { minLength: 1, maxLength: 12 }), (calls) => {
+          let clock = 0;
+          const remembered = compileDateFormat(format, { timezone, now: () => clock });
+          for (const [text, at] of calls) {
+            clock = Date.parse(at);
+            const fresh = compileDateFormat(format, { timezone, now: () => clock });
+            expect(remembered(text)).toBe(fresh(text));
+          }
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+});

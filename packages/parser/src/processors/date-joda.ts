@@ -266,15 +266,22 @@ export function compileJoda(format: string, timezone: string, now: () => number)
   // comparing it: the last text and its result are remembered (Logstash's date filter
   // caches the same way). Only where the result depends on the text alone: a format
   // without a year, or with a two-digit one, reads the clock.
+  // Without a year (syslog), the text alone gives the parts but the year is inferred from
+  // the clock at each call: the last text's parts are remembered, not its result.
   const pure = hasYear && !twoDigitYear;
+  const yearless = !hasYear;
   let lastText: string | undefined;
   let lastResult: number | undefined;
+  let lastParts: YearlessParts | undefined;
 
   return (value) => {
     const text = typeof value === 'string' ? value : String(value);
     if (pure && text === lastText) return lastResult;
+    if (yearless && text === lastText) {
+      return lastParts === undefined ? undefined : inferYear(lastParts.p, lastParts.convert, now());
+    }
     const result = parseText(text);
-    if (pure) {
+    if (pure || yearless) {
       lastText = text;
       lastResult = result;
     }
@@ -282,6 +289,7 @@ export function compileJoda(format: string, timezone: string, now: () => number)
   };
 
   function parseText(text: string): number | undefined {
+    lastParts = undefined;
     const m = re.exec(text);
     if (!m) return undefined;
     const p: Parts = {
@@ -314,8 +322,15 @@ export function compileJoda(format: string, timezone: string, now: () => number)
       if (!validDateTime(year, p.month, p.day, p.hour, p.minute, p.second)) return undefined;
       return convert(Date.UTC(year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millis));
     }
+    lastParts = { p, convert };
     return inferYear(p, convert, now());
   }
+}
+
+/** What a year-less date's text gives before its year is inferred (see compileJoda). */
+interface YearlessParts {
+  readonly p: Parts;
+  readonly convert: (wall: number) => number | undefined;
 }
 
 function zonedConverter(

@@ -61,6 +61,11 @@ const restPiece = fc.constantFrom(
   ' - [15/Jan/2026:10:00:00 +0000] "POST /x y HTTP/2.0" 500 0 "-" "-" "1.2.3.4, 5.6.7.8"',
   ' TLSv1.2 ECDHE-RSA-AES128 "GET / HTTP/1.1" 512',
   ' - bob [15/Jan/2026:10:00:00 +0000] "GET',
+  // A user that starts with "[" (only a later " [date] " can end it).
+  ' - - [u] [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"',
+  ' - [u] [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1',
+  ' - - [15/Jan/2026:10:00:00 +0000] "GET / [15/Jan/2026:10:00:00 +0000] HTTP/1.1" 200 1',
+  ' - - [15/Jan/2026:10:00:00 +0000]x [15/Feb/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1',
 );
 const noise = fc.string({
   unit: fc.constantFrom(' ', '\t', '%', ',', ':', '-', '"', '.', '1', 'a', 'f', '[', '\\'),
@@ -112,6 +117,7 @@ describe('web module patterns: guards change no match', () => {
       '10.0.0.1, 192.168.0.1 - - [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1',
       '"10.0.0.1, 10.0.0.2" - - [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"',
       'example.com "unix:" - - [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"',
+      'example.com - - [u] [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"',
       '- - - [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1',
     ]) {
       expectSameMatch(line);

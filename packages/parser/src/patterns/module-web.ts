@@ -47,8 +47,12 @@ export const webModulePatterns: Readonly<Record<string, string>> = {
   NGINX_ADDRESS_LIST: String.raw`(?:%{WEB_IP}|%{WORD})(?:"?(?:,\s*|\s+)(?:%{WEB_IP}|%{WORD}))*`,
   // The host is tried only where what follows it can be a client: see WEB_IP. Before a
   // space, a host holds no blank (nor "%", unless in an IPv6 zone, where the guard gives
-  // way); after it come an address or word, or a non-blank token right before " - ".
-  NGINX_CLIENT: String.raw`(?:(?=[^ \t%]*(?:%| "?(?:[0-9A-Za-z_:]|\S+ - )))%{NGINX_HOST} )?"?(?:%{NGINX_ADDRESS_LIST:[nginx][access][remote_ip_list]}|%{NOTSPACE:[source][address]})`,
+  // way); after it come an address or word, or a non-blank token right before " - " and
+  // what NGINX_ACCESS wants next: a user that is "-" or does not start with "[", or one
+  // that does and is followed by the " [date] " somewhere. Without that last part, the
+  // most common line of all, `1.2.3.4 - - [date] ...`, took its "- -" for a host's client
+  // and user and read the whole line once per way of matching the host, to no end.
+  NGINX_CLIENT: String.raw`(?:(?=[^ \t%]*(?:%| "?(?:[0-9A-Za-z_:]|\S+ - (?:(?!\[)|(?=[^\n]*? \[%{HTTPDATE}\] )))))%{NGINX_HOST} )?"?(?:%{NGINX_ADDRESS_LIST:[nginx][access][remote_ip_list]}|%{NOTSPACE:[source][address]})`,
   // Status and size are `-` in a few custom formats ($upstream_status); the quoted
   // referrer/agent pair is optional (common-style formats), and whatever follows it (a
   // custom log_format's $request_time, $upstream_*, $host...) is left in `message`.

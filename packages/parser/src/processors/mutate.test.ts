@@ -1,4 +1,5 @@
-import { ConfigError, type JsonValue } from '@sluice/core';
+import { ConfigError, getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cloneJson, mutate } from './mutate.js';
 
@@ -233,5 +234,56 @@ describe('cloneJson', () => {
     const b = p.apply({}) as { event: { category: string[] } };
     a.event.category.push('changed');
     expect(b.event.category).toEqual(['web']);
+  });
+});
+
+describe('mutate string operations and split: the shortcuts change no output', () => {
+  // The event shapes a path may meet: absent, a scalar on the way, a list, `__proto__` keys.
+  const text = fc.string({ unit: fc.constantFrom('a', 'B', ',', ' ', '"', '1', '.') });
+  const holder = fc.oneof(
+    text.map((t): JsonObject => ({ a: { b: t } })),
+    text.map((t): JsonObject => ({ a: { b: [t, 1, null] } })),
+    text.map(
+      (t): JsonObject => JSON.parse(`{"a":{"__proto__":${JSON.stringify(t)},"b":${JSON.stringify(t)}}}`),
+    ),
+    fc.constant<JsonObject>({ a: 'scalar' }),
+    fc.constant<JsonObject>({ a: [{ b: 'x' }] }),
+    fc.constant<JsonObject>({}),
+  );
+  const field = fc.constantFrom('a.b', 'a.__proto__', 'a');
+
+  it('gsub, lowercase and strip write what setField of the result gave', () => {
+    fc.assert(
+      fc.property(holder, field, fc.constantFrom('gsub', 'lowercase', 'strip'), (event, path, op) => {
+        const fn =
+          op === 'gsub'
+            ? (s: string) => s.replace(/"?\s*,\s*|"?\s+/g, ',')
+            : op === 'lowercase'
+              ? (s: string) => s.toLowerCase()
+              : (s: string) => s.trim();
+        const expected = structuredClone(event);
+        const value = getField(expected, path);
+        if (typeof value === 'string') setField(expected, path, fn(value));
+        else if (Array.isArray(value))
+          setField(
+            expected,
+            path,
+            value.map((v) => (typeof v === 'string' ? fn(v) : v)),
+          );
+        const options = op === 'gsub' ? { gsub: [[path, '"?\\s*,\\s*|"?\\s+', ',']] } : { [op]: [path] };
+        const out = mutate(options, { where }).apply(structuredClone(event));
+        expect(JSON.stringify(out)).toBe(JSON.stringify(expected));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('split gives String.prototype.split', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom(',', ' ', ', ', 'a', '"'), (value, sep) => {
+        expect(run({ split: { f: sep } }, { f: value })).toEqual({ f: value.split(sep) });
+      }),
+      { numRuns: 500 },
+    );
   });
 });

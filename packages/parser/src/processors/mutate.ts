@@ -210,7 +210,10 @@ function compileOperation(name: OperationName, o: OptionReader): Operation[] {
           const path = fieldPath(field);
           return (event) => {
             const value = getField(event, path);
-            if (typeof value === 'string') setField(event, path, value.split(sep));
+            // Most values (nginx's one client address) hold no separator: [value] is their
+            // split, without the runtime call and its substring.
+            if (typeof value === 'string')
+              setField(event, path, value.includes(sep) ? value.split(sep) : [value]);
             return value === undefined || typeof value === 'string' || Array.isArray(value);
           };
         },
@@ -270,8 +273,12 @@ function gsubRules(o: OptionReader): { field: string; regex: RegExp; replacement
 function stringOp(path: string[], fn: (s: string) => string): Operation {
   return (event) => {
     const value = getField(event, path);
-    if (typeof value === 'string') setField(event, path, fn(value));
-    else if (Array.isArray(value))
+    if (typeof value === 'string') {
+      // Writing back the same text where getField found it changes nothing (a gsub that
+      // matched nothing, a lowercase of lower-case text): skip the walk.
+      const changed = fn(value);
+      if (changed !== value) setField(event, path, changed);
+    } else if (Array.isArray(value))
       setField(
         event,
         path,

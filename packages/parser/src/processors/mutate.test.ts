@@ -287,3 +287,34 @@ describe('mutate string operations and split: the shortcuts change no output', (
     );
   });
 });
+
+describe('mutate append of a lone reference', () => {
+  it('appends what the template renders: strings as they are, other values as JSON; absent, null and "" skipped', () => {
+    const value = fc.oneof(
+      fc.constantFrom<JsonValue | undefined>(undefined, null, '', 'a', 0, 1.5, true, false, [], ['a'], {}),
+      fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>,
+    );
+    const existing = fc.constantFrom<JsonValue | undefined>(undefined, 'a', ['a', '1'], 7, ['{}']);
+    fc.assert(
+      fc.property(value, existing, (v, before) => {
+        const event: JsonObject = { s: {} };
+        if (v !== undefined) setField(event, 's.f', v);
+        if (before !== undefined) event.list = structuredClone(before);
+        const rendered =
+          v === undefined || v === null || v === ''
+            ? undefined
+            : typeof v === 'string'
+              ? v
+              : JSON.stringify(v);
+        const expected = structuredClone(event);
+        const list = before === undefined ? [] : Array.isArray(before) ? [...before] : [before];
+        const changed = !Array.isArray(before) || (rendered !== undefined && !list.includes(rendered));
+        if (rendered !== undefined && !list.includes(rendered)) list.push(rendered);
+        if (changed && list.length > 0) expected.list = list;
+        const out = run({ append: { list: '%{s.f}' } }, event);
+        expect(JSON.stringify(out)).toBe(JSON.stringify(expected));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

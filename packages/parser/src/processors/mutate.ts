@@ -295,6 +295,17 @@ function stringOp(path: string[], fn: (s: string) => string): Operation {
 function compileReference(value: JsonValue): (event: JsonObject) => JsonValue | undefined {
   const render = compileTemplate(value);
   if (typeof value !== 'string' || !/%\{[^}]+\}/.test(value)) return render;
+  // The common form, one reference and nothing else (`%{source.ip}`): the field is read
+  // once, and is the value as compileTemplate renders it.
+  const whole = /^%\{([^}]+)\}$/.exec(value)?.[1];
+  if (whole !== undefined && isFieldPath(whole)) {
+    const path = fieldPath(whole);
+    return (event) => {
+      const v = getField(event, path);
+      if (v === undefined || v === null || v === '') return undefined;
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    };
+  }
   const refs = [...value.matchAll(/%\{([^}]+)\}/g)]
     .map((m) => m[1] as string)
     .filter(isFieldPath)

@@ -1,3 +1,5 @@
+import { type JsonObject, type JsonValue, setField } from '@sluice/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseUri, uriParts } from './uri-parts.js';
 
@@ -94,5 +96,50 @@ describe('uri_parts processor', () => {
 
   it('needs a field', () => {
     expect(() => uriParts({}, { where })).toThrow(/"field" must be/);
+  });
+});
+
+describe('uri_parts writes what setField of each part wrote', () => {
+  it('over targets that held other shapes, key order included', () => {
+    const uri = fc.constantFrom(
+      '/static/js/app.2399.js',
+      '/a?x=1#f',
+      'https://user:pw@example.com:8443/p/q.tar.gz?x#y',
+      'mailto:x@example.com',
+      'host:443',
+      'not a uri',
+      '/caf%C3%A9',
+    );
+    const before = fc.constantFrom<JsonValue | undefined>(
+      undefined,
+      'text',
+      null,
+      [1],
+      { path: 'old', z: 1 },
+      {},
+    );
+    for (const [target, keepOriginal] of [
+      ['url', false],
+      ['url', true],
+      ['a.__proto__.url', true],
+    ] as const) {
+      const p = uriParts({ field: 'u', target, keep_original: keepOriginal }, { where });
+      fc.assert(
+        fc.property(uri, before, (u, existing) => {
+          const event: JsonObject = { u };
+          if (existing !== undefined) setField(event, target, structuredClone(existing));
+          const expected = structuredClone(event);
+          const parts = parseUri(u);
+          if (parts === undefined) expected.tags = ['_uripartsfailure'];
+          else {
+            if (keepOriginal) parts.original = u;
+            for (const key of Object.keys(parts))
+              setField(expected, `${target}.${key}`, parts[key] as JsonValue);
+          }
+          expect(JSON.stringify(p.apply(event))).toBe(JSON.stringify(expected));
+        }),
+        { numRuns: 200 },
+      );
+    }
   });
 });

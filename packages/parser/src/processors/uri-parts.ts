@@ -1,5 +1,6 @@
-import { addTag, fieldPath, getField, setField } from '@sluice/core';
+import { addTag, fieldPath, getField, setOwn } from '@sluice/core';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
+import { objectAt } from './field-parent.js';
 import { OptionReader } from './options.js';
 
 export const URI_PARTS_FAILURE_TAG = '_uripartsfailure';
@@ -35,16 +36,6 @@ export const uriParts: ProcessorFactory = withOptions(URI_PARTS_OPTIONS, (option
   const target = fieldPath(o.field('target', 'url'));
   const keepOriginal = o.boolean('keep_original', true);
   const failureTags = o.failureTags(URI_PARTS_FAILURE_TAG);
-  // `[...target, key]` for each part name, built once (there are ten names at most).
-  const paths = new Map<string, readonly string[]>();
-  const pathOf = (key: string): readonly string[] => {
-    let path = paths.get(key);
-    if (path === undefined) {
-      path = [...target, key];
-      paths.set(key, path);
-    }
-    return path;
-  };
 
   return {
     name: 'uri_parts',
@@ -57,7 +48,11 @@ export const uriParts: ProcessorFactory = withOptions(URI_PARTS_OPTIONS, (option
         return event;
       }
       if (keepOriginal) parts.original = value as string;
-      for (const key of Object.keys(parts)) setField(event, pathOf(key), parts[key] as string | number);
+      // What setField of each part wrote, the target's parents walked once.
+      const keys = Object.keys(parts);
+      if (keys.length === 0) return event;
+      const node = objectAt(event, target);
+      for (const key of keys) setOwn(node, key, parts[key] as string | number);
       return event;
     },
   };

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fieldPath, getField, type JsonObject, type JsonValue, setOwn } from '@sluice/core';
 import { parse as parseYaml } from 'yaml';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
+import { objectAt } from './field-parent.js';
 import { OptionReader } from './options.js';
 
 /** One rule of uap-core's regexes.yaml: a regex and optional replacements for its groups. */
@@ -222,22 +223,6 @@ function prepare(target: readonly string[], fields: JsonObject): ParsedAgent {
     group.values.push(fields[key] as JsonValue);
   }
   return groups;
-}
-
-/** The object at `path`, created (or put in place of a non-object) as setField creates a field's parents. */
-function objectAt(event: JsonObject, path: readonly string[]): JsonObject {
-  let node = event;
-  for (const part of path) {
-    const next = Object.hasOwn(node, part) ? node[part] : undefined;
-    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) {
-      const created: JsonObject = {};
-      setOwn(node, part, created);
-      node = created;
-    } else {
-      node = next;
-    }
-  }
-  return node;
 }
 
 /**

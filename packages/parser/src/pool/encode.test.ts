@@ -1,4 +1,14 @@
-import { compileIndexName, itemCount, itemText, type LogEvent } from '@sluice/core';
+import {
+  compileIndexName,
+  itemCount,
+  itemText,
+  type JsonObject,
+  type JsonValue,
+  type LogEvent,
+  setField,
+  setOwn,
+} from '@sluice/core';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { compilePipeline } from '../pipeline/compile.js';
 import { encodeRecords } from './encode.js';
@@ -196,5 +206,60 @@ describe('startEvent', () => {
     expect(event).toEqual(beats);
     (event.agent as { type: string }).type = 'changed';
     expect(beats.agent.type).toBe('filebeat');
+  });
+});
+
+describe('startEvent: dotted keys split once and remembered', () => {
+  // The reference: setField with the key as a string, as before the keys were remembered.
+  function reference(fields: JsonObject, line: string): string {
+    const event: JsonObject = {};
+    for (const key of Object.keys(fields)) {
+      const value = fields[key] as JsonValue;
+      if (key.includes('.')) setField(event, key, structuredClone(value));
+      else setOwn(event, key, structuredClone(value));
+    }
+    event.message = line;
+    return JSON.stringify(event);
+  }
+  const key = fc.oneof(
+    fc.constantFrom(
+      'host.name',
+      'host',
+      'log.file.path',
+      'log.offset',
+      'a..b',
+      '.a',
+      'a.',
+      '[a][b.c]',
+      '__proto__.x',
+      'x.__proto__',
+      'a.b.c.d',
+    ),
+    fc.string({ unit: fc.constantFrom('a', 'b', '.', '_'), minLength: 1, maxLength: 6 }),
+  );
+  const value = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant({ nested: [1] }));
+
+  test('gives what setField of each key gave, over many records and more keys than are remembered', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(key, value), { minLength: 1, maxLength: 20 }), (batch) => {
+        for (const fields of batch) {
+          const record: RecordInput = {
+            id: '1',
+            line: 'l',
+            format: 'sluice',
+            fields: JSON.parse(JSON.stringify(fields)),
+          };
+          expect(JSON.stringify(startEvent(record, false))).toBe(reference(fields, 'l'));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Past the bound the remembered keys start over; the events stay the same.
+    for (let i = 0; i < 3000; i++) {
+      const fields = { [`k${i}.x`]: i, 'host.name': 'h' };
+      expect(JSON.stringify(startEvent({ id: '1', line: 'l', format: 'sluice', fields }, false))).toBe(
+        reference(fields, 'l'),
+      );
+    }
   });
 });

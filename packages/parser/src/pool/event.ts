@@ -1,6 +1,7 @@
 import {
   addTag,
   cachedIsoTime,
+  fieldPath,
   type InboundRecord,
   type JsonObject,
   type JsonValue,
@@ -41,12 +42,31 @@ export function recordFields(record: RecordInput, owned: boolean): LogEvent {
       if (value === undefined) continue;
       if (!owned && value !== null && typeof value === 'object') value = structuredClone(value);
       // Sluice's own metadata uses dotted keys; foreign events are already nested.
-      if (!structured && key.includes('.')) setField(event, key, value);
+      if (!structured && key.includes('.')) setField(event, dottedPath(key), value);
       else setOwn(event, key, value);
     }
   }
   return event;
 }
+
+/**
+ * A dotted metadata key (`host.name`, `log.file.path`) as setField splits it, remembered:
+ * every record of a shipper carries the same few keys, and splitting them again for each
+ * record cost about as much as the rest of starting its event. Bounded, since the keys
+ * come from the records.
+ */
+function dottedPath(key: string): readonly string[] {
+  let path = dottedPaths.get(key);
+  if (path === undefined) {
+    path = fieldPath(key);
+    if (dottedPaths.size >= MAX_DOTTED_PATHS) dottedPaths.clear();
+    dottedPaths.set(key, path);
+  }
+  return path;
+}
+
+const MAX_DOTTED_PATHS = 1024;
+const dottedPaths = new Map<string, readonly string[]>();
 
 /**
  * What every event carries whatever the pipeline did: `@timestamp` (from the date

@@ -250,6 +250,8 @@ describe('compileDateFormat: the remembered last text', () => {
     const texts = fc.constantFrom(
       'Dec 31 23:59:59',
       'Jan  1 00:00:00',
+      'Jan 1 00:00:00',
+      'Jan  1 00:00:00',
       'Jan 1 00:00:01',
       'Feb 29 12:00:00',
       'Feb 30 12:00:00',
@@ -257,12 +259,33 @@ describe('compileDateFormat: the remembered last text', () => {
       'Jun 15 10:00:00 +0200',
       'nonsense',
     );
-    const clocks = fc.constantFrom(
-      '2024-12-31T23:30:00Z',
-      '2025-01-01T00:30:00Z',
-      '2025-06-15T10:00:00Z',
-      '2028-03-01T00:00:00Z',
-      '2025-12-30T23:59:00Z',
+    // Around New Year (where next year starts to qualify) and the margins of the dates
+    // above, to the millisecond, and a leap year.
+    const DAY = 86_400_000;
+    const clocks = fc.oneof(
+      fc
+        .constantFrom(
+          '2024-12-31T23:30:00Z',
+          '2025-01-01T00:30:00Z',
+          '2025-06-15T10:00:00Z',
+          '2028-03-01T00:00:00Z',
+          '2025-12-30T23:59:00Z',
+          '2025-12-30T00:00:00Z',
+          '2025-06-14T10:00:00Z',
+          // Either side of a boundary, to the millisecond: next year starts to qualify
+          // (New Year less two days), "Jun 15 10:00:00" of 2025 starts to qualify.
+          '2025-12-29T23:59:59.999Z',
+          '2029-12-29T23:59:59.999Z',
+          '2029-12-30T00:00:00.000Z',
+          '2025-06-14T09:59:59.999Z',
+        )
+        .map((at) => new Date(at).toISOString()),
+      fc
+        .tuple(fc.constantFrom(2025, 2026, 2028, 2029), fc.integer({ min: -3 * DAY, max: 3 * DAY }))
+        .map(([year, offset]) => new Date(Date.UTC(year, 0, 1) + offset).toISOString()),
+      fc
+        .integer({ min: -2 * DAY, max: 2 * DAY })
+        .map((o) => new Date(Date.UTC(2025, 5, 14, 10) + o).toISOString()),
     );
     for (const [format, timezone] of [
       ['MMM d HH:mm:ss', 'UTC'],
@@ -271,7 +294,7 @@ describe('compileDateFormat: the remembered last text', () => {
       ['dd/MMM/yyyy:HH:mm:ss Z', 'UTC'],
     ] as const) {
       fc.assert(
-        fc.property(fc.array(fc.tuple(texts, clocks), { minLength: 1, maxLength: 12 }), (calls) => {
+        fc.property(fc.array(fc.tuple(texts, clocks), { minLength: 1, maxLength: 24 }), (calls) => {
           let clock = 0;
           const remembered = compileDateFormat(format, { timezone, now: () => clock });
           for (const [text, at] of calls) {
@@ -280,7 +303,7 @@ describe('compileDateFormat: the remembered last text', () => {
             expect(remembered(text)).toBe(fresh(text));
           }
         }),
-        { numRuns: 300 },
+        { numRuns: 1000 },
       );
     }
   });

@@ -273,12 +273,17 @@ export function compileJoda(format: string, timezone: string, now: () => number)
   let lastText: string | undefined;
   let lastResult: number | undefined;
   let lastParts: YearlessParts | undefined;
+  const inferred: InferredRange = { from: 0, until: 0, ms: undefined };
 
   return (value) => {
     const text = typeof value === 'string' ? value : String(value);
     if (pure && text === lastText) return lastResult;
     if (yearless && text === lastText) {
-      return lastParts === undefined ? undefined : inferYear(lastParts.p, lastParts.convert, now());
+      if (lastParts === undefined) return undefined;
+      // The year is the clock's; the last inference holds while the clock stays in its range.
+      const nowMs = now();
+      if (nowMs >= inferred.from && nowMs < inferred.until) return inferred.ms;
+      return inferYear(lastParts.p, lastParts.convert, nowMs, inferred);
     }
     const result = parseText(text);
     if (pure || yearless) {
@@ -323,7 +328,7 @@ export function compileJoda(format: string, timezone: string, now: () => number)
       return convert(Date.UTC(year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millis));
     }
     lastParts = { p, convert };
-    return inferYear(p, convert, now());
+    return inferYear(p, convert, now(), inferred);
   }
 }
 
@@ -365,19 +370,46 @@ function inferYear(
   p: Parts,
   convert: (wall: number) => number | undefined,
   nowMs: number,
+  range?: InferredRange,
 ): number | undefined {
   const limit = nowMs + YEAR_INFERENCE_FUTURE_MARGIN_MS;
   const thisYear = new Date(nowMs).getUTCFullYear();
+  // The clocks for which every comparison below comes out the same, hence the result:
+  // narrowed by each decision that depends on nowMs.
+  let from = Date.UTC(thisYear, 0, 1);
+  let until = Date.UTC(thisYear + 1, 0, 1);
   // Next year can only qualify within a day (plus a zone offset) of New Year.
-  const first =
-    Date.UTC(thisYear + 1, 0, 1) <= limit + YEAR_INFERENCE_FUTURE_MARGIN_MS ? thisYear + 1 : thisYear;
+  const nextYearFrom = Date.UTC(thisYear + 1, 0, 1) - 2 * YEAR_INFERENCE_FUTURE_MARGIN_MS;
+  const first = nowMs >= nextYearFrom ? thisYear + 1 : thisYear;
+  if (first > thisYear) from = Math.max(from, nextYearFrom);
+  else until = Math.min(until, nextYearFrom);
+  let result: number | undefined;
   // Eight years back always holds a leap year (2100 is not one), for Feb 29.
   for (let year = first; year >= thisYear - 8; year--) {
     if (!validDateTime(year, p.month, p.day, p.hour, p.minute, p.second)) continue;
     const ms = convert(Date.UTC(year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millis));
-    if (ms !== undefined && ms <= limit) return ms;
+    if (ms === undefined) continue;
+    // ms <= limit exactly while nowMs >= ms - margin.
+    if (ms <= limit) {
+      from = Math.max(from, ms - YEAR_INFERENCE_FUTURE_MARGIN_MS);
+      result = ms;
+      break;
+    }
+    until = Math.min(until, ms - YEAR_INFERENCE_FUTURE_MARGIN_MS);
   }
-  return undefined;
+  if (range !== undefined) {
+    range.from = from;
+    range.until = until;
+    range.ms = result;
+  }
+  return result;
+}
+
+/** An inferred date and the clocks [from, until) for which inferYear gives it again. */
+interface InferredRange {
+  from: number;
+  until: number;
+  ms: number | undefined;
 }
 
 function pivotYear(twoDigits: number, nowMs: number): number {

@@ -78,6 +78,16 @@ export class BulkWriter {
     this.offset = o + (encoder.encodeInto(text, b.subarray(o)).written as number);
   }
 
+  /**
+   * Any text, in UTF-8 as TextEncoder writes it, by one native call: for JSON assembled
+   * as a string (see grok/writer.ts), which JSON.stringify made well-formed.
+   */
+  text(text: string): void {
+    // Every UTF-16 unit is at most three bytes of UTF-8.
+    this.reserve(text.length * 3);
+    this.offset += this.view.write(text, this.offset, 'utf8');
+  }
+
   /** `text` as a JSON string literal: `JSON.stringify(text)`, in UTF-8. */
   string(text: string): void {
     const len = text.length;

@@ -72,12 +72,15 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
           timestampIndex = indexName({ '@timestamp': timestamp });
           lastTimestampMs = ms;
         }
-        stage = 'encoder';
-        action.write(w, timestampIndex, record.id);
         stage = 'pipeline';
-        event = direct.write(record, w, timestamp, now);
+        const source = direct.source(record, timestamp, now);
         // Not written directly (nothing matched): the event goes the generic way below.
-        if (event !== undefined) w.offset = itemStart;
+        if (typeof source !== 'string') event = source;
+        else {
+          stage = 'encoder';
+          // The item as one string, one native UTF-8 write (see grok/writer.ts).
+          w.text(action.line(timestampIndex, record.id) + source);
+        }
       } else {
         event = skip?.has(r) ? timedOutEvent(record, now) : runRecord(pipeline, record, true, now);
       }
@@ -129,15 +132,25 @@ const writer = new BulkWriter();
 class ActionLines {
   private index: string | undefined;
   private head: Uint8Array = new Uint8Array(0);
+  private headText = '';
 
   write(w: BulkWriter, index: string, id: string): void {
-    if (index !== this.index) {
-      this.index = index;
-      this.head = utf8(bulkActionHead(index));
-    }
+    if (index !== this.index) this.remember(index);
     w.chunk(this.head);
     w.string(id);
     w.chunk(ACTION_END);
+  }
+
+  /** The action line as text, for an item written as one string. */
+  line(index: string, id: string): string {
+    if (index !== this.index) this.remember(index);
+    return `${this.headText}${JSON.stringify(id)}${BULK_ACTION_END}`;
+  }
+
+  private remember(index: string): void {
+    this.index = index;
+    this.headText = bulkActionHead(index);
+    this.head = utf8(this.headText);
   }
 }
 

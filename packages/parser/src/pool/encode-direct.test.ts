@@ -8,7 +8,7 @@ import { modules, resolveModule } from '../modules/index.js';
 import { type CompiledPipeline, compilePipeline, type ProcessorSpec } from '../pipeline/compile.js';
 import { BulkWriter } from './bulk-writer.js';
 import { directEncoderFor } from './direct.js';
-import { encodeRecords } from './encode.js';
+import { encodeRecords, recycleBody } from './encode.js';
 import { type RecordInput, runRecord } from './event.js';
 
 const indexName = compileIndexName('logs-%{+yyyy.MM.dd}');
@@ -118,6 +118,64 @@ describe('typed captures are written as the applier value serialises', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('spent bodies are recycled', () => {
+  const take = (w: BulkWriter, text: string): Uint8Array => {
+    w.text(text);
+    return w.take();
+  };
+
+  test('a recycled buffer carries the next body that fits, and only the new bytes are in view', () => {
+    const w = new BulkWriter(8);
+    const first = take(w, 'x'.repeat(1000));
+    const buffer = first.buffer;
+    w.recycle(buffer);
+    const second = take(w, 'second body');
+    expect(second.buffer).toBe(buffer);
+    expect(Buffer.from(second).toString()).toBe('second body');
+    // Not recycled: the next body has a buffer of its own.
+    const third = take(w, 'third');
+    expect(third.buffer).not.toBe(buffer);
+    expect(Buffer.from(second).toString()).toBe('second body');
+  });
+
+  test('the smallest spare that fits is used; a body bigger than every spare gets a new buffer', () => {
+    const w = new BulkWriter(8);
+    const small = take(w, 'a'.repeat(10)).buffer;
+    const big = take(w, 'b'.repeat(200_000)).buffer;
+    expect(big.byteLength).toBeGreaterThan(small.byteLength);
+    w.recycle(big);
+    w.recycle(small);
+    expect(take(w, 'c').buffer).toBe(small);
+    expect(take(w, 'd'.repeat(300_000)).buffer).not.toBe(big);
+    expect(take(w, 'e').buffer).toBe(big);
+  });
+
+  test('a buffer recycled twice is kept once; a detached one is ignored', () => {
+    const w = new BulkWriter(8);
+    const body = take(w, 'once');
+    w.recycle(body.buffer);
+    w.recycle(body.buffer);
+    expect(take(w, 'a').buffer).toBe(body.buffer);
+    expect(take(w, 'b').buffer).not.toBe(body.buffer);
+    const moved = take(w, 'moved');
+    structuredClone(moved.buffer, { transfer: [moved.buffer] });
+    expect(moved.buffer.byteLength).toBe(0);
+    w.recycle(moved.buffer);
+    expect(take(w, 'c').buffer.byteLength).toBeGreaterThan(0);
+  });
+
+  test('encodeRecords writes the same bytes into a recycled body', () => {
+    const pipeline = compilePipeline([{ grok: { patterns: ['^%{WORD:a} %{INT:n:int}$'] } }]);
+    const records = recordsOf(['one 1', 'two 2', 'three x']);
+    const first = encodeRecords(records, { pipeline, indexName, now: NOW, indexReadsFields: false });
+    const expected = Buffer.from(first.body).toString();
+    recycleBody(first.body);
+    const second = encodeRecords(records, { pipeline, indexName, now: NOW, indexReadsFields: false });
+    expect(second.body.buffer).toBe(first.body.buffer);
+    expect(Buffer.from(second.body).toString()).toBe(expected);
   });
 });
 

@@ -126,6 +126,15 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
 const writer = new BulkWriter();
 
 /**
+ * Hands the memory of a body encodeRecords returned in this thread back for a later batch
+ * (BulkWriter.recycle): the caller must not read the body, or another view of its buffer,
+ * afterwards.
+ */
+export function recycleBody(body: Uint8Array): void {
+  if (body.buffer instanceof ArrayBuffer) writer.recycle(body.buffer);
+}
+
+/**
  * The bulk action line, `{"create":{"_index":INDEX,"_id":ID}}\n`: the head up to the id is
  * encoded once per index name and kept while consecutive items share it.
  */

@@ -228,6 +228,8 @@ async function runPool(pool, batches) {
       const batch = batches[next++];
       const encoded = await pool.encode(batch);
       items += encoded.recordIndex.length;
+      // What the consumer does once the sink has written the batch: its body's memory goes back to the workers.
+      pool.accepted?.(encoded);
     }
   };
   await Promise.all(Array.from({ length: pool.threads * 2 }, worker));
@@ -302,9 +304,16 @@ for (const dataset of datasets) {
     },
     encode: () => {
       let items = 0;
-      for (const batch of batches)
-        items += parser.encodeRecords(batch, { pipeline: pipelineFn, indexName, indexReadsFields: false })
-          .recordIndex.length;
+      for (const batch of batches) {
+        const encoded = parser.encodeRecords(batch, {
+          pipeline: pipelineFn,
+          indexName,
+          indexReadsFields: false,
+        });
+        items += encoded.recordIndex.length;
+        // As a worker's bodies come back from the consumer (ParserPool.accepted); a build without it allocates each.
+        parser.recycleBody?.(encoded.body);
+      }
       return items;
     },
   };

@@ -195,7 +195,16 @@ const datasets = args['long-lines-only']
 
 function records(lines) {
   const shippedAt = Date.UTC(2024, 0, 15);
-  return lines.map((line, i) => ({ id: `r${i}`, line, format: 'raw', shippedAt, origin: 'bench' }));
+  // Each line decoded from bytes, as the consumer's records are (from broker payloads): the
+  // generators build lines by concatenation, and joining those trees for the pool's wire
+  // batch cost the main thread 0.4 µs per line that decoded lines do not (0.07).
+  return lines.map((line, i) => ({
+    id: `r${i}`,
+    line: Buffer.from(line).toString(),
+    format: 'raw',
+    shippedAt,
+    origin: 'bench',
+  }));
 }
 
 // Wall time, and CPU time of the whole process (all threads, workers included): on a

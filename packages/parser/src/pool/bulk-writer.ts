@@ -4,9 +4,9 @@
  * Building the body as strings and encoding it at the end cost more than parsing: the
  * strings of every item were flattened by the join, copied again by the encoder, and all
  * of them were garbage afterwards (measured in benchmarks/parse: join, TextEncoder and
- * the collector took half of a worker's time). Here a capture goes from the match to the
- * buffer in one pass that escapes and encodes it at once, and nothing per item is left
- * for the collector.
+ * the collector took half of a worker's time). Here an item goes into the buffer as soon
+ * as it is known: a compiled document as one string by one native encode (`text`), JSON
+ * text as it stands (`json`), a string escaped and encoded in one pass (`string`).
  *
  * `string` writes exactly the bytes of `TextEncoder.encode(JSON.stringify(text))`
  * (the property test in bulk-writer.test.ts holds them together): the same escapes, lone

@@ -5,16 +5,16 @@ import type { CompiledPipeline } from '../pipeline/compile.js';
 import { finishEvent, type RecordInput, recordFields, startEvent } from './event.js';
 
 /**
- * Compiled encoding: a pipeline whose output has a known shape writes each record's
- * document straight from the regex match into the bulk body, with no event object and no
- * JSON.stringify (see ARCHITECTURE.md, "The hot path writes bytes").
+ * Compiled encoding: a pipeline whose output has a known shape serialises each record's
+ * document straight from the regex match, with no event object (see ARCHITECTURE.md, "The
+ * hot path writes bytes"): generated code puts the captures between constant keys.
  *
  * Today that is a pipeline of one unconditional grok step on `message` (`sluice consume
  * --pattern`, a pipeline file of one grok step) whose every pattern has a fixed shape (see
  * grok/writer.ts). Anything else (a module, several steps, a wrapped pipeline) is run and
  * serialised as before. Per record, the generic path is still taken when:
  * - the record's own fields touch a top-level field the document writes (`accepts`);
- * - no pattern matches (the event is tagged; `write` returns it).
+ * - no pattern matches (the event is tagged; `source` returns it).
  */
 export interface DirectEncoder {
   /**

@@ -37,7 +37,8 @@ export interface EncodeOptions {
  * - generic: the pipeline builds the event and JSON.stringify writes it.
  * Both go into one BulkWriter (no per-item strings joined and encoded afterwards); the
  * action line is assembled from the index name, kept while consecutive events share it,
- * and the record id.
+ * and the record id. A compiled item (action line and document) is one string, written
+ * by one native UTF-8 encode.
  */
 export function encodeRecords(records: readonly RecordInput[], options: EncodeOptions): EncodedBatch {
   const { pipeline, indexName, skip, progress } = options;
@@ -122,7 +123,7 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
   };
 }
 
-/** One writer per thread, its buffer reused by every batch (take() hands out a copy). */
+/** One writer per thread, its buffer reused by every batch (take() hands out a copy, see recycleBody). */
 const writer = new BulkWriter();
 
 /**

@@ -175,22 +175,15 @@ export class BulkWriter {
    * more (see ParserPool.accepted), for a later `take` to copy into. A fresh buffer costs
    * more than the copy: the kernel maps and zeroes each page on its first write, about a
    * microsecond per line for bodies of 1000 lines (measured with benchmarks/parse). At
-   * most MAX_SPARE are kept; a detached buffer (transferred elsewhere) is ignored.
+   * most MAX_SPARE are kept, MAX_KEPT_BYTES in all (the rest is left to the collector); a
+   * detached buffer (transferred elsewhere) is ignored.
    */
   recycle(buffer: ArrayBuffer): void {
     const size = buffer.byteLength;
-    if (size === 0 || size > MAX_KEPT_BYTES || this.spare.includes(buffer)) return;
-    if (this.spare.length < MAX_SPARE) {
-      this.spare.push(buffer);
-      return;
-    }
-    // Full: keep the larger ones, which fit more batches.
-    let smallest = 0;
-    for (let i = 1; i < this.spare.length; i++) {
-      if ((this.spare[i] as ArrayBuffer).byteLength < (this.spare[smallest] as ArrayBuffer).byteLength)
-        smallest = i;
-    }
-    if ((this.spare[smallest] as ArrayBuffer).byteLength < size) this.spare[smallest] = buffer;
+    if (size === 0 || this.spare.includes(buffer)) return;
+    let total = size;
+    for (const spare of this.spare) total += spare.byteLength;
+    if (this.spare.length < MAX_SPARE && total <= MAX_KEPT_BYTES) this.spare.push(buffer);
   }
 
   /** The smallest spare buffer that holds `length` bytes, taken from the spares; else a new one. */

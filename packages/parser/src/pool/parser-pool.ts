@@ -63,6 +63,8 @@ export interface ParsedBatch extends EncodedBatch {
 
 /** Spent body buffers sent with one task: a worker uses one per batch, and keeps a few. */
 const SPARE_BODIES_PER_TASK = 2;
+/** A worker keeps 16 MiB of spare bodies at most (BulkWriter.recycle): a bigger one stays here for the collector. */
+const MAX_SPENT_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * The worker entry always runs compiled JavaScript: from src/pool (tests) and from
@@ -333,7 +335,12 @@ export class ParserPool implements BatchEncoder {
     const buffer = body.buffer;
     if (!(buffer instanceof ArrayBuffer) || !this.bodiesOut.has(buffer)) return;
     this.bodiesOut.delete(buffer);
-    if (buffer.byteLength > 0 && this.spentBodies.length < this.threads * SPARE_BODIES_PER_TASK * 2)
+    const size = buffer.byteLength;
+    if (
+      size > 0 &&
+      size <= MAX_SPENT_BODY_BYTES &&
+      this.spentBodies.length < this.threads * SPARE_BODIES_PER_TASK * 2
+    )
       this.spentBodies.push(buffer);
   }
 

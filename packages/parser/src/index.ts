@@ -22,7 +22,7 @@ export * from './pipeline/index.js';
 export { createPipeline } from './pool/create-pipeline.js';
 export type { DirectEncoder } from './pool/direct.js';
 export { directEncoderFor } from './pool/direct.js';
-export { encodeRecords } from './pool/encode.js';
+export { encodeRecords, recycleBody } from './pool/encode.js';
 export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';
 export { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from './pool/metrics.js';
 export type { ParsedBatch, ParserPoolOptions } from './pool/parser-pool.js';

@@ -5,7 +5,7 @@ import { OptionReader } from '../processors/options.js';
 import { type CompiledPattern, Grok } from './compiler.js';
 import { loadPatternsDirs } from './patterns-dir.js';
 import { type PatternStat, patternStats } from './stats.js';
-import { type CompiledShape, compileCaptureWriter } from './writer.js';
+import { type CompiledShape, compileCaptureMembers } from './writer.js';
 
 export const GROK_FAILURE_TAG = '_grokparsefailure';
 
@@ -172,7 +172,7 @@ function grokProcessor(
     tags,
     // Compiled on first use: only the encoder of a pipeline that can write directly asks.
     get shapes() {
-      shapes ??= compiled.map((p) => compileCaptureWriter(p.captures));
+      shapes ??= compiled.map((p) => compileCaptureMembers(p.captures));
       return shapes;
     },
     match,

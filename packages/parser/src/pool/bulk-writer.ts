@@ -4,9 +4,9 @@
  * Building the body as strings and encoding it at the end cost more than parsing: the
  * strings of every item were flattened by the join, copied again by the encoder, and all
  * of them were garbage afterwards (measured in benchmarks/parse: join, TextEncoder and
- * the collector took half of a worker's time). Here a capture goes from the match to the
- * buffer in one pass that escapes and encodes it at once, and nothing per item is left
- * for the collector.
+ * the collector took half of a worker's time). Here an item goes into the buffer as soon
+ * as it is known: a compiled document as one string by one native encode (`text`), JSON
+ * text as it stands (`json`), a string escaped and encoded in one pass (`string`).
  *
  * `string` writes exactly the bytes of `TextEncoder.encode(JSON.stringify(text))`
  * (the property test in bulk-writer.test.ts holds them together): the same escapes, lone
@@ -18,6 +18,8 @@ export class BulkWriter {
   private view: Buffer;
   /** Where the next byte goes; the length of what was written since the last `take`. */
   offset = 0;
+  /** Buffers of spent bodies (see `recycle`). */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(initialBytes = 1 << 16) {
     this.bytes = new Uint8Array(initialBytes);
@@ -76,6 +78,16 @@ export class BulkWriter {
       o = this.offset;
     }
     this.offset = o + (encoder.encodeInto(text, b.subarray(o)).written as number);
+  }
+
+  /**
+   * Any text, in UTF-8 as TextEncoder writes it, by one native call: for JSON assembled
+   * as a string (see grok/writer.ts), which JSON.stringify made well-formed.
+   */
+  text(text: string): void {
+    // Every UTF-16 unit is at most three bytes of UTF-8.
+    this.reserve(text.length * 3);
+    this.offset += this.view.write(text, this.offset, 'utf8');
   }
 
   /** `text` as a JSON string literal: `JSON.stringify(text)`, in UTF-8. */
@@ -139,9 +151,16 @@ export class BulkWriter {
     this.json(Number.isFinite(value) ? String(value) : 'null');
   }
 
-  /** The bytes written since the last take, in a buffer of their own (transferable); the writer starts over. */
+  /**
+   * The bytes written since the last take, in a buffer no one else views (transferable):
+   * a recycled one when one is big enough, else a fresh one with some room to spare, so
+   * that it fits a later batch once it comes back. Past the bytes, the buffer holds zeros
+   * or an older body. The writer starts over.
+   */
   take(): Uint8Array {
-    const out = this.bytes.slice(0, this.offset);
+    const length = this.offset;
+    const out = new Uint8Array(this.spareBuffer(length), 0, length);
+    out.set(this.bytes.subarray(0, length));
     this.offset = 0;
     // One huge batch must not pin its buffer in the worker for good.
     if (this.bytes.length > MAX_KEPT_BYTES) {
@@ -150,9 +169,46 @@ export class BulkWriter {
     }
     return out;
   }
+
+  /**
+   * Takes back the buffer of a body `take` handed out, once nothing reads that body any
+   * more (see ParserPool.accepted), for a later `take` to copy into. A fresh buffer costs
+   * more than the copy: the kernel maps and zeroes each page on its first write, about a
+   * microsecond per line for bodies of 1000 lines (measured with benchmarks/parse). At
+   * most MAX_SPARE are kept, MAX_KEPT_BYTES in all (the rest is left to the collector); a
+   * detached buffer (transferred elsewhere) is ignored.
+   */
+  recycle(buffer: ArrayBuffer): void {
+    const size = buffer.byteLength;
+    if (size === 0 || this.spare.includes(buffer)) return;
+    let total = size;
+    for (const spare of this.spare) total += spare.byteLength;
+    if (this.spare.length < MAX_SPARE && total <= MAX_KEPT_BYTES) this.spare.push(buffer);
+  }
+
+  /** The smallest spare buffer that holds `length` bytes, taken from the spares; else a new one. */
+  private spareBuffer(length: number): ArrayBuffer {
+    let best = -1;
+    for (let i = 0; i < this.spare.length; i++) {
+      const size = (this.spare[i] as ArrayBuffer).byteLength;
+      if (size >= length && (best < 0 || size < (this.spare[best] as ArrayBuffer).byteLength)) best = i;
+    }
+    if (best >= 0) {
+      const buffer = this.spare[best] as ArrayBuffer;
+      this.spare[best] = this.spare[this.spare.length - 1] as ArrayBuffer;
+      this.spare.pop();
+      return buffer;
+    }
+    // An eighth more, in 64 KiB steps: batches of one stream vary in size a little.
+    const size = length + (length >> 3);
+    return new ArrayBuffer(Math.ceil(size / SPARE_STEP) * SPARE_STEP || SPARE_STEP);
+  }
 }
 
 const MAX_KEPT_BYTES = 16 * 1024 * 1024;
+/** Spare body buffers a writer keeps: enough for the batches of one worker in flight. */
+const MAX_SPARE = 8;
+const SPARE_STEP = 64 * 1024;
 
 const encoder = new TextEncoder();
 

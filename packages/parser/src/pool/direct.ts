@@ -2,20 +2,19 @@ import { addTag, fieldPath, type LogEvent } from '@sluice/core';
 import { type GrokShape, isGrokProcessor } from '../grok/processor.js';
 import type { CompiledShape } from '../grok/writer.js';
 import type { CompiledPipeline } from '../pipeline/compile.js';
-import { type BulkWriter, utf8 } from './bulk-writer.js';
 import { finishEvent, type RecordInput, recordFields, startEvent } from './event.js';
 
 /**
- * Compiled encoding: a pipeline whose output has a known shape writes each record's
- * document straight from the regex match into the bulk body, with no event object and no
- * JSON.stringify (see ARCHITECTURE.md, "The hot path writes bytes").
+ * Compiled encoding: a pipeline whose output has a known shape serialises each record's
+ * document straight from the regex match, with no event object (see ARCHITECTURE.md, "The
+ * hot path writes bytes"): generated code puts the captures between constant keys.
  *
  * Today that is a pipeline of one unconditional grok step on `message` (`sluice consume
  * --pattern`, a pipeline file of one grok step) whose every pattern has a fixed shape (see
  * grok/writer.ts). Anything else (a module, several steps, a wrapped pipeline) is run and
  * serialised as before. Per record, the generic path is still taken when:
  * - the record's own fields touch a top-level field the document writes (`accepts`);
- * - no pattern matches (the event is tagged; `write` returns it).
+ * - no pattern matches (the event is tagged; `source` returns it).
  */
 export interface DirectEncoder {
   /**
@@ -25,12 +24,11 @@ export interface DirectEncoder {
    */
   accepts(record: RecordInput): boolean;
   /**
-   * Runs the pipeline on an accepted record. Either writes the record's JSON document to
-   * `writer` and returns undefined, or writes nothing and returns the event the pipeline
-   * made (finished, with `@timestamp` and `event.created`) for the generic serialiser.
-   * `timestamp` is `timestampOf(record, now)`.
+   * Runs the pipeline on an accepted record. Either returns the record's JSON document as
+   * text, or the event the pipeline made (finished, with `@timestamp` and `event.created`)
+   * for the generic serialiser. `timestamp` is `isoTime(timestampMs(record, now))`.
    */
-  write(record: RecordInput, writer: BulkWriter, timestamp: string, now: number): LogEvent | undefined;
+  source(record: RecordInput, timestamp: string, now: number): string | LogEvent;
 }
 
 /**
@@ -55,10 +53,6 @@ export function directEncoderFor(pipeline: CompiledPipeline): DirectEncoder | un
 }
 
 const FINISHED_FIELDS = ['message', '@timestamp', 'event', 'tags'];
-const TIMESTAMP = utf8(',"@timestamp":"');
-const CREATED = utf8('","event":{"created":"');
-const END_CREATED = utf8('"}}');
-const END = utf8('"}');
 
 function compileDirectEncoder(pipeline: CompiledPipeline): DirectEncoder | undefined {
   const steps = pipeline.steps;
@@ -72,6 +66,7 @@ function compileDirectEncoder(pipeline: CompiledPipeline): DirectEncoder | undef
   if (shapes.some((s) => s === undefined)) return undefined;
   const compiled = shapes as readonly CompiledShape[];
   const taken = new Set<string>(FINISHED_FIELDS);
+  const ends = new DocumentEnds();
   for (const shape of compiled) for (const top of shape.topLevel) taken.add(top);
 
   return {
@@ -94,7 +89,7 @@ function compileDirectEncoder(pipeline: CompiledPipeline): DirectEncoder | undef
       return true;
     },
 
-    write(record, w, timestamp, now) {
+    source(record, timestamp, now) {
       const line = record.line;
       const p = grok.match(line);
       if (p < 0) {
@@ -104,39 +99,52 @@ function compileDirectEncoder(pipeline: CompiledPipeline): DirectEncoder | undef
         return finishEvent(event, record, now);
       }
       const m = grok.lastMatch as RegExpExecArray;
-      const shape = compiled[p] as CompiledShape;
-      const start = w.offset;
-      const fieldsText =
-        record.fields === undefined || record.fields === null
-          ? '{}'
-          : JSON.stringify(recordFields(record, true));
-      if (fieldsText.length > 2) {
-        // The record's fields come first, as startEvent puts them; their closing brace
-        // becomes the comma before `message`.
-        w.json(fieldsText);
-        w.offset -= 1;
-        w.byte(0x2c);
-      } else {
-        w.byte(0x7b);
-      }
-      if (!shape.write(w, m, line)) {
+      const members = (compiled[p] as CompiledShape).members(m, line);
+      if (members === undefined) {
         // This match has another shape (a field captured twice): build the event.
-        w.offset = start;
         const event = startEvent(record, true);
         grok.apply(event, p, m);
         return finishEvent(event, record, now);
       }
-      w.chunk(TIMESTAMP);
-      w.json(timestamp);
       const shipped = record.shippedAt;
-      if (typeof shipped === 'number' && Number.isFinite(shipped)) {
-        w.chunk(CREATED);
-        w.json(timestamp);
-        w.chunk(END_CREATED);
-      } else {
-        w.chunk(END);
-      }
-      return undefined;
+      const end =
+        typeof shipped === 'number' && Number.isFinite(shipped)
+          ? ends.created(timestamp)
+          : ends.plain(timestamp);
+      if (record.fields === undefined || record.fields === null) return `{${members}${end}`;
+      const fieldsText = JSON.stringify(recordFields(record, true));
+      // The record's fields come first, as startEvent puts them; their closing brace
+      // becomes the comma before `message`.
+      if (fieldsText.length > 2) return `${fieldsText.slice(0, -1)},${members}${end}`;
+      return `{${members}${end}`;
     },
   };
+}
+
+/**
+ * The end of a directly written document, `,"@timestamp":T,"event":{"created":T}}` (or
+ * without `event` when the record has no shipping time), kept for the last timestamp:
+ * the records of a batch mostly share it.
+ */
+class DocumentEnds {
+  private timestamp: string | undefined;
+  private withCreated = '';
+  private withoutCreated = '';
+
+  created(timestamp: string): string {
+    if (timestamp !== this.timestamp) this.remember(timestamp);
+    return this.withCreated;
+  }
+
+  plain(timestamp: string): string {
+    if (timestamp !== this.timestamp) this.remember(timestamp);
+    return this.withoutCreated;
+  }
+
+  private remember(timestamp: string): void {
+    const json = JSON.stringify(timestamp);
+    this.timestamp = timestamp;
+    this.withoutCreated = `,"@timestamp":${json}}`;
+    this.withCreated = `,"@timestamp":${json},"event":{"created":${json}}}`;
+  }
 }

@@ -37,7 +37,8 @@ export interface EncodeOptions {
  * - generic: the pipeline builds the event and JSON.stringify writes it.
  * Both go into one BulkWriter (no per-item strings joined and encoded afterwards); the
  * action line is assembled from the index name, kept while consecutive events share it,
- * and the record id.
+ * and the record id. A compiled item (action line and document) is one string, written
+ * by one native UTF-8 encode.
  */
 export function encodeRecords(records: readonly RecordInput[], options: EncodeOptions): EncodedBatch {
   const { pipeline, indexName, skip, progress } = options;
@@ -72,12 +73,15 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
           timestampIndex = indexName({ '@timestamp': timestamp });
           lastTimestampMs = ms;
         }
-        stage = 'encoder';
-        action.write(w, timestampIndex, record.id);
         stage = 'pipeline';
-        event = direct.write(record, w, timestamp, now);
+        const source = direct.source(record, timestamp, now);
         // Not written directly (nothing matched): the event goes the generic way below.
-        if (event !== undefined) w.offset = itemStart;
+        if (typeof source !== 'string') event = source;
+        else {
+          stage = 'encoder';
+          // The item as one string, one native UTF-8 write (see grok/writer.ts).
+          w.text(action.line(timestampIndex, record.id) + source);
+        }
       } else {
         event = skip?.has(r) ? timedOutEvent(record, now) : runRecord(pipeline, record, true, now);
       }
@@ -119,8 +123,17 @@ export function encodeRecords(records: readonly RecordInput[], options: EncodeOp
   };
 }
 
-/** One writer per thread, its buffer reused by every batch (take() hands out a copy). */
+/** One writer per thread, its buffer reused by every batch (take() hands out a copy, see recycleBody). */
 const writer = new BulkWriter();
+
+/**
+ * Hands the memory of a body encodeRecords returned in this thread back for a later batch
+ * (BulkWriter.recycle): the caller must not read the body, or another view of its buffer,
+ * afterwards.
+ */
+export function recycleBody(body: Uint8Array): void {
+  if (body.buffer instanceof ArrayBuffer) writer.recycle(body.buffer);
+}
 
 /**
  * The bulk action line, `{"create":{"_index":INDEX,"_id":ID}}\n`: the head up to the id is
@@ -129,15 +142,25 @@ const writer = new BulkWriter();
 class ActionLines {
   private index: string | undefined;
   private head: Uint8Array = new Uint8Array(0);
+  private headText = '';
 
   write(w: BulkWriter, index: string, id: string): void {
-    if (index !== this.index) {
-      this.index = index;
-      this.head = utf8(bulkActionHead(index));
-    }
+    if (index !== this.index) this.remember(index);
     w.chunk(this.head);
     w.string(id);
     w.chunk(ACTION_END);
+  }
+
+  /** The action line as text, for an item written as one string. */
+  line(index: string, id: string): string {
+    if (index !== this.index) this.remember(index);
+    return `${this.headText}${JSON.stringify(id)}${BULK_ACTION_END}`;
+  }
+
+  private remember(index: string): void {
+    this.index = index;
+    this.headText = bulkActionHead(index);
+    this.head = utf8(this.headText);
   }
 }
 

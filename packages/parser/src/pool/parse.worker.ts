@@ -3,7 +3,7 @@ import { Piscina, workerData } from 'piscina';
 import { drainPatternStats } from '../grok/stats.js';
 import { LogMetricsEvaluator } from '../log-metrics/evaluator.js';
 import type { CompiledPipeline } from '../pipeline/compile.js';
-import { encodeRecords } from './encode.js';
+import { encodeRecords, recycleBody } from './encode.js';
 import type { RecordInput } from './event.js';
 import { compileSource } from './source.js';
 import {
@@ -60,8 +60,9 @@ interface MovableResult {
  * The body, starts and recordIndex buffers are transferred to the main thread, not
  * copied: a copy of the ~400 KB body per batch cost the main thread more than the worker's
  * own encoding saves it (measured in benchmarks/parse). Each buffer is owned by this
- * result alone (see encodeBody; the Int32Arrays are fresh or sliced), so detaching them
- * here takes nothing from anyone.
+ * result alone (BulkWriter.take; the Int32Arrays are fresh or sliced), so detaching them
+ * here takes nothing from anyone. The body's buffer may come back with a later task
+ * (`spareBodies`) once the consumer is done with it.
  */
 function transferred(result: WorkerResult): WorkerResult {
   const movable: MovableResult = {
@@ -111,6 +112,7 @@ export default function parseBatch(task: WorkerTask): WorkerResult {
   const started = performance.now();
   // A previous task that threw part-way must not leak its rows into this one.
   evaluator?.drain();
+  for (const buffer of task.spareBodies ?? []) recycleBody(new Uint8Array(buffer));
   let records: RecordInput[];
   let decoded: WorkerResult['decoded'];
   if (isPayloadsTask(task)) ({ records, decoded } = decodeTask(task.raw));

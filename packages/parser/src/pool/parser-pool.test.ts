@@ -52,13 +52,50 @@ describe('ParserPool', () => {
     const lines = ['grüße aus köln', 'plain ascii', '日本語のログ 🚀', 'end'];
     const batch = await pool.encode(lines.map((line, i) => record(`r${i}`, line)));
     expect(batch.body).toBeInstanceOf(Uint8Array);
-    // Transferred from the worker: the bytes own their buffer, nothing else shares it.
-    expect(batch.body.buffer.byteLength).toBe(batch.body.byteLength);
+    // Transferred from the worker, at the start of a buffer of its own (with room to spare, for reuse).
+    expect(batch.body.byteOffset).toBe(0);
+    expect(batch.body.buffer.byteLength).toBeGreaterThanOrEqual(batch.body.byteLength);
     expect(batch.starts[lines.length]).toBe(batch.body.length);
     expect(items(batch).map((item) => item.source.text)).toEqual(lines);
     expect(items(batch).map((item) => item.action)).toEqual(
       lines.map((_, i) => ({ create: { _index: 'logs', _id: `r${i}` } })),
     );
+  });
+
+  test('accepted bodies go back to the workers once, and the bodies written into them are right', async () => {
+    const pool = await ParserPool.create({
+      pipeline: { patterns: ['%{WORD:word} %{INT:n:int}'] },
+      index: 'logs',
+      threads: 1,
+    });
+    pools.push(pool);
+    const batchOf = (tag: string) =>
+      Array.from({ length: 200 }, (_, i) => record(`${tag}${i}`, `${tag}${'x'.repeat(i % 50)} ${i}`));
+    const expected = async (tag: string) => items(await pool.encode(batchOf(tag)));
+    const first = await pool.encode(batchOf('a'));
+    const firstItems = items(first);
+    pool.accepted(first);
+    pool.accepted(first); // a second call returns nothing twice
+    const foreign: EncodedBatch = {
+      body: new Uint8Array(4096),
+      starts: new Int32Array(1),
+      recordIndex: new Int32Array(0),
+      dropped: 0,
+      failures: {},
+    };
+    pool.accepted(foreign); // not the pool's: kept by its owner
+    const second = await pool.encode(batchOf('b'));
+    // Transferred back to the worker with the task: detached here.
+    expect(first.body.buffer.byteLength).toBe(0);
+    expect(foreign.body.buffer.byteLength).toBe(4096);
+    expect(items(second)).toEqual(await expected('b'));
+    expect(firstItems).toEqual(await expected('a'));
+    for (let round = 0; round < 5; round++) {
+      const batch = await pool.encode(batchOf(`c${round}`));
+      const got = items(batch);
+      pool.accepted(batch);
+      expect(got).toEqual(await expected(`c${round}`));
+    }
   });
 
   test('parses a batch into a bulk body with create actions, ids, index from @timestamp and failures counted', async () => {

@@ -61,6 +61,11 @@ export interface ParsedBatch extends EncodedBatch {
   readonly queueWaitSeconds: number;
 }
 
+/** Spent body buffers sent with one task: a worker uses one per batch, and keeps a few. */
+const SPARE_BODIES_PER_TASK = 2;
+/** A worker keeps 16 MiB of spare bodies at most (BulkWriter.recycle): a bigger one stays here for the collector. */
+const MAX_SPENT_BODY_BYTES = 16 * 1024 * 1024;
+
 /**
  * The worker entry always runs compiled JavaScript: from src/pool (tests) and from
  * dist/pool (production) the package root is two levels up.
@@ -145,6 +150,10 @@ export class ParserPool implements BatchEncoder {
   private deadLetterEvaluator: LogMetricsEvaluator | undefined;
   /** Each parsed batch's logs-to-metrics rows, until `accepted` counts them (or the batch is dropped). */
   private readonly pendingMetrics = new WeakMap<EncodedBatch, readonly LogMetricRow[]>();
+  /** Buffers of the bodies the workers made that `accepted` has not seen yet. */
+  private readonly bodiesOut = new WeakSet<ArrayBuffer>();
+  /** Buffers of accepted bodies, to go back to the workers with the next tasks. */
+  private readonly spentBodies: ArrayBuffer[] = [];
   private closed = false;
   // Piscina's own utilization reads 0 on Node 20 (its histogram units), so workers report
   // their busy time with each batch and the ratio is taken between two calls.
@@ -274,10 +283,14 @@ export class ParserPool implements BatchEncoder {
       }, tick);
       try {
         const queuedAt = performance.timeOrigin + performance.now();
-        const result = await this.pool.run({ ...body, progress, skip, queuedAt } as WorkerTask, {
+        // A buffer detached since (transferred by someone else) would fail the whole task.
+        const spareBodies = this.spentBodies.splice(0, SPARE_BODIES_PER_TASK).filter((b) => b.byteLength > 0);
+        const result = await this.pool.run({ ...body, progress, skip, queuedAt, spareBodies } as WorkerTask, {
           signal: controller.signal,
+          transferList: spareBodies,
         });
         this.record(result);
+        if (result.body.buffer instanceof ArrayBuffer) this.bodiesOut.add(result.body.buffer);
         const { stats: _stats, busySeconds: _busy, waitSeconds, logMetrics, ...encoded } = result;
         const batch: ParsedBatch & { decoded?: WorkerResult['decoded'] } = {
           ...encoded,
@@ -303,11 +316,32 @@ export class ParserPool implements BatchEncoder {
    * because the process died before acknowledging it, counts again.
    */
   accepted(batch: EncodedBatch, outcome?: { readonly deadLetteredItems?: readonly number[] }): void {
+    this.recycle(batch.body);
     const rows = this.pendingMetrics.get(batch);
     if (rows === undefined) return;
     this.pendingMetrics.delete(batch);
     const dead = outcome?.deadLetteredItems ?? [];
     this.logMetrics?.add(dead.length === 0 ? rows : subtractRows(rows, this.contributions(batch, dead)));
+  }
+
+  /**
+   * Keeps an accepted body's buffer to send back to a worker: writing into memory it has
+   * written before spares a worker the page faults of a fresh buffer, about a microsecond
+   * per line (BulkWriter.recycle). Only a body a worker made, once: the sink has finished
+   * with it when it accepts the batch (every request that carried its bytes has had its
+   * response; see BatchSink.write and BatchEncoder.accepted), and nothing reads it after.
+   */
+  private recycle(body: Uint8Array): void {
+    const buffer = body.buffer;
+    if (!(buffer instanceof ArrayBuffer) || !this.bodiesOut.has(buffer)) return;
+    this.bodiesOut.delete(buffer);
+    const size = buffer.byteLength;
+    if (
+      size > 0 &&
+      size <= MAX_SPENT_BODY_BYTES &&
+      this.spentBodies.length < this.threads * SPARE_BODIES_PER_TASK * 2
+    )
+      this.spentBodies.push(buffer);
   }
 
   /**

@@ -68,6 +68,11 @@ export interface TaskControl {
   readonly skip: readonly number[];
   /** When the task was submitted, ms since the epoch (performance.timeOrigin + now()), for the queue wait. */
   readonly queuedAt: number;
+  /**
+   * Buffers of earlier bodies the consumer is done with (ParserPool.accepted), transferred
+   * back for the worker to write its next bodies into (BulkWriter.recycle).
+   */
+  readonly spareBodies?: readonly ArrayBuffer[];
 }
 
 export type WorkerTask = (WireBatch | PayloadsBatch) & TaskControl;

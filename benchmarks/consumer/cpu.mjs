@@ -10,6 +10,7 @@
 //          [--lines-per-message 1] [--rounds 3] [--baseline /path/to/other/checkout]
 //          [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out FILE] [--help]
 // Each run uses its own topic, list, queue and index (prefix bench-consumer-cpu-), deleted afterwards.
+// BENCH_THREADS=1 also prints each thread's CPU seconds (main, parser workers, V8/libuv helpers).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

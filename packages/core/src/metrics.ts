@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import {
+import { createRequire } from 'node:module';
+import type {
   Counter,
-  type CounterConfiguration,
-  collectDefaultMetrics,
+  CounterConfiguration,
   Gauge,
-  type GaugeConfiguration,
+  GaugeConfiguration,
   Histogram,
-  type HistogramConfiguration,
+  HistogramConfiguration,
   Registry,
 } from 'prom-client';
 import { ConfigError } from './errors.js';
@@ -14,38 +14,67 @@ import { ConfigError } from './errors.js';
 /** The metric types the helpers return, so a package can name them in its own declarations. */
 export type { Counter, Gauge, Histogram };
 
+type PromClient = typeof import('prom-client');
+let promClientModule: PromClient | undefined;
+let registry: Registry | undefined;
+
+/**
+ * prom-client, loaded on first use. Every parser worker thread imports this package and
+ * never makes a metric; prom-client (it loads @opentelemetry/api too) cost each of them
+ * about 150 ms of CPU at start-up, which a consumer pays per thread on every start.
+ */
+function promClient(): PromClient {
+  promClientModule ??= createRequire(import.meta.url)('prom-client') as PromClient;
+  return promClientModule;
+}
+
+function processRegistry(): Registry {
+  registry ??= new (promClient().Registry)();
+  return registry;
+}
+
 /**
  * One registry per process. Metric helpers are idempotent: asking twice for the same
  * name returns the same metric, so every component can declare what it uses without
  * coordinating registration order. Names follow `sluice_<stage>_<noun>_<unit>`.
+ * (A stand-in that creates the registry, and loads prom-client, when first used.)
  */
-export const metricsRegistry = new Registry();
+export const metricsRegistry: Registry = new Proxy({} as Registry, {
+  get(_target, key) {
+    const real = processRegistry();
+    const value: unknown = Reflect.get(real, key, real);
+    return typeof value === 'function' ? value.bind(real) : value;
+  },
+});
 let defaultsCollected = false;
 
 export function collectProcessMetrics(): void {
   if (defaultsCollected) return;
   defaultsCollected = true;
-  collectDefaultMetrics({ register: metricsRegistry, prefix: 'sluice_' });
+  promClient().collectDefaultMetrics({ register: processRegistry(), prefix: 'sluice_' });
 }
 
 export function counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
-  const existing = metricsRegistry.getSingleMetric(config.name);
+  const registry = processRegistry();
+  const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Counter<L>;
-  return new Counter<L>({ ...config, registers: [metricsRegistry] });
+  return new (promClient().Counter)<L>({ ...config, registers: [registry] });
 }
 
 export function gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
-  const existing = metricsRegistry.getSingleMetric(config.name);
+  const registry = processRegistry();
+  const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Gauge<L>;
-  return new Gauge<L>({ ...config, registers: [metricsRegistry] });
+  return new (promClient().Gauge)<L>({ ...config, registers: [registry] });
 }
 
 export function histogram<L extends string>(
   config: Omit<HistogramConfiguration<L>, 'registers'>,
 ): Histogram<L> {
-  const existing = metricsRegistry.getSingleMetric(config.name);
+  const registry = processRegistry();
+  const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Histogram<L>;
-  return new Histogram<L>({ ...config, registers: [metricsRegistry] });
+  return new (promClient().Histogram)<L>({ ...config, registers: [registry] });
 }
 
 export interface HealthProbe {

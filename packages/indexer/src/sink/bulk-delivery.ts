@@ -8,6 +8,7 @@ import { isConnectionFailure, reasonOf, statusOf } from './client-errors.js';
 import type { DeadLettering } from './dead-lettering.js';
 import type { SinkMetrics } from './metrics.js';
 import type { OutageProbe } from './outage-probe.js';
+import type { RequestBodies } from './request-bodies.js';
 import {
   actionLine,
   type BatchState,
@@ -50,6 +51,8 @@ export interface DeliveryParts {
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly host: DeliveryHost;
+  /** Where bodies of several spans are joined; shared by the requests of one sink. */
+  readonly bodies: RequestBodies;
 }
 
 /**
@@ -68,7 +71,7 @@ export class BulkDelivery {
     const { client, policy, metrics, probe, host, signal, log } = this.parts;
     let items = 0;
     for (const span of spans) items += spanItems(span);
-    const body = requestBody(spans);
+    const body = requestBody(spans, this.parts.bodies);
     for (let attempt = 1; ; attempt++) {
       if (host.stopped()) return;
       const started = process.hrtime.bigint();
@@ -125,6 +128,8 @@ export class BulkDelivery {
       }
       metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       probe.answered();
+      // Answered: Elasticsearch read the whole body, no write of it is pending.
+      this.parts.bodies.give(body);
       await this.settleItems(spans, items, response);
       return;
     }

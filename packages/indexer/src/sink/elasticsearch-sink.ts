@@ -21,6 +21,7 @@ import { BulkQueue } from './bulk-queue.js';
 import { DeadLettering } from './dead-lettering.js';
 import { sinkMetrics } from './metrics.js';
 import { OutageProbe } from './outage-probe.js';
+import { RequestBodies } from './request-bodies.js';
 import { prepareSink } from './setup.js';
 import type { Span } from './spans.js';
 
@@ -83,6 +84,8 @@ export class ElasticsearchSink implements BatchSink {
       metrics: this.metrics,
       log: this.log,
       signal: this.abort.signal,
+      // Requests in flight plus the halves of a split: enough to never allocate in steady state.
+      bodies: new RequestBodies(this.concurrency + 2, 2 * this.flushBytes),
       host: {
         stopped: () => this.fatal !== undefined || this.abort.signal.aborted,
         requeue: (spans) => {

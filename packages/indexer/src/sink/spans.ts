@@ -1,5 +1,6 @@
 import { type BatchWriteOutcome, type EncodedBatch, itemCount, type RecordRefs } from '@sluice/core';
 import type { DeadLetterEntry } from '../dead-letter.js';
+import type { RequestBodies } from './request-bodies.js';
 
 /** One caller's batch, until each of its items is final; owned by the BatchLedger. */
 export interface BatchState {
@@ -42,13 +43,25 @@ function spanBytes(span: Span): Uint8Array {
   return body.subarray(starts[span.from], starts[span.to]);
 }
 
-/** The request body: one span's bytes as they are, several concatenated once. */
-export function requestBody(spans: readonly Span[]): Buffer {
+/**
+ * The request body: one span's bytes as they are, several copied once into a buffer from
+ * `bodies` (give it back there once Elasticsearch answered).
+ */
+export function requestBody(spans: readonly Span[], bodies: RequestBodies): Buffer {
   if (spans.length === 1) {
     const bytes = spanBytes(spans[0] as Span);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  return Buffer.concat(spans.map(spanBytes));
+  let size = 0;
+  for (const span of spans) size += spanByteLength(span);
+  const body = bodies.take(size);
+  let at = 0;
+  for (const span of spans) {
+    const bytes = spanBytes(span);
+    body.set(bytes, at);
+    at += bytes.byteLength;
+  }
+  return body;
 }
 
 /** Cuts a list of spans after `count` items. */

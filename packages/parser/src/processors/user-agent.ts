@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fieldPath, getField, type JsonObject, type JsonValue, setOwn } from '@sluice/core';
-import { parse as parseYaml } from 'yaml';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { objectAt } from './field-parent.js';
 import { OptionReader } from './options.js';
@@ -29,7 +28,8 @@ function uapRules(): UapRules {
   if (rules) return rules;
   const file = createRequire(import.meta.url).resolve('uap-core/regexes.yaml');
   const text = readFileSync(file, 'utf8');
-  const raw = parseUapYaml(text) ?? (parseYaml(text) as UapYaml);
+  // The general YAML parser is only the fallback (see parseUapYaml), loaded if needed.
+  const raw = parseUapYaml(text) ?? (requireYaml().parse(text) as UapYaml);
   const compile = (list: Record<string, string>[] | undefined, keys: readonly string[]): UapRule[] =>
     (list ?? []).map((r) => ({
       regex: new RegExp(r.regex as string, r.regex_flag === 'i' ? 'i' : ''),
@@ -60,6 +60,10 @@ function uapRules(): UapRules {
 }
 
 type UapYaml = Record<string, Record<string, string>[]>;
+
+function requireYaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
+}
 
 const SECTION = /^([A-Za-z_]+):[ \t]*$/;
 const ENTRY = /^ {2}- ([a-z0-9_]+): '((?:[^']|'')*)'[ \t]*$/;

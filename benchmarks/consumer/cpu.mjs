@@ -1,0 +1,232 @@
+// The consumer's CPU per line (issue 12): `sluice consume --module apache.access` draining a
+// broker that `sluice ship` filled beforehand (so the consumer is alone on the machine's
+// share of CPU), into a fresh Elasticsearch index. User + sys CPU of the whole process,
+// start-up included, divided by the lines, and split per thread from /proc/<pid>/task:
+// the main thread (broker I/O, bookkeeping, bulk requests) and the rest (parser workers,
+// V8 and libuv helpers). Every run checks that the index holds exactly the lines shipped.
+// With --baseline, another checkout's CLI (built) consumes the same workload back to back,
+// order flipped each round: the before/after of a change.
+// Usage: node benchmarks/consumer/cpu.mjs [--lines 200000] [--backends redis,kafka]
+//          [--lines-per-message 1] [--rounds 3] [--baseline /path/to/other/checkout]
+//          [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out FILE] [--help]
+// Each run uses its own topic, list, queue and index (prefix bench-consumer-cpu-), deleted afterwards.
+// BENCH_THREADS=1 also prints each thread's CPU seconds (main, parser workers, V8/libuv helpers).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cleanUp, median } from '../lib/broker-only.mjs';
+import { checkBackends, linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
+import { CLK_TCK } from '../lib/proc.mjs';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  const end = source.findIndex((line) => !line.startsWith('//'));
+  process.stdout.write(
+    `${source
+      .slice(0, end)
+      .map((line) => line.replace(/^\/\/ ?/, ''))
+      .join('\n')}\n`,
+  );
+  process.exit(0);
+}
+
+const root = new URL('../../', import.meta.url).pathname;
+const es = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+const { generateLines } = await import('@sluice/testkit');
+const { values: args } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '200000' },
+    backends: { type: 'string', default: 'redis,kafka' },
+    'lines-per-message': { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
+    baseline: { type: 'string' },
+    'node-args': { type: 'string', default: '' },
+    out: { type: 'string' },
+  },
+});
+const lines = Number(args.lines);
+const rounds = Number(args.rounds);
+const backends = checkBackends(args.backends.split(',').filter(Boolean));
+const perMessage = args['lines-per-message'].split(',').map(Number);
+for (const [k, v] of Object.entries({ lines, rounds, ...Object.fromEntries(perMessage.map((n) => [n, n])) }))
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
+const nodeArgs = args['node-args'].split(' ').filter(Boolean);
+const clis = [
+  ...(args.baseline ? [{ name: 'baseline', main: join(args.baseline, 'packages/cli/dist/main.js') }] : []),
+  { name: 'this checkout', main: `${root}packages/cli/dist/main.js` },
+];
+
+const dir = mkdtempSync(join(os.tmpdir(), 'sluice-bench-consumer-cpu-'));
+const file = join(dir, 'access.log');
+writeFileSync(file, `${[...generateLines(lines, { seed: 42 })].join('\n')}\n`);
+
+function run(argv, extraNodeArgs = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...extraNodeArgs, ...argv], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    resolve({
+      child,
+      exited: new Promise((r) => child.once('exit', (code) => r({ code, stderr: () => stderr }))),
+    });
+    child.once('error', reject);
+  });
+}
+
+/** CPU seconds per thread id, read now; a thread that exited keeps its last reading in `into`. */
+function sampleThreads(pid, into) {
+  let tids;
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      into.set(Number(tid), (Number(f[11]) + Number(f[12])) / CLK_TCK);
+    } catch {}
+  }
+  return true;
+}
+
+/** Total CPU (user + sys) of the whole process from its own /proc/<pid>/stat, kept until exit. */
+function processCpu(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
+async function ship(target) {
+  const { exited } = await run([
+    clis[0].main,
+    'ship',
+    '--file',
+    file,
+    '--to',
+    target,
+    '--shipper-id',
+    'bench',
+  ]);
+  const { code, stderr } = await exited;
+  if (code !== 0) throw new Error(`sluice ship exited ${code}: ${stderr()}`);
+}
+
+async function consume(main, source, index, group) {
+  const { child, exited } = await run(
+    [
+      main,
+      'consume',
+      '--from',
+      source,
+      '--es',
+      es,
+      '--index',
+      index,
+      '--module',
+      'apache.access',
+      '--group',
+      group,
+      '--exit-when-idle',
+      '1',
+    ],
+    nodeArgs,
+  );
+  const threads = new Map();
+  let total = 0;
+  const timer = setInterval(() => {
+    sampleThreads(child.pid, threads);
+    total = processCpu(child.pid) ?? total;
+  }, 50);
+  const { code, stderr } = await exited;
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`sluice consume exited ${code}: ${stderr()}`);
+  const main_ = threads.get(child.pid) ?? 0;
+  if (process.env.BENCH_THREADS)
+    process.stderr.write(
+      `threads: ${[...threads]
+        .filter(([, s]) => s >= 0.05)
+        .map(([t, s]) => `${t === child.pid ? 'main' : t} ${s.toFixed(2)}`)
+        .join(', ')}\n`,
+    );
+  return { total, main: main_, workers: Math.max(0, total - main_) };
+}
+
+async function countDocs(index) {
+  await fetch(`${es}/${index}/_refresh`, { method: 'POST' });
+  const r = await fetch(`${es}/${index}/_count`);
+  return (await r.json()).count;
+}
+
+const rows = [];
+const id = Date.now().toString(36);
+for (const backend of backends) {
+  for (const n of perMessage) {
+    if (n > 1 && linesPerMessageKind(backend) === undefined) continue;
+    const samples = new Map(clis.map((c) => [c.name, []]));
+    for (let round = 1; round <= rounds; round++) {
+      const order = round % 2 === 1 ? clis : [...clis].reverse();
+      for (const cli of order) {
+        const stream = `bench-consumer-cpu-${backend}-${n}-${id}-${round}-${clis.indexOf(cli)}`;
+        const target = url(backend, stream, n > 1 ? `linesPerMessage=${n}` : '');
+        try {
+          await ship(target);
+          const cpu = await consume(cli.main, target, stream, stream);
+          const docs = await countDocs(stream);
+          if (docs !== lines) throw new Error(`${stream}: ${docs} documents for ${lines} lines`);
+          const per = {
+            total: (cpu.total * 1e6) / lines,
+            main: (cpu.main * 1e6) / lines,
+            workers: (cpu.workers * 1e6) / lines,
+          };
+          samples.get(cli.name).push(per);
+          process.stderr.write(
+            `${backend} ×${n} round ${round} ${cli.name}: total ${per.total.toFixed(1)} µs/line, main ${per.main.toFixed(1)}, other threads ${per.workers.toFixed(1)}\n`,
+          );
+        } finally {
+          await cleanUp(backend, [stream], backend === 'kafka' || backend === 'redis-stream' ? [stream] : []);
+          await fetch(`${es}/${stream}`, { method: 'DELETE' }).catch(() => {});
+        }
+      }
+    }
+    rows.push({ backend, linesPerMessage: n, samples });
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+const fmt = (xs, key) =>
+  `${median(xs.map((x) => x[key])).toFixed(1)} (${xs.map((x) => x[key].toFixed(1)).join(', ')})`;
+const date = new Date().toISOString().slice(0, 10);
+const cols = ['total', 'main'];
+let md = `# Consumer CPU per line, ${date}
+
+- command: \`node benchmarks/consumer/cpu.mjs --lines ${lines} --backends ${backends.join(',')} --lines-per-message ${perMessage.join(',')} --rounds ${rounds}${args.baseline ? ' --baseline <checkout before the change>' : ''}\`
+- workload: \`sluice consume --module apache.access --exit-when-idle 1\` of ${lines.toLocaleString('en')} Apache combined lines (seed 42) shipped beforehand, into a fresh index (document count checked); user + sys CPU of the process, start-up included, divided by the lines; "main" is the main thread alone (/proc/<pid>/task/<pid>); median of ${rounds} run(s) (each run in brackets)${args.baseline ? '; baseline and this checkout alternate, order flipped each round' : ''}
+- machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; load average at the end ${os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ')} (shared: compare columns of one run, not runs)
+
+| backend | lines/message | ${clis.flatMap((c) => cols.map((k) => `${c.name} ${k} µs/line`)).join(' | ')}${args.baseline ? ' | total after / before | main after / before |' : ''}
+|---|---:|${clis.flatMap(() => cols.map(() => '---:|')).join('')}${args.baseline ? '---:|---:|' : ''}
+`;
+for (const r of rows) {
+  const m = (name, key) => median(r.samples.get(name).map((x) => x[key]));
+  md += `| ${r.backend} | ${r.linesPerMessage} | ${clis.flatMap((c) => cols.map((k) => fmt(r.samples.get(c.name), k))).join(' | ')}${
+    args.baseline
+      ? ` | ${(m('this checkout', 'total') / m('baseline', 'total')).toFixed(2)} | ${(m('this checkout', 'main') / m('baseline', 'main')).toFixed(2)} |`
+      : ''
+  }\n`;
+}
+if (args.out) writeFileSync(args.out, md);
+process.stdout.write(md);

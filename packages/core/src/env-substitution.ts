@@ -1,5 +1,6 @@
-import { type Document, type LineCounter, parse, visit } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { ConfigError } from './errors.js';
+import { yaml } from './lazy-yaml.js';
 
 /**
  * `${VAR}` and `${VAR:-default}` in the YAML files Sluice reads (shipper config, pipeline
@@ -63,7 +64,7 @@ export function expandEnvInYaml(
   env: NodeJS.ProcessEnv = process.env,
 ): Substitution[] {
   const done: Substitution[] = [];
-  visit(doc, {
+  yaml().visit(doc, {
     Scalar(key, node) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const source = node.value;
@@ -81,7 +82,7 @@ export function expandEnvInYaml(
 function plainScalar(value: string): string | number | boolean {
   if (value.trim() === '' || /[\n:#[\]{},]/.test(value)) return value;
   try {
-    const typed: unknown = parse(value);
+    const typed: unknown = yaml().parse(value);
     return typeof typed === 'number' || typeof typed === 'boolean' ? typed : value;
   } catch {
     return value;

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import {
+import { createRequire } from 'node:module';
+import type {
   Counter,
-  type CounterConfiguration,
-  collectDefaultMetrics,
+  CounterConfiguration,
   Gauge,
-  type GaugeConfiguration,
+  GaugeConfiguration,
   Histogram,
-  type HistogramConfiguration,
+  HistogramConfiguration,
   Registry,
 } from 'prom-client';
 import { ConfigError } from './errors.js';
@@ -14,38 +14,93 @@ import { ConfigError } from './errors.js';
 /** The metric types the helpers return, so a package can name them in its own declarations. */
 export type { Counter, Gauge, Histogram };
 
+/*
+ * prom-client (with @opentelemetry/api and its other dependencies, about ninety modules) is
+ * loaded when the first metric is declared or the registry is first used, not with
+ * @sluice/core: `sluice ship` without --metrics never needs it, and loading it was a tenth of
+ * the CPU a 200,000-line `ship` spent. It is a CommonJS package, so it loads synchronously.
+ */
+type PromClient = typeof import('prom-client');
+const requireCjs = createRequire(import.meta.url);
+let promClient: PromClient | undefined;
+let registry: Registry | undefined;
+
+function prom(): PromClient {
+  promClient ??= requireCjs('prom-client') as PromClient;
+  return promClient;
+}
+
+function theRegistry(): Registry {
+  registry ??= new (prom().Registry)();
+  return registry;
+}
+
 /**
  * One registry per process. Metric helpers are idempotent: asking twice for the same
  * name returns the same metric, so every component can declare what it uses without
  * coordinating registration order. Names follow `sluice_<stage>_<noun>_<unit>`.
+ * (A stand-in that creates the registry on first use; it behaves as the registry itself.)
  */
-export const metricsRegistry = new Registry();
+export const metricsRegistry: Registry = new Proxy({} as Registry, {
+  get(_target, key) {
+    const real = theRegistry();
+    const value: unknown = Reflect.get(real, key, real);
+    return typeof value === 'function' ? value.bind(real) : value;
+  },
+});
 let defaultsCollected = false;
+let disabled = false;
+
+/**
+ * For a process that serves no metrics (`sluice ship` without --metrics): from now on the
+ * helpers below hand out metrics that record nothing, so prom-client is never loaded.
+ * Metrics declared before this call stay real. Nothing can read the values such a process
+ * would record, so nothing is lost.
+ */
+export function disableMetrics(): void {
+  disabled = true;
+}
+
+/** What a disabled process gets in place of a metric: every recording method does nothing. */
+const NO_METRIC = {
+  inc() {},
+  dec() {},
+  set() {},
+  observe() {},
+  reset() {},
+  zero() {},
+  remove() {},
+  labels: () => NO_METRIC,
+  startTimer: () => () => 0,
+};
 
 export function collectProcessMetrics(): void {
   if (defaultsCollected) return;
   defaultsCollected = true;
-  collectDefaultMetrics({ register: metricsRegistry, prefix: 'sluice_' });
+  prom().collectDefaultMetrics({ register: theRegistry(), prefix: 'sluice_' });
 }
 
 export function counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
-  const existing = metricsRegistry.getSingleMetric(config.name);
+  if (disabled) return NO_METRIC as unknown as Counter<L>;
+  const existing = theRegistry().getSingleMetric(config.name);
   if (existing) return existing as Counter<L>;
-  return new Counter<L>({ ...config, registers: [metricsRegistry] });
+  return new (prom().Counter)<L>({ ...config, registers: [theRegistry()] });
 }
 
 export function gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
-  const existing = metricsRegistry.getSingleMetric(config.name);
+  if (disabled) return NO_METRIC as unknown as Gauge<L>;
+  const existing = theRegistry().getSingleMetric(config.name);
   if (existing) return existing as Gauge<L>;
-  return new Gauge<L>({ ...config, registers: [metricsRegistry] });
+  return new (prom().Gauge)<L>({ ...config, registers: [theRegistry()] });
 }
 
 export function histogram<L extends string>(
   config: Omit<HistogramConfiguration<L>, 'registers'>,
 ): Histogram<L> {
-  const existing = metricsRegistry.getSingleMetric(config.name);
+  if (disabled) return NO_METRIC as unknown as Histogram<L>;
+  const existing = theRegistry().getSingleMetric(config.name);
   if (existing) return existing as Histogram<L>;
-  return new Histogram<L>({ ...config, registers: [metricsRegistry] });
+  return new (prom().Histogram)<L>({ ...config, registers: [theRegistry()] });
 }
 
 export interface HealthProbe {
@@ -78,16 +133,18 @@ export async function startMetricsServer(address: string, probe: HealthProbe = {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
-      metricsRegistry.metrics().then(
-        (body) => {
-          res.writeHead(200, { 'content-type': metricsRegistry.contentType });
-          res.end(body);
-        },
-        (error: unknown) => {
-          res.writeHead(500);
-          res.end(String(error));
-        },
-      );
+      theRegistry()
+        .metrics()
+        .then(
+          (body) => {
+            res.writeHead(200, { 'content-type': theRegistry().contentType });
+            res.end(body);
+          },
+          (error: unknown) => {
+            res.writeHead(500);
+            res.end(String(error));
+          },
+        );
       return;
     }
     if (path === '/healthz') {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { z } from 'zod';
 import { expandEnvInYaml, maskSubstitutions, type Substitution } from '../env-substitution.js';
 import { ConfigError } from '../errors.js';
+import { yaml } from '../lazy-yaml.js';
 import { type ConfigNodeMeta, configNodes, didYouMean } from './schema.js';
 
 /**
@@ -195,6 +196,7 @@ export function parseConfigDocument(
   readonly lineCounter: LineCounter;
   readonly substitutions: readonly Substitution[];
 } {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const json = extname(file).toLowerCase() === '.json';
   const doc = parseDocument(text, {
@@ -215,6 +217,7 @@ export function parseConfigDocument(
 
 /** Finds nodes of a parsed YAML document by path; map entries are located by their key. */
 export function yamlLocator(doc: Document, file: string, lineCounter: LineCounter): Locator {
+  const { isMap, isScalar, isSeq } = yaml();
   return {
     file,
     locate(path) {

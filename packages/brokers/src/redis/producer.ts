@@ -5,8 +5,8 @@ import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
-import { closeRedis, connectOnce, createRedis, execWrites } from './connection.js';
-import { packElements } from './elements.js';
+import { closeRedis, connectOnce, createRedis, redisError } from './connection.js';
+import { EncodedCommand, encodePush } from './resp.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
@@ -65,12 +65,17 @@ export class RedisProducer implements Producer {
       this.linesPerMessage === 1
         ? records.map(this.encode)
         : frameGroups(records, this.linesPerMessage, MAX_FRAME_CHARS).map(encodeFrame);
-    const packed = packElements(elements);
-    const pipeline = this.client.pipeline();
-    for (let i = 0; i < packed.length; i += this.chunk) {
-      pipeline.rpush(this.target.stream, ...packed.slice(i, i + this.chunk));
+    // One RPUSH per chunk, its RESP written here (resp.ts); all are sent before any reply is awaited.
+    const replies: Promise<unknown>[] = [];
+    for (let i = 0; i < elements.length; i += this.chunk) {
+      const chunk = i === 0 && elements.length <= this.chunk ? elements : elements.slice(i, i + this.chunk);
+      const command = new EncodedCommand('rpush', encodePush('RPUSH', this.target.stream, chunk));
+      this.client.sendCommand(command);
+      replies.push(command.promise);
     }
-    await execWrites(pipeline, this.target, 'RPUSH');
+    // Every reply is awaited (none left unhandled); any failure fails the whole publish.
+    const failed = (await Promise.allSettled(replies)).find((r) => r.status === 'rejected');
+    if (failed) throw redisError(this.target, 'RPUSH', failed.reason);
     brokerCount('published', 'redis', records.length);
   }
 

@@ -32,7 +32,32 @@ const groupMessagesPerPartition = internal('producer/groupMessagesPerPartition.j
   a: object,
 ) => Record<string, { value: string }[]>;
 
+const crc32C = internal('protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
+
+/** CRC-32C bit by bit (reflected polynomial 0x82F63B78): the definition the tables derive from. */
+function crc32CBitwise(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
 describe('kafkajs as patched', () => {
+  it('checksums record batches with CRC-32C, eight bytes at a time or one', () => {
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283); // the standard check value
+    const bytes = Buffer.alloc(4099);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    // Every length 0-40 (tails of 0-7 bytes after the 8-byte steps), offsets into a larger buffer, a long run.
+    for (let length = 0; length <= 40; length++)
+      for (const start of [0, 1, 3, 7])
+        expect(crc32C(bytes.subarray(start, start + length))).toBe(
+          crc32CBitwise(bytes.subarray(start, start + length)),
+        );
+    expect(crc32C(bytes)).toBe(crc32CBitwise(bytes));
+  });
+
   it('encodes records that its decoder reads back: keys, values, headers of every kind', () => {
     const cases: { key: string | Buffer | null; value: string | Buffer | null; headers: Headers }[] = [
       {

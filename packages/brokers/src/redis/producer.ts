@@ -4,9 +4,9 @@ import { encodeFrame, frameGroups, MAX_FRAME_LINES } from '../frame.js';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
-import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
+import { type EventBytesWriter, writeBeatsEventUtf8, writeEnvelopeUtf8 } from '../wire.js';
 import { closeRedis, connectOnce, createRedis, redisError } from './connection.js';
-import { EncodedCommand, encodePush } from './resp.js';
+import { EncodedCommand, encodePush, type Utf8Writer, writeString } from './resp.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
@@ -29,7 +29,7 @@ const MAX_FRAME_CHARS = 256 * 1024;
  */
 export class RedisProducer implements Producer {
   private readonly client: Redis;
-  private readonly encode: (record: OutboundRecord) => string;
+  private readonly writeEvent: EventBytesWriter;
   private readonly chunk: number;
   private readonly linesPerMessage: number;
   private readonly connect: () => Promise<void>;
@@ -39,7 +39,7 @@ export class RedisProducer implements Producer {
     options: RedisProducerOptions = {},
   ) {
     const format = choiceOption(target, 'format', options.format, 'sluice', ['sluice', 'beats'] as const);
-    this.encode = format === 'beats' ? encodeBeatsEvent : encodeEnvelope;
+    this.writeEvent = format === 'beats' ? writeBeatsEventUtf8 : writeEnvelopeUtf8;
     this.chunk = numberOption(target, 'pushChunk', options.pushChunk, 1_000, 1, 100_000);
     this.linesPerMessage = numberOption(
       target,
@@ -61,22 +61,30 @@ export class RedisProducer implements Producer {
   async publish(records: readonly OutboundRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.connect();
-    const elements =
-      this.linesPerMessage === 1
-        ? records.map(this.encode)
-        : frameGroups(records, this.linesPerMessage, MAX_FRAME_CHARS).map(encodeFrame);
-    // One RPUSH per chunk, its RESP written here (resp.ts); all are sent before any reply is awaited.
+    if (this.linesPerMessage === 1) await this.push(records, this.writeEvent, 512);
+    else {
+      const frames = frameGroups(records, this.linesPerMessage, MAX_FRAME_CHARS).map(encodeFrame);
+      await this.push(frames, writeString, (frames[0] as string).length);
+    }
+    brokerCount('published', 'redis', records.length);
+  }
+
+  /**
+   * One RPUSH per `pushChunk` elements, its RESP written here (resp.ts), every element UTF-8
+   * encoded once, straight into it. All are sent before any reply is awaited; every reply is
+   * awaited, and any failure fails the whole publish.
+   */
+  private async push<T>(items: readonly T[], write: Utf8Writer<T>, bytesPerItem: number): Promise<void> {
     const replies: Promise<unknown>[] = [];
-    for (let i = 0; i < elements.length; i += this.chunk) {
-      const chunk = i === 0 && elements.length <= this.chunk ? elements : elements.slice(i, i + this.chunk);
-      const command = new EncodedCommand('rpush', encodePush('RPUSH', this.target.stream, chunk));
+    for (let i = 0; i < items.length; i += this.chunk) {
+      const chunk = i === 0 && items.length <= this.chunk ? items : items.slice(i, i + this.chunk);
+      const wire = encodePush('RPUSH', this.target.stream, chunk, write, bytesPerItem);
+      const command = new EncodedCommand('rpush', wire);
       this.client.sendCommand(command);
       replies.push(command.promise);
     }
-    // Every reply is awaited (none left unhandled); any failure fails the whole publish.
     const failed = (await Promise.allSettled(replies)).find((r) => r.status === 'rejected');
     if (failed) throw redisError(this.target, 'RPUSH', failed.reason);
-    brokerCount('published', 'redis', records.length);
   }
 
   async close(): Promise<void> {

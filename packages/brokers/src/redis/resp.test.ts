@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodePush } from './resp.js';
+import { encodePush as encodeWith, writeString } from './resp.js';
+
+const encodePush = (command: string, key: string, elements: readonly string[]) =>
+  encodeWith(command, key, elements, writeString, 8);
 
 /** RESP the plain way: what ioredis wrote for the same command with Buffer arguments. */
 function reference(command: string, key: string, elements: readonly string[]): Buffer {

@@ -12,22 +12,43 @@ import { Command } from 'ioredis';
 const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
 
 /**
- * `*<argc>\r\n$<len>\r\n<arg>\r\n...` for RPUSH `key` followed by `elements`, as one Buffer.
- * Elements are JSON text (or any string); each is encoded as UTF-8 exactly once.
+ * Writes one item's UTF-8 into `out` from `at`; returns where it ends, or -1 when it might not
+ * fit before `end` (then the buffer is grown and the item written again).
  */
-export function encodePush(command: string, key: string, elements: readonly string[]): Buffer {
-  const head = commandHead(command, key, elements.length);
-  let chars = 0;
-  for (const e of elements) chars += e.length;
-  // ASCII is the common case (one byte per character); anything wider grows the buffer.
-  let out: Buffer = Buffer.allocUnsafe(head.length + chars + elements.length * 16 + 64);
+export type Utf8Writer<T> = (item: T, out: Buffer, at: number, end: number) => number;
+
+/** A string as it is: the elements of frames, or of tests. */
+export const writeString: Utf8Writer<string> = (text, out, at, end) => {
+  if (at + text.length * 3 > end) return -1;
+  return at + out.write(text, at, 'utf8');
+};
+
+/**
+ * `*<argc>\r\n$<len>\r\n<arg>\r\n...` for `command key item...`, as one Buffer, each item
+ * written by `write` (a JSON event straight from its record, or a string) exactly once.
+ * `bytesPerItem` sizes the first buffer; a larger item grows it.
+ */
+export function encodePush<T>(
+  command: string,
+  key: string,
+  items: readonly T[],
+  write: Utf8Writer<T>,
+  bytesPerItem: number,
+): Buffer {
+  const head = commandHead(command, key, items.length);
+  let out: Buffer = Buffer.allocUnsafe(head.length + items.length * (bytesPerItem + 16) + 64);
   head.copy(out, 0);
   let at = head.length;
-  for (const text of elements) {
-    // Room for the worst case (3 bytes per UTF-16 unit), header and CRLF.
-    const most = text.length * 3 + 16;
-    if (at + most > out.length) out = grow(out, at, at + most + (out.length >> 1));
-    at = writeBulk(out, at, text);
+  // Lines of one batch are alike: the last element's length guesses the next one's header.
+  let guess = 0;
+  for (const item of items) {
+    let end = writeBulk(out, at, item, write, guess);
+    while (end < 0) {
+      out = grow(out, at, out.length * 2);
+      end = writeBulk(out, at, item, write, guess);
+    }
+    guess = end - at;
+    at = end;
   }
   return at === out.length ? out : out.subarray(0, at);
 }
@@ -39,14 +60,17 @@ function commandHead(command: string, key: string, count: number): Buffer {
 }
 
 /**
- * Writes `$<bytes>\r\n<text>\r\n` at `at` and returns the end. The text is written first, after
- * a header as long as its character count would need; when its UTF-8 length has more digits
- * (rare: only non-ASCII text crossing a power of ten), it is moved up to make room.
+ * Writes `$<bytes>\r\n<item>\r\n` at `at` and returns the end, or -1 when it did not fit. The
+ * item is written first, after a header as long as the previous element needed; when its
+ * length has another number of digits (rare: lines of one file are alike), it is moved.
  */
-function writeBulk(out: Buffer, at: number, text: string): number {
-  const guessed = 3 + digits(text.length);
+function writeBulk<T>(out: Buffer, at: number, item: T, write: Utf8Writer<T>, previous: number): number {
+  const guessed = 3 + digits(previous);
+  // Room for CRLF and for a header up to 10 digits longer than guessed.
+  const end = write(item, out, at + guessed, out.length - 16);
+  if (end < 0) return -1;
   let start = at + guessed;
-  const n = out.write(text, start, 'utf8');
+  const n = end - start;
   const header = 3 + digits(n);
   if (header !== guessed) {
     out.copyWithin(at + header, start, start + n);

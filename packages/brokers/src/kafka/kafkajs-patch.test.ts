@@ -32,6 +32,12 @@ const groupMessagesPerPartition = internal('producer/groupMessagesPerPartition.j
   a: object,
 ) => Record<string, { value: string }[]>;
 
+type Message = { key?: unknown; value?: unknown; headers?: unknown; timestamp?: string | number };
+const encodeRecords = internal('protocol/recordBatch/record/v0/batch.js') as (
+  messages: Message[],
+  firstTimestamp: number,
+  dateNow: number,
+) => Buffer;
 const crc32C = internal('protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
 
 /** CRC-32C bit by bit (reflected polynomial 0x82F63B78): the definition the tables derive from. */
@@ -45,6 +51,45 @@ function crc32CBitwise(bytes: Uint8Array): number {
 }
 
 describe('kafkajs as patched', () => {
+  it('writes a batch of records as the bytes of one record after another, odd messages included', () => {
+    const now = 1_767_323_045_000;
+    const one = (m: Message, i: number, first: number) =>
+      encodeRecord({ ...m, offsetDelta: i, timestampDelta: (Number(m.timestamp) || now) - first }).buffer;
+    const messages: Message[] = [
+      {
+        key: '/var/log/a.log',
+        value: 'GET / 200 é😀',
+        headers: { 'x-sluice-id': 'abc', 'x-sluice-fields': '{"a":1}' },
+      },
+      { key: null, value: null },
+      { key: Buffer.from([1, 2, 3]), value: Buffer.alloc(300, 7), headers: {} },
+      { key: 'k', value: '\ud800 lone', headers: { ключ: 'значение 😀', b: Buffer.from('raw'), e: '' } },
+      // What the fast path leaves to Record(): arrays of header values, deltas past 2^30 ms.
+      { key: 'k', value: 'tags', headers: { tags: ['a', 'b'] } },
+      { key: 'k', value: 'late', timestamp: String(now + 5_000) },
+      { key: 'k', value: 'far', timestamp: now + 2 ** 31 },
+      { key: 'k', value: 'x'.repeat(20_000) },
+    ];
+    for (let i = 0; i < 300; i++)
+      messages.push({
+        key: 'src',
+        value: `line ${i} ${'ü'.repeat(i)}`,
+        headers: { 'x-sluice-offset': String(i * 100) },
+      });
+    const first = now - 10;
+    expect(encodeRecords(messages, first, now)).toEqual(
+      Buffer.concat(messages.map((m, i) => one(m, i, first))),
+    );
+    expect(encodeRecords([], now, now)).toEqual(Buffer.alloc(0));
+    // What Record() refuses, the batch refuses too.
+    for (const bad of [
+      { key: 1, value: 'v' },
+      { key: 'k', value: 'v', headers: null },
+      { key: 'k', value: 'v', headers: { h: null } },
+    ])
+      expect(() => encodeRecords([bad], now, now)).toThrow(TypeError);
+  });
+
   it('checksums record batches with CRC-32C, eight bytes at a time or one', () => {
     expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283); // the standard check value
     const bytes = Buffer.alloc(4099);

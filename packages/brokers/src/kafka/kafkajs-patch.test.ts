@@ -38,6 +38,10 @@ const encodeRecords = internal('protocol/recordBatch/record/v0/batch.js') as (
   firstTimestamp: number,
   dateNow: number,
 ) => Buffer;
+const { RecordBatch } = internal('protocol/recordBatch/v0/index.js') as {
+  RecordBatch: (options: object) => Promise<{ buffer: Buffer }>;
+};
+const Long = internal('utils/long.js') as { fromInt(n: number): unknown };
 const crc32C = internal('protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
 
 /** CRC-32C bit by bit (reflected polynomial 0x82F63B78): the definition the tables derive from. */
@@ -88,6 +92,32 @@ describe('kafkajs as patched', () => {
       { key: 'k', value: 'v', headers: { h: null } },
     ])
       expect(() => encodeRecords([bad], now, now)).toThrow(TypeError);
+  });
+
+  it('frames records written in one buffer as the record batch of Record() encoders', async () => {
+    const now = 1_767_323_045_000;
+    const messages = Array.from({ length: 500 }, (_, i) => ({
+      key: 'src',
+      value: `line ${i} ${'é'.repeat(i % 7)}`,
+      headers: { 'x-sluice-id': `id${i}` },
+    }));
+    const common = {
+      firstTimestamp: now,
+      maxTimestamp: now + 3,
+      producerId: Long.fromInt(4242),
+      producerEpoch: 3,
+      firstSequence: 77,
+      lastOffsetDelta: messages.length - 1,
+      transactional: true,
+    };
+    const records = messages.map((m, i) => encodeRecord({ ...m, offsetDelta: i, timestampDelta: 0 }));
+    const before = await RecordBatch({ ...common, records });
+    const after = await RecordBatch({
+      ...common,
+      records: [],
+      encodedRecords: { count: messages.length, buffer: encodeRecords(messages, now, now) },
+    });
+    expect(after.buffer).toEqual(before.buffer);
   });
 
   it('checksums record batches with CRC-32C, eight bytes at a time or one', () => {

@@ -6,7 +6,7 @@ import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { type EventBytesWriter, writeBeatsEventUtf8, writeEnvelopeUtf8 } from '../wire.js';
 import { closeRedis, connectOnce, createRedis, redisError } from './connection.js';
-import { EncodedCommand, encodePush, type Utf8Writer, writeString } from './resp.js';
+import { CommandBuffers, EncodedCommand, encodePush, type Utf8Writer, writeString } from './resp.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
@@ -33,6 +33,7 @@ export class RedisProducer implements Producer {
   private readonly chunk: number;
   private readonly linesPerMessage: number;
   private readonly connect: () => Promise<void>;
+  private readonly buffers = new CommandBuffers();
 
   constructor(
     private readonly target: BrokerTarget,
@@ -76,14 +77,18 @@ export class RedisProducer implements Producer {
    */
   private async push<T>(items: readonly T[], write: Utf8Writer<T>, bytesPerItem: number): Promise<void> {
     const replies: Promise<unknown>[] = [];
+    const wires: Buffer[] = [];
     for (let i = 0; i < items.length; i += this.chunk) {
       const chunk = i === 0 && items.length <= this.chunk ? items : items.slice(i, i + this.chunk);
-      const wire = encodePush('RPUSH', this.target.stream, chunk, write, bytesPerItem);
+      const wire = encodePush('RPUSH', this.target.stream, chunk, write, bytesPerItem, this.buffers.take());
       const command = new EncodedCommand('rpush', wire);
       this.client.sendCommand(command);
       replies.push(command.promise);
+      wires.push(wire);
     }
-    const failed = (await Promise.allSettled(replies)).find((r) => r.status === 'rejected');
+    const settled = await Promise.allSettled(replies);
+    for (const wire of wires) this.buffers.give(wire);
+    const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw redisError(this.target, 'RPUSH', failed.reason);
   }
 

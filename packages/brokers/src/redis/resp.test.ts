@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodePush as encodeWith, writeString } from './resp.js';
+import { CommandBuffers, encodePush as encodeWith, writeString } from './resp.js';
 
 const encodePush = (command: string, key: string, elements: readonly string[]) =>
   encodeWith(command, key, elements, writeString, 8);
@@ -42,5 +42,23 @@ describe('encodePush', () => {
     // Mostly 3-byte characters: the buffer sized for ASCII must grow several times.
     const wide = Array.from({ length: 200 }, (_, i) => '中'.repeat(i * 7));
     expect(encodePush('RPUSH', 'k', wide)).toEqual(reference('RPUSH', 'k', wide));
+  });
+
+  it('writes into a reused buffer the same bytes, and keeps only whole buffers of its own', () => {
+    const elements = Array.from({ length: 300 }, (_, i) => `line ${i} ${'é'.repeat(i % 9)}`);
+    const buffers = new CommandBuffers(2);
+    const first = encodeWith('RPUSH', 'k', elements, writeString, 300);
+    buffers.give(first);
+    const reused = buffers.take();
+    expect(reused?.buffer).toBe(first.buffer);
+    reused?.fill(0x41); // what the last command left there must not show through
+    const again = encodeWith('RPUSH', 'k', elements.slice(0, 200), writeString, 300, reused);
+    expect(again.buffer).toBe(first.buffer);
+    expect(again).toEqual(reference('RPUSH', 'k', elements.slice(0, 200)));
+    expect(buffers.take()).toBeUndefined();
+    // Small buffers are views of Node's shared pool: never kept.
+    buffers.give(Buffer.allocUnsafe(100));
+    buffers.give(encodeWith('RPUSH', 'k', ['a'], writeString, 8));
+    expect(buffers.take()).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { closeRedis, connectOnce, createRedis, redisError } from './connection.j
 import { CommandBuffers, EncodedCommand, encodePush, type Utf8Writer, writeString } from './resp.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
-  /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
+  /** Elements per RPUSH command; all commands of one publish are sent before any reply is awaited. Default 1000. */
   readonly pushChunk?: number;
   /**
    * Lines per list element: above 1, records travel in frames of up to this many

@@ -40,7 +40,7 @@ export const SETTINGS = {
   },
   redis: {
     sluicePublish:
-      'RPUSH of up to 1000 elements per command, one pipeline per publish; Sluice JSON envelope per element',
+      'RPUSH of up to 1000 elements per command, all of one publish sent before the replies; Sluice JSON envelope per element',
     nativePublish:
       'redis-benchmark -c 1 -P 1000: RPUSH of 1 element per command, 1000 commands per round trip',
     publishPipeline: 1000,

@@ -10,6 +10,7 @@ import {
   setField,
   type WireFormat,
 } from '@sluice/core';
+import { EventWriter } from './envelope-writer.js';
 
 /**
  * The wire format shared by every backend (documented in the package README).
@@ -76,172 +77,21 @@ function baseEvent(record: OutboundRecord, timestamp: string): JsonObject {
   return event;
 }
 
-/*
- * Writing the envelope is most of what a shipper spends per line on Redis (building the nested
- * object, then JSON.stringify walking it: 15% of its CPU). The object's shape depends only on
- * the names and order of the record's fields and on whether it has an offset, and those are
- * the same for every line of a file. So the writer builds the event once per shape with marker
- * strings in place of the values, stringifies that, and cuts the text at the markers: the
- * literal pieces between values. A line then costs one JSON.stringify of its text plus string
- * concatenation, and the bytes are those JSON.stringify of the object would give (wire tests
- * compare the two on awkward field sets).
- */
-
-/** Value slots besides the fields (which are slots 0..n-1, in key order). */
-const SLOT = { timestamp: -1, message: -2, source: -3, offset: -4, id: -5, shippedAt: -6 } as const;
-/** Private-use characters: JSON.stringify leaves them as they are, so a marker is found verbatim. */
-const MARK_OPEN = '\uE000';
-const MARK_CLOSE = '\uE001';
-const MARKER = new RegExp(`"${MARK_OPEN}(-?\\d+)${MARK_CLOSE}"`, 'g');
-const mark = (slot: number) => `${MARK_OPEN}${slot}${MARK_CLOSE}`;
-
-interface Template {
-  readonly keys: readonly string[];
-  readonly hasOffset: boolean;
-  /** Literal text; `pieces[i]` comes before `slots[i]`, the last piece after the last slot. */
-  readonly pieces: readonly string[];
-  readonly slots: readonly number[];
-}
-
-/** Most shapes remembered per writer: a shipper has a handful (one per input kind and field set). */
-const MAX_TEMPLATES = 64;
-
-class EventWriter {
-  private readonly templates: Template[] = [];
-  private last: Template | undefined;
-  private readonly isoTime = cachedIsoTime();
-  private lastShippedAt = Number.NaN;
-  private lastTimestamp = '';
-
-  constructor(private readonly build: (record: OutboundRecord, timestamp: string) => JsonObject) {}
-
-  write(record: OutboundRecord): string {
-    const fields = record.fields;
-    const keys = fields === undefined ? NO_KEYS : Object.keys(fields);
-    const hasOffset = record.offset !== undefined;
-    const template = this.template(keys, hasOffset);
-    if (template === undefined || (fields !== undefined && !plainValues(fields, keys)))
-      return JSON.stringify(this.build(record, this.isoTime(record.shippedAt)));
-    const { pieces, slots } = template;
-    let out = pieces[0] as string;
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i] as number;
-      let value: string;
-      if (slot >= 0) value = this.field(slot, (fields as Record<string, unknown>)[keys[slot] as string]);
-      else if (slot === SLOT.message) value = JSON.stringify(record.line);
-      else if (slot === SLOT.timestamp) value = this.timestamp(record.shippedAt);
-      else if (slot === SLOT.source) value = JSON.stringify(record.source);
-      else if (slot === SLOT.offset) value = JSON.stringify(record.offset);
-      else if (slot === SLOT.id) value = JSON.stringify(record.id);
-      else value = JSON.stringify(record.shippedAt);
-      out += value + (pieces[i + 1] as string);
-    }
-    return out;
-  }
-
-  /** Field values repeat from line to line (host, agent, path): each slot keeps its last text. */
-  private readonly lastValues: unknown[] = [];
-  private readonly lastTexts: string[] = [];
-
-  private field(slot: number, value: unknown): string {
-    if (this.lastValues[slot] === value && typeof value !== 'object') return this.lastTexts[slot] as string;
-    const text = JSON.stringify(value);
-    this.lastValues[slot] = value;
-    this.lastTexts[slot] = text;
-    return text;
-  }
-
-  /** The quoted ISO time: the lines of one read share it, so it is formatted once. */
-  private timestamp(ms: number): string {
-    if (ms !== this.lastShippedAt) {
-      this.lastTimestamp = JSON.stringify(this.isoTime(ms));
-      this.lastShippedAt = ms;
-    }
-    return this.lastTimestamp;
-  }
-
-  private template(keys: readonly string[], hasOffset: boolean): Template | undefined {
-    const last = this.last;
-    if (last !== undefined && last.hasOffset === hasOffset && sameKeys(last.keys, keys)) return last;
-    let found = this.templates.find((t) => t.hasOffset === hasOffset && sameKeys(t.keys, keys));
-    if (found === undefined) {
-      // A name with a marker character in it could be mistaken for a marker: such records
-      // (and shapes past the cap) take the plain path.
-      if (this.templates.length >= MAX_TEMPLATES || keys.some((k) => /[\uE000\uE001]/.test(k)))
-        return undefined;
-      found = compile(this.build, [...keys], hasOffset);
-      this.templates.push(found);
-    }
-    if (found !== last) {
-      // Slots are numbered per template: another template's remembered values do not apply.
-      this.lastValues.length = 0;
-      this.lastTexts.length = 0;
-    }
-    this.last = found;
-    return found;
-  }
-}
-
-const NO_KEYS: readonly string[] = [];
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * True when every value stringifies on its own as it does inside the object: strings,
- * numbers, booleans, arrays. `undefined` (which the object form leaves out) and objects
- * (which setField would walk into) take the plain path.
- */
-function plainValues(fields: Readonly<Record<string, unknown>>, keys: readonly string[]): boolean {
-  for (const key of keys) {
-    const v = fields[key];
-    const t = typeof v;
-    if (t !== 'string' && t !== 'number' && t !== 'boolean' && !Array.isArray(v)) return false;
-  }
-  return true;
-}
-
-function compile(
-  build: (record: OutboundRecord, timestamp: string) => JsonObject,
-  keys: readonly string[],
-  hasOffset: boolean,
-): Template {
-  const fields: Record<string, string> = {};
-  keys.forEach((key, i) => {
-    // setField creates own fields even for `__proto__`; so must the model record.
-    Object.defineProperty(fields, key, {
-      value: mark(i),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  });
-  const model = {
-    id: mark(SLOT.id),
-    line: mark(SLOT.message),
-    source: mark(SLOT.source),
-    ...(hasOffset ? { offset: mark(SLOT.offset) as unknown as number } : {}),
-    shippedAt: mark(SLOT.shippedAt) as unknown as number,
-    fields,
-  } satisfies OutboundRecord;
-  const text = JSON.stringify(build(model, mark(SLOT.timestamp)));
-  const pieces: string[] = [];
-  const slots: number[] = [];
-  let from = 0;
-  for (const m of text.matchAll(MARKER)) {
-    pieces.push(text.slice(from, m.index));
-    slots.push(Number(m[1]));
-    from = (m.index as number) + m[0].length;
-  }
-  pieces.push(text.slice(from));
-  return { keys, hasOffset, pieces, slots };
-}
-
+// The writers (envelope-writer.ts) copy the bytes these builders define.
 const envelopeWriter = new EventWriter(sluiceEvent);
 const beatsWriter = new EventWriter(beatsEvent);
+
+/**
+ * Writes a record's JSON event as UTF-8 into `out` from `at`, the bytes of encodeEnvelope or
+ * encodeBeatsEvent; returns where it ends, or -1 when it might not fit before `end`.
+ */
+export type EventBytesWriter = (record: OutboundRecord, out: Buffer, at: number, end: number) => number;
+
+export const writeEnvelopeUtf8: EventBytesWriter = (record, out, at, end) =>
+  envelopeWriter.writeUtf8(record, out, at, end);
+
+export const writeBeatsEventUtf8: EventBytesWriter = (record, out, at, end) =>
+  beatsWriter.writeUtf8(record, out, at, end);
 
 /** The envelope the plain way, for tests that hold the writers to it. */
 export function encodeEnvelopeObject(record: OutboundRecord, form: 'sluice' | 'beats' = 'sluice'): string {

@@ -14,22 +14,24 @@ import { ConfigError } from './errors.js';
 /** The metric types the helpers return, so a package can name them in its own declarations. */
 export type { Counter, Gauge, Histogram };
 
+/*
+ * prom-client (with @opentelemetry/api and its other dependencies, about ninety modules) is
+ * loaded when the first metric is declared or the registry is first used, not with
+ * @sluice/core: `sluice ship` without --metrics never needs it, and loading it was a tenth of
+ * the CPU a 200,000-line `ship` spent. It is a CommonJS package, so it loads synchronously.
+ */
 type PromClient = typeof import('prom-client');
-let promClientModule: PromClient | undefined;
+const requireCjs = createRequire(import.meta.url);
+let promClient: PromClient | undefined;
 let registry: Registry | undefined;
 
-/**
- * prom-client, loaded on first use. Every parser worker thread imports this package and
- * never makes a metric; prom-client (it loads @opentelemetry/api too) cost each of them
- * about 150 ms of CPU at start-up, which a consumer pays per thread on every start.
- */
-function promClient(): PromClient {
-  promClientModule ??= createRequire(import.meta.url)('prom-client') as PromClient;
-  return promClientModule;
+function prom(): PromClient {
+  promClient ??= requireCjs('prom-client') as PromClient;
+  return promClient;
 }
 
-function processRegistry(): Registry {
-  registry ??= new (promClient().Registry)();
+function theRegistry(): Registry {
+  registry ??= new (prom().Registry)();
   return registry;
 }
 
@@ -37,44 +39,68 @@ function processRegistry(): Registry {
  * One registry per process. Metric helpers are idempotent: asking twice for the same
  * name returns the same metric, so every component can declare what it uses without
  * coordinating registration order. Names follow `sluice_<stage>_<noun>_<unit>`.
- * (A stand-in that creates the registry, and loads prom-client, when first used.)
+ * (A stand-in that creates the registry on first use; it behaves as the registry itself.)
  */
 export const metricsRegistry: Registry = new Proxy({} as Registry, {
   get(_target, key) {
-    const real = processRegistry();
+    const real = theRegistry();
     const value: unknown = Reflect.get(real, key, real);
     return typeof value === 'function' ? value.bind(real) : value;
   },
 });
 let defaultsCollected = false;
+let disabled = false;
+
+/**
+ * For a process that serves no metrics (`sluice ship` without --metrics): from now on the
+ * helpers below hand out metrics that record nothing, so prom-client is never loaded.
+ * Metrics declared before this call stay real. Nothing can read the values such a process
+ * would record, so nothing is lost.
+ */
+export function disableMetrics(): void {
+  disabled = true;
+}
+
+/** What a disabled process gets in place of a metric: every recording method does nothing. */
+const NO_METRIC = {
+  inc() {},
+  dec() {},
+  set() {},
+  observe() {},
+  reset() {},
+  zero() {},
+  remove() {},
+  labels: () => NO_METRIC,
+  startTimer: () => () => 0,
+};
 
 export function collectProcessMetrics(): void {
   if (defaultsCollected) return;
   defaultsCollected = true;
-  promClient().collectDefaultMetrics({ register: processRegistry(), prefix: 'sluice_' });
+  prom().collectDefaultMetrics({ register: theRegistry(), prefix: 'sluice_' });
 }
 
 export function counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
-  const registry = processRegistry();
-  const existing = registry.getSingleMetric(config.name);
+  if (disabled) return NO_METRIC as unknown as Counter<L>;
+  const existing = theRegistry().getSingleMetric(config.name);
   if (existing) return existing as Counter<L>;
-  return new (promClient().Counter)<L>({ ...config, registers: [registry] });
+  return new (prom().Counter)<L>({ ...config, registers: [theRegistry()] });
 }
 
 export function gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
-  const registry = processRegistry();
-  const existing = registry.getSingleMetric(config.name);
+  if (disabled) return NO_METRIC as unknown as Gauge<L>;
+  const existing = theRegistry().getSingleMetric(config.name);
   if (existing) return existing as Gauge<L>;
-  return new (promClient().Gauge)<L>({ ...config, registers: [registry] });
+  return new (prom().Gauge)<L>({ ...config, registers: [theRegistry()] });
 }
 
 export function histogram<L extends string>(
   config: Omit<HistogramConfiguration<L>, 'registers'>,
 ): Histogram<L> {
-  const registry = processRegistry();
-  const existing = registry.getSingleMetric(config.name);
+  if (disabled) return NO_METRIC as unknown as Histogram<L>;
+  const existing = theRegistry().getSingleMetric(config.name);
   if (existing) return existing as Histogram<L>;
-  return new (promClient().Histogram)<L>({ ...config, registers: [registry] });
+  return new (prom().Histogram)<L>({ ...config, registers: [theRegistry()] });
 }
 
 export interface HealthProbe {
@@ -107,16 +133,18 @@ export async function startMetricsServer(address: string, probe: HealthProbe = {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
-      metricsRegistry.metrics().then(
-        (body) => {
-          res.writeHead(200, { 'content-type': metricsRegistry.contentType });
-          res.end(body);
-        },
-        (error: unknown) => {
-          res.writeHead(500);
-          res.end(String(error));
-        },
-      );
+      theRegistry()
+        .metrics()
+        .then(
+          (body) => {
+            res.writeHead(200, { 'content-type': theRegistry().contentType });
+            res.end(body);
+          },
+          (error: unknown) => {
+            res.writeHead(500);
+            res.end(String(error));
+          },
+        );
       return;
     }
     if (path === '/healthz') {

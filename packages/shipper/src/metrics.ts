@@ -5,14 +5,27 @@ type LabelledCounter = ReturnType<typeof counter<'input'>>;
 type PlainCounter = ReturnType<typeof counter<string>>;
 type PlainHistogram = ReturnType<typeof histogram<string>>;
 
-export const shipperMetrics: {
+interface ShipperMetrics {
   readonly lines: LabelledCounter;
   readonly bytes: LabelledCounter;
   readonly publishDuration: PlainHistogram;
   readonly publishErrors: PlainCounter;
   readonly udpDropped: LabelledCounter;
   readonly backpressure: PlainCounter;
-} = {
+}
+
+let declared: ShipperMetrics | undefined;
+
+/**
+ * Declared on first use, not when this module loads: the CLI decides whether this process
+ * serves metrics at all (core `disableMetrics`) after loading the shipper.
+ */
+export function shipperMetrics(): ShipperMetrics {
+  declared ??= declareShipperMetrics();
+  return declared;
+}
+
+const declareShipperMetrics = (): ShipperMetrics => ({
   lines: counter<'input'>({
     name: 'sluice_shipper_lines_total',
     help: 'Events (lines, or joined multi-line events) the broker confirmed',
@@ -41,4 +54,4 @@ export const shipperMetrics: {
     name: 'sluice_shipper_backpressure_seconds_total',
     help: 'Time inputs spent waiting for room in the queue (the broker was slower than the sources)',
   }),
-};
+});

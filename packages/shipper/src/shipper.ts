@@ -175,7 +175,7 @@ export class Shipper {
       sent.catch(() => undefined); // observed through the chain below
       chain = chain.then(async () => {
         await sent;
-        shipperMetrics.publishDuration.observe((performance.now() - started) / 1_000);
+        shipperMetrics().publishDuration.observe((performance.now() - started) / 1_000);
         this.confirm(events);
         await registry?.flush();
       });
@@ -193,7 +193,7 @@ export class Shipper {
       onRetry: (error, attempt, delayMs) => {
         this.connected = false;
         this.stats.publishErrors++;
-        shipperMetrics.publishErrors.inc();
+        shipperMetrics().publishErrors.inc();
         if (attempt === 1 || attempt % 10 === 0) {
           this.log.warn('publish failed; retrying (inputs pause while the queue is full)', {
             attempt,
@@ -222,15 +222,15 @@ export class Shipper {
       } else perInput.set(e.input, { lines: 1, bytes: e.bytes });
     }
     for (const [input, c] of perInput) {
-      shipperMetrics.lines.inc({ input }, c.lines);
-      shipperMetrics.bytes.inc({ input }, c.bytes);
+      shipperMetrics().lines.inc({ input }, c.lines);
+      shipperMetrics().bytes.inc({ input }, c.bytes);
     }
     this.stats.lines += events.length;
     this.stats.bytes += bytes;
     this.stats.batches++;
     const blocked = this.queue.blockedMs;
     if (blocked > this.blockedSeen) {
-      shipperMetrics.backpressure.inc((blocked - this.blockedSeen) / 1_000);
+      shipperMetrics().backpressure.inc((blocked - this.blockedSeen) / 1_000);
       this.stats.backpressureSeconds = blocked / 1_000;
       this.blockedSeen = blocked;
     }

@@ -61,12 +61,30 @@ describe('Kafka wire format', () => {
       { gone: undefined, kept: 'k' } as unknown as OutboundRecord['fields'],
       { nested: { a: 1 } } as unknown as OutboundRecord['fields'],
       { 'host.name': 'web-3', 'log.offset': 1, tags: ['c'], ok: true },
+      // Same names again: values the same as the last line's, then changed, then NaN and -0.
+      { 'host.name': 'web-3', 'log.offset': 2, tags: ['c'], ok: true },
+      { 'host.name': 'web-4', 'log.offset': 2, tags: ['c'], ok: false },
+      {
+        'host.name': 'web-4',
+        'log.offset': Number.NaN,
+        tags: ['c'],
+        ok: -0,
+      } as unknown as OutboundRecord['fields'],
     ];
     for (const fields of sets) {
       const m = encodeKafkaMessage({ ...record, fields });
       expect(m.headers?.[KAFKA_HEADER.fields], JSON.stringify(fields)).toBe(JSON.stringify(fields));
     }
     expect(encodeKafkaMessage({ ...record, fields: {} }).headers).not.toHaveProperty(KAFKA_HEADER.fields);
+    // One array changed in place between two lines: its text must follow.
+    const shared = ['x'];
+    const fieldsHeaderOf = () =>
+      encodeKafkaMessage({ ...record, fields: { 'host.name': 'web-4', tags: shared } }).headers?.[
+        KAFKA_HEADER.fields
+      ];
+    expect(fieldsHeaderOf()).toBe('{"host.name":"web-4","tags":["x"]}');
+    shared.push('y');
+    expect(fieldsHeaderOf()).toBe('{"host.name":"web-4","tags":["x","y"]}');
   });
 
   it('round-trips a Sluice record', () => {

@@ -59,14 +59,20 @@ export function encodeKafkaMessage(record: OutboundRecord, format: 'sluice' | 'b
 /**
  * `JSON.stringify(fields)`, or undefined for no fields. The names and their order are the
  * same for every line of a file, so the quoted `"name":` pieces are kept from the last
- * record and only the values are stringified per line (the header is built once per line).
+ * record and only the values are stringified per line (the header is built once per line);
+ * a value the same as the last line's (host, agent, path, read time) keeps its text too.
  */
 function fieldsHeader(fields: NonNullable<OutboundRecord['fields']>): string | undefined {
   const keys = Object.keys(fields);
   if (keys.length === 0) return undefined;
   let names = lastNames;
   if (names === undefined || !sameKeys(names.keys, keys)) {
-    names = { keys, quoted: keys.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`) };
+    names = {
+      keys,
+      quoted: keys.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`),
+      values: [],
+      texts: [],
+    };
     lastNames = names;
   }
   let out = '';
@@ -75,12 +81,28 @@ function fieldsHeader(fields: NonNullable<OutboundRecord['fields']>): string | u
     // `undefined` is left out by JSON.stringify and an object could hold anything: plain path.
     if (value === undefined || (typeof value === 'object' && !Array.isArray(value)))
       return JSON.stringify(fields);
-    out += (names.quoted[i] as string) + JSON.stringify(value);
+    let text: string;
+    // Arrays are compared by reference, and could change in place: always stringified.
+    if (names.values[i] === value && typeof value !== 'object') text = names.texts[i] as string;
+    else {
+      text = JSON.stringify(value);
+      names.values[i] = value;
+      names.texts[i] = text;
+    }
+    out += (names.quoted[i] as string) + text;
   }
   return `${out}}`;
 }
 
-let lastNames: { readonly keys: readonly string[]; readonly quoted: readonly string[] } | undefined;
+let lastNames:
+  | {
+      readonly keys: readonly string[];
+      readonly quoted: readonly string[];
+      /** The last line's value and its JSON text, per field. */
+      readonly values: unknown[];
+      readonly texts: string[];
+    }
+  | undefined;
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;

@@ -32,7 +32,107 @@ const groupMessagesPerPartition = internal('producer/groupMessagesPerPartition.j
   a: object,
 ) => Record<string, { value: string }[]>;
 
+type Message = { key?: unknown; value?: unknown; headers?: unknown; timestamp?: string | number };
+const encodeRecords = internal('protocol/recordBatch/record/v0/batch.js') as (
+  messages: Message[],
+  firstTimestamp: number,
+  dateNow: number,
+) => Buffer;
+const { RecordBatch } = internal('protocol/recordBatch/v0/index.js') as {
+  RecordBatch: (options: object) => Promise<{ buffer: Buffer }>;
+};
+const Long = internal('utils/long.js') as { fromInt(n: number): unknown };
+const crc32C = internal('protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
+
+/** CRC-32C bit by bit (reflected polynomial 0x82F63B78): the definition the tables derive from. */
+function crc32CBitwise(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
 describe('kafkajs as patched', () => {
+  it('writes a batch of records as the bytes of one record after another, odd messages included', () => {
+    const now = 1_767_323_045_000;
+    const one = (m: Message, i: number, first: number) =>
+      encodeRecord({ ...m, offsetDelta: i, timestampDelta: (Number(m.timestamp) || now) - first }).buffer;
+    const messages: Message[] = [
+      {
+        key: '/var/log/a.log',
+        value: 'GET / 200 é😀',
+        headers: { 'x-sluice-id': 'abc', 'x-sluice-fields': '{"a":1}' },
+      },
+      { key: null, value: null },
+      { key: Buffer.from([1, 2, 3]), value: Buffer.alloc(300, 7), headers: {} },
+      { key: 'k', value: '\ud800 lone', headers: { ключ: 'значение 😀', b: Buffer.from('raw'), e: '' } },
+      // What the fast path leaves to Record(): arrays of header values, deltas past 2^30 ms.
+      { key: 'k', value: 'tags', headers: { tags: ['a', 'b'] } },
+      { key: 'k', value: 'late', timestamp: String(now + 5_000) },
+      { key: 'k', value: 'far', timestamp: now + 2 ** 31 },
+      { key: 'k', value: 'x'.repeat(20_000) },
+    ];
+    for (let i = 0; i < 300; i++)
+      messages.push({
+        key: 'src',
+        value: `line ${i} ${'ü'.repeat(i)}`,
+        headers: { 'x-sluice-offset': String(i * 100) },
+      });
+    const first = now - 10;
+    expect(encodeRecords(messages, first, now)).toEqual(
+      Buffer.concat(messages.map((m, i) => one(m, i, first))),
+    );
+    expect(encodeRecords([], now, now)).toEqual(Buffer.alloc(0));
+    // What Record() refuses, the batch refuses too.
+    for (const bad of [
+      { key: 1, value: 'v' },
+      { key: 'k', value: 'v', headers: null },
+      { key: 'k', value: 'v', headers: { h: null } },
+    ])
+      expect(() => encodeRecords([bad], now, now)).toThrow(TypeError);
+  });
+
+  it('frames records written in one buffer as the record batch of Record() encoders', async () => {
+    const now = 1_767_323_045_000;
+    const messages = Array.from({ length: 500 }, (_, i) => ({
+      key: 'src',
+      value: `line ${i} ${'é'.repeat(i % 7)}`,
+      headers: { 'x-sluice-id': `id${i}` },
+    }));
+    const common = {
+      firstTimestamp: now,
+      maxTimestamp: now + 3,
+      producerId: Long.fromInt(4242),
+      producerEpoch: 3,
+      firstSequence: 77,
+      lastOffsetDelta: messages.length - 1,
+      transactional: true,
+    };
+    const records = messages.map((m, i) => encodeRecord({ ...m, offsetDelta: i, timestampDelta: 0 }));
+    const before = await RecordBatch({ ...common, records });
+    const after = await RecordBatch({
+      ...common,
+      records: [],
+      encodedRecords: { count: messages.length, buffer: encodeRecords(messages, now, now) },
+    });
+    expect(after.buffer).toEqual(before.buffer);
+  });
+
+  it('checksums record batches with CRC-32C, eight bytes at a time or one', () => {
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283); // the standard check value
+    const bytes = Buffer.alloc(4099);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    // Every length 0-40 (tails of 0-7 bytes after the 8-byte steps), offsets into a larger buffer, a long run.
+    for (let length = 0; length <= 40; length++)
+      for (const start of [0, 1, 3, 7])
+        expect(crc32C(bytes.subarray(start, start + length))).toBe(
+          crc32CBitwise(bytes.subarray(start, start + length)),
+        );
+    expect(crc32C(bytes)).toBe(crc32CBitwise(bytes));
+  });
+
   it('encodes records that its decoder reads back: keys, values, headers of every kind', () => {
     const cases: { key: string | Buffer | null; value: string | Buffer | null; headers: Headers }[] = [
       {

@@ -181,8 +181,12 @@ export class KafkaProducer implements Producer {
       bytes = 0;
       lines = 0;
     };
-    for (const m of this.encode(records)) {
-      const size = messageSize(m);
+    // Each message's size, measured once (it was measured again here, per line).
+    const sizes: number[] = [];
+    const encoded = this.encode(records, sizes);
+    for (let i = 0; i < encoded.length; i++) {
+      const m = encoded[i] as Message;
+      const size = sizes[i] as number;
       if (messages.length > 0 && bytes + size > this.batchBytes) enqueue();
       messages.push(m);
       bytes += size;
@@ -193,10 +197,13 @@ export class KafkaProducer implements Producer {
     return pieces.length === 1 ? (pieces[0] as Promise<void>) : Promise.all(pieces).then(() => undefined);
   }
 
-  /** One message per record, or frames of up to linesPerMessage lines of one source each. */
-  private encode(records: readonly OutboundRecord[]): Message[] {
+  /**
+   * One message per record, or frames of up to linesPerMessage lines of one source each;
+   * `sizes` gets each message's messageSize, in the same order.
+   */
+  private encode(records: readonly OutboundRecord[], sizes: number[]): Message[] {
     if (this.linesPerMessage === 1)
-      return records.map((r) => this.fitted(r, (x) => encodeKafkaMessage(x, this.format)));
+      return records.map((r) => this.fitted(r, (x) => encodeKafkaMessage(x, this.format), sizes));
     // Frames are cut per source, so that the key (the source) still decides the partition
     // and one file's lines stay in order in one partition.
     const bySource = new Map<string, OutboundRecord[]>();
@@ -211,11 +218,13 @@ export class KafkaProducer implements Producer {
     const messages: Message[] = [];
     for (const lines of bySource.values())
       for (const group of frameGroups(lines, this.linesPerMessage, maxChars))
-        messages.push(
-          group.length === 1
-            ? this.fitted(group[0] as OutboundRecord, (x) => encodeKafkaFrame([x]))
-            : encodeKafkaFrame(group),
-        );
+        if (group.length === 1)
+          messages.push(this.fitted(group[0] as OutboundRecord, (x) => encodeKafkaFrame([x]), sizes));
+        else {
+          const frame = encodeKafkaFrame(group);
+          messages.push(frame);
+          sizes.push(messageSize(frame));
+        }
     return messages;
   }
 
@@ -223,10 +232,13 @@ export class KafkaProducer implements Producer {
    * The record's message, with its line cut until the message fits maxMessageBytes. JSON
    * escaping can make one character cost up to six bytes, so the cut is measured, not computed.
    */
-  private fitted(record: OutboundRecord, encode: (r: OutboundRecord) => Message): Message {
+  private fitted(record: OutboundRecord, encode: (r: OutboundRecord) => Message, sizes: number[]): Message {
     let message = encode(record);
     let size = messageSize(message);
-    if (size <= this.maxMessageBytes) return message;
+    if (size <= this.maxMessageBytes) {
+      sizes.push(size);
+      return message;
+    }
     const original = record.line.length;
     let line = record.line;
     const tags = Array.isArray(record.fields?.tags) ? (record.fields.tags as readonly string[]) : [];
@@ -242,6 +254,7 @@ export class KafkaProducer implements Producer {
       characters: original,
       kept: line.length,
     });
+    sizes.push(size);
     return message;
   }
 

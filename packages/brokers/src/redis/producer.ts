@@ -4,12 +4,12 @@ import { encodeFrame, frameGroups, MAX_FRAME_LINES } from '../frame.js';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
-import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
-import { closeRedis, connectOnce, createRedis, execWrites } from './connection.js';
-import { packElements } from './elements.js';
+import { type EventBytesWriter, writeBeatsEventUtf8, writeEnvelopeUtf8 } from '../wire.js';
+import { closeRedis, connectOnce, createRedis, redisError } from './connection.js';
+import { CommandBuffers, EncodedCommand, encodePush, type Utf8Writer, writeString } from './resp.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
-  /** Elements per RPUSH command; all commands of one publish go in one pipeline. Default 1000. */
+  /** Elements per RPUSH command; all commands of one publish are sent before any reply is awaited. Default 1000. */
   readonly pushChunk?: number;
   /**
    * Lines per list element: above 1, records travel in frames of up to this many
@@ -29,17 +29,18 @@ const MAX_FRAME_CHARS = 256 * 1024;
  */
 export class RedisProducer implements Producer {
   private readonly client: Redis;
-  private readonly encode: (record: OutboundRecord) => string;
+  private readonly writeEvent: EventBytesWriter;
   private readonly chunk: number;
   private readonly linesPerMessage: number;
   private readonly connect: () => Promise<void>;
+  private readonly buffers = new CommandBuffers();
 
   constructor(
     private readonly target: BrokerTarget,
     options: RedisProducerOptions = {},
   ) {
     const format = choiceOption(target, 'format', options.format, 'sluice', ['sluice', 'beats'] as const);
-    this.encode = format === 'beats' ? encodeBeatsEvent : encodeEnvelope;
+    this.writeEvent = format === 'beats' ? writeBeatsEventUtf8 : writeEnvelopeUtf8;
     this.chunk = numberOption(target, 'pushChunk', options.pushChunk, 1_000, 1, 100_000);
     this.linesPerMessage = numberOption(
       target,
@@ -61,17 +62,34 @@ export class RedisProducer implements Producer {
   async publish(records: readonly OutboundRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.connect();
-    const elements =
-      this.linesPerMessage === 1
-        ? records.map(this.encode)
-        : frameGroups(records, this.linesPerMessage, MAX_FRAME_CHARS).map(encodeFrame);
-    const packed = packElements(elements);
-    const pipeline = this.client.pipeline();
-    for (let i = 0; i < packed.length; i += this.chunk) {
-      pipeline.rpush(this.target.stream, ...packed.slice(i, i + this.chunk));
+    if (this.linesPerMessage === 1) await this.push(records, this.writeEvent, 512);
+    else {
+      const frames = frameGroups(records, this.linesPerMessage, MAX_FRAME_CHARS).map(encodeFrame);
+      await this.push(frames, writeString, (frames[0] as string).length);
     }
-    await execWrites(pipeline, this.target, 'RPUSH');
     brokerCount('published', 'redis', records.length);
+  }
+
+  /**
+   * One RPUSH per `pushChunk` elements, its RESP written here (resp.ts), every element UTF-8
+   * encoded once, straight into it. All are sent before any reply is awaited; every reply is
+   * awaited, and any failure fails the whole publish.
+   */
+  private async push<T>(items: readonly T[], write: Utf8Writer<T>, bytesPerItem: number): Promise<void> {
+    const replies: Promise<unknown>[] = [];
+    const wires: Buffer[] = [];
+    for (let i = 0; i < items.length; i += this.chunk) {
+      const chunk = i === 0 && items.length <= this.chunk ? items : items.slice(i, i + this.chunk);
+      const wire = encodePush('RPUSH', this.target.stream, chunk, write, bytesPerItem, this.buffers.take());
+      const command = new EncodedCommand('rpush', wire);
+      this.client.sendCommand(command);
+      replies.push(command.promise);
+      wires.push(wire);
+    }
+    const settled = await Promise.allSettled(replies);
+    for (const wire of wires) this.buffers.give(wire);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw redisError(this.target, 'RPUSH', failed.reason);
   }
 
   async close(): Promise<void> {

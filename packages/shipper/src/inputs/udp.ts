@@ -83,7 +83,7 @@ export class UdpInput implements Input {
       const event = this.toEvent(msg, `${rinfo.address}:${rinfo.port}`, idSource, seq++, input);
       if (!sink.offer(event)) {
         this.dropped++;
-        shipperMetrics.udpDropped.inc({ input });
+        shipperMetrics().udpDropped.inc({ input });
         if (Date.now() - warned > 10_000) {
           warned = Date.now();
           this.log.warn('queue full: dropping datagrams (the broker is slower than the senders)', {

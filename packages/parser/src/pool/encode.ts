@@ -1,5 +1,6 @@
 import {
   BULK_ACTION_END,
+  BulkActionLines,
   bulkActionHead,
   type EncodedBatch,
   type IndexNameFn,
@@ -137,15 +138,19 @@ export function recycleBody(body: Uint8Array): void {
 
 /**
  * The bulk action line, `{"create":{"_index":INDEX,"_id":ID}}\n`: the head up to the id is
- * encoded once per index name and kept while consecutive items share it.
+ * encoded once per index name and kept while consecutive items share it. Core's
+ * BulkActionLines spells the line as text, for an item written as one string.
  */
 class ActionLines {
   private index: string | undefined;
   private head: Uint8Array = new Uint8Array(0);
-  private headText = '';
+  private readonly text = new BulkActionLines();
 
   write(w: BulkWriter, index: string, id: string): void {
-    if (index !== this.index) this.remember(index);
+    if (index !== this.index) {
+      this.index = index;
+      this.head = utf8(bulkActionHead(index));
+    }
     w.chunk(this.head);
     w.string(id);
     w.chunk(ACTION_END);
@@ -153,14 +158,7 @@ class ActionLines {
 
   /** The action line as text, for an item written as one string. */
   line(index: string, id: string): string {
-    if (index !== this.index) this.remember(index);
-    return `${this.headText}${JSON.stringify(id)}${BULK_ACTION_END}`;
-  }
-
-  private remember(index: string): void {
-    this.index = index;
-    this.headText = bulkActionHead(index);
-    this.head = utf8(this.headText);
+    return this.text.line(index, id);
   }
 }
 

@@ -8,7 +8,8 @@
 // order flipped each round: the before/after of a change.
 // Usage: node benchmarks/consumer/cpu.mjs [--lines 200000] [--backends redis,kafka]
 //          [--lines-per-message 1] [--rounds 3] [--baseline /path/to/other/checkout]
-//          [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out FILE] [--help]
+//          [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
+//          [--out benchmarks/results/<date>-consumer-cpu.md] [--help]
 // Each run uses its own topic, list, queue and index (prefix bench-consumer-cpu-), deleted afterwards.
 // BENCH_THREADS=1 also prints each thread's CPU seconds (main, parser workers, V8/libuv helpers).
 import { spawn } from 'node:child_process';
@@ -228,5 +229,5 @@ for (const r of rows) {
       : ''
   }\n`;
 }
-if (args.out) writeFileSync(args.out, md);
+writeFileSync(args.out ?? `${root}benchmarks/results/${date}-consumer-cpu.md`, md);
 process.stdout.write(md);

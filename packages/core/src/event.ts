@@ -48,9 +48,18 @@ export function setOwn(object: JsonObject, key: string, value: JsonValue): void 
 /** Sets a nested field, creating (or replacing non-object) intermediate objects. */
 export function setField(event: JsonObject, path: string | readonly string[], value: JsonValue): void {
   const parts = typeof path === 'string' ? fieldPath(path) : path;
+  setOwn(objectAt(event, parts, parts.length - 1), parts[parts.length - 1] as string, value);
+}
+
+/**
+ * The object at the first `depth` parts of `path` (all of them by default), created, or put
+ * in place of a non-object, as setField creates a field's parents. Writing several fields
+ * into it with setOwn is what setField of each full path does, with the path walked once.
+ */
+export function objectAt(event: JsonObject, path: readonly string[], depth = path.length): JsonObject {
   let node: JsonObject = event;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i] as string;
+  for (let i = 0; i < depth; i++) {
+    const part = path[i] as string;
     const next = Object.hasOwn(node, part) ? node[part] : undefined;
     if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) {
       const created: JsonObject = {};
@@ -60,7 +69,7 @@ export function setField(event: JsonObject, path: string | readonly string[], va
       node = next;
     }
   }
-  setOwn(node, parts[parts.length - 1] as string, value);
+  return node;
 }
 
 /** Removes a nested field; returns whether it existed. Empty parents are left in place. */

@@ -1,6 +1,5 @@
-import { addTag, fieldPath, getField, setOwn } from '@sluice/core';
+import { addTag, fieldPath, getField, objectAt, setOwn } from '@sluice/core';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
-import { objectAt } from './field-parent.js';
 import { OptionReader } from './options.js';
 
 export const URI_PARTS_FAILURE_TAG = '_uripartsfailure';

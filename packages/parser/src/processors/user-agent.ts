@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fieldPath, getField, type JsonObject, type JsonValue, setOwn } from '@sluice/core';
+import { fieldPath, getField, type JsonObject, type JsonValue, objectAt, setOwn } from '@sluice/core';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
-import { objectAt } from './field-parent.js';
 import { OptionReader } from './options.js';
 
 /** One rule of uap-core's regexes.yaml: a regex and optional replacements for its groups. */

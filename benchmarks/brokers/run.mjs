@@ -27,15 +27,9 @@ import { brokerOnlyComparison, brokerOnlyMarkdown } from '../lib/broker-only.mjs
 import { BACKENDS, checkBackends, linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
 import { prepareNativeTools } from '../lib/native.mjs';
 import { procStats, watchProcess } from '../lib/proc.mjs';
+import { helpFromHeaderComment } from '../lib/usage.mjs';
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  // The usage is the comment at the top of this file.
-  const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
-  const end = source.findIndex((line) => !line.startsWith('//'));
-  const usage = source.slice(0, end).map((line) => line.replace(/^\/\/ ?/, ''));
-  process.stdout.write(`${usage.join('\n')}\n`);
-  process.exit(0);
-}
+helpFromHeaderComment(import.meta.url);
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;

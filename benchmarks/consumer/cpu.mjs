@@ -20,18 +20,9 @@ import { parseArgs } from 'node:util';
 import { cleanUp, median } from '../lib/broker-only.mjs';
 import { checkBackends, linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
 import { CLK_TCK } from '../lib/proc.mjs';
+import { helpFromHeaderComment } from '../lib/usage.mjs';
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
-  const end = source.findIndex((line) => !line.startsWith('//'));
-  process.stdout.write(
-    `${source
-      .slice(0, end)
-      .map((line) => line.replace(/^\/\/ ?/, ''))
-      .join('\n')}\n`,
-  );
-  process.exit(0);
-}
+helpFromHeaderComment(import.meta.url);
 
 const root = new URL('../../', import.meta.url).pathname;
 const es = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';

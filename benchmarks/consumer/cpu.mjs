@@ -13,12 +13,12 @@
 // Each run uses its own topic, list, queue and index (prefix bench-consumer-cpu-), deleted afterwards.
 // BENCH_THREADS=1 also prints each thread's CPU seconds (main, parser workers, V8/libuv helpers).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { abWorkload, clisUnderTest, generatedLog } from '../lib/ab-cli.mjs';
 import { cleanUp, median } from '../lib/broker-only.mjs';
-import { checkBackends, linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
+import { linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
 import { CLK_TCK } from '../lib/proc.mjs';
 import { helpFromHeaderComment } from '../lib/usage.mjs';
 
@@ -26,7 +26,6 @@ helpFromHeaderComment(import.meta.url);
 
 const root = new URL('../../', import.meta.url).pathname;
 const es = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
-const { generateLines } = await import('@sluice/testkit');
 const { values: args } = parseArgs({
   options: {
     lines: { type: 'string', default: '200000' },
@@ -38,21 +37,11 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
-const lines = Number(args.lines);
-const rounds = Number(args.rounds);
-const backends = checkBackends(args.backends.split(',').filter(Boolean));
-const perMessage = args['lines-per-message'].split(',').map(Number);
-for (const [k, v] of Object.entries({ lines, rounds, ...Object.fromEntries(perMessage.map((n) => [n, n])) }))
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
+const { lines, rounds, backends, perMessage } = abWorkload(args);
 const nodeArgs = args['node-args'].split(' ').filter(Boolean);
-const clis = [
-  ...(args.baseline ? [{ name: 'baseline', main: join(args.baseline, 'packages/cli/dist/main.js') }] : []),
-  { name: 'this checkout', main: `${root}packages/cli/dist/main.js` },
-];
+const clis = clisUnderTest(args.baseline);
 
-const dir = mkdtempSync(join(os.tmpdir(), 'sluice-bench-consumer-cpu-'));
-const file = join(dir, 'access.log');
-writeFileSync(file, `${[...generateLines(lines, { seed: 42 })].join('\n')}\n`);
+const { dir, file } = await generatedLog('sluice-bench-consumer-cpu-', lines);
 
 function run(argv, extraNodeArgs = []) {
   return new Promise((resolve, reject) => {

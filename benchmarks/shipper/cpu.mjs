@@ -8,18 +8,17 @@
 //          [--out benchmarks/results/<date>-shipper-cpu.md] [--help]
 // Each run ships to its own topic, list or stream (prefix bench-cpu-), deleted afterwards.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { abWorkload, clisUnderTest, generatedLog } from '../lib/ab-cli.mjs';
 import { cleanUp, median } from '../lib/broker-only.mjs';
-import { checkBackends, linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
+import { linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
 import { helpFromHeaderComment } from '../lib/usage.mjs';
 
 helpFromHeaderComment(import.meta.url);
 
 const root = new URL('../../', import.meta.url).pathname;
-const { generateLines } = await import('@sluice/testkit');
 const { values: args } = parseArgs({
   options: {
     lines: { type: 'string', default: '200000' },
@@ -30,20 +29,10 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
-const lines = Number(args.lines);
-const rounds = Number(args.rounds);
-const backends = checkBackends(args.backends.split(',').filter(Boolean));
-const perMessage = args['lines-per-message'].split(',').map(Number);
-for (const [k, v] of Object.entries({ lines, rounds, ...Object.fromEntries(perMessage.map((n) => [n, n])) }))
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
-const clis = [
-  ...(args.baseline ? [{ name: 'baseline', main: join(args.baseline, 'packages/cli/dist/main.js') }] : []),
-  { name: 'this checkout', main: `${root}packages/cli/dist/main.js` },
-];
+const { lines, rounds, backends, perMessage } = abWorkload(args);
+const clis = clisUnderTest(args.baseline);
 
-const dir = mkdtempSync(join(os.tmpdir(), 'sluice-bench-cpu-'));
-const file = join(dir, 'access.log');
-writeFileSync(file, `${[...generateLines(lines, { seed: 42 })].join('\n')}\n`);
+const { dir, file } = await generatedLog('sluice-bench-cpu-', lines);
 
 /** User + sys CPU seconds of one `sluice ship` run, from bash's `times` (the child's rusage). */
 function shipCpu(main, target) {

@@ -25,6 +25,21 @@ describe('exceedsDepth', () => {
     let deep: JsonObject = {};
     for (let i = 0; i < 200_000; i++) deep = { a: deep };
     expect(exceedsDepth(deep, 64)).toBe(true);
+    // Limits above the recursive walk's bound take the iterative one.
+    expect(exceedsDepth(deep, 100_000)).toBe(true);
+    expect(exceedsDepth(deep, 300_000)).toBe(false);
+  });
+
+  it('gives the exact depth of mixed objects and arrays at every limit, own keys only', () => {
+    // Depth 5: object > array > object > array > object.
+    const value = { a: 1, b: [2, { c: [{ d: null }], e: 'x' }], f: { g: true } };
+    for (let limit = 0; limit <= 6; limit++) expect(exceedsDepth(value, limit)).toBe(limit < 5);
+    // A JSON `__proto__` key is an own property: its value is walked, never the prototype.
+    const parsed = JSON.parse('{"__proto__": {"x": {"y": {}}}}') as JsonObject;
+    expect(exceedsDepth(parsed, 3)).toBe(true);
+    expect(exceedsDepth(parsed, 4)).toBe(false);
+    const inherited = Object.create({ deep: { deeper: {} } }) as JsonObject;
+    expect(exceedsDepth(inherited, 1)).toBe(false);
   });
 });
 

@@ -125,11 +125,38 @@ export const DEFAULT_MAX_DEPTH = 64;
 
 /**
  * Whether `value` nests objects or arrays deeper than `limit` levels (a scalar is depth
- * 0, `{}` and `[]` depth 1). Iterative, so it is safe on any input, and it stops at the
- * first path past the limit.
+ * 0, `{}` and `[]` depth 1). It stops at the first path past the limit. Every decoded
+ * broker payload passes through it: up to RECURSIVE_DEPTH_LIMIT it recurses, which
+ * allocates nothing and cannot overflow the stack (it never goes deeper than the limit);
+ * a larger limit walks iteratively, safe on any input.
  */
 export function exceedsDepth(value: unknown, limit: number): boolean {
   if (value === null || typeof value !== 'object') return false;
+  return limit <= RECURSIVE_DEPTH_LIMIT
+    ? nestsDeeper(value, 1, limit)
+    : exceedsDepthIteratively(value, limit);
+}
+
+const RECURSIVE_DEPTH_LIMIT = 512;
+
+function nestsDeeper(node: object, depth: number, limit: number): boolean {
+  if (depth > limit) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (child !== null && typeof child === 'object' && nestsDeeper(child, depth + 1, limit)) return true;
+    }
+    return false;
+  }
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const child: unknown = (node as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && nestsDeeper(child, depth + 1, limit)) return true;
+  }
+  return false;
+}
+
+function exceedsDepthIteratively(value: object, limit: number): boolean {
   const stack: Array<[object, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [object, number];

@@ -330,7 +330,8 @@ for (const dataset of datasets) {
   const pools = {};
   const threadCounts = args['no-pool'] ? [] : [...new Set([1, MAX_THREADS])];
   for (const t of threadCounts) {
-    pools[t] = await parser.ParserPool.create({ pipeline: source, index: INDEX, threads: t });
+    // A pool of t workers from the start (a consumer's pool starts with one and grows).
+    pools[t] = await parser.ParserPool.create({ pipeline: source, index: INDEX, threads: t, minThreads: t });
     await runPool(pools[t], batches.slice(0, 5)); // warm up: workers started, code optimised
   }
   for (const fn of Object.values(variants)) if (fn) fn(); // warm up

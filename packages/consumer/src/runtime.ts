@@ -17,7 +17,13 @@ import {
   type RecordRefs,
   SluiceError,
 } from '@sluice/core';
-import { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from '@sluice/parser';
+import {
+  parserEvents,
+  parserFailures,
+  parserPoolUtilization,
+  parserQueueWait,
+  parserThreads,
+} from '@sluice/parser';
 import { type BudgetLimits, InFlightBudget } from './budget.js';
 
 export interface ConsumerRuntimeOptions {
@@ -422,6 +428,8 @@ export class ConsumerRuntime {
     inflightEvents().set(this.budget.events);
     inflightBytes().set(this.budget.bytes);
     if (this.options.encoder.utilization) parserPoolUtilization().set(this.options.encoder.utilization());
+    if (this.options.encoder.startedThreads !== undefined)
+      parserThreads().set(this.options.encoder.startedThreads);
     const pausedMs = this.budget.pausedMs();
     if (pausedMs > this.lastPausedMs) {
       pausedSeconds().inc((pausedMs - this.lastPausedMs) / 1_000);

@@ -90,8 +90,10 @@ export interface BatchWriteOutcome {
 /** Parses records into a bulk-ready batch (the parser's worker pool). */
 export interface BatchEncoder {
   encode(records: readonly InboundRecord[]): Promise<EncodedBatchWithWait>;
-  /** Busy share of the pool's threads since the previous call, 0..1. */
+  /** Busy share of the pool's threads (the most it may start) since the previous call, 0..1. */
   utilization?(): number;
+  /** Worker threads running now (a pool starts few and grows while batches wait). */
+  readonly startedThreads?: number;
   /**
    * Called once the sink accepted a batch this encoder produced (every item indexed, a
    * duplicate or dead-lettered), before the broker batch is acknowledged, with the sink's

@@ -24,7 +24,13 @@ export type { DirectEncoder } from './pool/direct.js';
 export { directEncoderFor } from './pool/direct.js';
 export { encodeRecords, recycleBody } from './pool/encode.js';
 export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';
-export { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from './pool/metrics.js';
+export {
+  parserEvents,
+  parserFailures,
+  parserPoolUtilization,
+  parserQueueWait,
+  parserThreads,
+} from './pool/metrics.js';
 export type { ParsedBatch, ParserPoolOptions } from './pool/parser-pool.js';
 export { PARSER_POOL_DEFAULTS, ParserPool } from './pool/parser-pool.js';
 export type { CompiledSource, PipelineSource } from './pool/source.js';

@@ -20,6 +20,7 @@ interface ConsumeOptions extends EsCliOptions, PipelineFlags {
   exitWhenIdle?: number;
   metrics?: string;
   threads?: number;
+  minThreads?: number;
   batchSize: number;
   maxInflightEvents: number;
   maxInflightMib: number;
@@ -54,7 +55,16 @@ export function register(program: Command): void {
       secondsOption('--exit-when-idle'),
     )
     .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz here')
-    .option('--threads <n>', 'parser worker threads (default: cores)', intOption('--threads', 1, 256))
+    .option(
+      '--threads <n>',
+      'most parser worker threads (default: cores); the pool adds workers up to this while batches wait for busy ones',
+      intOption('--threads', 1, 256),
+    )
+    .option(
+      '--min-threads <n>',
+      'parser worker threads started at once and kept (default: 1)',
+      intOption('--min-threads', 1, 256),
+    )
     .option('--batch-size <n>', 'records per broker batch', intOption('--batch-size', 1, 100_000), 500)
     .option(
       '--max-inflight-events <n>',
@@ -96,6 +106,7 @@ async function consume(options: ConsumeOptions): Promise<number> {
     pipeline,
     index: options.index,
     ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.minThreads ? { minThreads: options.minThreads } : {}),
     // The workers decode the broker's payloads (where the backend hands them over raw):
     // the main thread then does I/O and bookkeeping only.
     payloadDecoder: import.meta.resolve('@sluice/brokers/payloads'),

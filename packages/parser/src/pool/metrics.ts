@@ -7,7 +7,13 @@ import { type Counter, counter, type Gauge, gauge, type Histogram, histogram } f
 export const parserPoolUtilization = (): Gauge =>
   gauge({
     name: 'sluice_parser_pool_utilization',
-    help: 'Share of the parser pool threads busy parsing, 0..1, over the last second.',
+    help: 'Share of the parser pool threads (--threads, all it may start) busy parsing, 0..1, over the last second.',
+  });
+
+export const parserThreads = (): Gauge =>
+  gauge({
+    name: 'sluice_parser_threads',
+    help: 'Parser worker threads running; the pool starts --min-threads and adds workers up to --threads while batches wait for busy ones.',
   });
 
 export const parserQueueWait = (): Histogram =>

@@ -315,8 +315,10 @@ metrics:
       pipeline: { patterns: ['^%{WORD:w}$'] },
       index: '%{[w]}-%{+yyyy.MM}',
       threads: 2,
+      minThreads: 2,
     });
     expect(pool.threads).toBe(2);
+    expect(pool.startedThreads).toBe(2);
     const batches = await Promise.all(
       [0, 1, 2, 3].map((b) =>
         pool.encode(Array.from({ length: 50 }, (_, i) => record(`b${b}-${i}`, `Word${b}`))),
@@ -332,5 +334,61 @@ metrics:
     expect(pool.utilization()).toBe(0); // nothing ran since the previous sample
     await pool.close();
     await expect(pool.encode([record('late', 'x')])).rejects.toThrow(/closed/);
+  });
+
+  describe('size', () => {
+    // (a+)+$ on a run of a's that does not end the line backtracks 2^n steps: a few
+    // milliseconds per line here, so a batch keeps a worker busy without overrunning.
+    const busyLine = `${'a'.repeat(17)}!`;
+    const busyBatch = (tag: string) => Array.from({ length: 12 }, (_, i) => record(`${tag}-${i}`, busyLine));
+
+    test('starts one worker and adds one once batches have waited for a busy worker for a second', async () => {
+      const pool = await ParserPool.create({
+        pipeline: { patterns: ['^(?<word>a+)+$', '^%{WORD:word}'] },
+        index: 'logs',
+        threads: 2,
+      });
+      pools.push(pool);
+      expect(pool.startedThreads).toBe(1);
+      // Four batches in flight, as a consumer keeps them, over several growth windows (a
+      // loaded machine may slow the main thread's turnaround enough to spoil one).
+      let next = 0;
+      const until = performance.now() + 10_000;
+      const feed = async () => {
+        while (performance.now() < until && pool.startedThreads < 2)
+          expect(itemCount(await pool.encode(busyBatch(`b${next++}`)))).toBe(12);
+      };
+      await Promise.all([feed(), feed(), feed(), feed()]);
+      expect(pool.startedThreads).toBe(2);
+    });
+
+    test('stays at one worker while batches never wait for it, and drains waiting batches on close', async () => {
+      const pool = await ParserPool.create({
+        pipeline: { patterns: ['^(?<word>a+)+$', '^%{WORD:word}'] },
+        index: 'logs',
+        threads: 2,
+      });
+      const until = performance.now() + 1_500;
+      for (let b = 0; performance.now() < until; b++) {
+        expect(itemCount(await pool.encode(busyBatch(`s${b}`)))).toBe(12);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(pool.startedThreads).toBe(1);
+      // Three of these wait for the one worker when close() is called: all are parsed.
+      const pending = [0, 1, 2, 3].map((b) => pool.encode(busyBatch(`c${b}`)));
+      await pool.close();
+      for (const batch of await Promise.all(pending)) expect(itemCount(batch)).toBe(12);
+    });
+
+    test('minThreads is checked against threads', async () => {
+      await expect(
+        ParserPool.create({
+          pipeline: { patterns: ['%{WORD:w}'] },
+          index: 'logs',
+          threads: 2,
+          minThreads: 3,
+        }),
+      ).rejects.toThrow(/minThreads.*between 1 and threads \(2\)/);
+    });
   });
 });

@@ -34,8 +34,14 @@ export interface ParserPoolOptions {
   readonly index: string;
   /** Replaces a missing field in the index template. Default `unknown`. */
   readonly indexMissing?: string;
-  /** Worker threads. Default: the number of CPUs. Range 1..256. */
+  /**
+   * Most worker threads. Default: the number of CPUs. Range 1..256. The pool starts
+   * `minThreads` and adds one when its workers have been busy for a while with batches
+   * waiting (see ParserPool.grow).
+   */
   readonly threads?: number;
+  /** Worker threads started at once and never fewer. Default 1. Range 1..threads. */
+  readonly minThreads?: number;
   /**
    * Time one event may spend in the pipeline before its worker is recycled and the event
    * is emitted unparsed, tagged `_groktimeout`. Default 1000 ms. Range 10..60000.
@@ -92,7 +98,11 @@ const timeouts = counter({
   help: 'Events that overran the per-event time budget; each recycled a worker and was indexed unparsed (_groktimeout).',
 });
 
-function validate(options: ParserPoolOptions): { threads: number; eventBudgetMs: number } {
+function validate(options: ParserPoolOptions): {
+  threads: number;
+  minThreads: number;
+  eventBudgetMs: number;
+} {
   if (options === null || typeof options !== 'object')
     throw new ConfigError('parser pool options are required');
   if (typeof options.index !== 'string' || options.index === '') {
@@ -109,6 +119,12 @@ function validate(options: ParserPoolOptions): { threads: number; eventBudgetMs:
       `parser "threads" must be an integer between 1 and 256, got ${String(options.threads)}`,
     );
   }
+  const minThreads = options.minThreads ?? 1;
+  if (!Number.isInteger(minThreads) || minThreads < 1 || minThreads > threads) {
+    throw new ConfigError(
+      `parser "minThreads" must be an integer between 1 and threads (${threads}), got ${String(options.minThreads)}`,
+    );
+  }
   const eventBudgetMs = options.eventBudgetMs ?? PARSER_POOL_DEFAULTS.eventBudgetMs;
   if (typeof eventBudgetMs !== 'number' || !(eventBudgetMs >= 10 && eventBudgetMs <= 60_000)) {
     throw new ConfigError(
@@ -120,8 +136,13 @@ function validate(options: ParserPoolOptions): { threads: number; eventBudgetMs:
       `parser "payloadDecoder" must be a file: URL of a module, got ${JSON.stringify(options.payloadDecoder)}`,
     );
   }
-  return { threads, eventBudgetMs };
+  return { threads, minThreads, eventBudgetMs };
 }
+
+/** How long the pool watches its workers before it decides whether to add one. */
+const GROWTH_WINDOW_MS = 1000;
+/** The share of the started workers' time spent parsing above which one more is worth its start-up. */
+const GROWTH_BUSY_SHARE = 0.5;
 
 /**
  * Parses batches of records in worker threads and returns them as bulk bodies.
@@ -140,9 +161,28 @@ function validate(options: ParserPoolOptions): { threads: number; eventBudgetMs:
  * need. So the engine stays irregexp, the built-in patterns are written and tested to
  * stay near-linear on adversarial input (patterns.test.ts), and this watchdog bounds what
  * a user's pattern can cost.
+ *
+ * Size: each worker costs a third of a second of CPU to start, and its own garbage
+ * collection and compilation after that, which a consumer held back by Elasticsearch
+ * pays for nothing (one worker parses far faster than one Elasticsearch node indexes).
+ * So the pool hands Piscina one batch per started worker, starts with `minThreads`, and
+ * adds a worker, up to `threads`, when over the last second its workers were busy at
+ * least half the time and a batch had to wait for one (`grow`).
  */
 export class ParserPool implements BatchEncoder {
+  /** The most worker threads the pool may start. */
   readonly threads: number;
+  /** Batches handed to Piscina at once: the workers started or being started. */
+  private width: number;
+  private running = 0;
+  /** Batches waiting for a worker, in arrival order. */
+  private readonly waiting: Array<() => void> = [];
+  private windowStartedAt = performance.now();
+  private windowBusySeconds = 0;
+  private windowHadWaits = false;
+  /** Tasks in `run`, admitted or waiting: `close` lets them finish first. */
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
   private readonly budgetMs: number;
   private readonly pool: Piscina<WorkerTask, WorkerResult>;
   private readonly logMetrics: LogMetricsExporter | undefined;
@@ -165,6 +205,7 @@ export class ParserPool implements BatchEncoder {
   private constructor(
     pool: Piscina<WorkerTask, WorkerResult>,
     threads: number,
+    minThreads: number,
     budgetMs: number,
     logMetrics: LogMetricsExporter | undefined,
     metricDefinitions: readonly LogMetricDefinition[],
@@ -172,6 +213,7 @@ export class ParserPool implements BatchEncoder {
   ) {
     this.pool = pool;
     this.threads = threads;
+    this.width = minThreads;
     this.budgetMs = budgetMs;
     this.logMetrics = logMetrics;
     this.metricDefinitions = metricDefinitions;
@@ -180,7 +222,7 @@ export class ParserPool implements BatchEncoder {
 
   /** Validates the pipeline and index template here first (ConfigError naming the problem), then starts the workers. */
   static async create(options: ParserPoolOptions): Promise<ParserPool> {
-    const { threads, eventBudgetMs } = validate(options);
+    const { threads, minThreads, eventBudgetMs } = validate(options);
     const { metrics } = await compileSourceWithMetrics(options.pipeline);
     const logMetrics = metrics.length > 0 ? new LogMetricsExporter(metrics) : undefined;
     compileIndexName(
@@ -201,7 +243,7 @@ export class ParserPool implements BatchEncoder {
     };
     const pool = new Piscina<WorkerTask, WorkerResult>({
       filename: WORKER_FILE,
-      minThreads: threads,
+      minThreads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
@@ -210,6 +252,7 @@ export class ParserPool implements BatchEncoder {
     return new ParserPool(
       pool,
       threads,
+      minThreads,
       eventBudgetMs,
       logMetrics,
       metrics,
@@ -261,6 +304,25 @@ export class ParserPool implements BatchEncoder {
   private async run(
     body: WireBatch | PayloadsBatch,
   ): Promise<ParsedBatch & { decoded?: WorkerResult['decoded'] }> {
+    this.inFlight++;
+    // Its wait for a worker counts in the batch's queue wait (sluice_parser_queue_wait_seconds).
+    const queuedAt = performance.timeOrigin + performance.now();
+    try {
+      await this.admit();
+      try {
+        return await this.attempt(body, queuedAt);
+      } finally {
+        this.release();
+      }
+    } finally {
+      if (--this.inFlight === 0) this.drained?.();
+    }
+  }
+
+  private async attempt(
+    body: WireBatch | PayloadsBatch,
+    queuedAt: number,
+  ): Promise<ParsedBatch & { decoded?: WorkerResult['decoded'] }> {
     const skip: number[] = [];
     for (;;) {
       const progress = new Int32Array(new SharedArrayBuffer(4));
@@ -282,7 +344,6 @@ export class ParserPool implements BatchEncoder {
         }
       }, tick);
       try {
-        const queuedAt = performance.timeOrigin + performance.now();
         // A buffer detached since (transferred by someone else) would fail the whole task.
         const spareBodies = this.spentBodies.splice(0, SPARE_BODIES_PER_TASK).filter((b) => b.byteLength > 0);
         const result = await this.pool.run({ ...body, progress, skip, queuedAt, spareBodies } as WorkerTask, {
@@ -358,8 +419,62 @@ export class ParserPool implements BatchEncoder {
     return this.deadLetterEvaluator.drain();
   }
 
+  /** Waits for a started worker to be free (in arrival order). */
+  private admit(): Promise<void> | undefined {
+    if (this.running < this.width) {
+      this.running++;
+      return undefined;
+    }
+    this.windowHadWaits = true;
+    // release() or grow() counts the slot as running before it wakes this batch.
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next === undefined) this.running--;
+    else next();
+  }
+
+  /**
+   * Adds a worker when the last window (at least GROWTH_WINDOW_MS) showed the started ones
+   * busy GROWTH_BUSY_SHARE of their time with a batch waiting. Only grows: a consumer that
+   * needed the threads once is likely to need them again, and a worker kept idle costs
+   * nothing but memory.
+   */
+  private grow(busySeconds: number): void {
+    this.windowBusySeconds += busySeconds;
+    const now = performance.now();
+    const elapsed = (now - this.windowStartedAt) / 1000;
+    if (elapsed * 1000 < GROWTH_WINDOW_MS) return;
+    if (
+      this.width < this.threads &&
+      this.windowHadWaits &&
+      this.windowBusySeconds >= elapsed * this.width * GROWTH_BUSY_SHARE
+    ) {
+      this.width++;
+      // Piscina starts the new worker for the batch it cannot place.
+      const next = this.waiting.shift();
+      if (next === undefined) {
+        // Nothing waits now: the slot opens for the next batch.
+      } else {
+        this.running++;
+        next();
+      }
+    }
+    this.windowStartedAt = now;
+    this.windowBusySeconds = 0;
+    this.windowHadWaits = this.waiting.length > 0;
+  }
+
+  /** Worker threads running or starting now. */
+  get startedThreads(): number {
+    return this.pool.threads.length;
+  }
+
   private record(result: WorkerResult): void {
     this.busySeconds += result.busySeconds;
+    this.grow(result.busySeconds);
     for (const [pattern, matches, misses, seconds] of result.stats) {
       if (matches > 0) patternMatches.inc({ pattern }, matches);
       if (misses > 0) patternMisses.inc({ pattern }, misses);
@@ -385,6 +500,8 @@ export class ParserPool implements BatchEncoder {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Batches waiting for a worker are in flight as much as the running ones.
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     await this.pool.close();
   }
 }

@@ -249,6 +249,29 @@ describe('kafkajs as patched: record batches decoded in place', () => {
     expect(JSON.stringify(decoded)).toContain('x-sluice-id');
   });
 
+  it("reads each record's header names, where the names of the record before differ", async () => {
+    const names = [
+      ['abc', 'x'],
+      ['abd', 'x'],
+      ['abd', 'xy'],
+      ['ab', 'x', 'z'],
+      ['é', 'x'],
+      ['e\u0301', 'x'],
+      [],
+      ['abc', 'x'],
+    ];
+    const records = names.map((list, i) =>
+      record({ offsetDelta: i, headers: list.map((n, j) => [n, `${i}.${j}`] as [string, string]) }),
+    );
+    // A name that leaves the record: the record goes to kafkajs's path, and the next ones are read again.
+    records.push(
+      record({ body: [0, 0, 0, ...varint(1), 7, ...varint(1), 8, ...varint(1), ...varint(40), 97] }),
+    );
+    records.push(record({ offsetDelta: 9, headers: [['abc', 'again']] }));
+    await expectSameAsKafkajs({ records: records.slice(0, -2) });
+    await expectSameAsKafkajs({ records });
+  });
+
   it('gives what kafkajs gives for offsets and timestamps near and past 2^53, negative and append time', async () => {
     const big = 2n ** 53n;
     const cases: BatchSpec[] = [

@@ -65,6 +65,27 @@ describe('Kafka messages as raw payloads', () => {
     expect(poison.map((p) => p.payload)).toEqual([4, 5, 6]);
   });
 
+  it('packs what kafkajs can hand over: repeated headers (the first counts), string values, no headers', () => {
+    const base = received(encodeKafkaMessage(record(1)), 7);
+    const messages = [
+      {
+        ...base,
+        headers: { ...base.headers, [KAFKA_HEADER.id]: [Buffer.from('first'), Buffer.from('second')] },
+      },
+      { ...base, offset: '8', headers: { ...base.headers, [KAFKA_HEADER.id]: 'as a string' } },
+      { ...base, offset: '9', headers: { ...base.headers, [KAFKA_HEADER.id]: [] } },
+      { ...base, offset: '10', headers: undefined },
+    ] as unknown as KafkaMessage[];
+    const expected = messages.flatMap((m) => {
+      const d = decodeKafkaRecords('logs', 0, m);
+      return isPoison(d) ? [] : d;
+    });
+    const { records, poison } = decodePayloads(packKafkaMessages(messages, 'logs', 0));
+    expect(poison).toEqual([]);
+    expect(records).toEqual(expected);
+    expect(records.map((r) => r.id).slice(0, 2)).toEqual(['first', 'as a string']);
+  });
+
   it('counts a frame’s lines from its header, anything else as one line', () => {
     expect(kafkaMessageLines(received(encodeKafkaFrame([record(1), record(2)]), 0))).toBe(2);
     expect(kafkaMessageLines(received(encodeKafkaMessage(record(1)), 0))).toBe(1);

@@ -23,11 +23,32 @@ const PARTS = [
   'content-type',
 ] as const;
 
-function part(message: KafkaMessage, i: number): Buffer | string | null | undefined {
-  if (i === 0) return message.value;
-  if (i === 1) return message.key;
-  const v = message.headers?.[PARTS[i] as string];
-  return Array.isArray(v) ? v[0] : v;
+/** A header's value as kafkajs gives it (the first of a repeated key) as bytes, or null. */
+function headerBytes(value: IHeaders[string]): Uint8Array | null {
+  const one = Array.isArray(value) ? value[0] : value;
+  if (one === null || one === undefined) return null;
+  return typeof one === 'string' ? Buffer.from(one) : one;
+}
+
+/**
+ * Puts message m's parts, in PARTS order, at parts[k...]. Each header is read at its own
+ * site with a constant name: one lookup site for every name would go megamorphic.
+ */
+function gatherParts(m: KafkaMessage, parts: (Uint8Array | null)[], k: number): void {
+  parts[k] = m.value ?? null;
+  parts[k + 1] = m.key ?? null;
+  const h = m.headers;
+  if (h === undefined) {
+    for (let i = 2; i < PARTS.length; i++) parts[k + i] = null;
+    return;
+  }
+  parts[k + 2] = headerBytes(h[KAFKA_HEADER.id]);
+  parts[k + 3] = headerBytes(h[KAFKA_HEADER.source]);
+  parts[k + 4] = headerBytes(h[KAFKA_HEADER.offset]);
+  parts[k + 5] = headerBytes(h[KAFKA_HEADER.shippedAt]);
+  parts[k + 6] = headerBytes(h[KAFKA_HEADER.fields]);
+  parts[k + 7] = headerBytes(h[KAFKA_HEADER.frame]);
+  parts[k + 8] = headerBytes(h['content-type']);
 }
 
 /** Lines a message carries: a frame says so in its header; anything else is one. */
@@ -48,21 +69,17 @@ export function packKafkaMessages(
   // sizes them, the second copies them: each message's headers are looked up once.
   const parts = new Array<Uint8Array | null>(messages.length * PARTS.length);
   let total = 0;
-  let k = 0;
-  for (const m of messages) {
-    for (let i = 0; i < PARTS.length; i++, k++) {
-      const p = part(m, i);
-      const bytes = p === null || p === undefined ? null : typeof p === 'string' ? Buffer.from(p) : p;
-      parts[k] = bytes;
-      total += 4 + (bytes === null ? 0 : bytes.length);
-    }
+  for (let j = 0, k = 0; j < messages.length; j++, k += PARTS.length) {
+    gatherParts(messages[j] as KafkaMessage, parts, k);
+    total += 4 * PARTS.length;
+    for (let i = k; i < k + PARTS.length; i++) total += (parts[i] as Uint8Array | null)?.length ?? 0;
   }
   const bytes = sharedBytes(total);
   const view = new DataView(bytes.buffer, 0, total);
   const ends = new Int32Array(messages.length);
   const coordinates = new Array<string>(messages.length);
   let at = 0;
-  k = 0;
+  let k = 0;
   for (let j = 0; j < messages.length; j++) {
     for (let i = 0; i < PARTS.length; i++, k++) {
       const p = parts[k] as Uint8Array | null;

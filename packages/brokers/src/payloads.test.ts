@@ -49,8 +49,16 @@ describe('decodePayloads', () => {
     ];
     const raw = packPayloads(payloads.map(utf8), { codec: 'list', stream: 'logs', origin: 'redis:logs' });
     expect(raw.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
-    const decoded = decodePayloads(raw);
+    const { framed, ...decoded } = decodePayloads(raw);
     expect(decoded).toEqual(oneByOne(payloads, 'logs', 'redis:logs'));
+    // The frame's three lines share its field values: the workers copy them before mutating.
+    expect(framed).toBe(true);
+    const single = packPayloads([encodeEnvelope(record(1)), encodeFrame([record(2)])].map(utf8), {
+      codec: 'list',
+      stream: 'logs',
+      origin: 'redis:logs',
+    });
+    expect(decodePayloads(single).framed).toBe(false);
     expect(decoded.records.map((r) => r.id).slice(0, 4)).toEqual(['id-1', 'id-2', 'id-3', 'id-4']);
     expect(decoded.records[2]?.line).toBe('café — 東京 ✓');
     expect(decoded.poison.map((p) => p.payload)).toEqual([2, 7]);
@@ -105,6 +113,6 @@ describe('decodePayloads', () => {
 
   it('an empty batch is no records and no poison', () => {
     const raw = packPayloads([], { codec: 'list', stream: 'logs', origin: 'redis:logs' });
-    expect(decodePayloads(raw)).toEqual({ records: [], poison: [] });
+    expect(decodePayloads(raw)).toEqual({ records: [], poison: [], framed: false });
   });
 });

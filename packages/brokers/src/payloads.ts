@@ -19,13 +19,16 @@ export function decodePayloads(raw: RawPayloads): DecodedPayloads {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: InboundRecord[] = [];
   const poison: PayloadPoison[] = [];
+  let framed = false;
   if (raw.codec === 'kafka') {
     for (let i = 0; i < ends.length; i++) {
       const decoded = decodeKafkaPayload(raw, i);
-      if (Array.isArray(decoded)) for (const record of decoded) records.push(record);
-      else poison.push({ payload: i, reason: decoded.reason });
+      if (Array.isArray(decoded)) {
+        if (decoded.length > 1) framed = true;
+        for (const record of decoded) records.push(record);
+      } else poison.push({ payload: i, reason: decoded.reason });
     }
-    return { records, poison };
+    return { records, poison, framed };
   }
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
@@ -42,11 +45,12 @@ export function decodePayloads(raw: RawPayloads): DecodedPayloads {
       ? decodeFrame(payload, origin)
       : decodePayload(payload, { origin, stream });
     if (Array.isArray(decoded)) {
+      if (decoded.length > 1) framed = true;
       for (const record of decoded) records.push(record);
     } else if (isPoison(decoded)) poison.push({ payload: i, reason: decoded.reason });
     else records.push(decoded);
   }
-  return { records, poison };
+  return { records, poison, framed };
 }
 
 /**

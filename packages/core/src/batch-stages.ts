@@ -67,6 +67,12 @@ export interface PayloadPoison {
 export interface DecodedPayloads {
   readonly records: InboundRecord[];
   readonly poison: readonly PayloadPoison[];
+  /**
+   * Some payload held several records (a frame): theirs share the frame's `fields` values,
+   * so whoever mutates one record's fields must copy them first. Absent or false: every
+   * record's fields are its own.
+   */
+  readonly framed?: boolean;
 }
 
 /** A batch encoded from raw payloads, with what the main thread needs of its records. */

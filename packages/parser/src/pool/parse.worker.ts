@@ -89,12 +89,14 @@ function decodeTask(raw: Parameters<PayloadDecoderModule['decodePayloads']>[0]):
   decoded: NonNullable<WorkerResult['decoded']>;
 } {
   if (decoder === undefined) throw new Error('this parser pool was started without a payload decoder');
-  const { records, poison } = decoder.decodePayloads(raw);
+  const { records, poison, framed } = decoder.decodePayloads(raw);
   const shippedAt = new Float64Array(records.length);
-  const seen = new Set<object>();
+  // Only a frame's lines share values; without one there is nothing to copy.
+  const seen = framed === true ? new Set<object>() : undefined;
   for (let i = 0; i < records.length; i++) {
     const record = records[i] as (typeof records)[number];
     shippedAt[i] = record.shippedAt ?? Number.NaN;
+    if (seen === undefined) continue;
     const fields = record.fields as Record<string, unknown> | undefined;
     if (fields === undefined) continue;
     for (const key in fields) {

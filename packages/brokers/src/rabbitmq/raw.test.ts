@@ -120,6 +120,11 @@ describe('AMQP messages as raw payloads', () => {
         headers: { [HEADER.source]: '/s', [HEADER.offset]: 'x', [HEADER.shippedAt]: Number.NaN },
       }),
       delivered('source not a string', { messageId: 'm-18', headers: { [HEADER.source]: 7 } }),
+      delivered('late unicode', { messageId: 'abcdefé', headers: { [HEADER.source]: '/var/log/naïve.log' } }),
+      delivered('long source', {
+        messageId: 'm-19b',
+        headers: { [HEADER.source]: `/var/log/${'d/'.repeat(40)}ü.log` },
+      }),
       // Empty bodies.
       delivered(''),
       delivered('', { messageId: 'm-20', headers: { [HEADER.source]: '/s' } }),
@@ -153,10 +158,11 @@ describe('AMQP messages as raw payloads', () => {
       [11, false],
       [12, false],
       [13, false],
-      [22, true],
-      [22, true],
-      [23, true],
+      [24, true],
+      [24, true],
+      [25, true],
     ]);
+    expect(records.find((r) => r.line === 'late unicode')).toMatchObject({ source: '/var/log/naïve.log' });
     expect(poison[4]?.line).toBe('{"not": "an envelope');
   });
 

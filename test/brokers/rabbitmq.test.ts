@@ -31,8 +31,8 @@ function queue(prefix: string): string {
   return q;
 }
 
-const consumeFrom = (url: string, count: number) =>
-  consumeAll(new RabbitMqConsumer(parseBrokerUrl(url), { batchSize: 50, lingerMs: 10 }), count);
+const consumeFrom = (url: string, count: number, rawPayloads = false) =>
+  consumeAll(new RabbitMqConsumer(parseBrokerUrl(url), { batchSize: 50, lingerMs: 10, rawPayloads }), count);
 
 describe('RabbitMQ', () => {
   it('publishes persistent messages with the id, coordinates and a durable queue with a dead-letter exchange', async () => {
@@ -120,38 +120,50 @@ describe('RabbitMQ', () => {
     });
   });
 
-  it('batches records into messages with ?linesPerMessage=N and reads them back in order; a bad line is dead-lettered alone', async () => {
-    const q = queue('batched');
-    const url = streamUrl(env.amqpUrl, q, { linesPerMessage: 100 });
-    const producer = await createProducer(parseBrokerUrl(url));
-    const records = Array.from({ length: 250 }, (_, i) => ({
-      id: `b${i}`,
-      line: `line ${i}\nsecond line`,
-      source: '/b',
-      offset: i,
-      shippedAt: 1,
-    }));
-    await producer.publish(records);
-    await producer.close();
-    const ch = await model.createChannel();
-    expect((await ch.checkQueue(q)).messageCount).toBe(3);
-    const good = JSON.stringify({ message: 'good', log: { file: { path: '/b' } }, sluice: { id: 'b-good' } });
-    ch.publish('sluice', q, Buffer.from(`${good}\n{"message": "cut`), {
-      contentType: 'application/x-ndjson',
-      headers: { 'x-sluice-records': 2 },
-    });
-    await ch.close();
-    const got = await consumeFrom(url, 251);
-    expect(got.map((r) => r.id)).toEqual([...records.map((r) => r.id), 'b-good']);
-    expect(got[0]?.line).toBe('line 0\nsecond line');
-    const check = await model.createChannel();
-    const deadline = Date.now() + 5_000;
-    while ((await check.checkQueue(`${q}.dlq`)).messageCount < 1 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect((await check.checkQueue(`${q}.dlq`)).messageCount).toBe(1);
-    expect((await check.checkQueue(q)).messageCount).toBe(0);
-    await check.close();
-  });
+  it.each([
+    ['decoded here', false],
+    ['raw, poison dead-lettered at the acknowledgement', true],
+  ])(
+    'batches records into messages with ?linesPerMessage=N and reads them back in order; a bad line is dead-lettered alone (%s)',
+    async (_mode, raw) => {
+      const q = queue('batched');
+      const url = streamUrl(env.amqpUrl, q, { linesPerMessage: 100 });
+      const producer = await createProducer(parseBrokerUrl(url));
+      const records = Array.from({ length: 250 }, (_, i) => ({
+        id: `b${i}`,
+        line: `line ${i}\nsecond line`,
+        source: '/b',
+        offset: i,
+        shippedAt: 1,
+      }));
+      await producer.publish(records);
+      await producer.close();
+      const ch = await model.createChannel();
+      expect((await ch.checkQueue(q)).messageCount).toBe(3);
+      const good = JSON.stringify({
+        message: 'good',
+        log: { file: { path: '/b' } },
+        sluice: { id: 'b-good' },
+      });
+      ch.publish('sluice', q, Buffer.from(`${good}\n{"message": "cut`), {
+        contentType: 'application/x-ndjson',
+        headers: { 'x-sluice-records': 2 },
+      });
+      // A whole message that is poison: rejected to the dead-letter queue.
+      ch.publish('sluice', q, Buffer.from('{"message": "cut'), { contentType: 'application/json' });
+      await ch.close();
+      const got = await consumeFrom(url, 251, raw);
+      expect(got.map((r) => r.id)).toEqual([...records.map((r) => r.id), 'b-good']);
+      expect(got[0]?.line).toBe('line 0\nsecond line');
+      const check = await model.createChannel();
+      const deadline = Date.now() + 5_000;
+      while ((await check.checkQueue(`${q}.dlq`)).messageCount < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await check.checkQueue(`${q}.dlq`)).messageCount).toBe(2);
+      expect((await check.checkQueue(q)).messageCount).toBe(0);
+      await check.close();
+    },
+  );
 
   it('a producer whose connection was closed by the broker reconnects on the next publish', async () => {
     const q = queue('producer-reconnect');

@@ -1,6 +1,7 @@
 import type { DecodedPayloads, InboundRecord, PayloadPoison, RawPayloads } from '@sluice/core';
 import { decodeFrame, isFramePayload } from './frame.js';
 import { decodeKafkaPayload } from './kafka/raw.js';
+import { decodeAmqpPayload } from './rabbitmq/raw.js';
 import { decodeEntryPayload } from './redis-stream/entry.js';
 import { decodePayload, isPoison } from './wire.js';
 
@@ -29,6 +30,10 @@ export function decodePayloads(raw: RawPayloads): DecodedPayloads {
       } else poison.push({ payload: i, reason: decoded.reason });
     }
     return { records, poison, framed };
+  }
+  if (raw.codec === 'amqp') {
+    for (let i = 0; i < ends.length; i++) decodeAmqpPayload(raw, i, records, poison);
+    return { records, poison };
   }
   let start = 0;
   for (let i = 0; i < ends.length; i++) {

@@ -39,9 +39,10 @@ export interface RecordRefs {
 export interface RawPayloads {
   /**
    * Which decoder reads them: `list` (a Redis list element each), `stream` (a Redis stream
-   * entry's `data`), `kafka` (a Kafka message each: value, key and headers, see kafka/raw.ts).
+   * entry's `data`), `kafka` (a Kafka message each: value, key and headers, see kafka/raw.ts),
+   * `amqp` (a RabbitMQ message each: body and the properties the decoder reads, see rabbitmq/raw.ts).
    */
-  readonly codec: 'list' | 'stream' | 'kafka';
+  readonly codec: 'list' | 'stream' | 'kafka' | 'amqp';
   /** Topic, list or stream: the salt of content-derived ids. */
   readonly stream: string;
   /** `origin` of the records, or its prefix (`@<coordinate>` follows for streams). */
@@ -61,6 +62,11 @@ export interface PayloadPoison {
   /** Position in `RawPayloads`. */
   readonly payload: number;
   readonly reason: string;
+  /**
+   * Set when only this line of the payload is poison (a RabbitMQ NDJSON message holds many):
+   * the adapter dead-letters the line alone, and the payload's other lines are records.
+   */
+  readonly line?: string;
 }
 
 /** What decoding a RawPayloads gives: the records in payload order (a frame's lines in its order), and the poison. */

@@ -6,13 +6,20 @@ import { type BrokerHarness, isUnreachable, requireFromBrokers, unavailable } fr
 const exec = promisify(execFile);
 const amqp = requireFromBrokers('amqplib') as typeof import('amqplib');
 
-/** `rabbitmq-quorum`: the same suite on quorum queues. */
-export const variants = ['quorum'] as const;
+/**
+ * `rabbitmq-quorum`: the same suite on quorum queues. `rabbitmq-raw`: batches handed over
+ * undecoded (`rawPayloads`), as `sluice consume` opens the consumer.
+ */
+export const variants = ['quorum', 'raw'] as const;
 
 export const createHarness = (address: string, variant?: string): Promise<BrokerHarness> =>
-  rabbitHarness(address, variant === 'quorum' ? { queueType: 'quorum' } : {});
+  rabbitHarness(address, variant === 'quorum' ? { queueType: 'quorum' } : {}, variant === 'raw');
 
-async function rabbitHarness(base: string, query: Record<string, string> = {}): Promise<BrokerHarness> {
+async function rabbitHarness(
+  base: string,
+  query: Record<string, string> = {},
+  raw = false,
+): Promise<BrokerHarness> {
   let model: import('amqplib').ChannelModel;
   try {
     model = await amqp.connect(base);
@@ -43,7 +50,7 @@ async function rabbitHarness(base: string, query: Record<string, string> = {}): 
       return s;
     },
     url: (stream) => streamUrl(base, stream, { lingerMs: 20, reconnectMs: 100, ...query }),
-    consumerOptions: () => ({}),
+    consumerOptions: () => (raw ? { rawPayloads: true } : {}),
     publishRaw: (stream, payloads) =>
       withChannel(async (ch) => {
         for (const p of payloads)

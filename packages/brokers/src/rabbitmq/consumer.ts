@@ -15,7 +15,7 @@ import { brokerCount } from '../metrics.js';
 import { numberOption } from '../options.js';
 import type { BrokerTarget, Consumer, ConsumerOptions, InboundBatch, LagSample } from '../types.js';
 import { isPoison } from '../wire.js';
-import { RabbitBatch, recordsIn, type Session } from './batch.js';
+import { DEAD_LETTER_REASON, RabbitBatch, type RabbitDeadLetters, recordsIn, type Session } from './batch.js';
 import { decodeAmqp, decodeAmqpBatch, NDJSON } from './codec.js';
 import {
   connectRabbit,
@@ -25,6 +25,7 @@ import {
   rabbitTopology,
 } from './connection.js';
 import { RabbitLag } from './lag.js';
+import { packAmqpMessages } from './raw.js';
 
 export interface RabbitMqConsumerOptions extends ConsumerOptions {
   /** Longest wait for a batch to fill before it is handed over. Default 50 ms (`?lingerMs=`). */
@@ -65,6 +66,9 @@ export class RabbitMqConsumer implements Consumer {
   private drained: (() => void) | undefined;
   private reconnecting: Promise<void> | undefined;
   private readonly lagProbe: RabbitLag;
+  /** Batches go to the handler undecoded (InboundBatch.raw): the workers decode them. */
+  private readonly raw: boolean;
+  private readonly deadLetters: RabbitDeadLetters;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -91,9 +95,16 @@ export class RabbitMqConsumer implements Consumer {
     this.lingerMs = numberOption(target, 'lingerMs', options.lingerMs, 50, 0, 60_000);
     this.reconnectMs = numberOption(target, 'reconnectMs', options.reconnectMs, 250, 10, 60_000);
     this.lagProbe = new RabbitLag(target, this.topology, this.consumerId);
+    this.raw = options.rawPayloads === true;
     this.log =
       options.logger ??
       createLogger({}, { component: 'rabbitmq-consumer', queue: target.stream, consumer: this.consumerId });
+    this.deadLetters = {
+      exchange: this.topology.deadLetterExchange,
+      routingKey: this.topology.routingKey,
+      queue: this.topology.deadLetterQueue,
+      log: this.log,
+    };
   }
 
   get connected(): boolean {
@@ -283,6 +294,47 @@ export class RabbitMqConsumer implements Consumer {
   }
 
   private dispatch(session: Session, messages: ConsumeMessage[]): void {
+    let batch: RabbitBatch;
+    if (this.raw) {
+      // The workers decode; poison they find is dead-lettered when the batch is acknowledged.
+      batch = new RabbitBatch(
+        packAmqpMessages(messages, this.topology.queue),
+        messages,
+        session,
+        this.target,
+        this.topology.queue,
+        this.deadLetters,
+      );
+    } else {
+      const decoded = this.decode(session, messages);
+      if (decoded === undefined) return;
+      batch = new RabbitBatch(
+        decoded.records,
+        decoded.kept,
+        session,
+        this.target,
+        this.topology.queue,
+        this.deadLetters,
+      );
+    }
+    runInFlight(batch, this.inFlight, this.handler as (batch: InboundBatch) => Promise<void>, this.log, {
+      // The channel is gone: the broker redelivers the batch anyway.
+      onHandBackError: () => {},
+      onDone: () => {
+        if (this.inFlight.size === 0) this.drained?.();
+        this.flush();
+      },
+    });
+  }
+
+  /**
+   * Decodes messages on this thread, dead-letters the poison at once, and returns the
+   * records with the messages that hold them (none: every message was poison).
+   */
+  private decode(
+    session: Session,
+    messages: readonly ConsumeMessage[],
+  ): { records: InboundRecord[]; kept: ConsumeMessage[] } | undefined {
     const records: InboundRecord[] = [];
     const kept: ConsumeMessage[] = [];
     const context = { origin: `amqp:${this.topology.queue}`, stream: this.topology.queue };
@@ -303,7 +355,7 @@ export class RabbitMqConsumer implements Consumer {
             Buffer.from(line),
             {
               persistent: true,
-              headers: { 'x-sluice-dead-letter-reason': decoded.reason },
+              headers: { [DEAD_LETTER_REASON]: decoded.reason },
             },
           );
           brokerCount('deadLettered', 'rabbitmq');
@@ -333,16 +385,7 @@ export class RabbitMqConsumer implements Consumer {
         kept.push(msg);
       }
     }
-    if (records.length === 0) return;
-    const batch = new RabbitBatch(records, kept, session, this.target, this.topology.queue);
-    runInFlight(batch, this.inFlight, this.handler as (batch: InboundBatch) => Promise<void>, this.log, {
-      // The channel is gone: the broker redelivers the batch anyway.
-      onHandBackError: () => {},
-      onDone: () => {
-        if (this.inFlight.size === 0) this.drained?.();
-        this.flush();
-      },
-    });
+    return records.length === 0 ? undefined : { records, kept };
   }
 
   private returnBuffer(): void {

@@ -83,6 +83,53 @@ describe('envelope byte writers', () => {
     expect(viaBytes(writeEnvelopeUtf8, base, text.length * 3 + 64)?.toString()).toBe(text);
   });
 
+  it('never write past the buffer, whatever the escapes cost (null or the exact bytes at every size)', () => {
+    // Control characters take 6 bytes each escaped, more than the 3 per character a line is
+    // first given: the line's escapes must not eat the room of the segments after it.
+    const records: OutboundRecord[] = [
+      { ...base, line: '\u0001'.repeat(40), id: '"'.repeat(10) },
+      { ...base, line: '"\r\n'.repeat(30), id: '\u0000\u001f' },
+      { ...base, line: 'a\ud800\u0002', offset: 12_345_678_901 },
+    ];
+    for (const record of records) {
+      const want = Buffer.from(encodeEnvelopeObject(record), 'utf8');
+      for (let size = want.length - 8; size < want.length * 3 + 64; size++) {
+        const out = Buffer.alloc(size + 16, 0x7e);
+        const end = writeEnvelopeUtf8(record, out, 3, size + 3);
+        if (end >= 0) expect(out.subarray(3, end)).toEqual(want);
+        // Nothing past the end it was given.
+        expect(out.subarray(size + 3).every((b) => b === 0x7e)).toBe(true);
+      }
+    }
+  });
+
+  it('write the same bytes for CRLF, empty, very long and unicode lines, offsets of every size', () => {
+    const lines = [
+      '',
+      '\r',
+      'line\r',
+      '\n\r\n',
+      'é'.repeat(3000),
+      `${'x'.repeat(70_000)}"`,
+      '😀'.repeat(500),
+    ];
+    const offsets = [
+      0,
+      9,
+      10,
+      99,
+      1_000_000,
+      2 ** 31,
+      Number.MAX_SAFE_INTEGER,
+      -1,
+      1.5,
+      Number.POSITIVE_INFINITY,
+    ];
+    for (const line of lines)
+      for (const offset of offsets)
+        expectSameBytes({ ...base, line, offset }, `${line.slice(0, 9)} @${offset}`);
+  });
+
   it('match the object form on arbitrary lines and field values', () => {
     const value = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 20 }),

@@ -1,5 +1,6 @@
 import type { JsonObject, OutboundRecord } from '@sluice/core';
 import { cachedIsoTime } from '@sluice/core';
+import { writeJsonString } from './json-bytes.js';
 
 /*
  * Writing the envelope is most of what a shipper spends per line on Redis (building the nested
@@ -78,7 +79,7 @@ export class EventWriter {
    */
   private readonly runBytes: (Buffer | undefined)[] = [];
   private readonly runValues: unknown[][] = [];
-  private readonly changing: string[] = [];
+  private readonly changing: (string | number)[] = [];
 
   /**
    * Writes the text `write(record)` would return, as UTF-8, into `out` from `at`; returns where
@@ -87,49 +88,103 @@ export class EventWriter {
    */
   writeUtf8(record: OutboundRecord, out: Buffer, at: number, end: number): number {
     const fields = record.fields;
-    const keys = fields === undefined ? NO_KEYS : Object.keys(fields);
-    const template = this.template(keys, record.offset !== undefined);
-    if (template === undefined || (fields !== undefined && !plainValues(fields, keys)))
-      return writeText(this.write(record), out, at, end);
+    const hasOffset = record.offset !== undefined;
+    // The last shape's names, checked in one walk that also takes the values: an Object.keys
+    // array per line was garbage, and each `fields[name]` load a lookup by a changing name.
+    const values = this.values;
+    let template = this.last;
+    if (
+      template === undefined ||
+      template.hasOffset !== hasOffset ||
+      !collect(fields, template.keys, values)
+    ) {
+      const keys = fields === undefined ? NO_KEYS : Object.keys(fields);
+      template = this.template(keys, hasOffset);
+      if (template === undefined || !collect(fields, keys, values))
+        return writeText(this.write(record), out, at, end);
+    }
     const { segments } = template;
     const changing = this.changing;
+    const kinds = this.kinds;
+    const bounds = this.bounds;
     let most = 0;
     for (let s = 0; s < segments.length; s++) {
       const segment = segments[s] as Segment;
-      if (segment.run) most += this.run(s, segment, template, record).length;
+      let bound: number;
+      if (segment.run) bound = this.run(s, segment, template, record, values).length;
       else {
-        const text = JSON.stringify(slotValue(segment.slot, record, keys));
-        changing[s] = text;
-        most += text.length * 3;
+        // The values that change on every line (message, id, offset) are written straight into
+        // `out`, strings by writeJsonString (json-bytes.ts) and whole numbers digit by digit.
+        const value = slotValue(segment.slot, record, values);
+        if (typeof value === 'string') {
+          changing[s] = value;
+          kinds[s] = QUOTED;
+          // Its bytes without escapes: writeJsonString finds those, and is given only the room
+          // the segments after it leave.
+          bound = value.length * 3 + 2;
+        } else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+          changing[s] = value;
+          kinds[s] = WHOLE;
+          bound = 16;
+        } else {
+          const text = JSON.stringify(value);
+          changing[s] = text;
+          kinds[s] = TEXT;
+          bound = text.length * 3;
+        }
       }
+      bounds[s] = bound;
+      most += bound;
     }
     if (at + most > end) return -1;
+    // Bytes the segments after this one may need: written segments stayed within theirs.
+    let rest = most;
     for (let s = 0; s < segments.length; s++) {
+      rest -= bounds[s] as number;
       if ((segments[s] as Segment).run) {
         const bytes = this.runBytes[s] as Buffer;
         out.set(bytes, at);
         at += bytes.length;
-      } else at += out.write(changing[s] as string, at, 'utf8');
+        continue;
+      }
+      const kind = kinds[s];
+      if (kind === QUOTED) {
+        at = writeJsonString(changing[s] as string, out, at, end - rest);
+        if (at < 0) return -1;
+      } else if (kind === WHOLE) at = writeWhole(out, at, changing[s] as number);
+      else at += out.write(changing[s] as string, at, 'utf8');
     }
     return at;
   }
 
+  /** The field values of the current record, in its template's key order (collect fills it). */
+  private readonly values: unknown[] = [];
+  /** How each changing segment of the current record is written: QUOTED, WHOLE or TEXT. */
+  private readonly kinds: number[] = [];
+  /** Most bytes each segment of the current record may take (see writeUtf8). */
+  private readonly bounds: number[] = [];
+
   /** A run's bytes: the remembered ones while its values are the same as when they were made. */
-  private run(s: number, segment: RunSegment, template: Template, record: OutboundRecord): Buffer {
-    const keys = template.keys;
+  private run(
+    s: number,
+    segment: RunSegment,
+    template: Template,
+    record: OutboundRecord,
+    values: readonly unknown[],
+  ): Buffer {
     const cached = this.runBytes[s];
-    const values = this.runValues[s];
-    if (cached !== undefined && values !== undefined) {
+    const remembered = this.runValues[s];
+    if (cached !== undefined && remembered !== undefined) {
       let same = true;
       for (let k = 0; k < segment.slots.length && same; k++)
-        same = sameValue(slotValue(segment.slots[k] as number, record, keys), values[k]);
+        same = sameValue(slotValue(segment.slots[k] as number, record, values), remembered[k]);
       if (same) return cached;
     }
     const fresh: unknown[] = [];
     let text = template.pieces[segment.first] as string;
     for (let k = 0; k < segment.slots.length; k++) {
       const slot = segment.slots[k] as number;
-      const value = slotValue(slot, record, keys);
+      const value = slotValue(slot, record, values);
       fresh.push(Array.isArray(value) ? [...value] : value);
       text +=
         (slot === SLOT.timestamp ? this.timestamp(value as number) : JSON.stringify(value)) +
@@ -192,6 +247,46 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * True when `fields` has exactly the names `keys`, in that order, and every value is plain
+ * (see plainValues); their values are then in `values`. A for-in walk allocates nothing
+ * where Object.keys made an array per line. It also yields inherited enumerable names, which
+ * then do not match: such records take the Object.keys path.
+ */
+function collect(
+  fields: Readonly<Record<string, unknown>> | undefined,
+  keys: readonly string[],
+  values: unknown[],
+): boolean {
+  if (fields === undefined) return keys.length === 0;
+  let i = 0;
+  for (const key in fields) {
+    if (i >= keys.length || key !== keys[i]) return false;
+    const v = fields[key];
+    const t = typeof v;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean' && !Array.isArray(v)) return false;
+    values[i++] = v;
+  }
+  return i === keys.length;
+}
+
+/** Kinds of changing values, by how they are written (EventWriter.writeUtf8). */
+const QUOTED = 0;
+const WHOLE = 1;
+const TEXT = 2;
+
+/** The decimal digits of a non-negative safe integer at `at` (JSON.stringify's text for it); returns the end. */
+function writeWhole(out: Buffer, at: number, n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let i = at + digits;
+  do {
+    out[--i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  return at + digits;
 }
 
 /**
@@ -276,9 +371,12 @@ function segmentsOf(pieces: readonly string[], slots: readonly number[]): Segmen
   return segments;
 }
 
-/** A slot's value in a record (the timestamp slot's is the time it is formatted from). */
-function slotValue(slot: number, record: OutboundRecord, keys: readonly string[]): unknown {
-  if (slot >= 0) return (record.fields as Record<string, unknown>)[keys[slot] as string];
+/**
+ * A slot's value in a record (the timestamp slot's is the time it is formatted from); field
+ * slots read `values`, the record's field values in template order (collect).
+ */
+function slotValue(slot: number, record: OutboundRecord, values: readonly unknown[]): unknown {
+  if (slot >= 0) return values[slot];
   switch (slot) {
     case SLOT.message:
       return record.line;

@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /** Tags a shipper puts on lines it had to change. Both keep the line; neither drops it. */
 export { TAG_TRUNCATED } from '@sluice/core';
@@ -66,27 +66,87 @@ export class LineSplitter {
    */
   push(chunk: Buffer, out: Line[] = []): Line[] {
     let pos = 0;
-    while (pos < chunk.length) {
-      const nl = chunk.indexOf(10, pos);
+    if (this.lineBytes !== 0) {
+      // The end of a line begun in an earlier chunk.
+      const nl = chunk.indexOf(10);
       if (nl === -1) {
-        this.keep(chunk, pos, chunk.length);
-        break;
+        this.keep(chunk, 0, chunk.length);
+        return out;
       }
-      let line: Buffer;
-      if (this.lineBytes === 0) {
-        // Fast path: the whole line is inside this chunk; no copy.
-        const len = nl - pos;
-        this.lineBytes = len;
-        line =
-          len > this.maxLineBytes ? chunk.subarray(pos, pos + this.maxLineBytes) : chunk.subarray(pos, nl);
-      } else {
-        this.keep(chunk, pos, nl);
-        line = Buffer.concat(this.pending, this.pendingBytes);
-      }
-      out.push(this.finish(line, 1));
+      this.keep(chunk, 0, nl);
+      out.push(this.finish(Buffer.concat(this.pending, this.pendingBytes), 1));
       pos = nl + 1;
     }
+    const last = chunk.lastIndexOf(10);
+    if (last >= pos) {
+      this.wholeLines(chunk, pos, last, out);
+      pos = last + 1;
+    }
+    if (pos < chunk.length) this.keep(chunk, pos, chunk.length);
     return out;
+  }
+
+  /**
+   * The lines of `chunk[from, last)`, each ended by a newline (`chunk[last]` is the last one).
+   * Valid UTF-8 (nearly always) is decoded in one call, and each line is a slice of that text:
+   * a Buffer view, a validity check and a decode per line were most of what reading cost. A
+   * newline byte is a whole character in UTF-8, so the slices are the lines' own decodings.
+   */
+  private wholeLines(chunk: Buffer, from: number, last: number, out: Line[]): void {
+    const region = chunk.subarray(from, last);
+    if (!isUtf8(region)) {
+      this.linesOneByOne(chunk, from, last + 1, out);
+      return;
+    }
+    // ASCII: a character per byte, so text positions are byte positions.
+    const ascii = isAscii(region);
+    const text = region.toString(ascii ? 'latin1' : 'utf8');
+    let at = from; // byte position of the current line
+    let c = 0; // its position in `text`
+    for (;;) {
+      const textEnd = text.indexOf('\n', c);
+      const nl = textEnd === -1 ? last : ascii ? from + textEnd : chunk.indexOf(10, at);
+      const len = nl - at;
+      if (len > this.maxLineBytes) {
+        this.linesOneByOne(chunk, at, nl + 1, out);
+      } else {
+        // CRLF: the \r belongs to the terminator.
+        const cut = len > 0 && chunk[nl - 1] === 13 ? 1 : 0;
+        const stop = textEnd === -1 ? text.length : textEnd;
+        const line: Line = {
+          text: text.slice(c, stop - cut),
+          offset: this.lineStart,
+          end: this.lineStart + len + 1,
+          bytes: len,
+          truncated: false,
+          invalidUtf8: false,
+          lines: 1,
+          limited: false,
+        };
+        this.lineStart = line.end;
+        out.push(line);
+      }
+      if (textEnd === -1) return;
+      at = nl + 1;
+      c = textEnd + 1;
+    }
+  }
+
+  /** The lines of `chunk[from, to)`, which ends with a newline, each decoded on its own. */
+  private linesOneByOne(chunk: Buffer, from: number, to: number, out: Line[]): void {
+    let pos = from;
+    while (pos < to) {
+      const nl = chunk.indexOf(10, pos);
+      const len = nl - pos;
+      this.lineBytes = len;
+      out.push(
+        this.finish(
+          len > this.maxLineBytes ? chunk.subarray(pos, pos + this.maxLineBytes) : chunk.subarray(pos, nl),
+          1,
+        ),
+      );
+      pos = nl + 1;
+    }
   }
 
   /**

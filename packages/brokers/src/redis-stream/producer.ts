@@ -2,10 +2,10 @@ import type { OutboundRecord } from '@sluice/core';
 import type { Redis } from 'ioredis';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
-import { closeRedis, connectOnce, createRedis, execWrites } from '../redis/connection.js';
-import { packElements } from '../redis/elements.js';
+import { closeRedis, connectOnce, createRedis, redisError } from '../redis/connection.js';
+import { commandPrefix, EncodedCommand, encodeEach } from '../redis/resp.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
-import { encodeBeatsEvent, encodeEnvelope } from '../wire.js';
+import { type EventBytesWriter, writeBeatsEventUtf8, writeEnvelopeUtf8 } from '../wire.js';
 import { ENTRY_FIELD, STREAM_BACKEND } from './entry.js';
 
 export interface RedisStreamProducerOptions extends ProducerOptions {
@@ -25,8 +25,9 @@ export interface RedisStreamProducerOptions extends ProducerOptions {
  */
 export class RedisStreamProducer implements Producer {
   private readonly client: Redis;
-  private readonly encode: (record: OutboundRecord) => string;
-  private readonly maxLen: number | undefined;
+  private readonly writeEvent: EventBytesWriter;
+  /** Each XADD's RESP up to its event (commandPrefix). */
+  private readonly prefix: Buffer;
   private readonly connect: () => Promise<void>;
 
   constructor(
@@ -34,9 +35,16 @@ export class RedisStreamProducer implements Producer {
     options: RedisStreamProducerOptions = {},
   ) {
     const format = choiceOption(target, 'format', options.format, 'sluice', ['sluice', 'beats'] as const);
-    this.encode = format === 'beats' ? encodeBeatsEvent : encodeEnvelope;
+    this.writeEvent = format === 'beats' ? writeBeatsEventUtf8 : writeEnvelopeUtf8;
     const maxLen = numberOption(target, 'maxLen', options.maxLen, 0, 0, Number.MAX_SAFE_INTEGER);
-    this.maxLen = maxLen > 0 ? maxLen : undefined;
+    // The arguments ioredis's xadd(key, [MAXLEN ~ n,] '*', 'data', event) sent, as RESP.
+    this.prefix = commandPrefix([
+      'xadd',
+      target.stream,
+      ...(maxLen > 0 ? ['MAXLEN', '~', maxLen] : []),
+      '*',
+      ENTRY_FIELD,
+    ]);
     // A publish fails after a few attempts instead of queueing forever: the shipper owns retries.
     this.client = createRedis(target, { maxRetriesPerRequest: 3 });
     this.connect = connectOnce(this.client, target);
@@ -45,14 +53,31 @@ export class RedisStreamProducer implements Producer {
   async publish(records: readonly OutboundRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.connect();
-    const pipeline = this.client.pipeline();
-    const key = this.target.stream;
-    // Buffers, not strings: see packElements.
-    for (const data of packElements(records.map(this.encode))) {
-      if (this.maxLen === undefined) pipeline.xadd(key, '*', ENTRY_FIELD, data);
-      else pipeline.xadd(key, 'MAXLEN', '~', this.maxLen, '*', ENTRY_FIELD, data);
+    // Every XADD's RESP written here, the events straight into it (as the list producer
+    // does, resp.ts); each is still its own command in ioredis's pipeline, one reply each.
+    // Through pipeline.xadd, ioredis built every command from its arguments, which cost more
+    // than writing the events.
+    const ends: number[] = [];
+    const wire = encodeEach(this.prefix, records, this.writeEvent, 512, ends);
+    // Each XADD is its own command (a reply each), sent with the socket corked so that they
+    // leave in one write; a pipeline would first have copied them all into one more Buffer.
+    const replies: Promise<unknown>[] = [];
+    const socket = this.client.stream;
+    socket?.cork();
+    try {
+      let start = 0;
+      for (const end of ends) {
+        const command = new EncodedCommand('xadd', wire.subarray(start, end));
+        this.client.sendCommand(command);
+        replies.push(command.promise);
+        start = end;
+      }
+    } finally {
+      socket?.uncork();
     }
-    await execWrites(pipeline, this.target, 'XADD');
+    const settled = await Promise.allSettled(replies);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw redisError(this.target, 'XADD', failed.reason);
     brokerCount('published', STREAM_BACKEND, records.length);
   }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import { Command } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { CommandBuffers, encodePush as encodeWith, writeString } from './resp.js';
+import { CommandBuffers, commandPrefix, encodeEach, encodePush as encodeWith, writeString } from './resp.js';
 
 const encodePush = (command: string, key: string, elements: readonly string[]) =>
   encodeWith(command, key, elements, writeString, 8);
@@ -60,5 +61,47 @@ describe('encodePush', () => {
     buffers.give(Buffer.allocUnsafe(100));
     buffers.give(encodeWith('RPUSH', 'k', ['a'], writeString, 8));
     expect(buffers.take()).toBeUndefined();
+  });
+});
+
+describe('encodeEach', () => {
+  /** What ioredis itself writes for one command with these arguments (its own encoder). */
+  function ioredisBytes(name: string, args: (string | number | Buffer)[]): Buffer {
+    const writable = new Command(name, args).toWritable({} as never);
+    return typeof writable === 'string' ? Buffer.from(writable, 'utf8') : writable;
+  }
+
+  it('writes, command by command, the bytes of ioredis xadd with and without MAXLEN', () => {
+    const events = ['', 'plain', 'é😀 "q" \\ \u0000', '\ud800 lone', 'ü'.repeat(5), 'y'.repeat(70_000)];
+    for (const [key, extra] of [
+      ['logs', []],
+      ['ключ 😀', []],
+      ['logs', ['MAXLEN', '~', 100_000]],
+    ] as const) {
+      const prefix = commandPrefix(['xadd', key, ...extra, '*', 'data']);
+      const ends: number[] = [];
+      const wire = encodeEach(prefix, events, writeString, 8, ends);
+      expect(ends).toHaveLength(events.length);
+      let start = 0;
+      for (const [i, event] of events.entries()) {
+        const want = ioredisBytes('xadd', [key, ...extra, '*', 'data', Buffer.from(event, 'utf8')]);
+        expect(wire.subarray(start, ends[i]), `${key} #${i}`).toEqual(want);
+        start = ends[i] as number;
+      }
+    }
+  });
+
+  it('matches ioredis on arbitrary events, growing past its first guess', () => {
+    const prefix = commandPrefix(['xadd', 'k', '*', 'data']);
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 300 }), { maxLength: 40 }), (events) => {
+        const ends: number[] = [];
+        const wire = encodeEach(prefix, events, writeString, 1, ends);
+        const want = Buffer.concat(
+          events.map((e) => ioredisBytes('xadd', ['k', '*', 'data', Buffer.from(e)])),
+        );
+        expect(wire.subarray(0, ends.at(-1) ?? 0)).toEqual(want);
+      }),
+    );
   });
 });

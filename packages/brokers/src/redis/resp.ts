@@ -56,6 +56,53 @@ export function encodePush<T>(
   return at === out.length ? out : out.subarray(0, at);
 }
 
+/**
+ * The RESP header of a command whose last argument is still to come: `*<argc>\r\n` and every
+ * argument but the last as a bulk string (`args` as ioredis would write them).
+ */
+export function commandPrefix(args: readonly (string | number)[]): Buffer {
+  const parts = args.map((a) => Buffer.from(String(a), 'utf8'));
+  let text = `*${parts.length + 1}\r\n`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    chunks.push(Buffer.from(`${text}$${p.length}\r\n`), p);
+    text = '\r\n';
+  }
+  chunks.push(Buffer.from(text));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * One command per item in one Buffer: `prefix` (commandPrefix) then the item as the last
+ * bulk string, written by `write`. Returns the Buffer; `ends` receives where each command
+ * ends, so a view of each can be sent as its own command (a reply each).
+ */
+export function encodeEach<T>(
+  prefix: Buffer,
+  items: readonly T[],
+  write: Utf8Writer<T>,
+  bytesPerItem: number,
+  ends: number[],
+): Buffer {
+  let out: Buffer = Buffer.allocUnsafe(items.length * (prefix.length + bytesPerItem + 16) + 64);
+  let at = 0;
+  let guess = 0;
+  for (const item of items) {
+    if (at + prefix.length + 32 > out.length) out = grow(out, at, out.length * 2 + prefix.length);
+    prefix.copy(out, at);
+    at += prefix.length;
+    let end = writeBulk(out, at, item, write, guess);
+    while (end < 0) {
+      out = grow(out, at, out.length * 2);
+      end = writeBulk(out, at, item, write, guess);
+    }
+    guess = end - at;
+    at = end;
+    ends.push(at);
+  }
+  return out;
+}
+
 /** Buffers kept for reuse are at least this large (smaller ones come from Node's shared pool). */
 const MIN_REUSED = 64 * 1024;
 /** And at most this large: one huge line must not pin its buffer for the producer's lifetime. */

@@ -84,6 +84,8 @@ export class FileInput implements Input {
   > &
     Pick<FileInputOptions, 'maxLineBytes'>;
   private readonly newJoiner: () => Joiner;
+  /** Whether lines are joined (multiline configured); without it each line is an event. */
+  private readonly joins: boolean;
   private readonly tracked = new Map<string, Tracked>();
   private readonly baseTags: readonly string[];
   private readonly fields: Fields;
@@ -100,6 +102,7 @@ export class FileInput implements Input {
       paths: options.paths.map((p) => (isDynamicPattern(p) ? p : resolvePath(p))),
     };
     this.newJoiner = joinerFactory(options.multiline);
+    this.joins = options.multiline !== undefined;
     this.baseTags = options.tags ?? [];
     this.fields = options.fields ?? {};
     this.name = `file:${options.paths.join(',')}`;
@@ -263,9 +266,18 @@ export class FileInput implements Input {
         if (bytesRead > 0) {
           lastData = Date.now();
           lines = splitter.push(buffer.subarray(0, bytesRead), lines);
-          for (const line of lines) {
-            for (const joined of joiner.push(line, lastData)) {
-              const event = this.toEvent(t, joined);
+          // Index loops, and no joiner when lines are not joined: an array and an iterator per
+          // line were garbage. The lines of one read share its time.
+          for (let i = 0; i < lines.length; i++) {
+            const line = lines[i] as Line;
+            if (!this.joins) {
+              const event = this.toEvent(t, line, lastData);
+              if (!sink.tryPush?.(event)) await sink.push(event);
+              continue;
+            }
+            const joined = joiner.push(line, lastData);
+            for (let k = 0; k < joined.length; k++) {
+              const event = this.toEvent(t, joined[k] as JoinedLine, lastData);
               if (!sink.tryPush?.(event)) await sink.push(event);
             }
           }
@@ -356,7 +368,7 @@ export class FileInput implements Input {
     return this.options.maxLineBytes !== undefined ? { maxLineBytes: this.options.maxLineBytes } : {};
   }
 
-  private toEvent(t: Tracked, line: JoinedLine): ShipEvent {
+  private toEvent(t: Tracked, line: JoinedLine, readAt = Date.now()): ShipEvent {
     const { dev, ino, gen } = t.state;
     const key = fileKey(dev, ino);
     const tags = lineTags(line, this.baseTags);
@@ -379,7 +391,7 @@ export class FileInput implements Input {
       bytes: line.bytes,
       fields: t.fields,
       tags,
-      readAt: Date.now(),
+      readAt,
       onConfirmed: registry ? () => registry.advance(key, gen, end) : undefined,
     };
   }

@@ -17,7 +17,7 @@ import {
   type RecordRefs,
   SluiceError,
 } from '@sluice/core';
-import { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from '@sluice/parser';
+import { parserEvents, parserFailures, parserPoolUtilization, parserQueueWait } from '@sluice/parser/pool';
 import { type BudgetLimits, InFlightBudget } from './budget.js';
 
 export interface ConsumerRuntimeOptions {

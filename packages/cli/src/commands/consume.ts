@@ -2,7 +2,7 @@ import { brokerHelp, checkBrokerReachable, createConsumer, parseBrokerUrl } from
 import { ConsumerRuntime } from '@sluice/consumer';
 import { collectProcessMetrics, createLogger, parseListenAddress, startMetricsServer } from '@sluice/core';
 import { describeNode, ElasticsearchSink } from '@sluice/indexer';
-import { ParserPool } from '@sluice/parser';
+import { ParserPool } from '@sluice/parser/pool';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { DEAD_LETTER_HELP, deadLetterOption, pipelineName } from './dead-letter-option.js';

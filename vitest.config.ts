@@ -14,6 +14,15 @@ export default defineConfig({
         find: /^@sluice\/brokers\/([a-z0-9-]+)$/,
         replacement: fileURLToPath(new URL('./packages/brokers/src/$1/client.ts', import.meta.url)),
       },
+      // Entry points beside a package's index, for processes that need one part of it cheaply.
+      {
+        find: /^@sluice\/core\/config$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/config/index.ts', import.meta.url)),
+      },
+      {
+        find: /^@sluice\/parser\/pool$/,
+        replacement: fileURLToPath(new URL('./packages/parser/src/pool/index.ts', import.meta.url)),
+      },
       ...['core', 'brokers', 'parser', 'indexer', 'shipper', 'consumer', 'cli', 'testkit'].map((name) => ({
         find: new RegExp(`^@sluice/${name}$`),
         replacement: pkg(name),

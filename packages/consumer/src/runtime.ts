@@ -23,7 +23,7 @@ import {
   parserPoolUtilization,
   parserQueueWait,
   parserThreads,
-} from '@sluice/parser';
+} from '@sluice/parser/pool';
 import { type BudgetLimits, InFlightBudget } from './budget.js';
 
 export interface ConsumerRuntimeOptions {

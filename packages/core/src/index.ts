@@ -1,6 +1,8 @@
 export * from './batch-stages.js';
 export * from './bulk.js';
-export * from './config/index.js';
+// The config schema and reader (zod, about 100 ms to load) are the subpath @sluice/core/config:
+// a process that validates no config file (a worker, `ship` of a module) does not load them.
+export * from './config/values.js';
 export * from './env-substitution.js';
 export * from './errors.js';
 export * from './event.js';

@@ -1,6 +1,6 @@
 import { fieldPath, getField, type JsonValue, type LogEvent } from '@sluice/core';
 import { type Condition, compileCondition } from '../pipeline/condition.js';
-import { cut, type LabelSource, type LogMetricDefinition, OVERFLOW_LABEL } from './config.js';
+import { cut, type LabelSource, type LogMetricDefinition, OVERFLOW_LABEL } from './definition.js';
 
 /**
  * One metric's change over one batch, as it travels back from a worker with the batch's

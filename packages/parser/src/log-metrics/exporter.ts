@@ -1,5 +1,5 @@
 import { ConfigError, counter, metricsRegistry } from '@sluice/core';
-import { type LogMetricDefinition, OVERFLOW_LABEL } from './config.js';
+import { type LogMetricDefinition, OVERFLOW_LABEL } from './definition.js';
 import type { LogMetricRow } from './evaluator.js';
 
 type Labels = Record<string, string>;

@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import {
-  ConfigError,
-  maskSubstitutions,
-  parseConfigDocument,
-  type Substitution,
-  validateConfig,
-  whereIn,
-  yamlLocator,
-} from '@sluice/core';
+import { ConfigError, maskSubstitutions, type Substitution } from '@sluice/core';
+import { parseConfigDocument, validateConfig, whereIn, yamlLocator } from '@sluice/core/config';
 import { loadPatternsDir } from '../grok/patterns-dir.js';
 import { type LogMetricDefinition, validateMetrics } from '../log-metrics/config.js';
 import type { EcsCompatibility } from '../patterns/library.js';

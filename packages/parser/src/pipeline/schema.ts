@@ -1,4 +1,4 @@
-import { configJsonSchema, whole, withHint, z } from '@sluice/core';
+import { configJsonSchema, whole, withHint, z } from '@sluice/core/config';
 import { logMetricSchema, metricsSectionSchema } from '../log-metrics/config.js';
 import {
   ECS_COMPATIBILITY_VALUES,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type BatchEncoder,
   ConfigError,
+  type Counter,
   compileIndexName,
   counter,
   type EncodedBatch,
@@ -78,25 +79,42 @@ const MAX_SPENT_BODY_BYTES = 16 * 1024 * 1024;
  */
 const WORKER_FILE = fileURLToPath(new URL('../../dist/pool/parse.worker.js', import.meta.url));
 
-const patternMatches = counter<'pattern'>({
-  name: 'sluice_parser_pattern_matches_total',
-  help: 'Events a grok pattern matched.',
-  labelNames: ['pattern'],
-});
-const patternMisses = counter<'pattern'>({
-  name: 'sluice_parser_pattern_misses_total',
-  help: 'Events a grok pattern was tried on and did not match.',
-  labelNames: ['pattern'],
-});
-const patternSeconds = counter<'pattern'>({
-  name: 'sluice_parser_pattern_seconds_total',
-  help: 'Time spent matching a grok pattern, matched or not.',
-  labelNames: ['pattern'],
-});
-const timeouts = counter({
-  name: 'sluice_parser_timeouts_total',
-  help: 'Events that overran the per-event time budget; each recycled a worker and was indexed unparsed (_groktimeout).',
-});
+/**
+ * The pool's metrics, declared on first use rather than when this module loads: the CLI
+ * decides whether the process serves metrics at all (core `disableMetrics`) after loading it.
+ */
+function poolMetrics() {
+  declaredMetrics ??= {
+    patternMatches: counter<'pattern'>({
+      name: 'sluice_parser_pattern_matches_total',
+      help: 'Events a grok pattern matched.',
+      labelNames: ['pattern'],
+    }),
+    patternMisses: counter<'pattern'>({
+      name: 'sluice_parser_pattern_misses_total',
+      help: 'Events a grok pattern was tried on and did not match.',
+      labelNames: ['pattern'],
+    }),
+    patternSeconds: counter<'pattern'>({
+      name: 'sluice_parser_pattern_seconds_total',
+      help: 'Time spent matching a grok pattern, matched or not.',
+      labelNames: ['pattern'],
+    }),
+    timeouts: counter({
+      name: 'sluice_parser_timeouts_total',
+      help: 'Events that overran the per-event time budget; each recycled a worker and was indexed unparsed (_groktimeout).',
+    }),
+  };
+  return declaredMetrics;
+}
+let declaredMetrics:
+  | {
+      readonly patternMatches: Counter<'pattern'>;
+      readonly patternMisses: Counter<'pattern'>;
+      readonly patternSeconds: Counter<'pattern'>;
+      readonly timeouts: Counter<string>;
+    }
+  | undefined;
 
 function validate(options: ParserPoolOptions): {
   threads: number;
@@ -362,7 +380,7 @@ export class ParserPool implements BatchEncoder {
       } catch (error) {
         if (overran < 0 || this.closed) throw error;
         skip.push(overran);
-        timeouts.inc();
+        poolMetrics().timeouts.inc();
       } finally {
         clearInterval(watchdog);
       }
@@ -475,10 +493,11 @@ export class ParserPool implements BatchEncoder {
   private record(result: WorkerResult): void {
     this.busySeconds += result.busySeconds;
     this.grow(result.busySeconds);
+    const metrics = poolMetrics();
     for (const [pattern, matches, misses, seconds] of result.stats) {
-      if (matches > 0) patternMatches.inc({ pattern }, matches);
-      if (misses > 0) patternMisses.inc({ pattern }, misses);
-      if (seconds > 0) patternSeconds.inc({ pattern }, seconds);
+      if (matches > 0) metrics.patternMatches.inc({ pattern }, matches);
+      if (misses > 0) metrics.patternMisses.inc({ pattern }, misses);
+      if (seconds > 0) metrics.patternSeconds.inc({ pattern }, seconds);
     }
   }
 

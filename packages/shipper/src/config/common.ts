@@ -1,4 +1,5 @@
-import { ConfigError, duration, flag, integer, oneOf, section, show, size, text, z } from '@sluice/core';
+import { ConfigError, show } from '@sluice/core';
+import { duration, flag, integer, oneOf, section, size, text, z } from '@sluice/core/config';
 import type { FieldValue } from '../event.js';
 import { MULTILINE_PRESETS, type MultilineConfig, validateMultiline } from '../multiline.js';
 

@@ -1,4 +1,5 @@
-import { type ConfigResult, createLogger, type Logger, readConfigFile, validateConfig } from '@sluice/core';
+import { createLogger, type Logger } from '@sluice/core';
+import { type ConfigResult, readConfigFile, validateConfig } from '@sluice/core/config';
 import { type ShipperConfig, shipperConfigSchema } from './schema.js';
 
 /**

@@ -1,14 +1,5 @@
-import {
-  choiceProblem,
-  configJsonSchema,
-  duration,
-  integer,
-  section,
-  show,
-  size,
-  text,
-  z,
-} from '@sluice/core';
+import { choiceProblem, show } from '@sluice/core';
+import { configJsonSchema, duration, integer, section, size, text, z } from '@sluice/core/config';
 import type { FieldValue } from '../event.js';
 import { INPUT_KINDS, type InputConfig } from '../inputs/registry.js';
 import { fieldsSchema, tagsSchema } from './common.js';

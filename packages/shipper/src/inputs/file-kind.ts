@@ -1,4 +1,5 @@
-import { duration, flag, oneOf, section, show, z } from '@sluice/core';
+import { show } from '@sluice/core';
+import { duration, flag, oneOf, section, z } from '@sluice/core/config';
 import {
   type CommonInput,
   commonOf,

@@ -1,4 +1,5 @@
-import type { Logger, z } from '@sluice/core';
+import type { Logger } from '@sluice/core';
+import type { z } from '@sluice/core/config';
 import type { CommonInput } from '../config/common.js';
 import type { Input } from '../event.js';
 import type { MultilineConfig } from '../multiline.js';

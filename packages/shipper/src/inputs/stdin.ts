@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { section, z } from '@sluice/core';
+import { section, z } from '@sluice/core/config';
 import {
   type CommonInput,
   commonOf,

@@ -1,4 +1,4 @@
-import { oneOf, section, text, z } from '@sluice/core';
+import { oneOf, section, text, z } from '@sluice/core/config';
 import { type CommonInput, commonOf, commonShape, portSchema } from '../config/common.js';
 import { type InputKind, inputBase } from './kind.js';
 import { SyslogTcpInput } from './syslog-tcp.js';

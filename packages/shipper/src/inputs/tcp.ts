@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { integer, type Logger, section, text, z } from '@sluice/core';
+import type { Logger } from '@sluice/core';
+import { integer, section, text, z } from '@sluice/core/config';
 import {
   type CommonInput,
   commonOf,

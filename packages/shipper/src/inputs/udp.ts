@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
-import { ConfigError, type Logger, oneOf, section, text, z } from '@sluice/core';
+import { ConfigError, type Logger } from '@sluice/core';
+import { oneOf, section, text, z } from '@sluice/core/config';
 import { type CommonInput, commonOf, commonShape, portSchema } from '../config/common.js';
 import type { EventSink, Fields, FieldValue, Input, ShipEvent } from '../event.js';
 import { TAG_INVALID_UTF8, TAG_TRUNCATED } from '../lines.js';

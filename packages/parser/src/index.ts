@@ -24,16 +24,9 @@ export type { DirectEncoder } from './pool/direct.js';
 export { directEncoderFor } from './pool/direct.js';
 export { encodeRecords, recycleBody } from './pool/encode.js';
 export { eventSource, failedEventSource, TIMEOUT_TAG } from './pool/event.js';
-export {
-  parserEvents,
-  parserFailures,
-  parserPoolUtilization,
-  parserQueueWait,
-  parserThreads,
-} from './pool/metrics.js';
-export type { ParsedBatch, ParserPoolOptions } from './pool/parser-pool.js';
-export { PARSER_POOL_DEFAULTS, ParserPool } from './pool/parser-pool.js';
-export type { CompiledSource, PipelineSource } from './pool/source.js';
+// The worker pool and its metrics, also the package's lighter `@sluice/parser/pool` entry.
+export * from './pool/index.js';
+export type { CompiledSource } from './pool/source.js';
 export { compileSource, compileSourceWithMetrics } from './pool/source.js';
 export type { PatternStatRow, TimedJob, TimedParserOptions, TimedResult } from './pool/timed-parser.js';
 export { TimedParser } from './pool/timed-parser.js';

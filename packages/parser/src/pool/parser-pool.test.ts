@@ -181,6 +181,16 @@ describe('ParserPool', () => {
     await expect(
       ParserPool.create({ pipeline: { module: 'nginx.access' }, index: 'Logs/x' }),
     ).rejects.toThrow(/character Elasticsearch refuses/);
+    // A module with a patterns directory is compiled here too (the directory is the user's).
+    await expect(
+      ParserPool.create({
+        pipeline: { module: 'nginx.access', patternsDir: join(tmpdir(), 'sluice-no-such-dir') },
+        index: 'logs',
+      }),
+    ).rejects.toThrow(/sluice-no-such-dir/);
+    await expect(
+      ParserPool.create({ pipeline: { module: 'nginx.access', patterns: ['%{WORD:w}'] }, index: 'logs' }),
+    ).rejects.toThrow(/one of module, patterns or configFile/);
   });
 
   test('hostile lines (1 MiB, invalid UTF-8, lone surrogates, binary noise) become tagged items, never a stuck or dead worker', async () => {
@@ -359,6 +369,26 @@ metrics:
           expect(itemCount(await pool.encode(busyBatch(`b${next++}`)))).toBe(12);
       };
       await Promise.all([feed(), feed(), feed(), feed()]);
+      expect(pool.startedThreads).toBe(2);
+    });
+
+    test('lines that overrun their budget count as busy time: batches behind them get a second worker', async () => {
+      const pool = await ParserPool.create({
+        pipeline: { patterns: ['^(?<word>a+)+$', '^%{WORD:word}'] },
+        index: 'logs',
+        threads: 2,
+        eventBudgetMs: 100,
+      });
+      pools.push(pool);
+      // Each batch holds a line that backtracks for ever: its worker is recycled, never reporting busy time.
+      const evil = (tag: string) => [record(`${tag}-ok`, 'abc'), record(`${tag}-evil`, `${'a'.repeat(40)}!`)];
+      let next = 0;
+      const until = performance.now() + 15_000;
+      const feed = async () => {
+        while (performance.now() < until && pool.startedThreads < 2)
+          expect((await pool.encode(evil(`e${next++}`))).failures).toEqual({ _groktimeout: 1 });
+      };
+      await Promise.all([feed(), feed(), feed()]);
       expect(pool.startedThreads).toBe(2);
     });
 

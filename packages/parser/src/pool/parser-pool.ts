@@ -19,7 +19,7 @@ import { Piscina } from 'piscina';
 import type { LogMetricDefinition } from '../log-metrics/config.js';
 import { type LogMetricRow, LogMetricsEvaluator, subtractRows } from '../log-metrics/evaluator.js';
 import { LogMetricsExporter } from '../log-metrics/exporter.js';
-import { compileSourceWithMetrics, type PipelineSource } from './source.js';
+import { type PipelineSource, validateSource } from './source.js';
 import {
   type PayloadsBatch,
   toWire,
@@ -241,7 +241,7 @@ export class ParserPool implements BatchEncoder {
   /** Validates the pipeline and index template here first (ConfigError naming the problem), then starts the workers. */
   static async create(options: ParserPoolOptions): Promise<ParserPool> {
     const { threads, minThreads, eventBudgetMs } = validate(options);
-    const { metrics } = await compileSourceWithMetrics(options.pipeline);
+    const { metrics } = await validateSource(options.pipeline);
     const logMetrics = metrics.length > 0 ? new LogMetricsExporter(metrics) : undefined;
     compileIndexName(
       options.index,
@@ -361,6 +361,7 @@ export class ParserPool implements BatchEncoder {
           controller.abort();
         }
       }, tick);
+      const started = performance.now();
       try {
         // A buffer detached since (transferred by someone else) would fail the whole task.
         const spareBodies = this.spentBodies.splice(0, SPARE_BODIES_PER_TASK).filter((b) => b.byteLength > 0);
@@ -381,6 +382,9 @@ export class ParserPool implements BatchEncoder {
         if (overran < 0 || this.closed) throw error;
         skip.push(overran);
         poolMetrics().timeouts.inc();
+        // The recycled worker sent no busy time, but it was busy all along: a stream of
+        // overrunning lines is a reason to add a worker, so batches behind it go on.
+        this.grow((performance.now() - started) / 1000);
       } finally {
         clearInterval(watchdog);
       }
@@ -485,9 +489,12 @@ export class ParserPool implements BatchEncoder {
     this.windowHadWaits = this.waiting.length > 0;
   }
 
-  /** Worker threads running or starting now. */
+  /**
+   * The pool's size now: workers it keeps busy at once, `minThreads` up to `threads` (Piscina
+   * starts each when it is first needed; a worker being replaced after an overrun counts once).
+   */
   get startedThreads(): number {
-    return this.pool.threads.length;
+    return this.width;
   }
 
   private record(result: WorkerResult): void {

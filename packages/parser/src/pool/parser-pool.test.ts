@@ -377,7 +377,7 @@ metrics:
         pipeline: { patterns: ['^(?<word>a+)+$', '^%{WORD:word}'] },
         index: 'logs',
         threads: 2,
-        eventBudgetMs: 100,
+        eventBudgetMs: 200,
       });
       pools.push(pool);
       // Each batch holds a line that backtracks for ever: its worker is recycled, never reporting busy time.
@@ -386,7 +386,8 @@ metrics:
       const until = performance.now() + 15_000;
       const feed = async () => {
         while (performance.now() < until && pool.startedThreads < 2)
-          expect((await pool.encode(evil(`e${next++}`))).failures).toEqual({ _groktimeout: 1 });
+          // At least the evil line (a machine loaded enough can stall the other one past 200 ms too).
+          expect((await pool.encode(evil(`e${next++}`))).failures._groktimeout).toBeGreaterThanOrEqual(1);
       };
       await Promise.all([feed(), feed(), feed()]);
       expect(pool.startedThreads).toBe(2);

@@ -39,21 +39,11 @@ export function encodePush<T>(
 ): Buffer {
   const head = commandHead(command, key, items.length);
   const size = head.length + items.length * (bytesPerItem + 16) + 64;
-  let out: Buffer = reuse !== undefined && reuse.length >= size ? reuse : Buffer.allocUnsafe(size);
+  const out: Buffer = reuse !== undefined && reuse.length >= size ? reuse : Buffer.allocUnsafe(size);
   head.copy(out, 0);
-  let at = head.length;
-  // Lines of one batch are alike: the last element's length guesses the next one's header.
-  let guess = 0;
-  for (const item of items) {
-    let end = writeBulk(out, at, item, write, guess);
-    while (end < 0) {
-      out = grow(out, at, out.length * 2);
-      end = writeBulk(out, at, item, write, guess);
-    }
-    guess = end - at;
-    at = end;
-  }
-  return at === out.length ? out : out.subarray(0, at);
+  const f: Filling = { out, at: head.length, guess: 0 };
+  for (const item of items) appendBulk(f, item, write);
+  return f.at === f.out.length ? f.out : f.out.subarray(0, f.at);
 }
 
 /**
@@ -84,23 +74,19 @@ export function encodeEach<T>(
   bytesPerItem: number,
   ends: number[],
 ): Buffer {
-  let out: Buffer = Buffer.allocUnsafe(items.length * (prefix.length + bytesPerItem + 16) + 64);
-  let at = 0;
-  let guess = 0;
+  const f: Filling = {
+    out: Buffer.allocUnsafe(items.length * (prefix.length + bytesPerItem + 16) + 64),
+    at: 0,
+    guess: 0,
+  };
   for (const item of items) {
-    if (at + prefix.length + 32 > out.length) out = grow(out, at, out.length * 2 + prefix.length);
-    prefix.copy(out, at);
-    at += prefix.length;
-    let end = writeBulk(out, at, item, write, guess);
-    while (end < 0) {
-      out = grow(out, at, out.length * 2);
-      end = writeBulk(out, at, item, write, guess);
-    }
-    guess = end - at;
-    at = end;
-    ends.push(at);
+    if (f.at + prefix.length + 32 > f.out.length) f.out = grow(f.out, f.at, f.out.length * 2 + prefix.length);
+    prefix.copy(f.out, f.at);
+    f.at += prefix.length;
+    appendBulk(f, item, write);
+    ends.push(f.at);
   }
-  return out;
+  return f.out;
 }
 
 /** Buffers kept for reuse are at least this large (smaller ones come from Node's shared pool). */
@@ -135,6 +121,27 @@ export class CommandBuffers {
 function commandHead(command: string, key: string, count: number): Buffer {
   const keyBytes = Buffer.byteLength(key);
   return Buffer.from(`*${count + 2}\r\n$${command.length}\r\n${command}\r\n$${keyBytes}\r\n${key}\r\n`);
+}
+
+/** A command buffer being written: the buffer (replaced when it grows), where writing goes on, the last element's length. */
+interface Filling {
+  out: Buffer;
+  at: number;
+  guess: number;
+}
+
+/**
+ * Appends `item` as a bulk string, growing the buffer until it fits. Lines of one batch are
+ * alike: the last element's length guesses the next one's header (writeBulk).
+ */
+function appendBulk<T>(f: Filling, item: T, write: Utf8Writer<T>): void {
+  let end = writeBulk(f.out, f.at, item, write, f.guess);
+  while (end < 0) {
+    f.out = grow(f.out, f.at, f.out.length * 2);
+    end = writeBulk(f.out, f.at, item, write, f.guess);
+  }
+  f.guess = end - f.at;
+  f.at = end;
 }
 
 /**

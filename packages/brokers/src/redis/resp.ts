@@ -1,4 +1,4 @@
-import { Command } from 'ioredis';
+import { Command } from './ioredis.js';
 
 /*
  * RESP written by the producer itself. Through ioredis's command methods, every element of

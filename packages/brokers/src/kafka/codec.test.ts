@@ -8,7 +8,6 @@ import {
   encodeKafkaFrame,
   encodeKafkaMessage,
   KAFKA_HEADER,
-  messageSize,
 } from './codec.js';
 
 const record: OutboundRecord = {
@@ -210,26 +209,5 @@ describe('Kafka frames', () => {
       poison: true,
       reason: expect.stringMatching(/tombstone/),
     });
-  });
-});
-
-describe('messageSize', () => {
-  it('counts UTF-8 bytes as Buffer.byteLength does, short ASCII strings counted by itself', () => {
-    const texts = ['', 'a', '\u007f', '\u0080', 'é', '\ud800', '😀'];
-    for (const n of [10, 63, 64, 65, 300])
-      for (const odd of ['', 'é', '😀', '\udc00']) texts.push('x'.repeat(n) + odd, odd + 'y'.repeat(n));
-    for (const text of texts) {
-      const headers: IHeaders = { a: text, [`h${text.length}`]: Buffer.from(text), n: 'plain' };
-      const expected =
-        70 +
-        2 * Buffer.byteLength(text) +
-        1 +
-        Buffer.byteLength(text) +
-        `h${text.length}`.length +
-        Buffer.byteLength(text) +
-        1 +
-        5;
-      expect(messageSize({ key: text, value: text, headers }), JSON.stringify(text)).toBe(expected);
-    }
   });
 });

@@ -113,25 +113,14 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 /** Bytes a message adds to a produce request, roughly: for batching by size. */
 export function messageSize(message: Message): number {
   let n = 70; // record overhead: lengths, attributes, timestamp and offset deltas
-  n += typeof message.value === 'string' ? utf8Bytes(message.value) : (message.value?.length ?? 0);
-  n += typeof message.key === 'string' ? utf8Bytes(message.key) : (message.key?.length ?? 0);
+  n += typeof message.value === 'string' ? Buffer.byteLength(message.value) : (message.value?.length ?? 0);
+  n += typeof message.key === 'string' ? Buffer.byteLength(message.key) : (message.key?.length ?? 0);
   const headers = message.headers;
   // for-in, not Object.entries: this runs once per line and the pairs array was garbage.
   for (const k in headers) {
     const v = headers[k];
-    n += k.length + (typeof v === 'string' ? utf8Bytes(v) : Buffer.isBuffer(v) ? v.length : 0);
+    n += k.length + (typeof v === 'string' ? Buffer.byteLength(v) : Buffer.isBuffer(v) ? v.length : 0);
   }
-  return n;
-}
-
-/**
- * `Buffer.byteLength(text)`, counted here for short ASCII strings: six of a message's eight
- * strings are ids, names and numbers, and a call into C++ for each cost more than the loop.
- */
-function utf8Bytes(text: string): number {
-  const n = text.length;
-  if (n > 64) return Buffer.byteLength(text);
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) > 0x7f) return Buffer.byteLength(text);
   return n;
 }
 

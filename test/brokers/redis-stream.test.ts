@@ -139,6 +139,49 @@ describe('Redis Streams', () => {
     expect(length).toBeLessThan(1_000);
   });
 
+  it('publishes with one XADD per record where the server refuses EVAL (an ACL user without @scripting)', async () => {
+    const s = stream('noeval');
+    const user = `${s}-user`;
+    const password = `pw-${user}`;
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      user,
+      'reset',
+      'on',
+      `>${password}`,
+      `~${s}`,
+      '+xadd',
+      '+ping',
+      '+client',
+    );
+    try {
+      const limited = `redis://${user}:${password}@${new URL(env.redisUrl).host}`;
+      const batch = records('/var/log/noeval.log', 2_500);
+      await publish(streamUrl(limited, s, { type: 'stream' }), batch);
+      const entries = await admin.xrange(s, '-', '+');
+      expect(entries.map(([, fields]) => JSON.parse(fields[1] as string).sluice.id)).toEqual(
+        batch.map((r) => r.id),
+      );
+    } finally {
+      await admin.call('ACL', 'DELUSER', user);
+    }
+  });
+
+  it('writes with its script the entries one XADD per record writes, in order', async () => {
+    const s = stream('script');
+    const batch = records('/var/log/script.log', 2_500);
+    await publish(url(s), batch);
+    const entries = await admin.xrange(s, '-', '+');
+    expect(entries.map(([, fields]) => fields[0])).toEqual(batch.map(() => 'data'));
+    expect(entries.map(([, fields]) => JSON.parse(fields[1] as string).message)).toEqual(
+      batch.map((r) => r.line),
+    );
+    expect(entries.map(([, fields]) => JSON.parse(fields[1] as string).sluice.id)).toEqual(
+      batch.map((r) => r.id),
+    );
+  });
+
   it('reads entries another program XADDed with a message field, with ids from the entry id', async () => {
     const s = stream('foreign');
     const id = (await admin.xadd(s, '*', 'message', 'GET / 200', 'service', 'web')) as string;

@@ -1,4 +1,5 @@
 import type { OutboundRecord } from '@sluice/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeFrame,
@@ -116,5 +117,116 @@ describe('frames', () => {
       reason: expect.stringMatching(/does not parse/),
     });
     expect(isFramePayload('{"sluice":{"id":"x"},"message":"m"}')).toBe(false);
+  });
+});
+
+type FieldValue = NonNullable<OutboundRecord['fields']>[string];
+
+/** encodeFrame as it was first written (one Set lookup per field per line): the reference for its fast path. */
+function referenceFrame(records: readonly OutboundRecord[]): string {
+  const first = records[0] as OutboundRecord;
+  const same = (a: FieldValue | undefined, b: FieldValue | undefined) =>
+    a === b ||
+    (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]));
+  const firstFields = first.fields ?? {};
+  const shared = new Set(Object.keys(firstFields));
+  const varying = new Set<string>();
+  for (const r of records.slice(1)) {
+    const fields = r.fields ?? {};
+    let present = 0;
+    for (const key in fields) {
+      if (shared.has(key)) {
+        present++;
+        if (!same(fields[key], firstFields[key])) {
+          shared.delete(key);
+          present--;
+          varying.add(key);
+        }
+      } else varying.add(key);
+    }
+    if (present !== shared.size)
+      for (const key of shared)
+        if (!(key in fields)) {
+          shared.delete(key);
+          varying.add(key);
+        }
+  }
+  const frame: Record<string, unknown> = {
+    [FRAME_KEY]: 1,
+    ids: records.map((r) => r.id),
+    lines: records.map((r) => r.line),
+  };
+  frame.source = records.every((r) => r.source === first.source)
+    ? first.source
+    : records.map((r) => r.source);
+  if (records.some((r) => r.offset !== undefined)) frame.offsets = records.map((r) => r.offset ?? null);
+  frame.shipped_at = records.every((r) => r.shippedAt === first.shippedAt)
+    ? first.shippedAt
+    : records.map((r) => r.shippedAt);
+  // Assigned as encodeFrame assigns them (a `__proto__` name sets the prototype: not written).
+  if (shared.size > 0) {
+    const out: Record<string, unknown> = {};
+    for (const k of shared) out[k] = firstFields[k];
+    frame.fields = out;
+  }
+  if (varying.size > 0) {
+    const out: Record<string, unknown> = {};
+    for (const k of varying) out[k] = records.map((r) => r.fields?.[k] ?? null);
+    frame.each = out;
+  }
+  return JSON.stringify(frame);
+}
+
+describe('encodeFrame on lines whose fields differ', () => {
+  it('writes the bytes of the reference encoding, same field names or not', () => {
+    const names = ['a', 'b', 'log.offset', 'tags', '__proto__'];
+    const value = fc.oneof(
+      fc.constantFrom<FieldValue>('x', 'y', 1, 2, true, ['t'], ['t', 'u']),
+      fc.constant(undefined),
+    );
+    const fields = fc.uniqueArray(fc.tuple(fc.constantFrom(...names), value), {
+      selector: ([k]) => k,
+      maxLength: names.length,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.option(fields, { nil: undefined }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (lines) => {
+          const records = lines.map(([pairs, reuse], i): OutboundRecord => {
+            const own = pairs === undefined ? undefined : Object.create(null);
+            for (const [k, v] of pairs ?? [])
+              Object.defineProperty(own, k, {
+                value: v,
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
+            // Often the first line's fields again, in the same order: the fast path's case.
+            const first = lines[0]?.[0];
+            const copied =
+              reuse && first !== undefined
+                ? Object.fromEntries(first.map(([k, v], j) => [k, j === 0 ? i : v]))
+                : own;
+            return {
+              id: `id-${i}`,
+              line: `l${i}`,
+              source: 's',
+              shippedAt: 1,
+              ...(copied ? { fields: copied } : {}),
+            };
+          });
+          expect(encodeFrame(records)).toBe(referenceFrame(records));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Inherited enumerable names are seen by for-in only: such lines take the general path.
+    const proto = { inherited: 'p' };
+    const withProto = Object.assign(Object.create(proto), { a: 'x' });
+    const records = [line(1, { fields: { a: 'x' } }), line(2, { fields: withProto })];
+    expect(encodeFrame(records)).toBe(referenceFrame(records));
   });
 });

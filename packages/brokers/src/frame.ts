@@ -75,10 +75,6 @@ export function encodeFrame(records: readonly OutboundRecord[]): string {
   let sameSource = true;
   let sameShippedAt = true;
   let anyOffset = false;
-  // A field is shared while every line so far has it with the first line's value.
-  const firstFields = first.fields ?? {};
-  const shared = new Set(Object.keys(firstFields));
-  const varying = new Set<string>();
   for (let i = 0; i < n; i++) {
     const r = records[i] as OutboundRecord;
     ids[i] = r.id;
@@ -87,8 +83,69 @@ export function encodeFrame(records: readonly OutboundRecord[]): string {
     if (r.offset !== undefined) anyOffset = true;
     if (r.source !== first.source) sameSource = false;
     if (r.shippedAt !== first.shippedAt) sameShippedAt = false;
-    if (i === 0) continue;
-    const fields = r.fields ?? {};
+  }
+  // A field is shared while every line so far has it with the first line's value.
+  const firstFields = first.fields ?? {};
+  const { shared, varying } = sameKeyFields(records, firstFields) ?? anyFields(records, firstFields);
+  const frame: Record<string, unknown> = { [FRAME_KEY]: FRAME_VERSION, ids, lines };
+  frame.source = sameSource ? first.source : records.map((r) => r.source);
+  if (anyOffset) frame.offsets = offsets;
+  frame.shipped_at = sameShippedAt ? first.shippedAt : records.map((r) => r.shippedAt);
+  if (shared.length > 0) {
+    const fields: Record<string, FieldValue> = {};
+    for (const key of shared) fields[key] = firstFields[key] as FieldValue;
+    frame.fields = fields;
+  }
+  if (varying.length > 0) {
+    const each: Record<string, (FieldValue | null)[]> = {};
+    for (const key of varying) each[key] = records.map((r) => r.fields?.[key] ?? null);
+    frame.each = each;
+  }
+  return JSON.stringify(frame);
+}
+
+type Fields = NonNullable<OutboundRecord['fields']>;
+
+/**
+ * The fields every line has with the first line's value (`shared`, in the first line's order),
+ * and the others (`varying`, in the order they were found to vary), for the common frame: every
+ * line has the same field names in the same order (a shipper's records of one file). Undefined
+ * when a line does not: anyFields handles those. Same answer as anyFields, without a Set lookup
+ * per field per line (a third of what encoding a frame cost).
+ */
+function sameKeyFields(
+  records: readonly OutboundRecord[],
+  firstFields: Fields,
+): { shared: string[]; varying: string[] } | undefined {
+  const keys = Object.keys(firstFields);
+  const values = keys.map((k) => firstFields[k]);
+  const isVarying = new Array<boolean>(keys.length).fill(false);
+  const varying: string[] = [];
+  for (let i = 1; i < records.length; i++) {
+    const fields = (records[i] as OutboundRecord).fields ?? {};
+    let j = 0;
+    for (const key in fields) {
+      if (key !== keys[j]) return undefined;
+      if (!isVarying[j] && !sameValue(fields[key], values[j])) {
+        isVarying[j] = true;
+        varying.push(key);
+      }
+      j++;
+    }
+    if (j !== keys.length) return undefined;
+  }
+  return { shared: keys.filter((_, j) => !isVarying[j]), varying };
+}
+
+/** sameKeyFields for any records: lines may lack fields or have others. */
+function anyFields(
+  records: readonly OutboundRecord[],
+  firstFields: Fields,
+): { shared: string[]; varying: string[] } {
+  const shared = new Set(Object.keys(firstFields));
+  const varying = new Set<string>();
+  for (let i = 1; i < records.length; i++) {
+    const fields = (records[i] as OutboundRecord).fields ?? {};
     let present = 0;
     for (const key in fields) {
       if (shared.has(key)) {
@@ -110,21 +167,7 @@ export function encodeFrame(records: readonly OutboundRecord[]): string {
       }
     }
   }
-  const frame: Record<string, unknown> = { [FRAME_KEY]: FRAME_VERSION, ids, lines };
-  frame.source = sameSource ? first.source : records.map((r) => r.source);
-  if (anyOffset) frame.offsets = offsets;
-  frame.shipped_at = sameShippedAt ? first.shippedAt : records.map((r) => r.shippedAt);
-  if (shared.size > 0) {
-    const fields: Record<string, FieldValue> = {};
-    for (const key of shared) fields[key] = firstFields[key] as FieldValue;
-    frame.fields = fields;
-  }
-  if (varying.size > 0) {
-    const each: Record<string, (FieldValue | null)[]> = {};
-    for (const key of varying) each[key] = records.map((r) => r.fields?.[key] ?? null);
-    frame.each = each;
-  }
-  return JSON.stringify(frame);
+  return { shared: [...shared], varying: [...varying] };
 }
 
 /** Cuts records into frames of at most `maxLines` lines and about `maxChars` characters of line text. */

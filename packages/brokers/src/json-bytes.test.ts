@@ -31,6 +31,10 @@ describe('writeJsonString', () => {
       `${'"'.repeat(1000)}${'\u0001'.repeat(1000)}`,
       'ü'.repeat(100_000),
       `${'a'.repeat(300_000)}"\n`,
+      // Both sides of the scratch buffer's limit (lines up to 64 KiB / 3 characters go through it).
+      `"${'x'.repeat(21_843)}\u0001`,
+      `"${'x'.repeat(21_844)}\u0001`,
+      `"${'x'.repeat(21_845)}\u0001`,
     ];
     for (const text of awkward) expectJson(text);
     // Every byte value as a character, alone and among others.

@@ -5,8 +5,9 @@
  * its result is a string of concatenated parts, which the encoder then flattened into yet
  * another copy: per line that was most of what a Redis envelope or frame cost.
  *
- * The line is encoded as it is and then escaped in place, from its end backwards, where it
- * has a quote, a backslash or a control character (the UTF-8 of anything else is its JSON
+ * The line is encoded into a scratch buffer, then copied into place byte by byte, escaping on
+ * the way (a long line, past the scratch buffer, is encoded in place and escaped from its end
+ * backwards, in two passes), where it has a quote, a backslash or a control character (the UTF-8 of anything else is its JSON
  * text's UTF-8: bytes of multi-byte characters are all >= 0x80 and never need escaping).
  * Strings with surrogates take JSON.stringify: a lone one must become `\udXXX`, which its
  * UTF-8 encoding (U+FFFD) cannot tell apart from a real U+FFFD.
@@ -46,6 +47,7 @@ export function writeJsonString(text: string, out: Buffer, at: number, end: numb
     if (at + json.length * 3 > end) return -1;
     return at + out.write(json, at, 'utf8');
   }
+  if (text.length * 3 <= SCRATCH.length) return writeThroughScratch(text, out, at, end);
   if (at + text.length * 3 + 2 > end) return -1;
   out[at] = 0x22; // '"'
   const start = at + 1;
@@ -81,4 +83,39 @@ export function writeJsonString(text: string, out: Buffer, at: number, end: numb
   }
   out[stop + extra] = 0x22;
   return stop + extra + 1;
+}
+
+/** Lines up to a third of this many characters go through it (their UTF-8 fits). */
+const SCRATCH = Buffer.allocUnsafe(64 * 1024);
+
+/*
+ * One pass over the bytes instead of two: the in-place path first counted the escapes to know
+ * where the end goes, then moved every byte after the first escape. Apache lines have six
+ * quotes each, so every line took both; this way is about a third cheaper per line.
+ */
+function writeThroughScratch(text: string, out: Buffer, at: number, end: number): number {
+  const n = SCRATCH.write(text, 0, 'utf8');
+  if (at + n + 2 > end) return -1;
+  out[at++] = 0x22; // '"'
+  for (let i = 0; i < n; i++) {
+    const b = SCRATCH[i] as number;
+    const e = ESCAPE[b] as number;
+    if (e === 0) {
+      out[at++] = b;
+      continue;
+    }
+    // Room for this escape (six bytes at most), the bytes after it and the closing quote.
+    if (at + 6 + (n - i) > end) return -1;
+    out[at++] = 0x5c; // backslash
+    if (e !== U) out[at++] = e;
+    else {
+      out[at++] = 0x75; // u
+      out[at++] = 0x30;
+      out[at++] = 0x30;
+      out[at++] = HEX[b >> 4] as number;
+      out[at++] = HEX[b & 0xf] as number;
+    }
+  }
+  out[at++] = 0x22;
+  return at;
 }

@@ -2,7 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@sluice/core';
+import { validateConfig } from '@sluice/core/config';
 import { describe, expect, it } from 'vitest';
+import { shipperConfigSchema } from './config/schema.js';
 import {
   applyModule,
   buildShipper,
@@ -113,8 +115,8 @@ inputs:
       { ...minimal, fields: { a: null } },
       'fields.a must be a string, number, boolean or list of strings, got null',
     ],
-  ])('rejects %j with a message naming key and value', (doc, message) => {
-    expect(() => validateShipperConfig(doc)).toThrow(message);
+  ])('rejects %j with a message naming key and value', async (doc, message) => {
+    await expect(validateShipperConfig(doc)).rejects.toThrow(message);
   });
 
   it('names the file in config errors', async () => {
@@ -140,8 +142,8 @@ const catalog: ModuleCatalog = {
 
 describe('module: on an input', () => {
   const withModule = (input: Record<string, unknown>): InputConfig => {
-    const config = validateShipperConfig({ output: { url: 'redis://127.0.0.1:6379/logs' }, inputs: [input] });
-    return config.inputs[0] as InputConfig;
+    const doc = { output: { url: 'redis://127.0.0.1:6379/logs' }, inputs: [input] };
+    return validateConfig(shipperConfigSchema, doc).value.inputs[0] as InputConfig;
   };
 
   it("takes the module's start pattern as negate + match after, on file, stdin and tcp inputs", () => {

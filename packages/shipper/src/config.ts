@@ -1,6 +1,7 @@
 /**
  * The shipper's configuration, split by job: config/schema.ts (the declared YAML schema and the
- * types it reads into), config/common.ts (pieces every input shares), config/load.ts (reading a
+ * types it reads into; it loads zod, so only config/load.ts imports it, on first use),
+ * config/common.ts and common-schema.ts (pieces every input shares), config/load.ts (reading a
  * file through the core config reader), config/build.ts (inputs, registry and Shipper from a
  * config). Each input declares its own config, schema and factory in inputs/ (inputs/registry.ts).
  */
@@ -8,7 +9,7 @@ export { durationMs, parseDuration, parseSize, sizeBytes } from '@sluice/core';
 export * from './config/build.js';
 export type { CommonInput, JoiningInput } from './config/common.js';
 export * from './config/load.js';
-export * from './config/schema.js';
+export type { OutputConfig, ShipperConfig } from './config/schema.js';
 export type { FileInputConfig } from './inputs/file-kind.js';
 export type { InputContext, InputKind } from './inputs/kind.js';
 export { INPUT_KINDS, type InputConfig } from './inputs/registry.js';

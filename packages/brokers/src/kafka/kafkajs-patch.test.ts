@@ -94,6 +94,28 @@ describe('kafkajs as patched', () => {
       expect(() => encodeRecords([bad], now, now)).toThrow(TypeError);
   });
 
+  it('writes short ASCII strings itself and the rest through Buffer, with the same bytes', () => {
+    // Strings up to 64 characters that are ASCII skip Buffer.byteLength and buf.write: both
+    // sides of that limit, and short strings with one character past 0x7f anywhere in them.
+    const now = 1_767_323_045_000;
+    const texts = ['', 'a', '\u007f', '\u0080', 'é', '\ud800', '😀'];
+    for (const n of [1, 10, 63, 64, 65, 200])
+      for (const odd of ['', 'é', '\u0080', '😀', '\udc00', '\u007f']) {
+        texts.push(
+          'x'.repeat(n) + odd,
+          odd + 'y'.repeat(n),
+          `${'z'.repeat(n >> 1)}${odd}${'z'.repeat(n >> 1)}`,
+        );
+      }
+    const messages: Message[] = texts.map((t, i) => ({
+      key: t,
+      value: texts[(i * 7) % texts.length],
+      headers: { [t || 'empty']: t, [`h-${t}`]: texts[(i * 3) % texts.length] as string },
+    }));
+    const one = (m: Message, i: number) => encodeRecord({ ...m, offsetDelta: i, timestampDelta: 0 }).buffer;
+    expect(encodeRecords(messages, now, now)).toEqual(Buffer.concat(messages.map(one)));
+  });
+
   it('frames records written in one buffer as the record batch of Record() encoders', async () => {
     const now = 1_767_323_045_000;
     const messages = Array.from({ length: 500 }, (_, i) => ({

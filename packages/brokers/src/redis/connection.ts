@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { BrokerError, type SluiceError } from '@sluice/core';
-import { type ChainableCommander, Redis, type RedisOptions } from 'ioredis';
+import type { ChainableCommander, RedisOptions } from 'ioredis';
 import { booleanOption, credentialsFor, isTlsTrustFailure, numberOption, scrub } from '../options.js';
 import type { BrokerTarget } from '../types.js';
+import { Redis } from './ioredis.js';
 
 /**
  * ioredis options from a parsed `redis://` or `rediss://` target. TLS: `rediss://`,

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { ProbeResult } from '../descriptor.js';
+import { Redis } from './ioredis.js';
 
 /** PING answered with PONG. */
 export async function probeRedis(url: string, timeoutMs = 2000): Promise<ProbeResult> {

@@ -1,4 +1,4 @@
-import { Command } from 'ioredis';
+import { Command } from './ioredis.js';
 
 /*
  * RESP written by the producer itself. Through ioredis's command methods, every element of
@@ -37,7 +37,18 @@ export function encodePush<T>(
   bytesPerItem: number,
   reuse?: Buffer,
 ): Buffer {
-  const head = commandHead(command, key, items.length);
+  return encodeCommand([command, key], items, write, bytesPerItem, reuse);
+}
+
+/** `encodePush` for any leading arguments (`EVAL script 1 key arg`): `args`, then the items. */
+export function encodeCommand<T>(
+  args: readonly (string | number)[],
+  items: readonly T[],
+  write: Utf8Writer<T>,
+  bytesPerItem: number,
+  reuse?: Buffer,
+): Buffer {
+  const head = commandHead(args, items.length);
   const size = head.length + items.length * (bytesPerItem + 16) + 64;
   const out: Buffer = reuse !== undefined && reuse.length >= size ? reuse : Buffer.allocUnsafe(size);
   head.copy(out, 0);
@@ -117,10 +128,11 @@ export class CommandBuffers {
   }
 }
 
-/** `*<argc>\r\n$<len>\r\n<command>\r\n$<len>\r\n<key>\r\n` for a command, a key and `count` more arguments. */
-function commandHead(command: string, key: string, count: number): Buffer {
-  const keyBytes = Buffer.byteLength(key);
-  return Buffer.from(`*${count + 2}\r\n$${command.length}\r\n${command}\r\n$${keyBytes}\r\n${key}\r\n`);
+/** `*<argc>\r\n` and `$<len>\r\n<arg>\r\n` for each of `args`, for a command with `count` more arguments. */
+function commandHead(args: readonly (string | number)[], count: number): Buffer {
+  let text = `*${count + args.length}\r\n`;
+  for (const arg of args) text += `$${Buffer.byteLength(String(arg))}\r\n${arg}\r\n`;
+  return Buffer.from(text);
 }
 
 /** A command buffer being written: the buffer (replaced when it grows), where writing goes on, the last element's length. */

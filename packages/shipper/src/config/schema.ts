@@ -1,8 +1,11 @@
 import { choiceProblem, show } from '@sluice/core';
+import * as coreConfig from '@sluice/core/config';
 import { configJsonSchema, duration, integer, section, size, text, z } from '@sluice/core/config';
 import type { FieldValue } from '../event.js';
+import type { SchemaKit } from '../inputs/kind.js';
 import { INPUT_KINDS, type InputConfig } from '../inputs/registry.js';
-import { fieldsSchema, tagsSchema } from './common.js';
+import * as commonSchema from './common-schema.js';
+import { fieldsSchema, tagsSchema } from './common-schema.js';
 
 /**
  * The shipper's configuration: what a YAML file (`sluice ship --config shipper.yaml`) holds,
@@ -38,7 +41,8 @@ export interface OutputConfig {
 }
 
 const inputTypes = INPUT_KINDS.map((k) => k.type);
-const [firstInput, ...otherInputs] = INPUT_KINDS.map((k) => k.schema);
+const kit: SchemaKit = { ...coreConfig, ...commonSchema };
+const [firstInput, ...otherInputs] = INPUT_KINDS.map((k) => k.schema(kit));
 
 /** One `inputs:` entry, read by the schema of its `type`. */
 const inputSchema = z.discriminatedUnion('type', [firstInput as z.ZodType, ...otherInputs] as never, {

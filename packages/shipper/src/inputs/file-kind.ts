@@ -1,13 +1,5 @@
 import { show } from '@sluice/core';
-import { duration, flag, oneOf, section, z } from '@sluice/core/config';
-import {
-  type CommonInput,
-  commonOf,
-  commonShape,
-  type JoiningInput,
-  joiningOf,
-  joiningShape,
-} from '../config/common.js';
+import { type CommonInput, commonOf, type JoiningInput, joiningOf } from '../config/common.js';
 import { FileInput } from './file.js';
 import { type InputKind, inputBase } from './kind.js';
 
@@ -33,55 +25,56 @@ const pathsError = (issue: { input?: unknown }) =>
 
 export const fileInputKind: InputKind<'file', FileInputConfig> = {
   type: 'file',
-  schema: section(
-    {
-      type: z.literal('file'),
-      paths: z
-        .union(
-          [
-            z.string({ error: pathsError }).min(1, { error: pathsError }),
-            z
-              .array(z.string({ error: pathsError }).min(1, { error: pathsError }), { error: pathsError })
-              .min(1, {
-                error: pathsError,
-              }),
-          ],
-          { error: pathsError },
-        )
-        .meta({ description: 'A path or glob, or a list of them.' }),
-      follow: flag('Keep reading as files grow. Default true.').optional(),
-      start_at: oneOf(
-        ['beginning', 'end'],
-        'Where a file never seen before is read from. Default beginning.',
-      ).optional(),
-      scan_interval: duration(10, 3_600_000, 'How often globs are matched again. Default 10s.').optional(),
-      poll_interval: duration(
-        10,
-        60_000,
-        'How often an open file is checked for growth. Default 250ms.',
-      ).optional(),
-      close_inactive: duration(
-        100,
-        7 * 24 * 3_600_000,
-        'Close a file unchanged this long. Default 5m.',
-      ).optional(),
-      ...commonShape,
-      ...joiningShape,
-    },
-    { is: 'a map with a type' },
-  ).transform(
-    (v): FileInputConfig => ({
-      type: 'file',
-      paths: typeof v.paths === 'string' ? [v.paths] : v.paths,
-      ...commonOf(v),
-      ...(v.follow !== undefined ? { follow: v.follow } : {}),
-      ...(v.start_at ? { startAt: v.start_at } : {}),
-      ...(v.scan_interval !== undefined ? { scanIntervalMs: v.scan_interval } : {}),
-      ...(v.poll_interval !== undefined ? { pollIntervalMs: v.poll_interval } : {}),
-      ...(v.close_inactive !== undefined ? { closeInactiveMs: v.close_inactive } : {}),
-      ...joiningOf(v),
-    }),
-  ),
+  schema: ({ duration, flag, oneOf, section, z, commonShape, joiningShape }) =>
+    section(
+      {
+        type: z.literal('file'),
+        paths: z
+          .union(
+            [
+              z.string({ error: pathsError }).min(1, { error: pathsError }),
+              z
+                .array(z.string({ error: pathsError }).min(1, { error: pathsError }), { error: pathsError })
+                .min(1, {
+                  error: pathsError,
+                }),
+            ],
+            { error: pathsError },
+          )
+          .meta({ description: 'A path or glob, or a list of them.' }),
+        follow: flag('Keep reading as files grow. Default true.').optional(),
+        start_at: oneOf(
+          ['beginning', 'end'],
+          'Where a file never seen before is read from. Default beginning.',
+        ).optional(),
+        scan_interval: duration(10, 3_600_000, 'How often globs are matched again. Default 10s.').optional(),
+        poll_interval: duration(
+          10,
+          60_000,
+          'How often an open file is checked for growth. Default 250ms.',
+        ).optional(),
+        close_inactive: duration(
+          100,
+          7 * 24 * 3_600_000,
+          'Close a file unchanged this long. Default 5m.',
+        ).optional(),
+        ...commonShape,
+        ...joiningShape,
+      },
+      { is: 'a map with a type' },
+    ).transform(
+      (v): FileInputConfig => ({
+        type: 'file',
+        paths: typeof v.paths === 'string' ? [v.paths] : v.paths,
+        ...commonOf(v),
+        ...(v.follow !== undefined ? { follow: v.follow } : {}),
+        ...(v.start_at ? { startAt: v.start_at } : {}),
+        ...(v.scan_interval !== undefined ? { scanIntervalMs: v.scan_interval } : {}),
+        ...(v.poll_interval !== undefined ? { pollIntervalMs: v.poll_interval } : {}),
+        ...(v.close_inactive !== undefined ? { closeInactiveMs: v.close_inactive } : {}),
+        ...joiningOf(v),
+      }),
+    ),
   create: (f, context) =>
     new FileInput(
       {

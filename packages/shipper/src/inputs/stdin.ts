@@ -1,13 +1,5 @@
 import type { Readable } from 'node:stream';
-import { section, z } from '@sluice/core/config';
-import {
-  type CommonInput,
-  commonOf,
-  commonShape,
-  type JoiningInput,
-  joiningOf,
-  joiningShape,
-} from '../config/common.js';
+import { type CommonInput, commonOf, type JoiningInput, joiningOf } from '../config/common.js';
 import type { EventSink, Fields, Input } from '../event.js';
 import { type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
 import { type InputKind, inputBase } from './kind.js';
@@ -76,9 +68,10 @@ export interface StdinInputConfig extends CommonInput, JoiningInput {
 
 export const stdinInputKind: InputKind<'stdin', StdinInputConfig> = {
   type: 'stdin',
-  schema: section(
-    { type: z.literal('stdin'), ...commonShape, ...joiningShape },
-    { is: 'a map with a type' },
-  ).transform((v): StdinInputConfig => ({ type: 'stdin', ...commonOf(v), ...joiningOf(v) })),
+  schema: ({ section, z, commonShape, joiningShape }) =>
+    section(
+      { type: z.literal('stdin'), ...commonShape, ...joiningShape },
+      { is: 'a map with a type' },
+    ).transform((v): StdinInputConfig => ({ type: 'stdin', ...commonOf(v), ...joiningOf(v) })),
   create: (s, context) => new StdinInput(inputBase(s, context)),
 };

@@ -1,5 +1,4 @@
-import { oneOf, section, text, z } from '@sluice/core/config';
-import { type CommonInput, commonOf, commonShape, portSchema } from '../config/common.js';
+import { type CommonInput, commonOf } from '../config/common.js';
 import { type InputKind, inputBase } from './kind.js';
 import { SyslogTcpInput } from './syslog-tcp.js';
 import { UdpInput } from './udp.js';
@@ -14,24 +13,25 @@ export interface SyslogInputConfig extends CommonInput {
 
 export const syslogInputKind: InputKind<'syslog', SyslogInputConfig> = {
   type: 'syslog',
-  schema: section(
-    {
-      type: z.literal('syslog'),
-      protocol: oneOf(['udp', 'tcp'], 'Default udp.').optional(),
-      host: text('The address to listen on. Default 127.0.0.1.').optional(),
-      port: portSchema(),
-      ...commonShape,
-    },
-    { is: 'a map with a type' },
-  ).transform(
-    (v): SyslogInputConfig => ({
-      type: 'syslog',
-      port: v.port,
-      ...commonOf(v),
-      ...(v.host ? { host: v.host } : {}),
-      ...(v.protocol ? { protocol: v.protocol } : {}),
-    }),
-  ),
+  schema: ({ oneOf, section, text, z, commonShape, portSchema }) =>
+    section(
+      {
+        type: z.literal('syslog'),
+        protocol: oneOf(['udp', 'tcp'], 'Default udp.').optional(),
+        host: text('The address to listen on. Default 127.0.0.1.').optional(),
+        port: portSchema(),
+        ...commonShape,
+      },
+      { is: 'a map with a type' },
+    ).transform(
+      (v): SyslogInputConfig => ({
+        type: 'syslog',
+        port: v.port,
+        ...commonOf(v),
+        ...(v.host ? { host: v.host } : {}),
+        ...(v.protocol ? { protocol: v.protocol } : {}),
+      }),
+    ),
   create: (s, context) => {
     const common = {
       port: s.port,

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@sluice/core';
-import { integer, section, text, z } from '@sluice/core/config';
-import {
-  type CommonInput,
-  commonOf,
-  commonShape,
-  type JoiningInput,
-  joiningOf,
-  joiningShape,
-  portSchema,
-} from '../config/common.js';
+import { type CommonInput, commonOf, type JoiningInput, joiningOf } from '../config/common.js';
 import type { EventSink, Fields, Input } from '../event.js';
 import { type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
 import { type InputKind, inputBase } from './kind.js';
@@ -92,26 +83,27 @@ export interface TcpInputConfig extends CommonInput, JoiningInput {
 
 export const tcpInputKind: InputKind<'tcp', TcpInputConfig> = {
   type: 'tcp',
-  schema: section(
-    {
-      type: z.literal('tcp'),
-      host: text('The address to listen on. Default 127.0.0.1.').optional(),
-      port: portSchema(),
-      max_connections: integer(1, 100_000, 'Connections at once. Default 1000.').optional(),
-      ...commonShape,
-      ...joiningShape,
-    },
-    { is: 'a map with a type' },
-  ).transform(
-    (v): TcpInputConfig => ({
-      type: 'tcp',
-      port: v.port,
-      ...commonOf(v),
-      ...(v.host ? { host: v.host } : {}),
-      ...(v.max_connections !== undefined ? { maxConnections: v.max_connections } : {}),
-      ...joiningOf(v),
-    }),
-  ),
+  schema: ({ integer, section, text, z, commonShape, joiningShape, portSchema }) =>
+    section(
+      {
+        type: z.literal('tcp'),
+        host: text('The address to listen on. Default 127.0.0.1.').optional(),
+        port: portSchema(),
+        max_connections: integer(1, 100_000, 'Connections at once. Default 1000.').optional(),
+        ...commonShape,
+        ...joiningShape,
+      },
+      { is: 'a map with a type' },
+    ).transform(
+      (v): TcpInputConfig => ({
+        type: 'tcp',
+        port: v.port,
+        ...commonOf(v),
+        ...(v.host ? { host: v.host } : {}),
+        ...(v.max_connections !== undefined ? { maxConnections: v.max_connections } : {}),
+        ...joiningOf(v),
+      }),
+    ),
   create: (t, context) =>
     new TcpInput(
       {

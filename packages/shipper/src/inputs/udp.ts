@@ -1,8 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
 import { ConfigError, type Logger } from '@sluice/core';
-import { oneOf, section, text, z } from '@sluice/core/config';
-import { type CommonInput, commonOf, commonShape, portSchema } from '../config/common.js';
+import { type CommonInput, commonOf } from '../config/common.js';
 import type { EventSink, Fields, FieldValue, Input, ShipEvent } from '../event.js';
 import { TAG_INVALID_UTF8, TAG_TRUNCATED } from '../lines.js';
 import { shipperMetrics } from '../metrics.js';
@@ -165,27 +164,28 @@ export interface UdpInputConfig extends CommonInput {
 
 export const udpInputKind: InputKind<'udp', UdpInputConfig> = {
   type: 'udp',
-  schema: section(
-    {
-      type: z.literal('udp'),
-      host: text('The address to listen on. Default 127.0.0.1.').optional(),
-      port: portSchema(),
-      codec: oneOf(
-        ['plain', 'json'],
-        'plain: the datagram is the line; json: a JSON object. Default plain.',
-      ).optional(),
-      ...commonShape,
-    },
-    { is: 'a map with a type' },
-  ).transform(
-    (v): UdpInputConfig => ({
-      type: 'udp',
-      port: v.port,
-      ...commonOf(v),
-      ...(v.host ? { host: v.host } : {}),
-      ...(v.codec ? { codec: v.codec } : {}),
-    }),
-  ),
+  schema: ({ oneOf, section, text, z, commonShape, portSchema }) =>
+    section(
+      {
+        type: z.literal('udp'),
+        host: text('The address to listen on. Default 127.0.0.1.').optional(),
+        port: portSchema(),
+        codec: oneOf(
+          ['plain', 'json'],
+          'plain: the datagram is the line; json: a JSON object. Default plain.',
+        ).optional(),
+        ...commonShape,
+      },
+      { is: 'a map with a type' },
+    ).transform(
+      (v): UdpInputConfig => ({
+        type: 'udp',
+        port: v.port,
+        ...commonOf(v),
+        ...(v.host ? { host: v.host } : {}),
+        ...(v.codec ? { codec: v.codec } : {}),
+      }),
+    ),
   create: (u, context) =>
     new UdpInput(
       {

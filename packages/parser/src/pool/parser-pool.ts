@@ -80,6 +80,24 @@ const MAX_SPENT_BODY_BYTES = 16 * 1024 * 1024;
 const WORKER_FILE = fileURLToPath(new URL('../../dist/pool/parse.worker.js', import.meta.url));
 
 /**
+ * Per-pattern counts the workers reported and the registry has not read yet: [matches,
+ * misses, seconds] by pattern (bounded by the config). Adding here per batch and moving
+ * them into the counters when the registry is read (`collect`) spares the main thread
+ * prom-client's label hashing for every pattern of every batch.
+ */
+const unreadPatternStats = new Map<string, [number, number, number]>();
+
+/** A `collect` hook moving one column of unreadPatternStats into its counter. */
+function collectPatternColumn(column: 0 | 1 | 2) {
+  return function (this: Counter<'pattern'>) {
+    for (const [pattern, row] of unreadPatternStats) {
+      if (row[column] > 0) this.inc({ pattern }, row[column]);
+      row[column] = 0;
+    }
+  };
+}
+
+/**
  * The pool's metrics, declared on first use rather than when this module loads: the CLI
  * decides whether the process serves metrics at all (core `disableMetrics`) after loading it.
  */
@@ -89,16 +107,19 @@ function poolMetrics() {
       name: 'sluice_parser_pattern_matches_total',
       help: 'Events a grok pattern matched.',
       labelNames: ['pattern'],
+      collect: collectPatternColumn(0),
     }),
     patternMisses: counter<'pattern'>({
       name: 'sluice_parser_pattern_misses_total',
       help: 'Events a grok pattern was tried on and did not match.',
       labelNames: ['pattern'],
+      collect: collectPatternColumn(1),
     }),
     patternSeconds: counter<'pattern'>({
       name: 'sluice_parser_pattern_seconds_total',
       help: 'Time spent matching a grok pattern, matched or not.',
       labelNames: ['pattern'],
+      collect: collectPatternColumn(2),
     }),
     timeouts: counter({
       name: 'sluice_parser_timeouts_total',
@@ -157,6 +178,51 @@ function validate(options: ParserPoolOptions): {
   return { threads, minThreads, eventBudgetMs };
 }
 
+/**
+ * A task under the watchdog (ParserPool.watch): its worker's progress, how long it has
+ * stayed on one record, and the task's abort signal. Piscina takes an EventEmitter-like
+ * signal (`once`/`removeListener` and `aborted`) as well as an AbortSignal: this one costs a
+ * field per task where an AbortController and its EventTarget listener cost the calling
+ * thread a measurable part of its per-batch bookkeeping.
+ */
+class WatchedTask {
+  /** Written by the worker: the record it is on (-1 not started, -2 done). */
+  readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  seen = -1;
+  since = performance.now();
+  /** The record that overran the budget (the task was aborted), or -1. */
+  overran = -1;
+  aborted = false;
+  private listener: (() => void) | undefined;
+
+  constructor() {
+    this.progress[0] = -1;
+  }
+
+  once(_event: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  // Piscina's type names `off`; its code (5.x, abort.js) calls `removeListener`.
+  off(_event: 'abort', _listener: () => void): void {
+    this.listener = undefined;
+  }
+
+  removeListener(event: 'abort', listener: () => void): void {
+    this.off(event, listener);
+  }
+
+  /** Piscina rejects the task and terminates its worker (then starts a fresh one when needed). */
+  abort(at: number): void {
+    if (this.aborted) return;
+    this.overran = at;
+    this.aborted = true;
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.();
+  }
+}
+
 /** How long the pool watches its workers before it decides whether to add one. */
 const GROWTH_WINDOW_MS = 1000;
 /** The share of the started workers' time spent parsing above which one more is worth its start-up. */
@@ -213,6 +279,11 @@ export class ParserPool implements BatchEncoder {
   /** Buffers of accepted bodies, to go back to the workers with the next tasks. */
   private readonly spentBodies: ArrayBuffer[] = [];
   private closed = false;
+  /** Tasks running or queued in Piscina, for the watchdog. */
+  private readonly watched = new Set<WatchedTask>();
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  /** The watchdog's period: a quarter of the budget, 5..250 ms. */
+  private readonly tick: number;
   // Piscina's own utilization reads 0 on Node 20 (its histogram units), so workers report
   // their busy time with each batch and the ratio is taken between two calls.
   private busySeconds = 0;
@@ -233,6 +304,7 @@ export class ParserPool implements BatchEncoder {
     this.threads = threads;
     this.width = minThreads;
     this.budgetMs = budgetMs;
+    this.tick = Math.max(5, Math.min(250, Math.floor(budgetMs / 4)));
     this.logMetrics = logMetrics;
     this.metricDefinitions = metricDefinitions;
     if (decodesPayloads) this.encodePayloads = (raw) => this.encodeRaw(raw);
@@ -265,6 +337,9 @@ export class ParserPool implements BatchEncoder {
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
+      // The run and wait histograms cost the calling thread per task, and nothing reads
+      // them: workers report their own busy time (see `utilization`).
+      recordTiming: false,
       workerData,
     });
     return new ParserPool(
@@ -343,30 +418,14 @@ export class ParserPool implements BatchEncoder {
   ): Promise<ParsedBatch & { decoded?: WorkerResult['decoded'] }> {
     const skip: number[] = [];
     for (;;) {
-      const progress = new Int32Array(new SharedArrayBuffer(4));
-      progress[0] = -1;
-      const controller = new AbortController();
-      let overran = -1;
-      let current = -1;
-      let since = 0;
-      const tick = Math.max(5, Math.min(250, Math.floor(this.budgetMs / 4)));
-      const watchdog = setInterval(() => {
-        const at = Atomics.load(progress, 0);
-        const now = performance.now();
-        if (at !== current) {
-          current = at;
-          since = now;
-        } else if (at >= 0 && now - since > this.budgetMs) {
-          overran = at;
-          controller.abort();
-        }
-      }, tick);
+      const watched = this.watch();
+      const progress = watched.progress;
       const started = performance.now();
       try {
         // A buffer detached since (transferred by someone else) would fail the whole task.
         const spareBodies = this.spentBodies.splice(0, SPARE_BODIES_PER_TASK).filter((b) => b.byteLength > 0);
         const result = await this.pool.run({ ...body, progress, skip, queuedAt, spareBodies } as WorkerTask, {
-          signal: controller.signal,
+          signal: watched,
           transferList: spareBodies,
         });
         this.record(result);
@@ -379,6 +438,7 @@ export class ParserPool implements BatchEncoder {
         if (logMetrics.length > 0) this.pendingMetrics.set(batch, logMetrics);
         return batch;
       } catch (error) {
+        const overran = watched.overran;
         if (overran < 0 || this.closed) throw error;
         skip.push(overran);
         poolMetrics().timeouts.inc();
@@ -386,8 +446,42 @@ export class ParserPool implements BatchEncoder {
         // overrunning lines is a reason to add a worker, so batches behind it go on.
         this.grow((performance.now() - started) / 1000);
       } finally {
-        clearInterval(watchdog);
+        this.watched.delete(watched);
       }
+    }
+  }
+
+  /**
+   * Puts a task under the pool's watchdog: one timer for every running task (a timer per
+   * task cost the main thread more than the rest of its bookkeeping per batch), which stops
+   * itself when none runs.
+   */
+  private watch(): WatchedTask {
+    const task = new WatchedTask();
+    this.watched.add(task);
+    // Unreferenced: a running task keeps the process alive through its worker, and an idle
+    // pool's last tick must not.
+    this.watchdog ??= setInterval(() => this.checkBudgets(), this.tick).unref();
+    return task;
+  }
+
+  /**
+   * Aborts a task whose record has held its worker longer than the budget, which makes
+   * Piscina terminate that worker (a regex cannot be interrupted in its own thread).
+   */
+  private checkBudgets(): void {
+    if (this.watched.size === 0) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const task of this.watched) {
+      const at = Atomics.load(task.progress, 0);
+      if (at !== task.seen) {
+        task.seen = at;
+        task.since = now;
+      } else if (at >= 0 && now - task.since > this.budgetMs) task.abort(at);
     }
   }
 
@@ -500,11 +594,16 @@ export class ParserPool implements BatchEncoder {
   private record(result: WorkerResult): void {
     this.busySeconds += result.busySeconds;
     this.grow(result.busySeconds);
-    const metrics = poolMetrics();
+    // Declared before the first read of the registry that should show them.
+    if (declaredMetrics === undefined) poolMetrics();
     for (const [pattern, matches, misses, seconds] of result.stats) {
-      if (matches > 0) metrics.patternMatches.inc({ pattern }, matches);
-      if (misses > 0) metrics.patternMisses.inc({ pattern }, misses);
-      if (seconds > 0) metrics.patternSeconds.inc({ pattern }, seconds);
+      const row = unreadPatternStats.get(pattern);
+      if (row === undefined) unreadPatternStats.set(pattern, [matches, misses, seconds]);
+      else {
+        row[0] += matches;
+        row[1] += misses;
+        row[2] += seconds;
+      }
     }
   }
 
@@ -528,6 +627,8 @@ export class ParserPool implements BatchEncoder {
     this.closed = true;
     // Batches waiting for a worker are in flight as much as the running ones.
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
     await this.pool.close();
   }
 }

@@ -16,13 +16,19 @@ test('a batch survives the trip into a worker: lines, ids, times, formats and fi
     { requiredKeys: ['id', 'line', 'format', 'origin'] },
   );
   fc.assert(
-    fc.property(fc.array(record, { maxLength: 20 }), (records) => {
-      const back = fromWire(structuredClone(toWire(records as InboundRecord[])));
-      expect(back).toEqual(
-        records.map(({ origin: _origin, ...rest }) =>
-          rest.fields === undefined ? rest : { ...rest, fields: JSON.parse(JSON.stringify(rest.fields)) },
-        ),
-      );
-    }),
+    // Chunks of 1..300 characters put chunk boundaries everywhere: before and after empty
+    // lines, at a line's exact end, inside what would have been one chunk.
+    fc.property(
+      fc.array(record, { maxLength: 20 }),
+      fc.integer({ min: 1, max: 300 }),
+      (records, chunkChars) => {
+        const back = fromWire(structuredClone(toWire(records as InboundRecord[], chunkChars)));
+        expect(back).toEqual(
+          records.map(({ origin: _origin, ...rest }) =>
+            rest.fields === undefined ? rest : { ...rest, fields: JSON.parse(JSON.stringify(rest.fields)) },
+          ),
+        );
+      },
+    ),
   );
 });

@@ -9,6 +9,8 @@
 // Usage: node benchmarks/consumer/cpu.mjs [--lines 200000] [--backends redis,kafka]
 //          [--lines-per-message 1] [--rounds 3] [--baseline /path/to/other/checkout]
 //          [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
+//          [--consume-args="--batch-size 1000"]  (this checkout's runs only: with --baseline
+//                                                 set to this same checkout, an A/B of a setting)
 //          [--out benchmarks/results/<date>-consumer-cpu.md] [--help]
 // Each run uses its own topic, list, queue and index (prefix bench-consumer-cpu-), deleted afterwards.
 // BENCH_THREADS=1 also prints each thread's CPU seconds (main, parser workers, V8/libuv helpers).
@@ -34,11 +36,13 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     baseline: { type: 'string' },
     'node-args': { type: 'string', default: '' },
+    'consume-args': { type: 'string', default: '' },
     out: { type: 'string' },
   },
 });
 const { lines, rounds, backends, perMessage } = abWorkload(args);
 const nodeArgs = args['node-args'].split(' ').filter(Boolean);
+const consumeArgs = args['consume-args'].split(' ').filter(Boolean);
 const clis = clisUnderTest(args.baseline);
 
 const { dir, file } = await generatedLog('sluice-bench-consumer-cpu-', lines);
@@ -103,7 +107,7 @@ async function ship(target) {
   if (code !== 0) throw new Error(`sluice ship exited ${code}: ${stderr()}`);
 }
 
-async function consume(main, source, index, group) {
+async function consume(main, source, index, group, extraArgs = []) {
   const { child, exited } = await run(
     [
       main,
@@ -120,6 +124,7 @@ async function consume(main, source, index, group) {
       group,
       '--exit-when-idle',
       '1',
+      ...extraArgs,
     ],
     nodeArgs,
   );
@@ -162,7 +167,13 @@ for (const backend of backends) {
         const target = url(backend, stream, n > 1 ? `linesPerMessage=${n}` : '');
         try {
           await ship(target);
-          const cpu = await consume(cli.main, target, stream, stream);
+          const cpu = await consume(
+            cli.main,
+            target,
+            stream,
+            stream,
+            cli.name === 'this checkout' ? consumeArgs : [],
+          );
           const docs = await countDocs(stream);
           if (docs !== lines) throw new Error(`${stream}: ${docs} documents for ${lines} lines`);
           const per = {
@@ -191,7 +202,7 @@ const date = new Date().toISOString().slice(0, 10);
 const cols = ['total', 'main'];
 let md = `# Consumer CPU per line, ${date}
 
-- command: \`node benchmarks/consumer/cpu.mjs --lines ${lines} --backends ${backends.join(',')} --lines-per-message ${perMessage.join(',')} --rounds ${rounds}${args.baseline ? ' --baseline <checkout before the change>' : ''}\`
+- command: \`node benchmarks/consumer/cpu.mjs --lines ${lines} --backends ${backends.join(',')} --lines-per-message ${perMessage.join(',')} --rounds ${rounds}${args.baseline ? ' --baseline <checkout before the change>' : ''}${consumeArgs.length > 0 ? ` --consume-args="${consumeArgs.join(' ')}"` : ''}\`
 - workload: \`sluice consume --module apache.access --exit-when-idle 1\` of ${lines.toLocaleString('en')} Apache combined lines (seed 42) shipped beforehand, into a fresh index (document count checked); user + sys CPU of the process, start-up included, divided by the lines; "main" is the main thread alone (/proc/<pid>/task/<pid>); median of ${rounds} run(s) (each run in brackets)${args.baseline ? '; baseline and this checkout alternate, order flipped each round' : ''}
 - machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; load average at the end ${os
   .loadavg()

@@ -3,7 +3,14 @@ import type { Redis } from 'ioredis';
 import { brokerCount } from '../metrics.js';
 import { choiceOption, numberOption } from '../options.js';
 import { closeRedis, connectOnce, createRedis, redisError } from '../redis/connection.js';
-import { CommandBuffers, commandPrefix, EncodedCommand, encodeCommand, encodeEach } from '../redis/resp.js';
+import {
+  CommandBuffers,
+  commandPrefix,
+  EncodedCommand,
+  encodeCommand,
+  encodeEach,
+  sendInChunks,
+} from '../redis/resp.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { type EventBytesWriter, writeBeatsEventUtf8, writeEnvelopeUtf8 } from '../wire.js';
 import { ENTRY_FIELD, STREAM_BACKEND } from './entry.js';
@@ -98,19 +105,15 @@ export class RedisStreamProducer implements Producer {
    * events: a Command, a queue slot, a promise and a parsed reply each, in ioredis.
    */
   private async addByScript(records: readonly OutboundRecord[]): Promise<void> {
-    const replies: Promise<unknown>[] = [];
-    const wires: Buffer[] = [];
-    for (let i = 0; i < records.length; i += this.chunk) {
-      const chunk = i === 0 && records.length <= this.chunk ? records : records.slice(i, i + this.chunk);
-      const args = ['EVAL', XADD_ALL, 1, this.target.stream, this.maxLen];
-      const wire = encodeCommand(args, chunk, this.writeEvent, 512, this.buffers.take());
-      const command = new EncodedCommand('eval', wire);
-      this.client.sendCommand(command);
-      replies.push(command.promise);
-      wires.push(wire);
-    }
-    const settled = await Promise.allSettled(replies);
-    for (const wire of wires) this.buffers.give(wire);
+    const args = ['EVAL', XADD_ALL, 1, this.target.stream, this.maxLen];
+    const settled = await sendInChunks(
+      this.client,
+      'eval',
+      records,
+      this.chunk,
+      this.buffers,
+      (chunk, reuse) => encodeCommand(args, chunk, this.writeEvent, 512, reuse),
+    );
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed === undefined) return;
     // Only the first command can be the one a server without scripts refused: say so as it is.

@@ -6,7 +6,7 @@ import { choiceOption, numberOption } from '../options.js';
 import type { BrokerTarget, Producer, ProducerOptions } from '../types.js';
 import { type EventBytesWriter, writeBeatsEventUtf8, writeEnvelopeUtf8 } from '../wire.js';
 import { closeRedis, connectOnce, createRedis, redisError } from './connection.js';
-import { CommandBuffers, EncodedCommand, encodePush, type Utf8Writer, writeString } from './resp.js';
+import { CommandBuffers, encodePush, sendInChunks, type Utf8Writer, writeString } from './resp.js';
 
 export interface RedisProducerOptions extends ProducerOptions {
   /** Elements per RPUSH command; all commands of one publish are sent before any reply is awaited. Default 1000. */
@@ -76,18 +76,14 @@ export class RedisProducer implements Producer {
    * awaited, and any failure fails the whole publish.
    */
   private async push<T>(items: readonly T[], write: Utf8Writer<T>, bytesPerItem: number): Promise<void> {
-    const replies: Promise<unknown>[] = [];
-    const wires: Buffer[] = [];
-    for (let i = 0; i < items.length; i += this.chunk) {
-      const chunk = i === 0 && items.length <= this.chunk ? items : items.slice(i, i + this.chunk);
-      const wire = encodePush('RPUSH', this.target.stream, chunk, write, bytesPerItem, this.buffers.take());
-      const command = new EncodedCommand('rpush', wire);
-      this.client.sendCommand(command);
-      replies.push(command.promise);
-      wires.push(wire);
-    }
-    const settled = await Promise.allSettled(replies);
-    for (const wire of wires) this.buffers.give(wire);
+    const settled = await sendInChunks(
+      this.client,
+      'rpush',
+      items,
+      this.chunk,
+      this.buffers,
+      (chunk, reuse) => encodePush('RPUSH', this.target.stream, chunk, write, bytesPerItem, reuse),
+    );
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw redisError(this.target, 'RPUSH', failed.reason);
   }

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { Command } from './ioredis.js';
 
 /*
@@ -219,4 +220,32 @@ export class EncodedCommand extends Command {
   override toWritable(_socket: object): Buffer {
     return this.wire;
   }
+}
+
+/**
+ * One command per `chunk` items, each written by `encode` (into a spare buffer of `buffers`
+ * when one fits), all sent before any reply is awaited; resolves when every reply settled,
+ * with the buffers given back. The list and stream producers publish this way.
+ */
+export async function sendInChunks<T>(
+  client: Redis,
+  name: string,
+  items: readonly T[],
+  chunk: number,
+  buffers: CommandBuffers,
+  encode: (chunk: readonly T[], reuse: Buffer | undefined) => Buffer,
+): Promise<PromiseSettledResult<unknown>[]> {
+  const replies: Promise<unknown>[] = [];
+  const wires: Buffer[] = [];
+  for (let i = 0; i < items.length; i += chunk) {
+    const part = i === 0 && items.length <= chunk ? items : items.slice(i, i + chunk);
+    const wire = encode(part, buffers.take());
+    const command = new EncodedCommand(name, wire);
+    client.sendCommand(command);
+    replies.push(command.promise);
+    wires.push(wire);
+  }
+  const settled = await Promise.allSettled(replies);
+  for (const wire of wires) buffers.give(wire);
+  return settled;
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 // The patched internals of kafkajs (patches/kafkajs@2.2.4.patch): records are encoded with
 // pooled buffers and headers written in place, varints in place, and messages grouped per
@@ -223,5 +223,113 @@ describe('kafkajs as patched', () => {
       expect(grouped[p]?.map((m) => Number(m.value))).toEqual(
         messages.map((_, i) => i).filter((i) => i % 3 === p),
       );
+  });
+});
+
+// RequestQueue.scheduleCheckPendingRequests as kafkajs 2.2.4 ships it: with nothing pending it
+// still schedules a check, with a negative delay, which reschedules itself (issue 1556).
+function scheduleCheckPendingRequestsUnpatched(this: {
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  pending: unknown[];
+  checkPendingRequests(): void;
+}): void {
+  let scheduleAt = this.throttledUntil - Date.now();
+  if (!this.throttleCheckTimeoutId) {
+    if (this.pending.length > 0) scheduleAt = scheduleAt > 0 ? scheduleAt : 10;
+    this.throttleCheckTimeoutId = setTimeout(() => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    }, scheduleAt);
+  }
+}
+
+describe('kafkajs request queue as patched', () => {
+  type Queue = {
+    push(r: object): void;
+    fulfillRequest(r: { correlationId: number; payload: Buffer | null; size: number }): void;
+    maybeThrottle(ms: number): void;
+    checkPendingRequests(): void;
+    scheduleCheckPendingRequests(): void;
+    destroy(): void;
+  };
+  const RequestQueue = internal('network/requestQueue/index.js') as new (o: object) => Queue;
+  const logger = { debug() {}, warn() {}, info() {}, error() {} };
+
+  /**
+   * Drives one queue through a script of pushes, answers and throttles on fake timers and
+   * returns what it sent when (correlation id @ fake ms) and how often it checked its
+   * pending list.
+   */
+  function drive(unpatched: boolean): { sent: string[]; checks: number } {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const queue = new RequestQueue({
+        maxInFlightRequests: 2,
+        requestTimeout: 30_000,
+        clientId: 't',
+        broker: 'b',
+        logger,
+      });
+      if (unpatched) queue.scheduleCheckPendingRequests = scheduleCheckPendingRequestsUnpatched;
+      const check = queue.checkPendingRequests.bind(queue);
+      let checks = 0;
+      queue.checkPendingRequests = () => {
+        checks++;
+        check();
+      };
+      const sent: string[] = [];
+      let id = 0;
+      const push = () => {
+        const correlationId = id++;
+        queue.push({
+          entry: { correlationId, apiKey: 1, apiName: 'Fetch', apiVersion: 11, resolve() {}, reject() {} },
+          expectResponse: true,
+          sendRequest: () => sent.push(`${correlationId}@${Date.now() - 1_000_000}`),
+        });
+      };
+      const answer = (correlationId: number) =>
+        queue.fulfillRequest({ correlationId, payload: Buffer.alloc(0), size: 0 });
+      // Two in flight, three waiting for room; answers let them out one by one.
+      for (let i = 0; i < 5; i++) push();
+      vi.advanceTimersByTime(50);
+      answer(0);
+      vi.advanceTimersByTime(50);
+      answer(1);
+      answer(2);
+      vi.advanceTimersByTime(50);
+      answer(3);
+      answer(4);
+      vi.advanceTimersByTime(100);
+      // Throttled by the broker: what is pushed meanwhile leaves when the throttle ends.
+      queue.maybeThrottle(120);
+      push();
+      push();
+      vi.advanceTimersByTime(60);
+      push();
+      vi.advanceTimersByTime(200);
+      answer(5);
+      answer(6);
+      answer(7);
+      // Idle: nothing pending, nothing in flight (after the checks already scheduled ran).
+      vi.advanceTimersByTime(500);
+      const before = checks;
+      vi.advanceTimersByTime(1_000);
+      const idleChecks = checks - before;
+      queue.destroy();
+      return { sent, checks: idleChecks };
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('sends what it queued when and in the order kafkajs did, without checking an empty queue every millisecond', () => {
+    const patched = drive(false);
+    const original = drive(true);
+    expect(patched.sent).toEqual(original.sent);
+    expect(patched.sent).toHaveLength(8);
+    // The original spins on a 1 ms timer when idle; the patched queue sleeps.
+    expect(original.checks).toBeGreaterThan(500);
+    expect(patched.checks).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { RedisConsumer } from '@sluice/brokers/redis';
 import { recordId } from '@sluice/core';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokerEnv, consumeAll, streamUrl, uniqueStream } from '../support/brokers.js';
+import { brokerEnv, consumeAll, records, streamUrl, uniqueStream } from '../support/brokers.js';
 
 /**
  * Redis-specific behaviour beyond the conformance suite: lists written by Filebeat's and
@@ -195,6 +195,48 @@ describe('Redis lists', () => {
     expect(got).toEqual(['left-0', 'left-1', 'left-10', 'left-11', 'left-100', 'left-101']);
     expect(await admin.smembers(`${l}:sluice:consumers`)).toEqual([]);
     expect(await admin.keys(`${l}:sluice:processing:*`)).toEqual([]);
+  });
+
+  it('runs its scripts by digest and survives a script cache flushed between calls (a restarted Redis), raw batches too', async () => {
+    const stat = async (line: RegExp) => Number((await admin.info('all')).match(line)?.[1] ?? 0);
+    const noscript = () => stat(/errorstat_NOSCRIPT:count=(\d+)/);
+    const evalsha = () => stat(/cmdstat_evalsha:calls=(\d+)/);
+    for (const rawPayloads of [false, true]) {
+      const l = list(rawPayloads ? 'noscript-raw' : 'noscript');
+      const url = streamUrl(env.redisUrl, l, { blockMs: 50 });
+      const producer = await createProducer(parseBrokerUrl(url));
+      await producer.publish(records('/s', 95));
+      await producer.close();
+      const [noscriptBefore, evalshaBefore] = [await noscript(), await evalsha()];
+      const consumer = new RedisConsumer(parseBrokerUrl(url), {
+        batchSize: 10,
+        maxInFlightBatches: 1,
+        rawPayloads,
+      });
+      const got: string[] = [];
+      let flushes = 0;
+      const running = consumer.run(async (batch) => {
+        got.push(...batch.records.map((r) => r.id));
+        // What a Redis restart does to the script cache, between the take and the ack and
+        // before the next take: the next EVALSHA is answered NOSCRIPT and must be re-sent.
+        await admin.script('FLUSH');
+        flushes++;
+        await batch.ack();
+      });
+      const deadline = Date.now() + 15_000;
+      while (got.length < 95 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await consumer.close();
+      await running;
+      // Each record exactly once, all acknowledged (the list and its batch lists empty).
+      expect(got).toEqual(records('/s', 95).map((r) => r.id));
+      expect(await admin.llen(l)).toBe(0);
+      expect(await admin.keys(`${l}:sluice:processing:*`)).toEqual([]);
+      // Calls went by digest, and the flushes were met with NOSCRIPT (other clients of this
+      // Redis only add to both counts).
+      expect(flushes).toBeGreaterThanOrEqual(10);
+      expect((await evalsha()) - evalshaBefore).toBeGreaterThanOrEqual(flushes);
+      expect((await noscript()) - noscriptBefore).toBeGreaterThanOrEqual(flushes);
+    }
   });
 
   it('works with the least-privilege ACL users the README documents', async () => {

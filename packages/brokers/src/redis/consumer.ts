@@ -20,7 +20,18 @@ import { decodePayload, isPoison } from '../wire.js';
 import { connectOnce, createRedis } from './connection.js';
 import { runRedisFetchLoop } from './fetch-loop.js';
 import { type RedisKeys, redisKeys } from './keys.js';
-import { ACK, DEAD_LETTER, GIVE_BACK, LAG, RECLAIM, RECOVER, TAKE, TAKE_PACKED } from './scripts.js';
+import {
+  ACK,
+  DEAD_LETTER,
+  GIVE_BACK,
+  LAG,
+  RECLAIM,
+  RECOVER,
+  type Script,
+  scriptCommand,
+  TAKE,
+  TAKE_PACKED,
+} from './scripts.js';
 
 export interface RedisConsumerOptions extends ConsumerOptions {
   /** TTL of this consumer's heartbeat key; after it lapses, others reclaim its records. Default 30 000 ms (`?heartbeatMs=`). */
@@ -31,8 +42,6 @@ export interface RedisConsumerOptions extends ConsumerOptions {
   readonly blockMs?: number;
   readonly logger?: Logger;
 }
-
-type Script = (keys: readonly string[], args: readonly (string | number | Buffer)[]) => Promise<unknown>;
 
 /**
  * The reliable-queue consumer (see scripts.ts and keys.ts for the invariants): each batch
@@ -112,22 +121,18 @@ export class RedisConsumer implements Consumer {
       maxRetriesPerRequest: null,
       connectionName: `sluice-blmove-${this.consumerId}`,
     });
-    const script =
-      (body: string): Script =>
-      (keys, args) =>
-        this.client.eval(body, keys.length, ...keys, ...args);
-    const takePacked: Script = (keys, args) =>
-      this.client.callBuffer('eval', TAKE_PACKED, keys.length, ...keys, ...args);
+    const script = (name: string, lua: string, replies: 'text' | 'bytes' = 'text'): Script =>
+      scriptCommand(this.client, name, lua, replies);
     this.scripts = {
       // Raw batches take the elements as one string of bytes and their lengths: one reply
       // buffer per batch, not a Buffer per element, and the workers decode them.
-      take: this.raw ? takePacked : script(TAKE),
-      ack: script(ACK),
-      giveBack: script(GIVE_BACK),
-      deadLetter: script(DEAD_LETTER),
-      reclaim: script(RECLAIM),
-      recover: script(RECOVER),
-      lag: script(LAG),
+      take: this.raw ? script('sluiceTakePacked', TAKE_PACKED, 'bytes') : script('sluiceTake', TAKE),
+      ack: script('sluiceAck', ACK),
+      giveBack: script('sluiceGiveBack', GIVE_BACK),
+      deadLetter: script('sluiceDeadLetter', DEAD_LETTER),
+      reclaim: script('sluiceReclaim', RECLAIM),
+      recover: script('sluiceRecover', RECOVER),
+      lag: script('sluiceLag', LAG),
     };
   }
 

@@ -1,3 +1,5 @@
+import type { Redis } from './ioredis.js';
+
 /**
  * Lua scripts for the reliable-queue pattern. Each runs atomically, so a record is always
  * in exactly one of: the main list, one batch list of one consumer (registered in that
@@ -113,3 +115,31 @@ for i = 1, #ids do
   for j = 1, #keys do n = n + redis.call('LLEN', keys[j]) end
 end
 return n`;
+
+/** A script run with its keys and arguments; resolves to its reply. */
+export type Script = (
+  keys: readonly string[],
+  args: readonly (string | number | Buffer)[],
+) => Promise<unknown>;
+
+type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown>;
+
+/**
+ * `lua` as a command of `client` (ioredis defineCommand): sent as EVALSHA, so each call
+ * carries the script's 40-character digest instead of its text, which neither side then
+ * writes, reads or hashes again. ioredis sends the full EVAL once per connection (the
+ * first call on each new socket, so after every reconnect) and again after a NOSCRIPT
+ * reply (a restarted Redis, SCRIPT FLUSH): Redis answers NOSCRIPT without running
+ * anything, so the resend cannot apply a script twice. `bytes`: replies as Buffers.
+ */
+export function scriptCommand(
+  client: Redis,
+  name: string,
+  lua: string,
+  replies: 'text' | 'bytes' = 'text',
+): Script {
+  client.defineCommand(name, { lua });
+  const commands = client as unknown as Record<string, ScriptCommand>;
+  const command = commands[replies === 'bytes' ? `${name}Buffer` : name] as ScriptCommand;
+  return (keys, args) => command.call(client, keys.length, ...keys, ...args);
+}

@@ -1,7 +1,9 @@
 import type { Client } from '@elastic/elasticsearch';
 import { createLogger, IndexError, metricsRegistry } from '@sluice/core';
 import {
+  BULK_FILTER,
   type BulkDocument,
+  createClient,
   ElasticsearchSink,
   encodeBatch,
   type RecordRef,
@@ -172,6 +174,38 @@ describe('ElasticsearchSink against a real Elasticsearch', () => {
     });
     expect(await countDocs(admin, index)).toBe(200);
     expect(await countDocs(admin, dlq)).toBe(0);
+  });
+
+  it('reads a clean bulk answer from Elasticsearch without its items, and a failed one in full', async () => {
+    const index = uniqueIndexName('bulk-answer');
+    cleanup.push(index);
+    await admin.indices.create({ index, mappings: { properties: { n: { type: 'integer' } } } });
+    const client = createClient({ node: url });
+    const bulk = async (docs: object[]) =>
+      client.transport.request({
+        method: 'POST',
+        path: '/_bulk',
+        bulkBody: docs.flatMap((doc, i) => [
+          { create: { _index: index, _id: `${JSON.stringify(doc)}-${i}` } },
+          doc,
+        ]),
+        querystring: { filter_path: BULK_FILTER },
+      });
+    try {
+      // The shortcut is taken on what this Elasticsearch really writes: no items at all.
+      expect(await bulk([{ n: 1 }, { n: 2 }, { n: 3 }])).toEqual({ errors: false });
+      // One duplicate (the first document again) and one refused item: every item, parsed as before.
+      expect(await bulk([{ n: 1 }, { n: 'not a number' }, { n: 4 }])).toMatchObject({
+        errors: true,
+        items: [
+          { create: { status: 409, error: { type: 'version_conflict_engine_exception' } } },
+          { create: { status: 400, error: { type: 'document_parsing_exception' } } },
+          { create: { status: 201 } },
+        ],
+      });
+    } finally {
+      await client.close();
+    }
   });
 
   it('loses nothing when a proxy answers 429 to most bulk requests and to single items, and counts the retries', async () => {

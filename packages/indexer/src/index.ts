@@ -57,5 +57,6 @@ export {
   type RetentionReport,
 } from './retention.js';
 export { securityError, securityReason, tlsError } from './security.js';
+export { BULK_FILTER } from './sink/bulk-delivery.js';
 export { ElasticsearchSink, type WriteOutcome } from './sink/elasticsearch-sink.js';
 export { checkElasticsearchAnswers } from './sink/setup.js';

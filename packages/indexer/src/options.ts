@@ -4,6 +4,7 @@ import { ConfigError, readChoice, readInteger, redactUrl } from '@sluice/core';
 import type { DeadLetterTarget } from './dead-letter.js';
 import type { IndexTemplateOptions } from './index-template.js';
 import type { OutcomePolicy } from './policy.js';
+import { BulkAnswerSerializer } from './sink/bulk-answer.js';
 
 export type ElasticsearchAuth =
   | { readonly username: string; readonly password: string }
@@ -231,6 +232,8 @@ export function createClient(options: ConnectionOptions, extra: Partial<ClientOp
     maxRetries: 0,
     requestTimeout: options.requestTimeoutMs ?? SINK_DEFAULTS.requestTimeoutMs,
     redaction: { type: 'remove' },
+    // Clean bulk answers are not parsed item by item (sink/bulk-answer.ts).
+    Serializer: BulkAnswerSerializer,
     ...extra,
   };
   if (options.cloudId) config.cloud = { id: options.cloudId };

@@ -29,7 +29,8 @@ interface BulkResponse {
   readonly items?: ReadonlyArray<Readonly<Record<string, BulkItemResult>>>;
 }
 
-const BULK_FILTER = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
+/** What the sink reads of a bulk answer; with it, Elasticsearch writes `errors` first (sink/bulk-answer.ts). */
+export const BULK_FILTER = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
 
 /** What delivery asks of the sink that schedules it. */
 export interface DeliveryHost {

@@ -80,6 +80,25 @@ describe('frames', () => {
     ]);
   });
 
+  it('keeps fields named like Object.prototype members (__proto__, constructor), shared or varying', () => {
+    // A config file's fields come from JSON.parse, which makes `__proto__` an own key.
+    const fields = (value: number) =>
+      JSON.parse(`{"__proto__":{"p":${value}},"constructor":"c","a":1}`) as Record<string, never>;
+    for (const records of [
+      [line(1, { fields: fields(1) }), line(2, { fields: fields(1) })],
+      [line(1, { fields: fields(1) }), line(2, { fields: fields(2) })],
+    ]) {
+      const decoded = decodeFrame(encodeFrame(records), 'o') as { fields?: object }[];
+      for (const [i, record] of decoded.entries()) {
+        // Shared fields come first, then varying ones: compare them in any order.
+        const entries = (o: object | undefined) =>
+          Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+        expect(entries(record.fields)).toEqual(entries(records[i]?.fields));
+        expect(Object.keys(record.fields ?? {})).toHaveLength(3);
+      }
+    }
+  });
+
   it('cuts frames by lines and by characters, never leaving one empty', () => {
     const records = Array.from({ length: 10 }, (_, i) => line(i));
     expect(frameGroups(records, 4, 1e9).map((g) => g.length)).toEqual([4, 4, 2]);
@@ -146,7 +165,7 @@ function referenceFrame(records: readonly OutboundRecord[]): string {
     }
     if (present !== shared.size)
       for (const key of shared)
-        if (!(key in fields)) {
+        if (!Object.hasOwn(fields, key)) {
           shared.delete(key);
           varying.add(key);
         }
@@ -163,15 +182,21 @@ function referenceFrame(records: readonly OutboundRecord[]): string {
   frame.shipped_at = records.every((r) => r.shippedAt === first.shippedAt)
     ? first.shippedAt
     : records.map((r) => r.shippedAt);
-  // Assigned as encodeFrame assigns them (a `__proto__` name sets the prototype: not written).
+  // Own fields, `__proto__` included (a null-prototype object: plain assignment stays a field).
   if (shared.size > 0) {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of shared) out[k] = firstFields[k];
     frame.fields = out;
   }
   if (varying.size > 0) {
-    const out: Record<string, unknown> = {};
-    for (const k of varying) out[k] = records.map((r) => r.fields?.[k] ?? null);
+    const out: Record<string, unknown> = Object.create(null);
+    for (const k of varying)
+      out[k] = records.map((r) =>
+        // Object.prototype itself is no field: a line without an own `__proto__` has none.
+        k === '__proto__' && (r.fields === undefined || !Object.hasOwn(r.fields, k))
+          ? null
+          : (r.fields?.[k] ?? null),
+      );
     frame.each = out;
   }
   return JSON.stringify(frame);

@@ -93,18 +93,36 @@ export function encodeFrame(records: readonly OutboundRecord[]): string {
   frame.shipped_at = sameShippedAt ? first.shippedAt : records.map((r) => r.shippedAt);
   if (shared.length > 0) {
     const fields: Record<string, FieldValue> = {};
-    for (const key of shared) fields[key] = firstFields[key] as FieldValue;
+    for (const key of shared) setOwnField(fields, key, firstFields[key] as FieldValue);
     frame.fields = fields;
   }
   if (varying.length > 0) {
     const each: Record<string, (FieldValue | null)[]> = {};
-    for (const key of varying) each[key] = records.map((r) => r.fields?.[key] ?? null);
+    for (const key of varying)
+      setOwnField(
+        each,
+        key,
+        records.map((r) => (r.fields === undefined ? null : (ownField(r.fields, key) ?? null))),
+      );
     frame.each = each;
   }
   return JSON.stringify(frame);
 }
 
 type Fields = NonNullable<OutboundRecord['fields']>;
+
+// Field names come from users' config and from documents: `__proto__` must stay a field,
+// never reach an object's prototype, on either side of the wire (core's setOwn and getField
+// do the same; not imported, as the workers load this module for its codec alone).
+function setOwnField<T>(object: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  } else object[key] = value;
+}
+
+function ownField<T>(object: Readonly<Record<string, T>>, key: string): T | undefined {
+  return key !== '__proto__' || Object.hasOwn(object, key) ? object[key] : undefined;
+}
 
 /**
  * The fields every line has with the first line's value (`shared`, in the first line's order),
@@ -160,7 +178,7 @@ function anyFields(
     if (present !== shared.size) {
       // This line lacks some shared field: those vary too.
       for (const key of shared) {
-        if (!(key in fields)) {
+        if (!Object.hasOwn(fields, key)) {
           shared.delete(key);
           varying.add(key);
         }
@@ -255,7 +273,7 @@ export function decodeFrame(payload: string, origin: string): InboundRecord[] | 
       for (const key of eachKeys) {
         const value = (each as Record<string, readonly unknown[]>)[key]?.[i];
         if (value !== null && value !== undefined) {
-          fields[key] = value;
+          setOwnField(fields, key, value);
           count++;
         }
       }

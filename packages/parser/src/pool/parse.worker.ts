@@ -10,6 +10,7 @@ import {
   fromWire,
   isPayloadsTask,
   type PayloadDecoderModule,
+  WORKER_START_FAILED,
   type WorkerData,
   type WorkerResult,
   type WorkerTask,
@@ -20,28 +21,45 @@ import {
  * each batch (a few strings and typed arrays, see wire.ts) into an EncodedBatch plus the
  * pattern statistics gathered since the previous batch and the batch's logs-to-metrics rows.
  */
-const data = workerData as WorkerData;
-const parse = await compileSource(data.pipeline);
-const indexName = compileIndexName(
-  data.index,
-  data.indexMissing === undefined ? {} : { missing: data.indexMissing },
+interface WorkerState {
+  readonly pipeline: CompiledPipeline;
+  readonly indexName: ReturnType<typeof compileIndexName>;
+  readonly indexReadsFields: boolean;
+  readonly decoder: PayloadDecoderModule | undefined;
+  readonly evaluator: LogMetricsEvaluator | undefined;
+}
+
+async function start(data: WorkerData): Promise<WorkerState> {
+  const parse = await compileSource(data.pipeline);
+  const indexName = compileIndexName(
+    data.index,
+    data.indexMissing === undefined ? {} : { missing: data.indexMissing },
+  );
+  const decoder =
+    data.payloadDecoder === undefined
+      ? undefined
+      : ((await import(data.payloadDecoder)) as PayloadDecoderModule);
+  const evaluator = data.metrics.length > 0 ? new LogMetricsEvaluator(data.metrics) : undefined;
+  // Metrics see each event the pipeline kept (a dropped one returns null and is not counted),
+  // with its parsed fields, before it is serialized.
+  const pipeline: CompiledPipeline =
+    evaluator === undefined
+      ? parse
+      : (event: LogEvent) => {
+          const out = parse(event);
+          if (out !== null) evaluator.observe(out);
+          return out;
+        };
+  return { pipeline, indexName, indexReadsFields: indexNameReadsFields(data.index), decoder, evaluator };
+}
+
+// A start that throws here would kill the thread before it takes a task: Piscina then
+// stops starting workers and the batches queued for them would wait forever. So the
+// failure is kept and every task answers with it, marked, and the pool fails its batches
+// with a clear error instead (ParserPool, WORKER_START_FAILED).
+const state: WorkerState | { readonly failure: string } = await start(workerData as WorkerData).catch(
+  (error: unknown) => ({ failure: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );
-const indexReadsFields = indexNameReadsFields(data.index);
-const decoder =
-  data.payloadDecoder === undefined
-    ? undefined
-    : ((await import(data.payloadDecoder)) as PayloadDecoderModule);
-const evaluator = data.metrics.length > 0 ? new LogMetricsEvaluator(data.metrics) : undefined;
-// Metrics see each event the pipeline kept (a dropped one returns null and is not counted),
-// with its parsed fields, before it is serialized.
-const pipeline: CompiledPipeline =
-  evaluator === undefined
-    ? parse
-    : (event: LogEvent) => {
-        const out = parse(event);
-        if (out !== null) evaluator.observe(out);
-        return out;
-      };
 
 function wallClockMs(): number {
   // Each thread has its own timeOrigin; their sums are on the one shared clock.
@@ -84,7 +102,10 @@ function transferred(result: WorkerResult): WorkerResult {
  * event's fields in place (`owned`): each line after a frame's first gets its own copy of
  * any nested value, as it would have after crossing from the main thread.
  */
-function decodeTask(raw: Parameters<PayloadDecoderModule['decodePayloads']>[0]): {
+function decodeTask(
+  decoder: PayloadDecoderModule | undefined,
+  raw: Parameters<PayloadDecoderModule['decodePayloads']>[0],
+): {
   records: RecordInput[];
   decoded: NonNullable<WorkerResult['decoded']>;
 } {
@@ -110,6 +131,8 @@ function decodeTask(raw: Parameters<PayloadDecoderModule['decodePayloads']>[0]):
 }
 
 export default function parseBatch(task: WorkerTask): WorkerResult {
+  if ('failure' in state) throw new Error(`${WORKER_START_FAILED}${state.failure}`);
+  const { pipeline, indexName, indexReadsFields, decoder, evaluator } = state;
   const waitSeconds = Math.max(0, (wallClockMs() - task.queuedAt) / 1000);
   const started = performance.now();
   // A previous task that threw part-way must not leak its rows into this one.
@@ -117,7 +140,7 @@ export default function parseBatch(task: WorkerTask): WorkerResult {
   for (const buffer of task.spareBodies ?? []) recycleBody(new Uint8Array(buffer));
   let records: RecordInput[];
   let decoded: WorkerResult['decoded'];
-  if (isPayloadsTask(task)) ({ records, decoded } = decodeTask(task.raw));
+  if (isPayloadsTask(task)) ({ records, decoded } = decodeTask(decoder, task.raw));
   else records = fromWire(task);
   const batch = encodeRecords(records, {
     pipeline,

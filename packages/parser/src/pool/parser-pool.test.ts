@@ -1,7 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EncodedBatch, type InboundRecord, itemCount, itemText, metricsRegistry } from '@sluice/core';
+import { pathToFileURL } from 'node:url';
+import {
+  type EncodedBatch,
+  type InboundRecord,
+  itemCount,
+  itemText,
+  metricsRegistry,
+  ParseError,
+} from '@sluice/core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ParserPool } from './parser-pool.js';
 
@@ -421,5 +429,51 @@ metrics:
         }),
       ).rejects.toThrow(/minThreads.*between 1 and threads \(2\)/);
     });
+  });
+});
+
+describe('a parser worker that cannot start', () => {
+  // The payload decoder is the one module a worker imports by URL, so a broken one stands
+  // for anything that fails in a worker while it starts (a file the pipeline reads, memory).
+  function decoderModule(source: string): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'sluice-decoder-')), 'decoder.mjs');
+    writeFileSync(file, source);
+    return pathToFileURL(file).href;
+  }
+
+  async function brokenPool(decoderSource: string): Promise<ParserPool> {
+    const pool = await ParserPool.create({
+      pipeline: { patterns: ['%{GREEDYDATA:text}'] },
+      index: 'logs',
+      threads: 1,
+      payloadDecoder: decoderModule(decoderSource),
+    });
+    pools.push(pool);
+    return pool;
+  }
+
+  test('a start that throws fails every batch, running, waiting or later, with one non-retriable error', async () => {
+    const pool = await brokenPool("throw new Error('decoder is broken');\n");
+    const outcomes = await Promise.allSettled([1, 2, 3].map((i) => pool.encode([record(`r${i}`, 'a line')])));
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      const error = (outcome as PromiseRejectedResult).reason as ParseError;
+      expect(error).toBeInstanceOf(ParseError);
+      expect(error.message).toMatch(/^a parser worker could not start: Error: decoder is broken/);
+      expect(error.retriable).toBe(false);
+    }
+    await expect(pool.encode([record('later', 'a line')])).rejects.toThrow(/could not start/);
+    await pool.close();
+  });
+
+  test('a worker thread that exits while starting fails the batches instead of leaving them queued', async () => {
+    const pool = await brokenPool('process.exit(3);\n');
+    // Without the pool's check, Piscina stops starting workers and these never settle.
+    const outcomes = await Promise.allSettled([1, 2, 3].map((i) => pool.encode([record(`r${i}`, 'a line')])));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await expect(pool.encode([record('later', 'a line')])).rejects.toThrow(
+      /^a parser worker could not start/,
+    );
+    await pool.close();
   });
 });

@@ -24,6 +24,7 @@ import {
   type PayloadsBatch,
   toWire,
   type WireBatch,
+  WORKER_START_FAILED,
   type WorkerData,
   type WorkerResult,
   type WorkerTask,
@@ -279,6 +280,8 @@ export class ParserPool implements BatchEncoder {
   /** Buffers of accepted bodies, to go back to the workers with the next tasks. */
   private readonly spentBodies: ArrayBuffer[] = [];
   private closed = false;
+  /** Set once no worker can start: every batch, running, waiting or new, fails with it. */
+  private broken: ParseError | undefined;
   /** Tasks running or queued in Piscina, for the watchdog. */
   private readonly watched = new Set<WatchedTask>();
   private watchdog: ReturnType<typeof setInterval> | undefined;
@@ -342,7 +345,7 @@ export class ParserPool implements BatchEncoder {
       recordTiming: false,
       workerData,
     });
-    return new ParserPool(
+    const parserPool = new ParserPool(
       pool,
       threads,
       minThreads,
@@ -351,6 +354,23 @@ export class ParserPool implements BatchEncoder {
       metrics,
       options.payloadDecoder !== undefined,
     );
+    // A worker thread that dies while starting, before our code runs (so without the
+    // marked failure parse.worker.ts answers with), makes Piscina stop starting workers:
+    // batches queued for one would wait forever. Piscina replaces any other worker it
+    // removes (an overrun, a crash) in the same turn, so none left after it means that.
+    let lastError = 'a parser worker thread exited while starting';
+    const checkWorkers = () =>
+      setImmediate(() => {
+        if (!parserPool.closed && pool.threads.length === 0) parserPool.fail(lastError);
+      });
+    pool.on('workerDestroy', checkWorkers);
+    // Emitted for a worker that died with no task on it; without a listener it would
+    // crash the process with Piscina's stack instead of the pool's error.
+    pool.on('error', (error: unknown) => {
+      lastError = errorText(error);
+      checkWorkers();
+    });
+    return parserPool;
   }
 
   /**
@@ -397,6 +417,7 @@ export class ParserPool implements BatchEncoder {
   private async run(
     body: WireBatch | PayloadsBatch,
   ): Promise<ParsedBatch & { decoded?: WorkerResult['decoded'] }> {
+    if (this.broken !== undefined) throw this.broken;
     this.inFlight++;
     // Its wait for a worker counts in the batch's queue wait (sluice_parser_queue_wait_seconds).
     const queuedAt = performance.timeOrigin + performance.now();
@@ -418,6 +439,7 @@ export class ParserPool implements BatchEncoder {
   ): Promise<ParsedBatch & { decoded?: WorkerResult['decoded'] }> {
     const skip: number[] = [];
     for (;;) {
+      if (this.broken !== undefined) throw this.broken;
       const watched = this.watch();
       const progress = watched.progress;
       const started = performance.now();
@@ -438,6 +460,9 @@ export class ParserPool implements BatchEncoder {
         if (logMetrics.length > 0) this.pendingMetrics.set(batch, logMetrics);
         return batch;
       } catch (error) {
+        const message = errorText(error);
+        if (message.startsWith(WORKER_START_FAILED)) this.fail(message.slice(WORKER_START_FAILED.length));
+        if (this.broken !== undefined) throw this.broken;
         const overran = watched.overran;
         if (overran < 0 || this.closed) throw error;
         skip.push(overran);
@@ -533,6 +558,27 @@ export class ParserPool implements BatchEncoder {
       if (source) this.deadLetterEvaluator.observe(JSON.parse(source) as LogEvent);
     }
     return this.deadLetterEvaluator.drain();
+  }
+
+  /**
+   * No worker can start (the pipeline does not compile in a worker, a module it needs does
+   * not load, the thread itself fails): no batch can be parsed, now or later, so each fails
+   * with a non-retriable error that stops the consumer (its batches go back to the broker)
+   * rather than being retried or isolated line by line for ever.
+   */
+  private fail(reason: string): void {
+    if (this.broken !== undefined) return;
+    this.broken = new ParseError(`a parser worker could not start: ${reason.split('\n')[0]}`, {
+      cause: reason,
+      hint: 'the pipeline compiled on the main thread, so look at what a worker thread does differently: a file it reads (a geoip database), its memory, an incomplete build (pnpm install, pnpm exec tsc -b)',
+    });
+    // Batches waiting for a slot see `broken` once woken; those queued in Piscina are
+    // aborted (their worker will never come).
+    for (const next of this.waiting.splice(0)) {
+      this.running++;
+      next();
+    }
+    for (const task of this.watched) task.abort(-1);
   }
 
   /** Waits for a started worker to be free (in arrival order). */
@@ -631,4 +677,8 @@ export class ParserPool implements BatchEncoder {
     this.watchdog = undefined;
     await this.pool.close();
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -12,6 +12,12 @@ import type { RecordInput } from './event.js';
 import type { PipelineSource } from './source.js';
 
 /** What every worker gets once, when it starts. */
+/**
+ * Starts the message of a task's error when its worker could not start (the pipeline did
+ * not compile there, the payload decoder did not load): no batch can succeed on this pool.
+ */
+export const WORKER_START_FAILED = 'parser worker failed to start: ';
+
 export interface WorkerData {
   readonly pipeline: PipelineSource;
   readonly index: string;

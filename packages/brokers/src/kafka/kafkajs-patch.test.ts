@@ -289,12 +289,23 @@ describe('kafkajs as patched', () => {
             transactional: transactionalId !== null,
             lastOffsetDelta: messages.length - 1,
           });
-          encoded.push(new EncoderOf().writeInt32(partition).writeInt32(batch.buffer.length).writeBuffer(batch.buffer));
+          encoded.push(
+            new EncoderOf().writeInt32(partition).writeInt32(batch.buffer.length).writeBuffer(batch.buffer),
+          );
         }
         topics.push(new EncoderOf().writeString(topic).writeArray(encoded));
       }
-      const payload = new EncoderOf().writeString(transactionalId).writeInt16(-1).writeInt32(30_000).writeArray(topics);
-      const body = new EncoderOf().writeInt16(0).writeInt16(3).writeInt32(42).writeString('sluice').writeEncoder(payload);
+      const payload = new EncoderOf()
+        .writeString(transactionalId)
+        .writeInt16(-1)
+        .writeInt32(30_000)
+        .writeArray(topics);
+      const body = new EncoderOf()
+        .writeInt16(0)
+        .writeInt16(3)
+        .writeInt32(42)
+        .writeString('sluice')
+        .writeEncoder(payload);
       return new EncoderOf().writeInt32(body.buffer.length).writeEncoder(body).buffer;
     };
     for (const transactionalId of [null, 'tx-1']) {

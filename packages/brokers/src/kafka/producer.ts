@@ -207,10 +207,13 @@ export class KafkaProducer implements Producer {
     }
     enqueue();
     this.schedule();
-    // The tails' bytes are read until kafkajs is done with every piece (sent, or given up on).
+    // The tails' bytes are read until kafkajs is done with every piece. Only a publish that
+    // succeeded gives its chunks back: when a send fails, kafkajs may still have a request for
+    // another broker on its way to being encoded from them (its Promise.all rejects at the first
+    // failure), so they are left to the garbage collector, unchanged.
     if (chunks.length > 0) {
       const giveBack = () => this.giveChunks(chunks);
-      void Promise.allSettled(pieces).then(giveBack);
+      void Promise.all(pieces).then(giveBack, () => undefined);
     }
     return pieces.length === 1 ? (pieces[0] as Promise<void>) : Promise.all(pieces).then(() => undefined);
   }

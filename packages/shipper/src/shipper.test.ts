@@ -154,6 +154,20 @@ describe('Shipper with files', () => {
     expect(producer.records[2]?.id).not.toBe(producer.records[0]?.id);
   });
 
+  it('reads plain paths as they are, and paths with glob characters as tinyglobby reads them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    // Literal names with characters globs use: tinyglobby is asked, and says they are literal.
+    await writeFile(join(dir, 'app@2.log'), 'at 1\n');
+    await writeFile(join(dir, 'a+b.log'), 'plus 1\n');
+    await writeFile(join(dir, 'plain.log'), 'plain 1\n');
+    await writeFile(join(dir, 'x1.txt'), 'x 1\n');
+    await writeFile(join(dir, 'x2.txt'), 'x 2\n');
+    const paths = ['app@2.log', 'a+b.log', 'plain.log', 'x?.txt'].map((p) => join(dir, p));
+    const { producer, done } = start({ paths, follow: false });
+    await done;
+    expect(producer.records.map((r) => r.line).sort()).toEqual(['at 1', 'plain 1', 'plus 1', 'x 1', 'x 2']);
+  });
+
   it('--from-end skips what files held at start-up, but not files that appear later', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ship-'));
     await writeFile(join(dir, 'old.log'), 'old 1\nold 2\n');

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import { ConfigError, choiceProblem } from '@sluice/core';
 import kafkajs from 'kafkajs';
 
@@ -20,9 +19,11 @@ type CompressionTypes = kafkajs.CompressionTypes;
  */
 const NAMES = ['none', 'gzip', 'lz4', 'zstd'] as const;
 
-// lz4js is CommonJS without types: the calls used here.
+// lz4js is CommonJS without types: the calls used here. Both codec packages are loaded when a
+// codec first runs, not with the adapter: every producer and consumer registers the codecs,
+// and loading 11 modules for them cost each `sluice ship` to Kafka start-up CPU it rarely uses.
 const require = createRequire(import.meta.url);
-const lz4 = require('lz4js') as {
+interface Lz4js {
   compressBound(n: number): number;
   compressBlock(
     src: Uint8Array,
@@ -32,10 +33,18 @@ const lz4 = require('lz4js') as {
     hashTable: Uint32Array,
   ): number;
   decompress(src: Uint8Array): Uint8Array;
+}
+let lz4js: Lz4js | undefined;
+const lz4 = (): Lz4js => {
+  lz4js ??= require('lz4js') as Lz4js;
+  return lz4js;
 };
-const xxh32 = (
-  require('lz4js/xxh32.js') as { hash(seed: number, src: Uint8Array, index: number, length: number): number }
-).hash;
+const xxh32 = (seed: number, src: Uint8Array, index: number, length: number): number =>
+  (
+    require('lz4js/xxh32.js') as {
+      hash(seed: number, src: Uint8Array, index: number, length: number): number;
+    }
+  ).hash(seed, src, index, length);
 
 const LZ4_BLOCK = 64 * 1024; // what Kafka's own writer uses (block size id 4)
 
@@ -53,10 +62,10 @@ export function lz4Frame(src: Uint8Array): Buffer {
   header[5] = 4 << 4; // block max size 64 KiB
   header[6] = (xxh32(0, header, 4, 2) >>> 8) & 0xff; // header checksum
   chunks.push(header);
-  const block = new Uint8Array(lz4.compressBound(LZ4_BLOCK));
+  const block = new Uint8Array(lz4().compressBound(LZ4_BLOCK));
   for (let start = 0; start < src.length; start += LZ4_BLOCK) {
     const size = Math.min(LZ4_BLOCK, src.length - start);
-    const n = lz4.compressBlock(src, block, start, size, new Uint32Array(1 << 16));
+    const n = lz4().compressBlock(src, block, start, size, new Uint32Array(1 << 16));
     const length = Buffer.alloc(4);
     if (n === 0 || n >= size || !strictlyDecodes(block, n, src, start, size)) {
       length.writeUInt32LE((0x80000000 | size) >>> 0, 0); // stored uncompressed
@@ -70,7 +79,16 @@ export function lz4Frame(src: Uint8Array): Buffer {
   return Buffer.concat(chunks);
 }
 
-let zstdReady: Promise<void> | undefined;
+type Zstd = typeof import('@bokuweb/zstd-wasm');
+let zstdReady: Promise<Zstd> | undefined;
+/** The zstd module, imported and its WebAssembly instantiated on first use. */
+function zstd(): Promise<Zstd> {
+  zstdReady ??= import('@bokuweb/zstd-wasm').then(async (module) => {
+    await module.init();
+    return module;
+  });
+  return zstdReady;
+}
 const ZSTD_LEVEL = 3; // Kafka's default level
 
 const LAST_LITERALS = 5; // LZ4 block format: the last 5 bytes are always literals
@@ -131,21 +149,14 @@ export function strictlyDecodes(
 CompressionCodecs[CompressionTypes.LZ4] = () => ({
   compress: async (encoder: { buffer: Buffer }) => lz4Frame(encoder.buffer),
   decompress: async (buffer: Buffer) => {
-    const out = lz4.decompress(buffer);
+    const out = lz4().decompress(buffer);
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   },
 });
 CompressionCodecs[CompressionTypes.ZSTD] = () => ({
-  compress: async (encoder: { buffer: Buffer }) => {
-    zstdReady ??= zstdInit();
-    await zstdReady;
-    return Buffer.from(zstdCompress(encoder.buffer, ZSTD_LEVEL));
-  },
-  decompress: async (buffer: Buffer) => {
-    zstdReady ??= zstdInit();
-    await zstdReady;
-    return Buffer.from(zstdDecompress(buffer));
-  },
+  compress: async (encoder: { buffer: Buffer }) =>
+    Buffer.from((await zstd()).compress(encoder.buffer, ZSTD_LEVEL)),
+  decompress: async (buffer: Buffer) => Buffer.from((await zstd()).decompress(buffer)),
 });
 
 export function compressionCodec(name: string): CompressionTypes {

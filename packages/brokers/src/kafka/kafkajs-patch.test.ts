@@ -28,6 +28,17 @@ const Encoder = internal('protocol/encoder.js') as new () => {
   writeUVarInt(n: number): unknown;
   buffer: Buffer;
 };
+/** kafkajs's Encoder with the writers the produce request's reference needs. */
+interface Enc {
+  writeInt16(n: number): Enc;
+  writeInt32(n: number): Enc;
+  writeString(s: string | null): Enc;
+  writeBuffer(b: Buffer): Enc;
+  writeEncoder(e: Enc): Enc;
+  writeArray(a: Enc[]): Enc;
+  buffer: Buffer;
+}
+const EncoderOf = Encoder as unknown as new () => Enc;
 const groupMessagesPerPartition = internal('producer/groupMessagesPerPartition.js') as (
   a: object,
 ) => Record<string, { value: string }[]>;
@@ -42,6 +53,10 @@ const { RecordBatch } = internal('protocol/recordBatch/v0/index.js') as {
   RecordBatch: (options: object) => Promise<{ buffer: Buffer }>;
 };
 const Long = internal('utils/long.js') as { fromInt(n: number): unknown };
+const produceV3 = internal('protocol/requests/produce/v3/request.js') as (options: object) => {
+  encode(options?: { headroom: number }): Promise<{ buffer: Buffer }>;
+};
+const createRequest = internal('protocol/request.js') as (options: object) => Promise<{ buffer: Buffer }>;
 const crc32C = internal('protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
 
 /** CRC-32C bit by bit (reflected polynomial 0x82F63B78): the definition the tables derive from. */
@@ -223,6 +238,94 @@ describe('kafkajs as patched', () => {
       expect(grouped[p]?.map((m) => Number(m.value))).toEqual(
         messages.map((_, i) => i).filter((i) => i % 3 === p),
       );
+  });
+
+  it('writes an uncompressed produce request in one buffer, the bytes of the nested encoders', async () => {
+    // The reference: kafkajs's own layering (produce/v3 topicEncoder and partitionsEncoder,
+    // RecordBatch of Record() encoders, request.js's header), each level copied into the next.
+    const now = Date.now();
+    const message = (i: number, p: number): Message => ({
+      key: `src-${p}`,
+      value: `line ${i} ${'é'.repeat(i % 5)}${i % 11 === 0 ? '😀' : ''}`,
+      headers: { 'x-sluice-id': `id${i}`, 'x-sluice-offset': String(i * 91) },
+      // A few carry their own timestamp (then the batch's first and max come from those).
+      ...(p === 2 && i % 3 === 0 ? { timestamp: String(now - i) } : {}),
+    });
+    const topicData = [
+      {
+        topic: 'logs-a',
+        partitions: [0, 1, 2].map((p) => ({
+          partition: p,
+          firstSequence: p * 1_000,
+          messages: Array.from({ length: 50 + p * 37 }, (_, i) => message(i, p)),
+        })),
+      },
+      { topic: 'logs-b', partitions: [{ partition: 4, messages: [message(7, 9)] }] },
+    ];
+    const options = { acks: -1, timeout: 30_000, producerId: Long.fromInt(9), producerEpoch: 2, topicData };
+    const reference = async (transactionalId: string | null) => {
+      const topics = [];
+      for (const { topic, partitions } of topicData) {
+        const encoded = [];
+        for (const { partition, messages, firstSequence } of partitions as {
+          partition: number;
+          messages: Message[];
+          firstSequence?: number;
+        }[]) {
+          const stamps = messages
+            .map((m) => m.timestamp)
+            .filter((t) => t != null)
+            .sort();
+          const first = Number(stamps[0] ?? now);
+          const batch = await RecordBatch({
+            records: messages.map((m, i) =>
+              encodeRecord({ ...m, offsetDelta: i, timestampDelta: (Number(m.timestamp) || now) - first }),
+            ),
+            firstTimestamp: stamps[0] ?? now,
+            maxTimestamp: stamps.at(-1) ?? now,
+            producerId: options.producerId,
+            producerEpoch: options.producerEpoch,
+            firstSequence,
+            transactional: transactionalId !== null,
+            lastOffsetDelta: messages.length - 1,
+          });
+          encoded.push(
+            new EncoderOf().writeInt32(partition).writeInt32(batch.buffer.length).writeBuffer(batch.buffer),
+          );
+        }
+        topics.push(new EncoderOf().writeString(topic).writeArray(encoded));
+      }
+      const payload = new EncoderOf()
+        .writeString(transactionalId)
+        .writeInt16(-1)
+        .writeInt32(30_000)
+        .writeArray(topics);
+      const body = new EncoderOf()
+        .writeInt16(0)
+        .writeInt16(3)
+        .writeInt32(42)
+        .writeString('sluice')
+        .writeEncoder(payload);
+      return new EncoderOf().writeInt32(body.buffer.length).writeEncoder(body).buffer;
+    };
+    for (const transactionalId of [null, 'tx-1']) {
+      // Date.now() inside the encoder must be the `now` above: messages without a timestamp take it.
+      vi.spyOn(Date, 'now').mockReturnValue(now);
+      try {
+        const request = produceV3({ ...options, transactionalId, compression: 0 });
+        const sent = await createRequest({
+          correlationId: 42,
+          clientId: 'sluice',
+          request: { apiKey: 0, apiVersion: 3, encode: request.encode },
+        });
+        expect(sent.buffer).toEqual(await reference(transactionalId));
+        // Without headroom (a caller that encodes the payload alone): the payload's bytes.
+        const alone = await request.encode();
+        expect(alone.buffer).toEqual((await reference(transactionalId)).subarray(4 + 2 + 2 + 4 + 2 + 6));
+      } finally {
+        vi.restoreAllMocks();
+      }
+    }
   });
 });
 

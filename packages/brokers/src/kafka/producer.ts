@@ -9,7 +9,7 @@ import {
   TAG_TRUNCATED,
 } from '@sluice/core';
 import {
-  type CompressionTypes,
+  CompressionTypes,
   type ISocketFactory,
   Kafka,
   type Producer as KafkaJsProducer,
@@ -24,6 +24,7 @@ import { encodeKafkaFrame, encodeKafkaMessage, KAFKA_HEADER, messageSize } from 
 import { compressionCodec } from './compression.js';
 import { connectionSettings, defaultLogger, intOption, kafkaConfig } from './config.js';
 import { cachedKeyPartitioner } from './partitioner.js';
+import { RecordTailWriter, type TailMessage } from './record-tail.js';
 
 export interface KafkaProducerOptions extends ProducerOptions {
   /**
@@ -98,6 +99,13 @@ export class KafkaProducer implements Producer {
   private closeDeadline = Number.POSITIVE_INFINITY;
   private requests = 0;
   private recordsSent = 0;
+  /**
+   * Writes each record's key, value and headers straight into bytes (record-tail.ts) where a
+   * message is one record in Sluice's format and records go uncompressed; undefined otherwise
+   * (kafkajs's compressing path encodes messages itself).
+   */
+  private readonly tails: RecordTailWriter | undefined;
+  private readonly tailChunks: Buffer[] = [];
 
   constructor(target: BrokerTarget, options: KafkaProducerOptions = {}) {
     if (target.kind !== 'kafka')
@@ -147,6 +155,10 @@ export class KafkaProducer implements Producer {
       );
     this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, 30_000, 0, 3_600_000);
     this.log = options.logger ?? defaultLogger();
+    this.tails =
+      this.linesPerMessage === 1 && format === 'sluice' && this.compression === CompressionTypes.None
+        ? new RecordTailWriter()
+        : undefined;
     this.kafka = new Kafka(kafkaConfig(connectionSettings(target), this.log, options.socketFactory));
     this.producer = this.kafka.producer({
       idempotent: true,
@@ -183,7 +195,8 @@ export class KafkaProducer implements Producer {
     };
     // Each message's size, measured once (it was measured again here, per line).
     const sizes: number[] = [];
-    const encoded = this.encode(records, sizes);
+    const chunks: Buffer[] = [];
+    const encoded = this.encode(records, sizes, chunks);
     for (let i = 0; i < encoded.length; i++) {
       const m = encoded[i] as Message;
       const size = sizes[i] as number;
@@ -194,14 +207,85 @@ export class KafkaProducer implements Producer {
     }
     enqueue();
     this.schedule();
+    // The tails' bytes are read until kafkajs is done with every piece. Only a publish that
+    // succeeded gives its chunks back: when a send fails, kafkajs may still have a request for
+    // another broker on its way to being encoded from them (its Promise.all rejects at the first
+    // failure), so they are left to the garbage collector, unchanged.
+    if (chunks.length > 0) {
+      const giveBack = () => this.giveChunks(chunks);
+      void Promise.all(pieces).then(giveBack, () => undefined);
+    }
     return pieces.length === 1 ? (pieces[0] as Promise<void>) : Promise.all(pieces).then(() => undefined);
+  }
+
+  /**
+   * One message per record with its tail written by `tails`, into chunks of bytes that the
+   * publish holds until it settles; a record the writer leaves (odd fields) or whose message
+   * would pass maxMessageBytes takes encodeKafkaMessage and `fitted`, as before.
+   */
+  private encodeTails(
+    tails: RecordTailWriter,
+    records: readonly OutboundRecord[],
+    sizes: number[],
+    chunks: Buffer[],
+  ): Message[] {
+    const messages = new Array<Message>(records.length);
+    let chunk = this.takeChunk(chunks, 0);
+    let at = 0;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as OutboundRecord;
+      let end = tails.write(record, chunk, at);
+      if (end === -1) {
+        // Full: the messages so far keep pointing into this chunk; go on in a new one.
+        chunk = this.takeChunk(chunks, record.line.length * 3 + 64 * 1024);
+        at = 0;
+        end = tails.write(record, chunk, at);
+      }
+      // The record's own length, attributes and deltas: under 20 bytes. A record the writer
+      // leaves (NOT_WRITTEN) or a tail too large for a chunk (-1) takes the old path too.
+      const size = end - at + 20;
+      if (end < 0 || size > this.maxMessageBytes) {
+        messages[i] = this.fitted(record, (x) => encodeKafkaMessage(x, this.format), sizes);
+        continue;
+      }
+      const message: TailMessage = {
+        key: record.source,
+        value: null,
+        recordTail: { buffer: chunk, start: at, end },
+      };
+      messages[i] = message;
+      sizes.push(size);
+      at = end;
+    }
+    return messages;
+  }
+
+  /** A chunk of at least `min` bytes for tails (a spare one when it is large enough), added to `chunks`. */
+  private takeChunk(chunks: Buffer[], min: number): Buffer {
+    const spare = this.tailChunks.pop();
+    const chunk =
+      spare !== undefined && spare.length >= min
+        ? spare
+        : Buffer.allocUnsafe(Math.max(TAIL_CHUNK_BYTES, min));
+    chunks.push(chunk);
+    return chunk;
+  }
+
+  /**
+   * Keeps a few chunks for the next publishes: a new one for each, half a megabyte of memory
+   * the kernel had to fault in, was what made the copies of a request's bytes expensive.
+   */
+  private giveChunks(chunks: readonly Buffer[]): void {
+    for (const chunk of chunks)
+      if (chunk.length === TAIL_CHUNK_BYTES && this.tailChunks.length < 8) this.tailChunks.push(chunk);
   }
 
   /**
    * One message per record, or frames of up to linesPerMessage lines of one source each;
    * `sizes` gets each message's messageSize, in the same order.
    */
-  private encode(records: readonly OutboundRecord[], sizes: number[]): Message[] {
+  private encode(records: readonly OutboundRecord[], sizes: number[], chunks: Buffer[]): Message[] {
+    if (this.tails !== undefined) return this.encodeTails(this.tails, records, sizes, chunks);
     if (this.linesPerMessage === 1)
       return records.map((r) => this.fitted(r, (x) => encodeKafkaMessage(x, this.format), sizes));
     // Frames are cut per source, so that the key (the source) still decides the partition
@@ -380,6 +464,9 @@ export class KafkaProducer implements Producer {
     }
   }
 }
+
+/** Bytes of each chunk record tails are written into (a record larger than that gets a chunk of its own). */
+const TAIL_CHUNK_BYTES = 1024 * 1024;
 
 /** Lines one message carries: the count in a frame's header, else one. */
 function linesIn(message: Message): number {

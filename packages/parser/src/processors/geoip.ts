@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fieldPath, getField, type JsonObject, setField } from '@sluice/core';
-import { type AsnResponse, type CityResponse, Reader } from 'mmdb-lib';
+import type { AsnResponse, CityResponse, Reader } from 'mmdb-lib';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { OptionReader } from './options.js';
 
@@ -33,6 +33,15 @@ function geoipDatabase(): GeoipLite {
  * newer one without upgrading Sluice (a restart of the consumer picks it up).
  */
 type MmdbReader = Reader<CityResponse & Partial<AsnResponse>>;
+
+/**
+ * mmdb-lib's Reader, loaded on first use: every parser worker imports this file through the
+ * processor registry, and only pipelines with a geoip `database` need the reader (its
+ * modules cost a few ms of start-up per worker and on the consumer's main thread).
+ */
+function mmdbReader(): typeof Reader {
+  return (createRequire(import.meta.url)('mmdb-lib') as typeof import('mmdb-lib')).Reader;
+}
 const readers = new Map<string, { reader: MmdbReader; kind: 'city' | 'asn' }>();
 
 function openDatabase(path: string, fail: (message: string, hint?: string) => Error) {
@@ -40,7 +49,7 @@ function openDatabase(path: string, fail: (message: string, hint?: string) => Er
   if (open) return open;
   let reader: MmdbReader;
   try {
-    reader = new Reader(readFileSync(path));
+    reader = new (mmdbReader())(readFileSync(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw fail(

@@ -1,6 +1,6 @@
-import type { InboundRecord, JsonObject, JsonValue } from '@sluice/core';
-import { DEFAULT_MAX_DEPTH, exceedsDepth, setOwn } from '@sluice/core';
-import { cloneJson } from './repeated-json.js';
+import type { InboundRecord, JsonObject } from '@sluice/core';
+import { DEFAULT_MAX_DEPTH, exceedsDepth } from '@sluice/core';
+import { type Copier, copierFor } from './repeated-json.js';
 
 /*
  * Reading the envelope is most of what a consumer's parser worker spends per line before
@@ -34,9 +34,6 @@ const SHIPPED_AT = ',"shipped_at":';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const NOT_VERBATIM = /["\\\u0000-\u001f]/;
 
-/** No members between the message and `log`. */
-const NO_FIELDS: JsonObject = Object.freeze({}) as JsonObject;
-
 /** Envelope keys a field of the same name would shadow or be shadowed by in JSON.parse. */
 const ENVELOPE_KEYS = new Set(['@timestamp', 'message', 'log', 'sluice', '__proto__']);
 
@@ -47,6 +44,8 @@ interface FieldsCache {
   text: string;
   /** The parsed members, or null when they may not take this path (see fieldsFor). */
   fields: JsonObject | null;
+  /** Copies `fields` for each record (repeated-json.ts). */
+  copy: Copier;
 }
 
 export class EnvelopeReader {
@@ -100,29 +99,26 @@ export class EnvelopeReader {
     // message makes the literal invalid, which `literal` finds); else at its first
     // unescaped quote.
     let messageEnd = -1;
-    let parsed: JsonObject | null = null;
+    let members: FieldsCache | undefined;
     const cached = this.cache;
     if (cached !== undefined) {
       const at = logStart - cached.text.length;
       if (at > messageStart && payload.charCodeAt(at - 1) === 0x22 && payload.startsWith(cached.text, at)) {
         messageEnd = at - 1;
-        parsed = cached.fields;
+        members = cached;
       }
     }
     if (messageEnd < 0) {
       messageEnd = literalEnd(payload, messageStart);
       if (messageEnd < 0 || messageEnd >= logStart) return undefined;
-      parsed =
-        messageEnd + 1 === logStart ? NO_FIELDS : this.fieldsFor(payload.slice(messageEnd + 1, logStart));
+      if (messageEnd + 1 !== logStart) members = this.fieldsFor(payload.slice(messageEnd + 1, logStart));
     }
-    if (parsed === null) return undefined;
+    if (members !== undefined && members.fields === null) return undefined;
     const line = literal(payload, messageStart, messageEnd);
     if (line === undefined) return undefined;
     const id = payload.slice(idStart, idEnd);
 
-    const fields: JsonObject = {};
-    if (parsed !== NO_FIELDS)
-      for (const key of Object.keys(parsed)) setOwn(fields, key, cloneJson(parsed[key] as JsonValue));
+    const fields = members === undefined ? {} : (members.copy(members.fields as JsonObject) as JsonObject);
     const log: JsonObject = { file: { path } };
     if (offset >= 0) log.offset = offset;
     fields.log = log;
@@ -139,14 +135,14 @@ export class EnvelopeReader {
   }
 
   /**
-   * The parsed FIELDS members (`,"a":1,"b":{...}`), from the cache while the text repeats;
-   * null when they do not parse to an object this path can copy: a syntax error, a name the
+   * The parsed FIELDS members (`,"a":1,"b":{...}`) and their copier, from the cache while
+   * the text repeats; `fields` null when they do not parse to an object this path can copy: a syntax error, a name the
    * envelope also has (JSON.parse of the whole would merge or reorder), nesting past the
    * depth decodeJsonEvent refuses (the envelope's own objects nest three deep at most).
    */
-  private fieldsFor(members: string): JsonObject | null {
+  private fieldsFor(members: string): FieldsCache {
     const cached = this.cache;
-    if (cached !== undefined && cached.text === members) return cached.fields;
+    if (cached !== undefined && cached.text === members) return cached;
     let fields: JsonObject | null = null;
     if (members.charCodeAt(0) === 0x2c) {
       try {
@@ -159,10 +155,13 @@ export class EnvelopeReader {
         fields = null;
       }
     }
-    this.cache = { text: members, fields };
-    return fields;
+    const entry: FieldsCache = { text: members, fields, copy: fields === null ? noCopy : copierFor(fields) };
+    this.cache = entry;
+    return entry;
   }
 }
+
+const noCopy: Copier = (value) => value;
 
 function isPlainObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

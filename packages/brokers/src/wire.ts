@@ -11,6 +11,7 @@ import {
   setOwn,
   type WireFormat,
 } from '@sluice/core';
+import { EnvelopeReader } from './envelope-reader.js';
 import { EventWriter } from './envelope-writer.js';
 
 /**
@@ -150,6 +151,19 @@ const MAX_POISON_REASON = 200;
  * is poison.
  */
 export function decodePayload(payload: string, context: DecodeContext): Decoded {
+  // Sluice's own envelopes, in the layout its writer gives them, without JSON.parse of the whole.
+  if (payload.charCodeAt(0) === 0x7b) {
+    const record = envelopeReader.read(payload, context.origin);
+    if (record !== undefined) return record;
+  }
+  return decodePayloadGenerally(payload, context);
+}
+
+/**
+ * decodePayload without the envelope reader's shortcut: JSON.parse of the whole payload,
+ * then decodeJsonEvent. The definition of what the shortcut returns (envelope-reader.test.ts).
+ */
+export function decodePayloadGenerally(payload: string, context: DecodeContext): Decoded {
   const first = firstNonSpace(payload);
   if (first !== '{' && !context.declaredJson) return rawRecord(payload, context);
   let parsed: unknown;
@@ -165,6 +179,8 @@ export function decodePayload(payload: string, context: DecodeContext): Decoded 
   }
   return decodeJsonEvent(parsed as JsonObject, payload, context);
 }
+
+const envelopeReader = new EnvelopeReader();
 
 /** Decodes an already-parsed JSON object (Kafka's decoder shares this). */
 export function decodeJsonEvent(event: JsonObject, payload: string, context: DecodeContext): Decoded {

@@ -198,7 +198,8 @@ export function decodeKafkaRecords(
   return isPoison(decoded) ? decoded : [decoded];
 }
 
-function toNumber(value: string | undefined): number | undefined {
+/** A header's number (offset, shipped-at time); undefined when absent, empty or not finite. */
+export function toNumber(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;

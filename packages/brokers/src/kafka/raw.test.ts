@@ -1,10 +1,16 @@
-import type { OutboundRecord } from '@sluice/core';
+import type { InboundRecord, OutboundRecord } from '@sluice/core';
+import fc from 'fast-check';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { decodePayloads } from '../payloads.js';
 import { isPoison } from '../wire.js';
 import { decodeKafkaRecords, encodeKafkaFrame, encodeKafkaMessage, KAFKA_HEADER } from './codec.js';
-import { kafkaMessageLines, packKafkaMessages } from './raw.js';
+import {
+  decodeKafkaPayload,
+  decodeKafkaPayloadGenerally,
+  kafkaMessageLines,
+  packKafkaMessages,
+} from './raw.js';
 
 const shippedAt = Date.UTC(2026, 0, 2, 3, 4, 5);
 function record(i: number, line = `GET /${i} HTTP/1.1`): OutboundRecord {
@@ -90,5 +96,74 @@ describe('Kafka messages as raw payloads', () => {
     expect(kafkaMessageLines(received(encodeKafkaFrame([record(1), record(2)]), 0))).toBe(2);
     expect(kafkaMessageLines(received(encodeKafkaMessage(record(1)), 0))).toBe(1);
     expect(kafkaMessageLines(received({ value: 'x' }, 0))).toBe(1);
+  });
+
+  it('reads Sluice messages straight from their parts: the same records, key order and poison as the general way', () => {
+    const bytes = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }).map((t) => Buffer.from(t)),
+      fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b)),
+    );
+    const header = (value: fc.Arbitrary<Buffer>) => fc.option(value, { nil: undefined });
+    const fieldsText = fc.oneof(
+      fc.constantFrom(
+        '{"host.name":"vm","agent.id":"bench"}',
+        '{"__proto__":{"a":1},"tags":["x"],"n":1.5e3}',
+        '{"7":1,"a":2}',
+        '[1]',
+        'null',
+        '"text"',
+        '{"broken',
+        '',
+      ),
+      fc.json(),
+    );
+    const message = fc.record({
+      value: fc.option(bytes, { nil: null }),
+      key: fc.option(bytes, { nil: null }),
+      id: header(fc.oneof(fc.constant(Buffer.from('id-1')), fc.constant(Buffer.alloc(0)), bytes)),
+      source: header(bytes),
+      offset: header(
+        fc.oneof(
+          fc.constantFrom('0', '17', '', '1e3', '-2', 'x', ' 5').map((t) => Buffer.from(t)),
+          bytes,
+        ),
+      ),
+      shippedAt: header(fc.constantFrom('1796450751438', '', 'NaN').map((t) => Buffer.from(t))),
+      fields: header(fieldsText.map((t) => Buffer.from(t))),
+      frame: fc.option(fc.constant(Buffer.from('1')), { nil: undefined, freq: 8 }),
+    });
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), (parts) => {
+        const messages = parts.map((p, i) => {
+          const headers: Record<string, Buffer> = {};
+          if (p.id !== undefined) headers[KAFKA_HEADER.id] = p.id;
+          if (p.source !== undefined) headers[KAFKA_HEADER.source] = p.source;
+          if (p.offset !== undefined) headers[KAFKA_HEADER.offset] = p.offset;
+          if (p.shippedAt !== undefined) headers[KAFKA_HEADER.shippedAt] = p.shippedAt;
+          if (p.fields !== undefined) headers[KAFKA_HEADER.fields] = p.fields;
+          if (p.frame !== undefined) headers[KAFKA_HEADER.frame] = p.frame;
+          return { key: p.key, value: p.value, headers, offset: String(i) } as unknown as KafkaMessage;
+        });
+        const raw = packKafkaMessages(messages, 'logs', 3);
+        for (let i = 0; i < messages.length; i++) {
+          const fast = decodeKafkaPayload(raw, i);
+          const general = decodeKafkaPayloadGenerally(raw, i);
+          expect(fast).toEqual(general);
+          expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives each record its own fields, though the header repeats', () => {
+    const messages = [1, 2].map((i) => received(encodeKafkaMessage(record(i)), i));
+    const raw = packKafkaMessages(messages, 'logs', 0);
+    const [a] = decodeKafkaPayload(raw, 0) as InboundRecord[];
+    const [b] = decodeKafkaPayload(raw, 1) as InboundRecord[];
+    expect(a?.fields).toEqual({ 'host.name': 'web-1', tags: ['edge'] });
+    expect(b?.fields).toEqual(a?.fields);
+    expect(b?.fields).not.toBe(a?.fields);
+    expect(b?.fields?.tags).not.toBe(a?.fields?.tags);
   });
 });

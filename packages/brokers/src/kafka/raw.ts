@@ -1,8 +1,9 @@
-import type { InboundRecord, RawPayloads } from '@sluice/core';
+import type { InboundRecord, JsonObject, JsonValue, RawPayloads } from '@sluice/core';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { sharedBytes } from '../payloads.js';
+import { RepeatedJson } from '../repeated-json.js';
 import type { Poison } from '../wire.js';
-import { decodeKafkaRecords, KAFKA_HEADER } from './codec.js';
+import { decodeKafkaRecords, KAFKA_HEADER, toNumber } from './codec.js';
 
 /**
  * Kafka messages as raw payloads (RawPayloads with codec `kafka`), for the parser's workers
@@ -98,8 +99,88 @@ export function packKafkaMessages(
   return { codec: 'kafka', stream: topic, origin: topic, partition, bytes, ends, coordinates };
 }
 
-/** Decodes payload i of a `kafka` RawPayloads: what decodeKafkaRecords gives for that message. */
+/** The parts' positions in PARTS order (-1: absent), reused from payload to payload. */
+const starts = new Int32Array(PARTS.length);
+const lengths = new Int32Array(PARTS.length);
+const VALUE = 0;
+const KEY = 1;
+const ID = 2;
+const SOURCE = 3;
+const OFFSET = 4;
+const SHIPPED_AT = 5;
+const FIELDS = 6;
+const FRAME = 7;
+
+let lastBytes: Uint8Array | undefined;
+let lastView: Buffer = Buffer.alloc(0);
+const fieldsJson = new RepeatedJson();
+
+/**
+ * Decodes payload i of a `kafka` RawPayloads: what decodeKafkaRecords gives for that message.
+ * A message in Sluice's own form (an id header, no frame), what every line a Sluice shipper
+ * sends to Kafka is, is read straight from its parts: no header object, no Buffer per part,
+ * and the `x-sluice-fields` header, the same text on every line of a file, parsed once and
+ * copied while it repeats. Anything else (a frame, a tombstone, fields that are not a JSON
+ * object, another producer's message) goes through decodeKafkaRecords (see
+ * decodeKafkaPayloadGenerally); raw.test.ts holds the two to the same records and poison.
+ */
 export function decodeKafkaPayload(raw: RawPayloads, i: number): InboundRecord[] | Poison {
+  if (raw.bytes !== lastBytes) {
+    lastBytes = raw.bytes;
+    lastView = Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength);
+  }
+  const view = lastView;
+  let at = i === 0 ? 0 : (raw.ends[i - 1] as number);
+  for (let k = 0; k < PARTS.length; k++) {
+    const n = view.readInt32LE(at);
+    at += 4;
+    starts[k] = at;
+    lengths[k] = n;
+    if (n > 0) at += n;
+  }
+  if ((lengths[VALUE] as number) < 0 || (lengths[FRAME] as number) >= 0 || (lengths[ID] as number) <= 0)
+    return decodeKafkaPayloadGenerally(raw, i);
+  let fields: JsonObject | undefined;
+  if ((lengths[FIELDS] as number) >= 0) {
+    let parsed: JsonValue;
+    try {
+      parsed = fieldsJson.parse(part(view, FIELDS) as string);
+    } catch {
+      return decodeKafkaPayloadGenerally(raw, i);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return decodeKafkaPayloadGenerally(raw, i);
+    fields = parsed;
+  }
+  // As decodeKafkaMessage builds the record: the same keys in the same order.
+  const record = {
+    id: part(view, ID) as string,
+    line: part(view, VALUE) as string,
+  } as Mutable<InboundRecord>;
+  const source = part(view, SOURCE) ?? part(view, KEY);
+  if (source !== undefined) record.source = source;
+  const offset = toNumber(part(view, OFFSET));
+  if (offset !== undefined) record.offset = offset;
+  const shippedAt = toNumber(part(view, SHIPPED_AT));
+  if (shippedAt !== undefined) record.shippedAt = shippedAt;
+  record.format = 'sluice';
+  if (fields !== undefined) record.fields = fields;
+  record.origin = `${raw.stream}/${raw.partition ?? 0}@${raw.coordinates?.[i] ?? ''}`;
+  return [record];
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Part k of the payload read last, as UTF-8 text (what a header's toString() gives); undefined when absent. */
+function part(view: Buffer, k: number): string | undefined {
+  const n = lengths[k] as number;
+  if (n < 0) return undefined;
+  const start = starts[k] as number;
+  return view.toString('utf8', start, start + n);
+}
+
+/** decodeKafkaPayload the general way: the message rebuilt from its parts, through decodeKafkaRecords. */
+export function decodeKafkaPayloadGenerally(raw: RawPayloads, i: number): InboundRecord[] | Poison {
   const view = Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength);
   let at = i === 0 ? 0 : (raw.ends[i - 1] as number);
   const parts = new Array<Buffer | null>(PARTS.length);

@@ -132,7 +132,7 @@ describe('requiredLiterals', () => {
     // quantifiers and assertions meet in every combination.
     const atom: fc.Arbitrary<string> = fc.letrec<{ pattern: string; atom: string }>((tie) => ({
       atom: fc.oneof(
-        { depthSize: 'small', maxDepth: 3 },
+        { depthSize: 'small' },
         fc.constantFrom(
           'a',
           'b',
@@ -194,8 +194,7 @@ describe('requiredLiterals', () => {
             expect(passes(source, ignoreCase, input), `${source} ${JSON.stringify(input)}`).toBe(true);
           }
       }),
-      // A fixed seed: random nested quantifiers can backtrack for minutes on some inputs.
-      { numRuns: 5000, seed: 1205 },
+      { numRuns: 5000 },
     );
     expect(checked).toBeGreaterThan(1000);
   });

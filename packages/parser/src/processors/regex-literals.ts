@@ -44,7 +44,7 @@ export function requiredLiterals(
   // units: no prefilter rather than reasoning about either.
   if (NON_ASCII.test(source)) return undefined;
   const state = { folded: ignoreCase };
-  const found = parse(source, joined(common, ignoreCase), state);
+  const found = parse(source, ignoreCase ? lowered(common) : common, state);
   if (found === undefined) return undefined;
   // Lowercasing is always safe for ASCII literals: where the input has one, its lowercase
   // has the literal's lowercase.
@@ -54,31 +54,26 @@ export function requiredLiterals(
 
 const NON_ASCII = /[\u0080-\uffff]/;
 
-/**
- * The common inputs as one text (lowercased for `i`), looked into with one `includes` per
- * literal: cold, a loop over the inputs cost more than the searches.
- */
-const joinedCache = new WeakMap<readonly string[], { exact: string; lower: string }>();
-function joined(common: readonly string[], lower: boolean): string {
-  let out = joinedCache.get(common);
+const loweredCache = new WeakMap<readonly string[], readonly string[]>();
+function lowered(common: readonly string[]): readonly string[] {
+  let out = loweredCache.get(common);
   if (out === undefined) {
-    const exact = common.join('\n');
-    out = { exact, lower: exact.toLowerCase() };
-    joinedCache.set(common, out);
+    out = common.map((c) => c.toLowerCase());
+    loweredCache.set(common, out);
   }
-  return lower ? out.lower : out.exact;
+  return out;
 }
 
 /** What every match contains one of, and how it was scored (see better). */
 interface Requirement {
   readonly literals: readonly string[];
-  /** How many of the literals the common inputs contain: lower is better. */
+  /** How many of the common inputs contain one of the literals: lower is better. */
   readonly hits: number;
   /** The length of the shortest literal, at most 8: higher is better. */
   readonly length: number;
 }
 
-/** The better of two requirements: fewer found in common inputs, then longer, then fewer alternatives. */
+/** The better of two requirements: found in fewer common inputs, then longer, then fewer alternatives. */
 function better(a: Requirement | undefined, b: Requirement | undefined): Requirement | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
@@ -87,13 +82,16 @@ function better(a: Requirement | undefined, b: Requirement | undefined): Require
   return b.literals.length < a.literals.length ? b : a;
 }
 
-function requirement(literals: readonly string[], common: string): Requirement {
+function requirement(literals: readonly string[], common: readonly string[]): Requirement {
   let hits = 0;
+  for (const text of common)
+    for (const l of literals)
+      if (text.includes(l)) {
+        hits++;
+        break;
+      }
   let length = 8;
-  for (const l of literals) {
-    if (common.includes(l)) hits++;
-    if (l.length < length) length = l.length;
-  }
+  for (const l of literals) if (l.length < length) length = l.length;
   return { literals, hits, length };
 }
 
@@ -120,7 +118,11 @@ const GROUP = 4;
  * the group is a lookaround, the best requirement of the alternative being read and its
  * current literal run.
  */
-function parse(source: string, common: string, state: { folded: boolean }): Requirement | undefined {
+function parse(
+  source: string,
+  common: readonly string[],
+  state: { folded: boolean },
+): Requirement | undefined {
   const ignoreCase = state.folded;
   const fold = (run: string) => requirement([ignoreCase ? run.toLowerCase() : run], common);
   const branches: (string[] | null)[] = [[]];

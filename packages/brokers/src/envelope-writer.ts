@@ -392,7 +392,7 @@ function slotValue(slot: number, record: OutboundRecord, values: readonly unknow
 }
 
 /** Same JSON text: equal primitives, or arrays of equal primitives (field values never nest deeper). */
-function sameValue(a: unknown, b: unknown): boolean {
+export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a !== 'object' || a === null;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++)

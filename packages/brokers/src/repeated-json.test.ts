@@ -1,7 +1,8 @@
 import type { JsonValue } from '@sluice/core';
+import { cloneJson } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloneJson, copierFor, RepeatedJson } from './repeated-json.js';
+import { copierFor, RepeatedJson } from './repeated-json.js';
 
 /** Objects and arrays of `a` that `b` also holds (a copy must share none). */
 function shared(a: unknown, b: unknown, found: unknown[] = []): unknown[] {

@@ -1,5 +1,4 @@
-import type { JsonObject, JsonValue } from '@sluice/core';
-import { setOwn } from '@sluice/core';
+import { cloneJson, type JsonValue } from '@sluice/core';
 
 /**
  * JSON.parse for text that repeats from one payload to the next (the fields a shipper adds
@@ -26,19 +25,6 @@ export class RepeatedJson {
 
 /** Copies values of one shape (see copierFor). */
 export type Copier = (value: JsonValue) => JsonValue;
-
-/** A deep copy of a parsed JSON value, keys in their order, a `__proto__` key kept as a field. */
-export function cloneJson(value: JsonValue): JsonValue {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const copy: JsonValue[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = cloneJson(value[i] as JsonValue);
-    return copy;
-  }
-  const copy: JsonObject = {};
-  for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key] as JsonValue));
-  return copy;
-}
 
 /**
  * A copier for values shaped like `value` (the same keys in the same order, the same kinds

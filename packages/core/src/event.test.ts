@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addTag, exceedsDepth, getField, type JsonObject, setField } from './event.js';
+import {
+  addTag,
+  cloneJson,
+  exceedsDepth,
+  getField,
+  type JsonObject,
+  type JsonValue,
+  setField,
+} from './event.js';
 
 describe('addTag', () => {
   it('keeps a non-list tags value from a JSON document instead of replacing it', () => {
@@ -55,5 +63,30 @@ describe('field paths from data never reach Object.prototype', () => {
     expect(JSON.parse(JSON.stringify(event))).toEqual(
       JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
     );
+  });
+});
+
+describe('cloneJson', () => {
+  it('copies as structuredClone does, key order included, sharing nothing', () => {
+    const values: JsonValue[] = [
+      ['web'],
+      { b: 1, a: [1, { c: null, '2': 'x' }], d: { e: true } },
+      JSON.parse('{"__proto__":{"x":[1]},"y":"z"}'),
+      [],
+      {},
+      'text',
+      3.5,
+      null,
+    ];
+    for (const value of values) {
+      const copy = cloneJson(value);
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(structuredClone(value)));
+      if (value !== null && typeof value === 'object') expect(copy).not.toBe(value);
+    }
+    const nested = { a: { b: [1] } };
+    const copy = cloneJson(nested) as typeof nested;
+    copy.a.b.push(2);
+    expect(nested.a.b).toEqual([1]);
+    expect(Object.getPrototypeOf(cloneJson(JSON.parse('{"__proto__":{}}')))).toBe(Object.prototype);
   });
 });

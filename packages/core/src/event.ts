@@ -45,6 +45,23 @@ export function setOwn(object: JsonObject, key: string, value: JsonValue): void 
   }
 }
 
+/**
+ * A deep copy of a JSON value: what structuredClone gives for one, key order included and a
+ * `__proto__` key kept as a field, at a fraction of its cost (structuredClone serialises
+ * through V8's message format: about a microsecond for `["web"]`).
+ */
+export function cloneJson(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const copy: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = cloneJson(value[i] as JsonValue);
+    return copy;
+  }
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key] as JsonValue));
+  return copy;
+}
+
 /** Sets a nested field, creating (or replacing non-object) intermediate objects. */
 export function setField(event: JsonObject, path: string | readonly string[], value: JsonValue): void {
   const parts = typeof path === 'string' ? fieldPath(path) : path;

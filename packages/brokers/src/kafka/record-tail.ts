@@ -1,5 +1,6 @@
 import type { OutboundRecord } from '@sluice/core';
 import type { Message } from 'kafkajs';
+import { sameValue } from '../envelope-writer.js';
 import { KAFKA_HEADER } from './codec.js';
 
 /*
@@ -222,15 +223,6 @@ function wholeOrText(n: number): number | string {
 
 function partLength(p: Buffer | number): number {
   return typeof p === 'number' ? digitCount(p) : p.length;
-}
-
-/** Same JSON text: equal primitives, or arrays of equal primitives (field values never nest deeper). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return typeof a !== 'object' || a === null;
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++)
-    if (a[i] !== b[i] || (typeof a[i] === 'object' && a[i] !== null)) return false;
-  return true;
 }
 
 /**

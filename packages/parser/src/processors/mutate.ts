@@ -1,4 +1,13 @@
-import { addTag, fieldPath, getField, type JsonObject, type JsonValue, setField, setOwn } from '@sluice/core';
+import {
+  addTag,
+  cloneJson,
+  fieldPath,
+  getField,
+  type JsonObject,
+  type JsonValue,
+  setField,
+  setOwn,
+} from '@sluice/core';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
 import { isFieldPath, OptionReader } from './options.js';
 
@@ -421,22 +430,5 @@ function withoutKey(object: JsonObject, key: string): JsonObject {
   // Object rest copies the own enumerable fields in their order, defining each (an own
   // `__proto__` stays a field), as a loop of setOwn did, at two thirds of its cost.
   const { [key]: _removed, ...copy } = object;
-  return copy;
-}
-
-/**
- * A deep copy of a JSON value: what structuredClone gives for one, key order included, at
- * a fraction of its cost (structuredClone serialises through V8's message format: about
- * a microsecond for `["web"]`, paid per event by a module's `add` of a list).
- */
-export function cloneJson(value: JsonValue): JsonValue {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const copy: JsonValue[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = cloneJson(value[i] as JsonValue);
-    return copy;
-  }
-  const copy: JsonObject = {};
-  for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key] as JsonValue));
   return copy;
 }

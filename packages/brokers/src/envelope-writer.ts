@@ -279,8 +279,18 @@ const TEXT = 2;
 
 /** The decimal digits of a non-negative safe integer at `at` (JSON.stringify's text for it); returns the end. */
 function writeWhole(out: Buffer, at: number, n: number): number {
+  return writeDigits(out, at, n, digitCount(n));
+}
+
+/** How many decimal digits a non-negative safe integer has. */
+export function digitCount(n: number): number {
   let digits = 1;
   for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
+}
+
+/** The decimal digits of a non-negative safe integer (`digits` of them: digitCount) at `at`; returns the end. */
+export function writeDigits(out: Buffer, at: number, n: number, digits: number): number {
   let i = at + digits;
   do {
     out[--i] = 0x30 + (n % 10);

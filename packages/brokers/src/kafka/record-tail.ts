@@ -1,6 +1,6 @@
 import type { OutboundRecord } from '@sluice/core';
 import type { Message } from 'kafkajs';
-import { sameValue } from '../envelope-writer.js';
+import { digitCount, sameValue, writeDigits } from '../envelope-writer.js';
 import { KAFKA_HEADER } from './codec.js';
 
 /*
@@ -132,7 +132,7 @@ export class RecordTailWriter {
       if (typeof offsetText === 'number') {
         const digits = digitCount(offsetText);
         out[at++] = digits * 2;
-        at = writeWhole(out, at, offsetText, digits);
+        at = writeDigits(out, at, offsetText, digits);
       } else at = writeString(out, at, offsetText);
     }
     if (fieldsText !== undefined) {
@@ -141,7 +141,7 @@ export class RecordTailWriter {
       if (fieldsText === true) {
         at = writeVarint(out, at, (fieldsBytes + 1) * 2);
         for (const p of this.parts) {
-          if (typeof p === 'number') at = writeWhole(out, at, p, digitCount(p));
+          if (typeof p === 'number') at = writeDigits(out, at, p, digitCount(p));
           else {
             out.set(p, at);
             at += p.length;
@@ -273,20 +273,4 @@ function writeVarint(out: Buffer, at: number, value: number): number {
   }
   out[at++] = value;
   return at;
-}
-
-function digitCount(n: number): number {
-  let digits = 1;
-  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  return digits;
-}
-
-/** The decimal digits of a non-negative safe integer (`digits` of them) at `at`; returns the end. */
-function writeWhole(out: Buffer, at: number, n: number, digits: number): number {
-  let i = at + digits;
-  do {
-    out[--i] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  } while (n > 0);
-  return at + digits;
 }

@@ -33,6 +33,8 @@ const fieldName = fc.oneof(
     'message',
     '@timestamp',
     'log.level',
+    'log.offset',
+    'log.file.path',
     'log',
     'sluice',
     'sluice.id',
@@ -211,6 +213,20 @@ describe('envelope reader', () => {
       `${head}"\\ud83d\\ude00\\ud800","host":{"name":"vm"}${tail}`,
       head.replace('"1970', '"19\\"70') + `"x","host":{"name":"vm"}${tail}`,
       `${head}"x","host":{"name":"vm"}${tail.slice(0, -1)}`,
+      // Fields after `log`, as the shipper's envelopes have them (event.created after log.offset).
+      `${head}"x","host":{"name":"vm"}${tail.replace('},"sluice"', '},"event":{"created":"t"},"sluice"')}`,
+      `${head}"x"${tail.replace('},"sluice"', '},"event":{"created":"t"},"sluice"')}`,
+      `${head}"x","host":{"name":"vm"}${tail.replace('},"sluice"', '},"host":{"name":"other"},"sluice"')}`,
+      `${head}"x","host":{"name":"vm"}${tail.replace('},"sluice"', '},"message":"y","sluice"')}`,
+      `${head}"x","host":{"name":"vm"}${tail.replace('},"sluice"', '},"log":{"level":"info"},"sluice"')}`,
+      `${head}"x","host":{"name":"vm"}${tail.replace('},"sluice"', '},,"sluice"')}`,
+      `${head}"x","host":{"name":"vm"}${tail.replace('},"sluice"', '} ,"event":1,"sluice"')}`,
+      `${head}"x","host":{"name":"vm"}${tail.replace('"offset":3}', '"offset":3,"level":"x"}')}`,
+      `${head}"x","host":{"name":"vm"}${tail.replace('"offset":3}', '"offset":3 }')}`,
+      // A `log` inside a field's object: the halves around it are unbalanced.
+      `${head}"x","k":{"a":1${tail.replace('},"sluice"', '}},"sluice"')}`,
+      `${head}"x","log":{"file":{"path":"p"},"offset":1},"k":{"a":1${tail.replace('},"sluice"', '}},"sluice"')}`,
+      `${head}"x","k":[{"a":1${tail.replace('},"sluice"', '}],"sluice"')}`,
     ];
     for (const payload of cases) expectSameDecode(payload);
   });

@@ -8,23 +8,26 @@ import { type Copier, copierFor } from './repeated-json.js';
  * event: what the shipper adds to every line of a file) once per line, about two thirds of
  * the parse. EnvelopeWriter (envelope-writer.ts) always writes one layout:
  *
- *   {"@timestamp":T,"message":M<FIELDS>,"log":{"file":{"path":P}[,"offset":O]},"sluice":{"id":I,"shipped_at":S}}
+ *   {"@timestamp":T,"message":M<BEFORE>,"log":{"file":{"path":P}[,"offset":O]}<AFTER>,"sluice":{"id":I,"shipped_at":S}}
  *
- * where FIELDS is `,"name":value...` and the same text from line to line. This reader takes
- * that layout apart with searches and slices: the string literals are sliced out (or
- * JSON.parse'd on their own when they hold an escape), FIELDS is parsed once and copied
- * while it repeats, and the record is built as decodeJsonEvent builds it from the parsed
- * object. Anything else (other whitespace, another key order, a number JSON.parse would
- * read differently, a field that shadows one of the envelope's) returns undefined, and
- * the caller decodes the payload the general way. The property tests in
- * envelope-reader.test.ts hold the two paths to the same records and poison.
+ * where BEFORE and AFTER are `,"name":value...` (either may be empty) and the same text
+ * from line to line. `log` sits among the fields where the first field under `log.` put it:
+ * the shipper's `log.offset` comes before `event.created`, so real envelopes have fields on
+ * both sides. This reader takes that layout apart with searches and slices: the string
+ * literals are sliced out (or JSON.parse'd on their own when they hold an escape), BEFORE
+ * and AFTER are parsed once and copied while they repeat, and the record is built as
+ * decodeJsonEvent builds it from the parsed object. Anything else (other whitespace,
+ * another key order, a number JSON.parse would read differently, a field that shadows one
+ * of the envelope's) returns undefined, and the caller decodes the payload the general
+ * way. The property tests in envelope-reader.test.ts hold the two paths to the same
+ * records and poison, and shipper.test.ts holds the shipper's envelopes to this path.
  */
 
 const HEAD = '{"@timestamp":"';
 const MESSAGE = ',"message":"';
 const LOG = ',"log":{"file":{"path":"';
 const OFFSET = ',"offset":';
-const SLUICE = '},"sluice":{"id":"';
+const SLUICE = ',"sluice":{"id":"';
 const SHIPPED_AT = ',"shipped_at":';
 
 /**
@@ -39,10 +42,11 @@ const ENVELOPE_KEYS = new Set(['@timestamp', 'message', 'log', 'sluice', '__prot
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The last FIELDS text and what it parsed to (a field object per line is copied from it). */
+/** The last BEFORE and AFTER texts and what they parsed to (a field object per line is copied from it). */
 interface FieldsCache {
-  text: string;
-  /** The parsed members, or null when they may not take this path (see fieldsFor). */
+  before: string;
+  after: string;
+  /** The parsed members with `log: null` between them, or null when they may not take this path (see fieldsFor). */
   fields: JsonObject | null;
   /** Copies `fields` for each record (repeated-json.ts). */
   copy: Copier;
@@ -63,7 +67,7 @@ export class EnvelopeReader {
     if (!payload.startsWith(MESSAGE, timestampEnd + 1)) return undefined;
     const messageStart = timestampEnd + 1 + MESSAGE.length;
 
-    // From the end: `},"sluice":{"id":"I","shipped_at":S}}`.
+    // From the end: `,"sluice":{"id":"I","shipped_at":S}}`.
     const length = payload.length;
     if (payload.charCodeAt(length - 1) !== 0x7d || payload.charCodeAt(length - 2) !== 0x7d) return undefined;
     const shippedAtStart = payload.lastIndexOf(SHIPPED_AT);
@@ -78,32 +82,44 @@ export class EnvelopeReader {
     if (idEnd <= idStart || payload.charCodeAt(idEnd) !== 0x22 || !verbatim(payload, idStart, idEnd))
       return undefined;
 
-    // `,"log":{"file":{"path":"P"}[,"offset":O]` before it.
+    // `,"log":{"file":{"path":"P"}[,"offset":O]}` before it. The pattern cannot occur inside
+    // a string literal (its quote after a comma would be escaped there); one inside a field's
+    // object makes BEFORE or AFTER unbalanced, which fieldsFor refuses.
     const logStart = payload.lastIndexOf(LOG, sluiceStart);
     if (logStart < messageStart) return undefined;
     const pathStart = logStart + LOG.length;
     const pathEnd = literalEnd(payload, pathStart);
-    if (pathEnd < 0 || pathEnd + 2 > sluiceStart || payload.charCodeAt(pathEnd + 1) !== 0x7d)
+    if (pathEnd < 0 || pathEnd + 2 >= sluiceStart || payload.charCodeAt(pathEnd + 1) !== 0x7d)
       return undefined;
     const path = literal(payload, pathStart, pathEnd);
     if (path === undefined) return undefined;
     let offset = -1;
-    if (pathEnd + 2 !== sluiceStart) {
-      if (!payload.startsWith(OFFSET, pathEnd + 2)) return undefined;
-      offset = whole(payload, pathEnd + 2 + OFFSET.length, sluiceStart);
+    let logEnd = pathEnd + 2;
+    if (payload.charCodeAt(logEnd) !== 0x7d) {
+      if (!payload.startsWith(OFFSET, logEnd)) return undefined;
+      const digitsStart = logEnd + OFFSET.length;
+      logEnd = payload.indexOf('}', digitsStart);
+      if (logEnd < 0 || logEnd >= sluiceStart) return undefined;
+      offset = whole(payload, digitsStart, logEnd);
       if (offset < 0) return undefined;
     }
+    const afterStart = logEnd + 1;
 
-    // The message literal, then FIELDS up to `,"log":`. While FIELDS repeats, the message
-    // ends where the remembered text begins (a quote there that is really inside the
-    // message makes the literal invalid, which `literal` finds); else at its first
+    // The message literal, then BEFORE up to `,"log":`. While BEFORE and AFTER repeat, the
+    // message ends where the remembered BEFORE begins (a quote there that is really inside
+    // the message makes the literal invalid, which `literal` finds); else at its first
     // unescaped quote.
     let messageEnd = -1;
     let members: FieldsCache | undefined;
     const cached = this.cache;
-    if (cached !== undefined) {
-      const at = logStart - cached.text.length;
-      if (at > messageStart && payload.charCodeAt(at - 1) === 0x22 && payload.startsWith(cached.text, at)) {
+    if (cached !== undefined && sluiceStart - afterStart === cached.after.length) {
+      const at = logStart - cached.before.length;
+      if (
+        at > messageStart &&
+        payload.charCodeAt(at - 1) === 0x22 &&
+        payload.startsWith(cached.before, at) &&
+        payload.startsWith(cached.after, afterStart)
+      ) {
         messageEnd = at - 1;
         members = cached;
       }
@@ -111,13 +127,18 @@ export class EnvelopeReader {
     if (messageEnd < 0) {
       messageEnd = literalEnd(payload, messageStart);
       if (messageEnd < 0 || messageEnd >= logStart) return undefined;
-      if (messageEnd + 1 !== logStart) members = this.fieldsFor(payload.slice(messageEnd + 1, logStart));
+      if (messageEnd + 1 !== logStart || afterStart !== sluiceStart)
+        members = this.fieldsFor(
+          payload.slice(messageEnd + 1, logStart),
+          payload.slice(afterStart, sluiceStart),
+        );
     }
     if (members !== undefined && members.fields === null) return undefined;
     const line = literal(payload, messageStart, messageEnd);
     if (line === undefined) return undefined;
     const id = payload.slice(idStart, idEnd);
 
+    // The copy has `log` in its place among the fields, as JSON.parse of the whole puts it.
     const fields = members === undefined ? {} : (members.copy(members.fields as JsonObject) as JsonObject);
     const log: JsonObject = { file: { path } };
     if (offset >= 0) log.offset = offset;
@@ -135,29 +156,43 @@ export class EnvelopeReader {
   }
 
   /**
-   * The parsed FIELDS members (`,"a":1,"b":{...}`) and their copier, from the cache while
-   * the text repeats; `fields` null when they do not parse to an object this path can copy: a syntax error, a name the
-   * envelope also has (JSON.parse of the whole would merge or reorder), nesting past the
-   * depth decodeJsonEvent refuses (the envelope's own objects nest three deep at most).
+   * BEFORE and AFTER (`,"a":1,"b":{...}`, either may be empty) parsed into one object with
+   * `log: null` between them, and its copier, from the cache while the texts repeat;
+   * `fields` null when they do not parse to members this path can copy: a syntax error or
+   * an unbalanced half (a `"log"` inside a field's object split it), a name the envelope
+   * also has (JSON.parse of the whole would merge or reorder), nesting past the depth
+   * decodeJsonEvent refuses (the envelope's own objects nest three deep at most).
    */
-  private fieldsFor(members: string): FieldsCache {
+  private fieldsFor(before: string, after: string): FieldsCache {
     const cached = this.cache;
-    if (cached !== undefined && cached.text === members) return cached;
+    if (cached !== undefined && cached.before === before && cached.after === after) return cached;
     let fields: JsonObject | null = null;
-    if (members.charCodeAt(0) === 0x2c) {
-      try {
-        const parsed: unknown = JSON.parse(`{${members.slice(1)}}`);
-        const keys = isPlainObject(parsed) ? Object.keys(parsed) : [];
-        // No member at all (`,` or `, `) is a stray comma in the envelope: not JSON.
-        if (keys.length > 0 && !keys.some((k) => ENVELOPE_KEYS.has(k)))
-          fields = exceedsDepth(parsed, DEFAULT_MAX_DEPTH) ? null : (parsed as JsonObject);
-      } catch {
-        fields = null;
-      }
+    if (ownMembers(before) && ownMembers(after)) {
+      const parsed = JSON.parse(
+        `{${before.slice(1)}${before === '' ? '' : ','}"log":null${after}}`,
+      ) as JsonObject;
+      fields = exceedsDepth(parsed, DEFAULT_MAX_DEPTH) ? null : parsed;
     }
-    const entry: FieldsCache = { text: members, fields, copy: fields === null ? noCopy : copierFor(fields) };
+    const entry: FieldsCache = { before, after, fields, copy: fields === null ? noCopy : copierFor(fields) };
     this.cache = entry;
     return entry;
+  }
+}
+
+/**
+ * Whether `text` is empty or a list of members (`,"a":1,...`) that parses on its own and
+ * names none of the envelope's keys. A comma with no member after it is a stray comma in
+ * the envelope: not JSON.
+ */
+function ownMembers(text: string): boolean {
+  if (text === '') return true;
+  if (text.charCodeAt(0) !== 0x2c) return false;
+  try {
+    const parsed: unknown = JSON.parse(`{${text.slice(1)}}`);
+    const keys = isPlainObject(parsed) ? Object.keys(parsed) : [];
+    return keys.length > 0 && !keys.some((k) => ENVELOPE_KEYS.has(k));
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { appendFile, copyFile, mkdtemp, rename, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodePayloadGenerally, EnvelopeReader, encodeEnvelope } from '@sluice/brokers';
 import { createLogger, recordId } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/support/wait.js';
@@ -78,6 +79,29 @@ describe('Shipper with files', () => {
     await again.done;
     expect(again.producer.records.map((r) => r.id)).toEqual(producer.records.map((r) => r.id));
     expect(producer.records[1]?.id).not.toBe(recordId(path, 7)); // identity is dev:ino:gen, not the path
+  });
+
+  it("its envelopes are in the layout the consumer's envelope reader takes, not only the general JSON.parse", async () => {
+    // The reader's shortcut declines anything but the writer's exact layout; a change in the
+    // fields the shipper adds (their names or order) must not silently send every line the
+    // slow way, as `log.offset` before `event.created` once did.
+    const dir = await mkdtemp(join(tmpdir(), 'ship-'));
+    const path = join(dir, 'a.log');
+    await writeFile(path, `${lines(0, 300)}GET "/q?a=\\b" é`);
+    const { producer, done } = start(
+      { paths: [path], follow: false },
+      { fields: { env: 'test' }, tags: ['t1'] },
+    );
+    await done;
+    const reader = new EnvelopeReader();
+    const ctx = { origin: 'redis:logs', stream: 'logs' };
+    for (const record of producer.records) {
+      const payload = encodeEnvelope(record);
+      const read = reader.read(payload, ctx.origin);
+      expect(read, payload).toBeDefined();
+      expect(JSON.stringify(read)).toBe(JSON.stringify(decodePayloadGenerally(payload, ctx)));
+    }
+    expect(producer.records).toHaveLength(301);
   });
 
   it('resumes from the registry after a restart, sending nothing twice that was confirmed', async () => {

@@ -19,6 +19,7 @@ import { Piscina } from 'piscina';
 import type { LogMetricDefinition } from '../log-metrics/config.js';
 import { type LogMetricRow, LogMetricsEvaluator, subtractRows } from '../log-metrics/evaluator.js';
 import { LogMetricsExporter } from '../log-metrics/exporter.js';
+import { GrowthWindow } from './growth.js';
 import { type PipelineSource, validateSource } from './source.js';
 import {
   type PayloadsBatch,
@@ -38,8 +39,8 @@ export interface ParserPoolOptions {
   readonly indexMissing?: string;
   /**
    * Most worker threads. Default: the number of CPUs. Range 1..256. The pool starts
-   * `minThreads` and adds one when its workers have been busy for a while with batches
-   * waiting (see ParserPool.grow).
+   * `minThreads` and adds one when its workers have been busy for two seconds in a row with
+   * batches waiting (see growth.ts).
    */
   readonly threads?: number;
   /** Worker threads started at once and never fewer. Default 1. Range 1..threads. */
@@ -224,11 +225,6 @@ class WatchedTask {
   }
 }
 
-/** How long the pool watches its workers before it decides whether to add one. */
-const GROWTH_WINDOW_MS = 1000;
-/** The share of the started workers' time spent parsing above which one more is worth its start-up. */
-const GROWTH_BUSY_SHARE = 0.5;
-
 /**
  * Parses batches of records in worker threads and returns them as bulk bodies.
  *
@@ -251,8 +247,10 @@ const GROWTH_BUSY_SHARE = 0.5;
  * collection and compilation after that, which a consumer held back by Elasticsearch
  * pays for nothing (one worker parses far faster than one Elasticsearch node indexes).
  * So the pool hands Piscina one batch per started worker, starts with `minThreads`, and
- * adds a worker, up to `threads`, when over the last second its workers were busy at
- * least half the time and a batch had to wait for one (`grow`).
+ * adds a worker, up to `threads`, when over two seconds in a row its workers were busy
+ * at least half the time and batches had to wait for one (`grow`, growth.ts). It only
+ * grows: a consumer that needed the threads once is likely to need them again, and a
+ * worker kept idle costs nothing but memory.
  */
 export class ParserPool implements BatchEncoder {
   /** The most worker threads the pool may start. */
@@ -262,9 +260,7 @@ export class ParserPool implements BatchEncoder {
   private running = 0;
   /** Batches waiting for a worker, in arrival order. */
   private readonly waiting: Array<() => void> = [];
-  private windowStartedAt = performance.now();
-  private windowBusySeconds = 0;
-  private windowHadWaits = false;
+  private readonly growth = new GrowthWindow(performance.now());
   /** Tasks in `run`, admitted or waiting: `close` lets them finish first. */
   private inFlight = 0;
   private drained: (() => void) | undefined;
@@ -587,7 +583,7 @@ export class ParserPool implements BatchEncoder {
       this.running++;
       return undefined;
     }
-    this.windowHadWaits = true;
+    this.growth.waited();
     // release() or grow() counts the slot as running before it wakes this batch.
     return new Promise((resolve) => this.waiting.push(resolve));
   }
@@ -598,35 +594,18 @@ export class ParserPool implements BatchEncoder {
     else next();
   }
 
-  /**
-   * Adds a worker when the last window (at least GROWTH_WINDOW_MS) showed the started ones
-   * busy GROWTH_BUSY_SHARE of their time with a batch waiting. Only grows: a consumer that
-   * needed the threads once is likely to need them again, and a worker kept idle costs
-   * nothing but memory.
-   */
+  /** Adds a worker, up to `threads`, when the growth window says the started ones are saturated (growth.ts). */
   private grow(busySeconds: number): void {
-    this.windowBusySeconds += busySeconds;
-    const now = performance.now();
-    const elapsed = (now - this.windowStartedAt) / 1000;
-    if (elapsed * 1000 < GROWTH_WINDOW_MS) return;
-    if (
-      this.width < this.threads &&
-      this.windowHadWaits &&
-      this.windowBusySeconds >= elapsed * this.width * GROWTH_BUSY_SHARE
-    ) {
-      this.width++;
-      // Piscina starts the new worker for the batch it cannot place.
-      const next = this.waiting.shift();
-      if (next === undefined) {
-        // Nothing waits now: the slot opens for the next batch.
-      } else {
-        this.running++;
-        next();
-      }
+    const grow = this.growth.observe(busySeconds, performance.now(), this.width, this.waiting.length > 0);
+    if (!grow || this.width >= this.threads) return;
+    this.width++;
+    // Piscina starts the new worker for the batch it cannot place; with nothing waiting now,
+    // the slot opens for the next batch.
+    const next = this.waiting.shift();
+    if (next !== undefined) {
+      this.running++;
+      next();
     }
-    this.windowStartedAt = now;
-    this.windowBusySeconds = 0;
-    this.windowHadWaits = this.waiting.length > 0;
   }
 
   /**

@@ -1,0 +1,55 @@
+/** How long the pool watches its workers before it decides whether to add one. */
+export const GROWTH_WINDOW_MS = 1000;
+/** The share of the started workers' time spent parsing above which one more is worth its start-up. */
+export const GROWTH_BUSY_SHARE = 0.5;
+/**
+ * Windows in a row that must show the workers that busy, with batches waiting, before one
+ * is added. One is not enough: a consumer starting on a backlog hands its first batches to
+ * a worker that is still loading and compiling (its first batch runs several times slower
+ * than later ones), so the first window nearly always looks saturated, and a second worker
+ * started then costs a second of CPU for no throughput when Elasticsearch sets the pace
+ * (half the runs of benchmarks/consumer/cpu.mjs did so on 2026-12-05).
+ */
+export const GROWTH_WINDOWS_IN_A_ROW = 1;
+
+/**
+ * Decides when the parser pool adds a worker: after GROWTH_WINDOWS_IN_A_ROW windows (each
+ * at least GROWTH_WINDOW_MS) in which the started workers were busy at least
+ * GROWTH_BUSY_SHARE of their time and some batch had to wait for one. The pool tells it
+ * each busy period as a batch ends (`observe`) and each wait as it begins (`waited`).
+ */
+export class GrowthWindow {
+  private startedAt: number;
+  private busySeconds = 0;
+  private hadWaits = false;
+  private saturatedWindows = 0;
+
+  constructor(now: number) {
+    this.startedAt = now;
+  }
+
+  /** A batch had to wait for a worker. */
+  waited(): void {
+    this.hadWaits = true;
+  }
+
+  /**
+   * Adds a finished batch's busy time; true when a worker should be added now. `width` is
+   * the workers started, `stillWaiting` whether a batch waits at this moment (the next
+   * window starts with that wait).
+   */
+  observe(busySeconds: number, now: number, width: number, stillWaiting: boolean): boolean {
+    this.busySeconds += busySeconds;
+    const elapsed = (now - this.startedAt) / 1000;
+    if (elapsed * 1000 < GROWTH_WINDOW_MS) return false;
+    const saturated = this.hadWaits && this.busySeconds >= elapsed * width * GROWTH_BUSY_SHARE;
+    this.saturatedWindows = saturated ? this.saturatedWindows + 1 : 0;
+    this.startedAt = now;
+    this.busySeconds = 0;
+    this.hadWaits = stillWaiting;
+    if (this.saturatedWindows < GROWTH_WINDOWS_IN_A_ROW) return false;
+    // The new worker is judged on windows of its own.
+    this.saturatedWindows = 0;
+    return true;
+  }
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { serialize } from 'node:v8';
 import { getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,25 @@ describe('user_agent (uap-core data, Elasticsearch field rules)', () => {
         device: { name: 'iPhone' },
       },
     });
+  });
+
+  it('writes one-byte strings, so the event it lands in serialises as one-byte text', () => {
+    // V8's serializer tags a one-byte string `"` and a two-byte one `c`: a two-byte value
+    // makes JSON.stringify of the whole event two-byte, and its UTF-8 write slower.
+    const oneByte = (value: string) => serialize(value)[2] === 0x22;
+    expect(oneByte('Chrome') && !oneByte('Chrome\u0100')).toBe(true);
+    const p = userAgent({}, { where });
+    for (const agent of [CHROME, IPHONE, MAC_FIREFOX, 'Googlebot/2.1 (+http://www.google.com/bot.html)']) {
+      const event = p.apply({ user_agent: { original: agent } }) as JsonObject;
+      const strings: string[] = [];
+      const walk = (v: JsonValue | undefined): void => {
+        if (typeof v === 'string') strings.push(v);
+        else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+      };
+      walk(event);
+      for (const s of strings) expect(oneByte(s), s).toBe(true);
+      expect(oneByte(JSON.stringify(event))).toBe(true);
+    }
   });
 
   it('names as Elasticsearch does: Mac OS X and device Mac, Firefox Alpha, bots as Spider', () => {

@@ -10,7 +10,7 @@ export const GROWTH_BUSY_SHARE = 0.5;
  * started then costs a second of CPU for no throughput when Elasticsearch sets the pace
  * (half the runs of benchmarks/consumer/cpu.mjs did so on 2026-12-05).
  */
-export const GROWTH_WINDOWS_IN_A_ROW = 1;
+export const GROWTH_WINDOWS_IN_A_ROW = 2;
 
 /**
  * Decides when the parser pool adds a worker: after GROWTH_WINDOWS_IN_A_ROW windows (each

@@ -52,6 +52,13 @@ describe('growth window', () => {
     expect(run(window, 3_300, 5_000, { seconds: 0.1, width: 1, waiting: true })).toBeDefined();
   });
 
+  it('a worker busy a little over half its time, with waits in every window, stays alone', () => {
+    // What a consumer that Elasticsearch holds back looks like on 2 cores: batches arrive in
+    // bursts (so some wait), and Elasticsearch's CPU stretches the worker's busy wall time.
+    const window = new GrowthWindow(0);
+    expect(run(window, 0, 20_000, { seconds: 0.06, width: 1, waiting: true, gapMs: 40 })).toBeUndefined();
+  });
+
   it('waits without much parsing (batches queued behind a short stall) do not count', () => {
     const window = new GrowthWindow(0);
     expect(run(window, 0, 10_000, { seconds: 0.02, width: 1, waiting: true, gapMs: 80 })).toBeUndefined();

@@ -1,14 +1,21 @@
 /** How long the pool watches its workers before it decides whether to add one. */
 export const GROWTH_WINDOW_MS = 1000;
-/** The share of the started workers' time spent parsing above which one more is worth its start-up. */
-export const GROWTH_BUSY_SHARE = 0.5;
+/**
+ * The share of the started workers' time spent parsing above which one more is worth its
+ * start-up. Well above a half: busy time is wall time in the worker, which a machine shared
+ * with Elasticsearch stretches; on 2 cores a consumer that Elasticsearch holds back showed
+ * windows of 0.25-0.6 with its one worker (2,000-line batches, 2026-12-05), while a worker
+ * that is really the bottleneck is busy nearly all the time.
+ */
+export const GROWTH_BUSY_SHARE = 0.75;
 /**
  * Windows in a row that must show the workers that busy, with batches waiting, before one
  * is added. One is not enough: a consumer starting on a backlog hands its first batches to
  * a worker that is still loading and compiling (its first batch runs several times slower
  * than later ones), so the first window nearly always looks saturated, and a second worker
  * started then costs a second of CPU for no throughput when Elasticsearch sets the pace
- * (half the runs of benchmarks/consumer/cpu.mjs did so on 2026-12-05).
+ * (half the runs of benchmarks/consumer/cpu.mjs did so on 2026-12-05). Waits alone say
+ * little: a consumer hands batches over in bursts, so nearly every window has some.
  */
 export const GROWTH_WINDOWS_IN_A_ROW = 2;
 
@@ -16,7 +23,8 @@ export const GROWTH_WINDOWS_IN_A_ROW = 2;
  * Decides when the parser pool adds a worker: after GROWTH_WINDOWS_IN_A_ROW windows (each
  * at least GROWTH_WINDOW_MS) in which the started workers were busy at least
  * GROWTH_BUSY_SHARE of their time and some batch had to wait for one. The pool tells it
- * each busy period as a batch ends (`observe`) and each wait as it begins (`waited`).
+ * how long each batch occupied a worker as it ends (`observe`) and each wait as it begins
+ * (`waited`).
  */
 export class GrowthWindow {
   private startedAt: number;

@@ -247,8 +247,8 @@ class WatchedTask {
  * collection and compilation after that, which a consumer held back by Elasticsearch
  * pays for nothing (one worker parses far faster than one Elasticsearch node indexes).
  * So the pool hands Piscina one batch per started worker, starts with `minThreads`, and
- * adds a worker, up to `threads`, when over two seconds in a row its workers were busy
- * at least half the time and batches had to wait for one (`grow`, growth.ts). It only
+ * adds a worker, up to `threads`, when over two seconds in a row its workers were occupied
+ * three quarters of the time and batches had to wait for one (`grow`, growth.ts). It only
  * grows: a consumer that needed the threads once is likely to need them again, and a
  * worker kept idle costs nothing but memory.
  */
@@ -446,7 +446,9 @@ export class ParserPool implements BatchEncoder {
           signal: watched,
           transferList: spareBodies,
         });
-        this.record(result);
+        // The slot was taken from submission to answer: parsing, and a fresh worker's start-up
+        // after a recycled one (which its own busy time leaves out).
+        this.record(result, (performance.now() - started) / 1000);
         if (result.body.buffer instanceof ArrayBuffer) this.bodiesOut.add(result.body.buffer);
         const { stats: _stats, busySeconds: _busy, waitSeconds, logMetrics, ...encoded } = result;
         const batch: ParsedBatch & { decoded?: WorkerResult['decoded'] } = {
@@ -616,9 +618,9 @@ export class ParserPool implements BatchEncoder {
     return this.width;
   }
 
-  private record(result: WorkerResult): void {
+  private record(result: WorkerResult, occupiedSeconds: number): void {
     this.busySeconds += result.busySeconds;
-    this.grow(result.busySeconds);
+    this.grow(occupiedSeconds);
     // Declared before the first read of the registry that should show them.
     if (declaredMetrics === undefined) poolMetrics();
     for (const [pattern, matches, misses, seconds] of result.stats) {

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { serialize } from 'node:v8';
 import { getField, type JsonObject, type JsonValue, setField } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseUapYaml, userAgent } from './user-agent.js';
+import { parseUapYaml, userAgent, userAgentFields } from './user-agent.js';
 
 const where = 'p.yaml:1: processor 1 (user_agent)';
 const CHROME =
@@ -192,5 +192,58 @@ describe('user_agent (uap-core data, Elasticsearch field rules)', () => {
         { numRuns: 300 },
       );
     }
+  });
+
+  it('gives with the literal prefilter exactly what trying every rule gives', () => {
+    // The fixtures' agents, typical ones, odd ones, and for each uap-core rule strings its
+    // regex matches (fast-check's generator, without `\b`, whose samples the regex may not
+    // match), alone and inside typical agents: every rule gets to be the first match, or to
+    // be skipped before a later one.
+    const agents = new Set<string>([
+      CHROME,
+      IPHONE,
+      MAC_FIREFOX,
+      '-',
+      'x',
+      'curl/8.5.0',
+      'MOZILLA/5.0 (LINUX; ANDROID 13)',
+    ]);
+    const fixtures = new URL('../modules/fixtures/', import.meta.url);
+    for (const name of readdirSync(fixtures)) {
+      const { cases } = JSON.parse(readFileSync(new URL(name, fixtures), 'utf8')) as {
+        cases: { expected?: JsonObject }[];
+      };
+      for (const c of cases) {
+        const ua = c.expected && getField(c.expected, 'user_agent.original');
+        if (typeof ua === 'string') agents.add(ua);
+      }
+    }
+    const text = readFileSync(createRequire(import.meta.url).resolve('uap-core/regexes.yaml'), 'utf8');
+    for (const list of Object.values(parseUapYaml(text) ?? {}))
+      for (const [n, rule] of list.entries()) {
+        let samples: string[] = [];
+        try {
+          samples = fc.sample(fc.stringMatching(new RegExp((rule.regex as string).replaceAll('\\b', ''))), {
+            numRuns: 1,
+            seed: n,
+          });
+        } catch {}
+        for (const sample of samples) {
+          agents.add(sample);
+          agents.add(
+            `Mozilla/5.0 (Linux; Android 13; ${sample}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36`,
+          );
+          agents.add(`${sample.toUpperCase()} ${IPHONE}`);
+        }
+      }
+    expect(agents.size).toBeGreaterThan(3000);
+    let named = 0;
+    for (const ua of agents) {
+      const fast = userAgentFields(ua);
+      expect(fast, ua).toEqual(userAgentFields(ua, false));
+      if (fast.name !== 'Other') named++;
+    }
+    // Most of them are recognised: the comparison is not between two "Other"s.
+    expect(named / agents.size).toBeGreaterThan(0.5);
   });
 });

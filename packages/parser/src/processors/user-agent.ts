@@ -2,11 +2,21 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fieldPath, getField, type JsonObject, type JsonValue, objectAt, setOwn } from '@sluice/core';
 import { type Processor, type ProcessorFactory, withOptions } from '../processor.js';
+import { type LiteralFilter, LiteralFilters, LiteralScan } from './literal-filter.js';
 import { OptionReader } from './options.js';
+import { requiredLiterals } from './regex-literals.js';
 
 /** One rule of uap-core's regexes.yaml: a regex and optional replacements for its groups. */
 interface UapRule {
-  readonly regex: RegExp;
+  /** Built on first use (see ruleRegex): most rules never run, thanks to `literals`. */
+  regex: RegExp | undefined;
+  readonly source: string;
+  readonly ignoreCase: boolean;
+  /**
+   * Literals one of which is in every UA string the regex matches; undefined when none is
+   * known. See regex-literals.ts.
+   */
+  readonly literals: LiteralFilter | undefined;
   readonly family?: string;
   readonly v1?: string;
   readonly v2?: string;
@@ -20,6 +30,21 @@ interface UapRules {
   readonly devices: readonly UapRule[];
 }
 
+/**
+ * Typical user agents: of the literals a rule cannot match without, the prefilter looks for
+ * the one fewest of these contain (`MOB-` rather than ` Build`), which rules out most UAs.
+ * Only the choice depends on them, never the result.
+ */
+const COMMON_AGENTS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 13; SM-A536B Build/TP1A.220624.014) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+  'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
+  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+];
+
 let rules: UapRules | undefined;
 function uapRules(): UapRules {
   // Loaded and compiled on first use (about 1,200 regexes) so pipelines without user_agent
@@ -29,9 +54,17 @@ function uapRules(): UapRules {
   const text = readFileSync(file, 'utf8');
   // The general YAML parser is only the fallback (see parseUapYaml), loaded if needed.
   const raw = parseUapYaml(text) ?? (requireYaml().parse(text) as UapYaml);
+  const filters = new LiteralFilters(COMMON_AGENTS);
+  const prefilter = (source: string, ignoreCase: boolean): LiteralFilter | undefined => {
+    const required = requiredLiterals(source, ignoreCase, COMMON_AGENTS);
+    return required && filters.of(required);
+  };
   const compile = (list: Record<string, string>[] | undefined, keys: readonly string[]): UapRule[] =>
     (list ?? []).map((r) => ({
-      regex: new RegExp(r.regex as string, r.regex_flag === 'i' ? 'i' : ''),
+      regex: undefined,
+      source: r.regex as string,
+      ignoreCase: r.regex_flag === 'i',
+      literals: prefilter(r.regex as string, r.regex_flag === 'i'),
       family: r[keys[0] as string],
       v1: r[keys[1] as string],
       v2: r[keys[2] as string],
@@ -129,10 +162,21 @@ interface Named {
   readonly version: readonly (string | undefined)[];
 }
 
-/** The first rule that matches, as uap-core's reference semantics: group 1 names, 2-5 version. */
-function firstMatch(list: readonly UapRule[], text: string): Named | undefined {
+function ruleRegex(rule: UapRule): RegExp {
+  if (rule.regex === undefined) rule.regex = new RegExp(rule.source, rule.ignoreCase ? 'i' : '');
+  return rule.regex;
+}
+
+/**
+ * The first rule that matches, as uap-core's reference semantics: group 1 names, 2-5 version.
+ * Rules whose literals are absent are skipped unrun: the same answer, without compiling or
+ * running hundreds of regexes per UA string (`prefilter` false runs them all, for tests).
+ */
+function firstMatch(list: readonly UapRule[], scan: LiteralScan, prefilter: boolean): Named | undefined {
+  const text = scan.text;
   for (const rule of list) {
-    const m = rule.regex.exec(text);
+    if (prefilter && rule.literals !== undefined && !scan.mayContain(rule.literals)) continue;
+    const m = ruleRegex(rule).exec(text);
     if (!m) continue;
     const name = fill(rule.family, m, 1);
     if (name === undefined) continue;
@@ -190,7 +234,7 @@ export const userAgent: ProcessorFactory = withOptions(USER_AGENT_OPTIONS, (opti
       if (typeof ua !== 'string' || ua === '') return event;
       let parsed = cache.get(ua);
       if (parsed === undefined) {
-        parsed = prepare(target, toEcs(data, ua));
+        parsed = prepare(target, toEcs(data, ua, true));
         cache.set(ua, parsed);
       }
       // The values are strings, shared between events without copying.
@@ -293,13 +337,26 @@ function flat(text: string): string {
   return (' ' + text).slice(1);
 }
 
-function toEcs(data: UapRules, ua: string): JsonObject {
+/**
+ * The ECS fields (relative to the target) that user_agent writes for `ua`; `prefilter`
+ * false tries every rule's regex, as the reference the prefiltered path is tested against.
+ */
+export function userAgentFields(ua: string, prefilter = true): JsonObject {
+  return toEcs(uapRules(), ua, prefilter);
+}
+
+/** Reused by every call (its bitmaps are 4 KiB): toEcs runs to the end before the next call. */
+let scan: LiteralScan | undefined;
+
+function toEcs(data: UapRules, ua: string, prefilter: boolean): JsonObject {
   const out: JsonObject = {};
-  const agent = firstMatch(data.agents, ua);
+  scan ??= new LiteralScan();
+  const hay = scan.reset(ua);
+  const agent = firstMatch(data.agents, hay, prefilter);
   out.name = agent?.name ?? 'Other';
   const version = agent && versionString(agent.version);
   if (version) out.version = version;
-  const os = firstMatch(data.os, ua);
+  const os = firstMatch(data.os, hay, prefilter);
   if (os) {
     out['os.name'] = os.name;
     const osVersion = versionString(os.version);
@@ -308,6 +365,7 @@ function toEcs(data: UapRules, ua: string): JsonObject {
       out['os.full'] = `${os.name} ${osVersion}`;
     }
   }
-  out['device.name'] = firstMatch(data.devices, ua)?.name ?? 'Other';
+  out['device.name'] = firstMatch(data.devices, hay, prefilter)?.name ?? 'Other';
+  hay.release();
   return out;
 }

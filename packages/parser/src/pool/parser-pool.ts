@@ -39,8 +39,8 @@ export interface ParserPoolOptions {
   readonly indexMissing?: string;
   /**
    * Most worker threads. Default: the number of CPUs. Range 1..256. The pool starts
-   * `minThreads` and adds one when its workers have been busy for two seconds in a row with
-   * batches waiting (see growth.ts).
+   * `minThreads` and adds one when its workers have been occupied three quarters of two
+   * seconds in a row with batches waiting (see growth.ts).
    */
   readonly threads?: number;
   /** Worker threads started at once and never fewer. Default 1. Range 1..threads. */
@@ -597,8 +597,8 @@ export class ParserPool implements BatchEncoder {
   }
 
   /** Adds a worker, up to `threads`, when the growth window says the started ones are saturated (growth.ts). */
-  private grow(busySeconds: number): void {
-    const grow = this.growth.observe(busySeconds, performance.now(), this.width, this.waiting.length > 0);
+  private grow(occupiedSeconds: number): void {
+    const grow = this.growth.observe(occupiedSeconds, performance.now(), this.width, this.waiting.length > 0);
     if (!grow || this.width >= this.threads) return;
     this.width++;
     // Piscina starts the new worker for the batch it cannot place; with nothing waiting now,

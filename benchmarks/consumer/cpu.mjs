@@ -75,7 +75,9 @@ function sampleThreads(pid, into) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      into.set(Number(tid), (Number(f[11]) + Number(f[12])) / CLK_TCK);
+      // Keyed by tid and name: Node names its threads (node_worker, V8 workers, libuv).
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      into.set(Number(tid) === pid ? pid : `${tid}:${name}`, (Number(f[11]) + Number(f[12])) / CLK_TCK);
     } catch {}
   }
   return true;

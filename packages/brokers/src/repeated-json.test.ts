@@ -1,7 +1,7 @@
 import type { JsonValue } from '@sluice/core';
 import { cloneJson } from '@sluice/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { copierFor, RepeatedJson } from './repeated-json.js';
 
 /** Objects and arrays of `a` that `b` also holds (a copy must share none). */
@@ -73,5 +73,72 @@ describe('copies of repeated JSON', () => {
         },
       ),
     );
+  });
+
+  it('parses as JSON.parse does when only a trailing whole number changes, hostile heads included', () => {
+    const head = fc.oneof(
+      fc.constantFrom(
+        '{"host.name":"vm","agent.id":"bench","event.created":"2026-12-05T10:54:11.615Z"',
+        '{"log.offset":1,"a":2', // the key already there: first place, last value
+        '{"__proto__":{"a":1},"b":2',
+        '{"7":1,"a":{"k":1}',
+        '{"a":"x,\\"log.offset\\":5"',
+        '{"a":[1,{"b":2}]',
+        '{"a":1, "b":2', // whitespace
+        '{',
+        '[1',
+        '{"a":{"b":1',
+      ),
+      fc
+        .dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
+        .map((o) => JSON.stringify(o).slice(0, -1)),
+    );
+    const key = fc.constantFrom('log.offset', 'a', '7', '__proto__', 'k\\"q', '');
+    const number = fc.oneof(
+      fc.nat().map(String),
+      fc.constantFrom('0', '00', '01', '-1', '1.5', '1e3', '9007199254740993', '123456789012345', ''),
+    );
+    const json = new RepeatedJson();
+    fc.assert(
+      fc.property(head, key, fc.array(number, { minLength: 1, maxLength: 5 }), (h, k, ns) => {
+        for (const n of ns) {
+          const text = `${h},"${k}":${n}}`;
+          let expected: unknown;
+          try {
+            expected = JSON.parse(text);
+          } catch (error) {
+            expect(() => json.parse(text)).toThrow((error as Error).constructor as ErrorConstructor);
+            continue;
+          }
+          const first = json.parse(text);
+          const second = json.parse(text);
+          expect(first).toEqual(expected);
+          expect(JSON.stringify(first)).toBe(JSON.stringify(expected));
+          expect(JSON.stringify(second)).toBe(JSON.stringify(expected));
+          expect(shared(first, second)).toEqual([]);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('parses a Kafka fields header once while only its log.offset changes', () => {
+    const json = new RepeatedJson();
+    const head = '{"host.name":"vm","agent.type":"sluice","event.created":"2026-12-05T10:54:11.615Z"';
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const values = [0, 181, 362, 543].map((offset) => json.parse(`${head},"log.offset":${offset}}`));
+      // The first text, then its head; none for the three after.
+      expect(parse).toHaveBeenCalledTimes(2);
+      expect(values.map((v) => (v as { 'log.offset': number })['log.offset'])).toEqual([0, 181, 362, 543]);
+      expect(Object.keys(values[3] as object)).toEqual([
+        'host.name',
+        'agent.type',
+        'event.created',
+        'log.offset',
+      ]);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

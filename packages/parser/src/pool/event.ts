@@ -10,6 +10,7 @@ import {
   setOwn,
 } from '@sluice/core';
 import { type CompiledPipeline, markProcessorFailure } from '../pipeline/compile.js';
+import { nestedFields } from './nested-fields.js';
 
 /** The fields of an InboundRecord a pipeline needs; what crosses into a worker, per record. */
 export type RecordInput = Pick<InboundRecord, 'id' | 'line' | 'shippedAt' | 'format' | 'fields'>;
@@ -33,18 +34,21 @@ export function startEvent(record: RecordInput, owned: boolean): LogEvent {
 
 /** The record's own fields as an event starts with them (startEvent without `message`). */
 export function recordFields(record: RecordInput, owned: boolean): LogEvent {
-  const event: LogEvent = {};
   const fields = record.fields;
-  if (fields !== undefined && fields !== null) {
-    const structured = record.format === 'beats' || record.format === 'logstash';
-    for (const key of Object.keys(fields)) {
-      let value = fields[key] as JsonValue;
-      if (value === undefined) continue;
-      if (!owned && value !== null && typeof value === 'object') value = structuredClone(value);
-      // Sluice's own metadata uses dotted keys; foreign events are already nested.
-      if (!structured && key.includes('.')) setField(event, dottedPath(key), value);
-      else setOwn(event, key, value);
-    }
+  if (fields === undefined || fields === null) return {};
+  const structured = record.format === 'beats' || record.format === 'logstash';
+  if (owned && !structured) {
+    const nested = nestedFields(fields);
+    if (nested !== undefined) return nested;
+  }
+  const event: LogEvent = {};
+  for (const key of Object.keys(fields)) {
+    let value = fields[key] as JsonValue;
+    if (value === undefined) continue;
+    if (!owned && value !== null && typeof value === 'object') value = structuredClone(value);
+    // Sluice's own metadata uses dotted keys; foreign events are already nested.
+    if (!structured && key.includes('.')) setField(event, dottedPath(key), value);
+    else setOwn(event, key, value);
   }
   return event;
 }

@@ -20,6 +20,7 @@ const { values: a } = parseArgs({
     format: { type: 'string', default: 'combined' },
     lines: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '11' },
+    codec: { type: 'string' },
   },
 });
 if (a.a === undefined)
@@ -31,6 +32,61 @@ const shippedAt = Date.UTC(2026, 0, 15);
 const records = lines.map((line, i) => ({ id: `r${i}`, line, format: 'raw', shippedAt }));
 const batches = [];
 for (let i = 0; i < records.length; i += 1000) batches.push(records.slice(i, i + 1000));
+if (a.codec !== undefined && a.codec !== 'kafka' && a.codec !== 'list')
+  throw new Error(`--codec: kafka or list, not ${a.codec}`);
+
+/** A batch's raw payloads as the consumer hands them to a worker, built with `root`'s brokers package. */
+async function rawBatches(root) {
+  const brokers = `${dir(root)}packages/brokers/dist/`;
+  const { encodeEnvelope } = await import(`${brokers}wire.js`);
+  const { encodeKafkaMessage } = await import(`${brokers}kafka/codec.js`);
+  const { packKafkaMessages } = await import(`${brokers}kafka/raw.js`);
+  const { sharedBytes } = await import(`${brokers}payloads.js`);
+  const path = '/var/log/apache2/access.log';
+  let offset = 0;
+  const outbound = (record) => {
+    const out = {
+      id: record.id,
+      line: record.line,
+      source: path,
+      offset,
+      shippedAt,
+      fields: {
+        'host.name': 'web-1',
+        'agent.id': 'bench',
+        'agent.type': 'sluice',
+        'log.file.path': path,
+        'event.created': new Date(shippedAt).toISOString(),
+        'log.offset': offset,
+      },
+    };
+    offset += Buffer.byteLength(record.line) + 1;
+    return out;
+  };
+  return batches.map((batch, b) => {
+    const messages = batch.map(outbound);
+    if (a.codec === 'kafka') {
+      const received = messages.map((m, i) => {
+        const message = encodeKafkaMessage(m);
+        const headers = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Buffer.from(v);
+        return { key: Buffer.from(message.key), value: Buffer.from(message.value), headers, offset: String(b * 1000 + i) };
+      });
+      return packKafkaMessages(received, 'logs', 0);
+    }
+    const texts = messages.map((m) => Buffer.from(encodeEnvelope(m)));
+    const total = texts.reduce((n, t) => n + t.length, 0);
+    const bytes = sharedBytes(total);
+    const ends = new Int32Array(texts.length);
+    let at = 0;
+    texts.forEach((t, i) => {
+      bytes.set(t, at);
+      at += t.length;
+      ends[i] = at;
+    });
+    return { codec: 'list', stream: 'logs', origin: 'logs', bytes, ends };
+  });
+}
 const source = a.pattern ? { patterns: [a.pattern] } : { module: a.module ?? 'apache.access' };
 
 const builds = [];
@@ -39,10 +95,13 @@ for (const root of [a.a, a.b]) {
   const core = await import(`${dir(root)}packages/core/dist/index.js`);
   const pipeline = await parser.compileSource(source);
   const indexName = core.compileIndexName('logs-%{+yyyy.MM.dd}');
+  const raws = a.codec === undefined ? undefined : await rawBatches(root);
+  const { decodePayloads } = await import(`${dir(root)}packages/brokers/dist/payloads.js`);
   const run = (keep) => {
     let items = 0;
     const bodies = [];
-    for (const batch of batches) {
+    for (let b = 0; b < batches.length; b++) {
+      const batch = raws === undefined ? batches[b] : decodePayloads(raws[b]).records;
       const encoded = parser.encodeRecords(batch, {
         pipeline,
         indexName,
@@ -73,6 +132,6 @@ const stat = (xs) => {
 const [A, B] = builds.map((b) => stat(b.perLine));
 const f = (n) => n.toFixed(2);
 process.stdout.write(
-  `${a.pattern ?? source.module}, ${a.format} lines: CPU µs/line A min ${f(A.min)} median ${f(A.median)}, B min ${f(B.min)} median ${f(B.median)}; B/A min ${f(B.min / A.min)} median ${f(B.median / A.median)}; bodies ${identical ? 'byte-identical' : 'DIFFER'}\n`,
+  `${a.pattern ?? source.module}, ${a.format} lines${a.codec === undefined ? '' : `, decoded from ${a.codec} payloads`}: CPU µs/line A min ${f(A.min)} median ${f(A.median)}, B min ${f(B.min)} median ${f(B.median)}; B/A min ${f(B.min / A.min)} median ${f(B.median / A.median)}; bodies ${identical ? 'byte-identical' : 'DIFFER'}\n`,
 );
 if (!identical) process.exitCode = 1;

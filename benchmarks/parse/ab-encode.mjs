@@ -70,7 +70,12 @@ async function rawBatches(root) {
         const message = encodeKafkaMessage(m);
         const headers = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Buffer.from(v);
-        return { key: Buffer.from(message.key), value: Buffer.from(message.value), headers, offset: String(b * 1000 + i) };
+        return {
+          key: Buffer.from(message.key),
+          value: Buffer.from(message.value),
+          headers,
+          offset: String(b * 1000 + i),
+        };
       });
       return packKafkaMessages(received, 'logs', 0);
     }

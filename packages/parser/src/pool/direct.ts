@@ -15,6 +15,12 @@ import { finishEvent, type RecordInput, recordFields, startEvent } from './event
  * serialised as before. Per record, the generic path is still taken when:
  * - the record's own fields touch a top-level field the document writes (`accepts`);
  * - no pattern matches (the event is tagged; `source` returns it).
+ * The record's own `event` object is the exception: every line a Sluice shipper sends carries
+ * `event.created` (the read's time), which finishing the event overwrites with the shipping
+ * time, in place. Until 2026-12-05 such a field sent every shipped record the generic way, so
+ * compiled encoding never ran on real shipper traffic; now the fields are written with
+ * `event.created` set as finishEvent sets it. No capture can merge into it: a pattern that
+ * captures under `event` has no compiled shape (grok/writer.ts, LEFT_TO_CALLER).
  */
 export interface DirectEncoder {
   /**
@@ -52,7 +58,8 @@ export function directEncoderFor(pipeline: CompiledPipeline): DirectEncoder | un
   return encoder ?? undefined;
 }
 
-const FINISHED_FIELDS = ['message', '@timestamp', 'event', 'tags'];
+/** Top-level fields finishing an event writes over (`event` is updated in place, see `source`). */
+const FINISHED_FIELDS = ['message', '@timestamp', 'tags'];
 
 function compileDirectEncoder(pipeline: CompiledPipeline): DirectEncoder | undefined {
   const steps = pipeline.steps;
@@ -78,11 +85,14 @@ function compileDirectEncoder(pipeline: CompiledPipeline): DirectEncoder | undef
         if (!Object.hasOwn(fields, key) || fields[key] === undefined) continue;
         let top = key;
         if (!structured && key.includes('.')) {
-          try {
-            top = fieldPath(key)[0] as string;
-          } catch {
-            return false;
-          }
+          // fieldPath's first segment, without splitting the whole key (this runs per record).
+          if (!key.startsWith('[')) top = key.slice(0, key.indexOf('.'));
+          else
+            try {
+              top = fieldPath(key)[0] as string;
+            } catch {
+              return false;
+            }
         }
         if (taken.has(top)) return false;
       }
@@ -112,10 +122,22 @@ function compileDirectEncoder(pipeline: CompiledPipeline): DirectEncoder | undef
           ? ends.created(timestamp)
           : ends.plain(timestamp);
       if (record.fields === undefined || record.fields === null) return `{${members}${end}`;
-      const fieldsText = JSON.stringify(recordFields(record, true));
+      const fields = recordFields(record, true);
+      let fieldsEnd = end;
+      if (Object.hasOwn(fields, 'event')) {
+        // finishEvent's work on an event that has one: `event.created` set in its place (the
+        // whole `event` replaced when it is no object), nothing appended after @timestamp.
+        if (typeof shipped === 'number' && Number.isFinite(shipped)) {
+          const own = fields.event;
+          if (own !== null && typeof own === 'object' && !Array.isArray(own)) own.created = timestamp;
+          else fields.event = { created: timestamp };
+        }
+        fieldsEnd = ends.plain(timestamp);
+      }
+      const fieldsText = JSON.stringify(fields);
       // The record's fields come first, as startEvent puts them; their closing brace
       // becomes the comma before `message`.
-      if (fieldsText.length > 2) return `${fieldsText.slice(0, -1)},${members}${end}`;
+      if (fieldsText.length > 2) return `${fieldsText.slice(0, -1)},${members}${fieldsEnd}`;
       return `{${members}${end}`;
     },
   };

@@ -291,7 +291,21 @@ describe('random captures: both encodings give the documents the pipeline built'
     fc.oneof(
       fc.dictionary(fc.constantFrom('host.name', 'service.name', 'env', 'labels.team'), anyText),
       // Fields the pattern also writes, or that finishing an event writes: generic path.
-      fc.dictionary(fc.constantFrom('x.q', 'a', '@timestamp', 'event.dataset', 'tags', 'message'), anyText),
+      fc.dictionary(fc.constantFrom('x.q', 'a', '@timestamp', 'tags', 'message'), anyText),
+      // A shipper's fields: `event.created` and the like, which finishing the event updates in place.
+      fc.dictionary(
+        fc.constantFrom('host.name', 'event.created', 'event.dataset', 'log.offset', 'agent.id'),
+        fc.oneof(anyText, fc.nat()),
+      ),
+      fc.record({
+        event: fc.oneof(
+          fc.record({ created: anyText, kind: anyText }, { requiredKeys: [] }),
+          anyText,
+          fc.constant(null),
+          fc.constant([1]),
+        ),
+        'log.offset': fc.nat(),
+      }),
     ),
     { nil: undefined },
   );
@@ -319,6 +333,45 @@ describe('random captures: both encodings give the documents the pipeline built'
         expect(checkBothPaths(records, [{ grok: { patterns: [p] } }])).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  test('records as a shipper sends them take the compiled path, event.created and all', () => {
+    const pipeline = compilePipeline([{ grok: { patterns: ['%{COMBINEDAPACHELOG}'] } }]);
+    const direct = directEncoderFor(pipeline);
+    const line =
+      '1.2.3.4 - - [15/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0 (X11; Linux x86_64)"';
+    const kafka: RecordInput = {
+      id: 'k',
+      line,
+      format: 'sluice',
+      shippedAt: NOW - 1000,
+      fields: {
+        'host.name': 'web-1',
+        'agent.type': 'sluice',
+        'log.file.path': '/var/log/a.log',
+        'event.created': '2026-01-15T10:00:00.000Z',
+        'log.offset': 181,
+      },
+    };
+    const envelope: RecordInput = {
+      ...kafka,
+      id: 'r',
+      fields: {
+        host: { name: 'web-1' },
+        event: { created: '2026-01-15T10:00:00.000Z' },
+        log: { file: { path: '/var/log/a.log' }, offset: 181 },
+      },
+    };
+    expect(direct?.accepts(kafka)).toBe(true);
+    expect(direct?.accepts(envelope)).toBe(true);
+    expect(typeof direct?.source(structuredClone(kafka), new Date(NOW - 1000).toISOString(), NOW)).toBe(
+      'string',
+    );
+    expect(checkBothPaths([kafka, envelope], [{ grok: { patterns: ['%{COMBINEDAPACHELOG}'] } }])).toBe(true);
+    // A pattern capturing under `event` would merge with the record's: it is never compiled.
+    expect(directEncoderFor(compilePipeline([{ grok: { patterns: ['^%{WORD:[event][action]} '] } }]))).toBe(
+      undefined,
     );
   });
 

@@ -1,4 +1,4 @@
-// The consumer's CPU per line (issue 12): `sluice consume --module apache.access` draining a
+// The consumer's CPU per line (issue 12): `sluice consume --module apache.access` (or --pattern) draining a
 // broker that `sluice ship` filled beforehand (so the consumer is alone on the machine's
 // share of CPU), into a fresh Elasticsearch index. User + sys CPU of the whole process,
 // start-up included, divided by the lines, and split per thread from /proc/<pid>/task:
@@ -8,6 +8,7 @@
 // order flipped each round: the before/after of a change.
 // Usage: node benchmarks/consumer/cpu.mjs [--lines 200000] [--backends redis,kafka]
 //          [--lines-per-message 1] [--rounds 3] [--baseline /path/to/other/checkout]
+//          [--pattern '%{COMBINEDAPACHELOG}']  (instead of the module: compiled encoding)
 //          [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
 //          [--consume-args="--batch-size 1000"]  (this checkout's runs only: with --baseline
 //                                                 set to this same checkout, an A/B of a setting)
@@ -37,12 +38,15 @@ const { values: args } = parseArgs({
     baseline: { type: 'string' },
     'node-args': { type: 'string', default: '' },
     'consume-args': { type: 'string', default: '' },
+    pattern: { type: 'string' },
     out: { type: 'string' },
   },
 });
 const { lines, rounds, backends, perMessage } = abWorkload(args);
 const nodeArgs = args['node-args'].split(' ').filter(Boolean);
 const consumeArgs = args['consume-args'].split(' ').filter(Boolean);
+/** What parses: the module, or one grok pattern (the compiled-encoding path). */
+const parsing = args.pattern === undefined ? ['--module', 'apache.access'] : ['--pattern', args.pattern];
 const clis = clisUnderTest(args.baseline);
 
 const { dir, file } = await generatedLog('sluice-bench-consumer-cpu-', lines);
@@ -120,8 +124,7 @@ async function consume(main, source, index, group, extraArgs = []) {
       es,
       '--index',
       index,
-      '--module',
-      'apache.access',
+      ...parsing,
       '--group',
       group,
       '--exit-when-idle',
@@ -204,8 +207,8 @@ const date = new Date().toISOString().slice(0, 10);
 const cols = ['total', 'main'];
 let md = `# Consumer CPU per line, ${date}
 
-- command: \`node benchmarks/consumer/cpu.mjs --lines ${lines} --backends ${backends.join(',')} --lines-per-message ${perMessage.join(',')} --rounds ${rounds}${args.baseline ? ' --baseline <checkout before the change>' : ''}${consumeArgs.length > 0 ? ` --consume-args="${consumeArgs.join(' ')}"` : ''}\`
-- workload: \`sluice consume --module apache.access --exit-when-idle 1\` of ${lines.toLocaleString('en')} Apache combined lines (seed 42) shipped beforehand, into a fresh index (document count checked); user + sys CPU of the process, start-up included, divided by the lines; "main" is the main thread alone (/proc/<pid>/task/<pid>); median of ${rounds} run(s) (each run in brackets)${args.baseline ? '; baseline and this checkout alternate, order flipped each round' : ''}
+- command: \`node benchmarks/consumer/cpu.mjs --lines ${lines} --backends ${backends.join(',')} --lines-per-message ${perMessage.join(',')} --rounds ${rounds}${args.pattern === undefined ? '' : ` --pattern '${args.pattern}'`}${args.baseline ? ' --baseline <checkout before the change>' : ''}${consumeArgs.length > 0 ? ` --consume-args="${consumeArgs.join(' ')}"` : ''}\`
+- workload: \`sluice consume ${parsing.join(' ')} --exit-when-idle 1\` of ${lines.toLocaleString('en')} Apache combined lines (seed 42) shipped beforehand, into a fresh index (document count checked); user + sys CPU of the process, start-up included, divided by the lines; "main" is the main thread alone (/proc/<pid>/task/<pid>); median of ${rounds} run(s) (each run in brackets)${args.baseline ? '; baseline and this checkout alternate, order flipped each round' : ''}
 - machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; load average at the end ${os
   .loadavg()
   .map((l) => l.toFixed(1))

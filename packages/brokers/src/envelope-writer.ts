@@ -1,5 +1,5 @@
 import type { JsonObject, OutboundRecord } from '@sluice/core';
-import { cachedIsoTime } from '@sluice/core';
+import { cachedIsoTime, sameKeys } from '@sluice/core';
 import { writeJsonString } from './json-bytes.js';
 
 /*
@@ -242,12 +242,6 @@ export class EventWriter {
 }
 
 const NO_KEYS: readonly string[] = [];
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * True when `fields` has exactly the names `keys`, in that order, and every value is plain

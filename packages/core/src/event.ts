@@ -185,3 +185,13 @@ function exceedsDepthIteratively(value: object, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * Whether two key lists are the same names in the same order: how the per-shape caches
+ * (generated copiers, writers, nesters) tell that an object has the shape they were made for.
+ */
+export function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,4 +1,4 @@
-import type { InboundRecord, OutboundRecord } from '@sluice/core';
+import { type InboundRecord, type OutboundRecord, sameKeys } from '@sluice/core';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE } from '../frame.js';
 import { type Decoded, decodePayload, encodeBeatsEvent, HEADER, isPoison, type Poison } from '../wire.js';
@@ -103,12 +103,6 @@ let lastNames:
       readonly texts: string[];
     }
   | undefined;
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Bytes a message adds to a produce request, roughly: for batching by size. */
 export function messageSize(message: Message): number {

@@ -1,4 +1,4 @@
-import type { JsonObject } from '@sluice/core';
+import { type JsonObject, sameKeys } from '@sluice/core';
 
 /*
  * A Sluice record's own fields with dotted keys (`host.name`, `log.file.path`, `log.offset`:
@@ -45,12 +45,6 @@ export function nestedFields(fields: Fields): JsonObject | undefined {
     lastNester = nester;
   }
   return nester === null ? undefined : nester(fields);
-}
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** A tree of segments; leaves are the keys whose value goes there. */

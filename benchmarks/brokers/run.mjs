@@ -17,16 +17,17 @@
 // Needs the stack (pnpm stack up), Java 17 and mvn for the Kafka and RabbitMQ tools (fetched
 // from Maven Central into ~/.m2 on first use), and redis-benchmark (redis-tools).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { brokerOnlyComparison, brokerOnlyMarkdown } from '../lib/broker-only.mjs';
 import { BACKENDS, checkBackends, linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
 import { prepareNativeTools } from '../lib/native.mjs';
 import { procStats, watchProcess } from '../lib/proc.mjs';
+import { freshResultBase } from '../lib/results.mjs';
 import { helpFromHeaderComment } from '../lib/usage.mjs';
 
 helpFromHeaderComment(import.meta.url);
@@ -411,12 +412,12 @@ ${header}
 ${rows}
 `;
 }
-md += `\n![chart](${date}-brokers.svg)\n`;
-mkdirSync(`${root}benchmarks/results`, { recursive: true });
-writeFileSync(`${root}benchmarks/results/${date}-brokers.md`, md);
+const out = freshResultBase('brokers', ['.md', '.json', '.svg'], date);
+md += `\n![chart](${basename(out)}.svg)\n`;
+writeFileSync(`${out}.md`, md);
 writeFileSync(
-  `${root}benchmarks/results/${date}-brokers.json`,
+  `${out}.json`,
   `${JSON.stringify({ date, machine, load: os.loadavg(), versions, parts: ran, command, brokerOnly: native, lines: parts.e2e ? lines : undefined, results }, null, 2)}\n`,
 );
-writeFileSync(`${root}benchmarks/results/${date}-brokers.svg`, svgChart(results, native?.summary ?? []));
+writeFileSync(`${out}.svg`, svgChart(results, native?.summary ?? []));
 process.stdout.write(md);

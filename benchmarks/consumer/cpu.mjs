@@ -9,7 +9,7 @@
 // Usage: node benchmarks/consumer/cpu.mjs [--lines 200000] [--backends redis,kafka]
 //          [--lines-per-message 1] [--rounds 3] [--baseline /path/to/other/checkout]
 //          [--pattern '%{COMBINEDAPACHELOG}']  (instead of the module: compiled encoding)
-//          [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
+//          [--node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]
 //          [--consume-args="--batch-size 1000"]  (this checkout's runs only: with --baseline
 //                                                 set to this same checkout, an A/B of a setting)
 //          [--out benchmarks/results/<date>-consumer-cpu.md] [--help]
@@ -23,11 +23,11 @@ import { abWorkload, clisUnderTest, generatedLog } from '../lib/ab-cli.mjs';
 import { cleanUp, median } from '../lib/broker-only.mjs';
 import { linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
 import { CLK_TCK } from '../lib/proc.mjs';
+import { freshResultBase } from '../lib/results.mjs';
 import { helpFromHeaderComment } from '../lib/usage.mjs';
 
 helpFromHeaderComment(import.meta.url);
 
-const root = new URL('../../', import.meta.url).pathname;
 const es = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
 const { values: args } = parseArgs({
   options: {
@@ -225,5 +225,5 @@ for (const r of rows) {
       : ''
   }\n`;
 }
-writeFileSync(args.out ?? `${root}benchmarks/results/${date}-consumer-cpu.md`, md);
+writeFileSync(args.out ?? `${freshResultBase('consumer-cpu', ['.md'], date)}.md`, md);
 process.stdout.write(md);

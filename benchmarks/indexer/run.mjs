@@ -10,10 +10,11 @@
 //
 // Usage: pnpm bench:indexer [--docs N] [--sweep-docs N] [--rounds R] [--es URL]
 // Writes benchmarks/results/<date>-indexer.{md,json}. Needs Elasticsearch (pnpm stack up).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { freshResultBase } from '../lib/results.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const core = await import('@sluice/core');
@@ -304,10 +305,10 @@ ${sinkSweep.map((r) => `| ${r.flushCount} | ${r.concurrency} | ${r.flushInterval
 
 Runs alternate with whatever else the machine is doing; on a shared 2-core box the spread between rounds is the error bar.
 `;
-mkdirSync(`${root}benchmarks/results`, { recursive: true });
-writeFileSync(`${root}benchmarks/results/${date}-indexer.md`, md);
+const out = freshResultBase('indexer', ['.md', '.json'], date);
+writeFileSync(`${out}.md`, md);
 writeFileSync(
-  `${root}benchmarks/results/${date}-indexer.json`,
+  `${out}.json`,
   `${JSON.stringify({ date, machine, versions, docs: DOCS, avgDocBytes, rawSweep, sinkSweep, finals, ratio }, null, 2)}\n`,
 );
 console.log(md);

@@ -31,6 +31,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { freshResultBase } from '../lib/results.mjs';
 
 const USAGE = `Usage: pnpm bench:parse [--lines N] [--rounds R] [--threads T] [--no-long-lines | --long-lines-only]
          [--only NAME] [--no-pool] [--no-write] [--long-line-budget MS] [--root DIR] [--help]
@@ -521,10 +522,7 @@ if (longRows.length > 0) {
 }
 process.stdout.write(md);
 if (!args['no-write']) {
-  const out = new URL(
-    `../results/${date}-parse${args['long-lines-only'] ? '-long-lines' : ''}`,
-    import.meta.url,
-  ).pathname;
+  const out = freshResultBase(`parse${args['long-lines-only'] ? '-long-lines' : ''}`, ['.md', '.json'], date);
   writeFileSync(`${out}.md`, md);
   writeFileSync(
     `${out}.json`,

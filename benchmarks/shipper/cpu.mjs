@@ -14,11 +14,11 @@ import { parseArgs } from 'node:util';
 import { abWorkload, clisUnderTest, generatedLog } from '../lib/ab-cli.mjs';
 import { cleanUp, median } from '../lib/broker-only.mjs';
 import { linesPerMessageKind, brokerUrl as url } from '../lib/endpoints.mjs';
+import { freshResultBase } from '../lib/results.mjs';
 import { helpFromHeaderComment } from '../lib/usage.mjs';
 
 helpFromHeaderComment(import.meta.url);
 
-const root = new URL('../../', import.meta.url).pathname;
 const { values: args } = parseArgs({
   options: {
     lines: { type: 'string', default: '200000' },
@@ -99,6 +99,6 @@ let md = `# Shipper CPU per line, ${date}
 for (const r of rows) {
   md += `| ${r.backend} | ${r.linesPerMessage} | ${clis.map((c) => fmt(r[c.name])).join(' | ')}${args.baseline ? ` | ${(median(r['this checkout']) / median(r.baseline)).toFixed(2)} |` : ''}\n`;
 }
-const out = args.out ?? `${root}benchmarks/results/${date}-shipper-cpu.md`;
+const out = args.out ?? `${freshResultBase('shipper-cpu', ['.md'], date)}.md`;
 writeFileSync(out, md);
 process.stdout.write(md);

@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import {
   closeSync,
-  mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
@@ -28,6 +27,7 @@ import { cleanUp, createTopics } from '../lib/broker-only.mjs';
 import { checkBackends, brokerUrl as url } from '../lib/endpoints.mjs';
 import { nativePublish, prepareNativeTools } from '../lib/native.mjs';
 import { watchProcess } from '../lib/proc.mjs';
+import { freshResultBase } from '../lib/results.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}packages/cli/dist/main.js`;
@@ -262,8 +262,7 @@ if (nativeRows.length > 0) {
     .join(', ')}):\n\n`;
   for (const r of nativeRows) md += `- ${r.backend}: ${r.settings}\n`;
 }
-mkdirSync(`${root}benchmarks/results`, { recursive: true });
-const out = `${root}benchmarks/results/${date}-shipper`;
+const out = freshResultBase('shipper', ['.md', '.json'], date);
 writeFileSync(`${out}.md`, md);
 writeFileSync(
   `${out}.json`,

@@ -95,7 +95,7 @@ test('summarise pairs Sluice and native by round and takes the median of the rat
     rounds: 3,
     versions: { redis: 'redis-benchmark 7' },
   });
-  assert.match(md, /\| redis \| publish \| 100 \| .* \| \*\*0\.9\*\* \| 0\.5, 1, 0\.9 \|/);
+  assert.match(md, /\| redis \| 1 \| publish \| 100 \| .* \| \*\*0\.9\*\* \| 0\.5, 1, 0\.9 \|/);
   assert.match(md, /Native \(redis-benchmark 7\)/);
 });
 

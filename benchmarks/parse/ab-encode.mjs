@@ -10,6 +10,7 @@
 // --a and --b are checkouts with built packages (packages/*/dist); --b defaults to this
 // one. Lines come from @sluice/testkit's generator (in time order, 7 user agents).
 import { parseArgs } from 'node:util';
+import { shipperFields } from '../lib/shipped.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -51,14 +52,7 @@ async function rawBatches(root) {
       source: path,
       offset,
       shippedAt,
-      fields: {
-        'host.name': 'web-1',
-        'agent.id': 'bench',
-        'agent.type': 'sluice',
-        'log.file.path': path,
-        'event.created': new Date(shippedAt).toISOString(),
-        'log.offset': offset,
-      },
+      fields: shipperFields(path, shippedAt, offset),
     };
     offset += Buffer.byteLength(record.line) + 1;
     return out;

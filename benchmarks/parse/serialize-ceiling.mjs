@@ -19,6 +19,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { shipperFields } from '../lib/shipped.mjs';
 import { helpFromHeaderComment } from '../lib/usage.mjs';
 
 helpFromHeaderComment(import.meta.url);
@@ -43,14 +44,7 @@ const lines = [...generateLines(Number(a.lines), { format: a.format, seed: 7 })]
 let offset = 0;
 const events = [];
 for (const [i, line] of lines.entries()) {
-  const fields = {
-    'host.name': 'web-1',
-    'agent.id': 'bench',
-    'agent.type': 'sluice',
-    'log.file.path': path,
-    'event.created': new Date(shippedAt).toISOString(),
-    'log.offset': offset,
-  };
+  const fields = shipperFields(path, shippedAt, offset);
   offset += Buffer.byteLength(line) + 1;
   events.push(...run({ id: `r${i}`, line, format: 'raw', shippedAt, fields }));
 }

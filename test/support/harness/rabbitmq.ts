@@ -51,11 +51,21 @@ async function rabbitHarness(
     },
     url: (stream) => streamUrl(base, stream, { lingerMs: 20, reconnectMs: 100, ...query }),
     consumerOptions: () => (raw ? { rawPayloads: true } : {}),
-    publishRaw: (stream, payloads) =>
-      withChannel(async (ch) => {
+    // Confirmed before it resolves, as the producer's own publishes are: a quorum queue
+    // enqueues an unconfirmed message whenever its Raft log gets to it, so it could land after
+    // the records a test publishes next (and a drain that stops at the good records closed
+    // before the poison arrived: seen once under load).
+    publishRaw: async (stream, payloads) => {
+      const ch = await model.createConfirmChannel();
+      ch.on('error', () => {});
+      try {
         for (const p of payloads)
           ch.sendToQueue(stream, Buffer.from(p), { persistent: true, contentType: 'application/json' });
-      }),
+        await ch.waitForConfirms();
+      } finally {
+        await ch.close().catch(() => {});
+      }
+    },
     deadLetterCount: (stream) =>
       withChannel(async (ch) => (await ch.checkQueue(`${stream}.dlq`)).messageCount),
     dropConnections: async (_stream, consumerId) => {

@@ -13,7 +13,7 @@
 //                                        NDJSON batches on RabbitMQ; backends that always send
 //                                        one line per message get the 1 row only; default 1,100)
 //          [--help]
-// Writes benchmarks/results/<date>-brokers.{md,json,svg}, saying which parts ran.
+// Writes benchmarks/results/<date>-brokers[-N].{md,json,svg} (-N: the first name not taken), saying which parts ran.
 // Needs the stack (pnpm stack up), Java 17 and mvn for the Kafka and RabbitMQ tools (fetched
 // from Maven Central into ~/.m2 on first use), and redis-benchmark (redis-tools).
 import { spawn, spawnSync } from 'node:child_process';

@@ -12,7 +12,7 @@
 //          [--node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]
 //          [--consume-args="--batch-size 1000"]  (this checkout's runs only: with --baseline
 //                                                 set to this same checkout, an A/B of a setting)
-//          [--out benchmarks/results/<date>-consumer-cpu.md] [--help]
+//          [--out FILE] (default: benchmarks/results/<date>-consumer-cpu[-N].md, the first not taken) [--help]
 // Each run uses its own topic, list, queue and index (prefix bench-consumer-cpu-), deleted afterwards.
 // BENCH_THREADS=1 also prints each thread's CPU seconds (main, parser workers, V8/libuv helpers).
 import { spawn } from 'node:child_process';

@@ -9,7 +9,7 @@
 // hits both alike; each run writes a fresh index and checks the exact document count.
 //
 // Usage: pnpm bench:indexer [--docs N] [--sweep-docs N] [--rounds R] [--es URL]
-// Writes benchmarks/results/<date>-indexer.{md,json}. Needs Elasticsearch (pnpm stack up).
+// Writes benchmarks/results/<date>-indexer[-N].{md,json} (-N: the first name not taken). Needs Elasticsearch (pnpm stack up).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';

@@ -39,7 +39,7 @@ const USAGE = `Usage: pnpm bench:parse [--lines N] [--rounds R] [--threads T] [-
                commit before a change, under the same conditions as this one
   --only NAME  datasets whose name contains NAME (case-insensitive); --no-pool skips the pools;
                --no-write prints the tables without writing the results file
-Writes benchmarks/results/<date>-parse.md (and .json).`;
+Writes benchmarks/results/<date>-parse[-N].md (and .json; -N: the first name not taken).`;
 
 const { values: args } = parseArgs({
   options: {

@@ -5,7 +5,7 @@
 // round, and the table shows both and their ratio: the before/after of a change.
 // Usage: node benchmarks/shipper/cpu.mjs [--lines 200000] [--backends redis,redis-stream,kafka]
 //          [--lines-per-message 1,100] [--rounds 3] [--baseline /path/to/other/checkout]
-//          [--out benchmarks/results/<date>-shipper-cpu.md] [--help]
+//          [--out FILE] (default: benchmarks/results/<date>-shipper-cpu[-N].md, the first not taken) [--help]
 // Each run ships to its own topic, list or stream (prefix bench-cpu-), deleted afterwards.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -7,7 +7,7 @@
 // Usage: pnpm bench:shipper [--mib 64] [--backends redis,rabbitmq,kafka] [--batch-size 2048]
 //          [--max-in-flight 1] [--native-records 300000 (0: skip the native tools)]
 //        pnpm bench:shipper --mib 1024 --backends kafka     # the 1 GiB flat-RSS run
-// Writes benchmarks/results/<date>-shipper.{md,json}. Needs the brokers running (pnpm stack up).
+// Writes benchmarks/results/<date>-shipper[-N].{md,json} (-N: the first name not taken). Needs the brokers running (pnpm stack up).
 import { spawn } from 'node:child_process';
 import {
   closeSync,

@@ -61,7 +61,9 @@ const shapeOf = (v) =>
 const byShape = new Map();
 for (const e of events) {
   const s = shapeOf(e);
-  byShape.set(s, [...(byShape.get(s) ?? []), e]);
+  const same = byShape.get(s);
+  if (same === undefined) byShape.set(s, [e]);
+  else same.push(e);
 }
 const sample = [...byShape.values()].sort((x, y) => y.length - x.length)[0];
 

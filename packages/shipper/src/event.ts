@@ -32,10 +32,22 @@ export interface ShipEvent {
   /** When the line was read (ms since epoch): `shippedAt` and `event.created`. */
   readonly readAt: number;
   /**
-   * Called once the broker durably accepted the record (never before, never twice).
-   * Files advance their registry offset here.
+   * Where the source remembers how far the broker durably accepted its events (a file's
+   * registry entry), with `end`, the position just after this event. Once a batch is
+   * confirmed, each checkpoint in it is advanced once, to the end of its last event there
+   * (never before the broker accepted them; batches are confirmed in order, so ends only grow).
    */
-  readonly onConfirmed?: () => void;
+  readonly checkpoint?: Checkpoint;
+  /** The checkpoint's position after this event: given with `checkpoint`. */
+  readonly end?: number;
+}
+
+/**
+ * One per source and generation, shared by its events: a call per batch instead of a
+ * closure and a registry lookup per line (those were 4% of a shipper's CPU).
+ */
+export interface Checkpoint {
+  advance(end: number): void;
 }
 
 export type InputType = 'file' | 'stdin' | 'tcp' | 'udp' | 'syslog';

@@ -13,7 +13,7 @@ import {
   retry,
   SluiceError,
 } from '@sluice/core';
-import type { Fields, FieldValue, Input, ShipEvent } from './event.js';
+import type { Checkpoint, Fields, FieldValue, Input, ShipEvent } from './event.js';
 import { shipperMetrics } from './metrics.js';
 import { EventQueue, type QueueLimits } from './queue.js';
 import type { FileRegistry } from './registry.js';
@@ -212,8 +212,15 @@ export class Shipper {
   private confirm(events: readonly ShipEvent[]): void {
     let bytes = 0;
     const perInput = new Map<string, { lines: number; bytes: number }>();
+    // Each checkpoint moves to the end of its last event here: a file's events come in order.
+    let checkpoint: Checkpoint | undefined;
+    let end = 0;
     for (const e of events) {
-      e.onConfirmed?.();
+      if (e.checkpoint !== undefined) {
+        if (e.checkpoint !== checkpoint) checkpoint?.advance(end);
+        checkpoint = e.checkpoint;
+        end = e.end as number;
+      }
       bytes += e.bytes;
       const c = perInput.get(e.input);
       if (c) {
@@ -221,6 +228,7 @@ export class Shipper {
         c.bytes += e.bytes;
       } else perInput.set(e.input, { lines: 1, bytes: e.bytes });
     }
+    checkpoint?.advance(end);
     for (const [input, c] of perInput) {
       shipperMetrics().lines.inc({ input }, c.lines);
       shipperMetrics().bytes.inc({ input }, c.bytes);

@@ -5,7 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, type Logger } from '@sluice/core';
 import type * as Tinyglobby from 'tinyglobby';
-import type { EventSink, Fields, Input, ShipEvent } from '../event.js';
+import type { Checkpoint, EventSink, Fields, Input, ShipEvent } from '../event.js';
 import { type Line, LineSplitter } from '../lines.js';
 import { type JoinedLine, type Joiner, joinerFactory, type MultilineConfig } from '../multiline.js';
 import { type FileRegistry, type FileState, fileKey } from '../registry.js';
@@ -79,6 +79,8 @@ interface Tracked {
   closedAtSize: number;
   idSource?: string;
   idGen?: number;
+  /** The registry entry of this generation, advanced per confirmed batch (undefined without a registry). */
+  checkpoint?: Checkpoint;
   fields?: Fields;
 }
 
@@ -387,14 +389,14 @@ export class FileInput implements Input {
 
   private toEvent(t: Tracked, line: JoinedLine, readAt = Date.now()): ShipEvent {
     const { dev, ino, gen } = t.state;
-    const key = fileKey(dev, ino);
     const tags = lineTags(line, this.baseTags);
-    const registry = this.registry;
-    const end = line.end;
     // Built once per file and generation, shared by its events (they never change them).
     if (t.idSource === undefined || t.idGen !== gen) {
       t.idSource = `${this.options.shipperId}:${dev}:${ino}:${gen}`;
       t.idGen = gen;
+      const registry = this.registry;
+      const key = fileKey(dev, ino);
+      t.checkpoint = registry ? { advance: (end) => registry.advance(key, gen, end) } : undefined;
     }
     t.fields ??= { ...this.fields, 'log.file.path': t.source };
     // One literal with every key (no conditional spread): this runs once per line.
@@ -409,7 +411,8 @@ export class FileInput implements Input {
       fields: t.fields,
       tags,
       readAt,
-      onConfirmed: registry ? () => registry.advance(key, gen, end) : undefined,
+      checkpoint: t.checkpoint,
+      end: line.end,
     };
   }
 }

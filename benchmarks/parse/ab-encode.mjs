@@ -1,7 +1,13 @@
-// A worker's per-record work (encodeRecords: pipeline + bulk body) of two builds in one
-// process, rounds alternated, CPU µs per line: for before/after comparisons of parser
-// changes on a machine too loaded for two separate runs to compare (issue 12). Also checks
-// that both builds write byte-identical bulk bodies.
+// A worker's per-record work (encodeRecords: pipeline + bulk body) of two builds, CPU µs per
+// line: for before/after comparisons of parser changes on a machine too loaded for two
+// separate benchmark runs to compare (issue 12). Also checks that both builds write
+// byte-identical bulk bodies.
+//
+// Each measurement runs in a process of its own (two unmeasured passes, then three measured),
+// the builds alternating, order flipped each round. Both builds in one process, as this
+// script first did, made whichever was loaded second up to twice as slow (seen on Node 20,
+// 2026-12-05: the same checkout against itself read 1.00, two copies of one commit 1.6-1.9),
+// so that comparisons from before then understated B's gains.
 //
 //   node benchmarks/parse/ab-encode.mjs --a /path/to/other/checkout/ [--module apache.access
 //     | --pattern '%{COMBINEDAPACHELOG}'] [--format combined|common|syslog|json] [--lines N]
@@ -9,6 +15,9 @@
 //
 // --a and --b are checkouts with built packages (packages/*/dist); --b defaults to this
 // one. Lines come from @sluice/testkit's generator (in time order, 7 user agents).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { shipperFields } from '../lib/shipped.mjs';
 
@@ -22,9 +31,11 @@ const { values: a } = parseArgs({
     lines: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '11' },
     codec: { type: 'string' },
+    // Internal: measure this one build in this process and print its result as JSON.
+    only: { type: 'string' },
   },
 });
-if (a.a === undefined)
+if (a.a === undefined && a.only === undefined)
   throw new Error('--a: the checkout to compare with (built), e.g. a copy at the base commit');
 const dir = (root) => (root.endsWith('/') ? root : `${root}/`);
 const { generateLines } = await import(`${dir(a.b)}packages/testkit/dist/index.js`);
@@ -88,17 +99,17 @@ async function rawBatches(root) {
 }
 const source = a.pattern ? { patterns: [a.pattern] } : { module: a.module ?? 'apache.access' };
 
-const builds = [];
-for (const root of [a.a, a.b]) {
+/** One build's encode of every batch: lines encoded, and the bodies when `keep`. */
+async function load(root) {
   const parser = await import(`${dir(root)}packages/parser/dist/index.js`);
   const core = await import(`${dir(root)}packages/core/dist/index.js`);
   const pipeline = await parser.compileSource(source);
   const indexName = core.compileIndexName('logs-%{+yyyy.MM.dd}');
   const raws = a.codec === undefined ? undefined : await rawBatches(root);
   const { decodePayloads } = await import(`${dir(root)}packages/brokers/dist/payloads.js`);
-  const run = (keep) => {
+  return (keep) => {
     let items = 0;
-    const bodies = [];
+    const bodies = createHash('sha256');
     for (let b = 0; b < batches.length; b++) {
       const batch = raws === undefined ? batches[b] : decodePayloads(raws[b]).records;
       const encoded = parser.encodeRecords(batch, {
@@ -108,22 +119,42 @@ for (const root of [a.a, a.b]) {
         now: shippedAt,
       });
       items += encoded.recordIndex.length;
-      if (keep) bodies.push(Buffer.from(encoded.body).toString('latin1'));
+      if (keep) bodies.update(encoded.body);
     }
-    return { items, text: bodies.join('') };
+    return { items, bodies: keep ? bodies.digest('hex') : '' };
   };
-  builds.push({ run, perLine: [] });
 }
-const [bodyA, bodyB] = builds.map((b) => b.run(true).text);
-const identical = bodyA === bodyB;
+
+if (a.only !== undefined) {
+  const run = await load(a.only);
+  const { bodies } = run(true); // unmeasured passes (the first fingerprints the bodies)
+  run(false);
+  const cpu = process.cpuUsage();
+  let items = 0;
+  for (let pass = 0; pass < 3; pass++) items += run(false).items;
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(`${JSON.stringify({ perLine: (used.user + used.system) / items, bodies })}\n`);
+  process.exit(0);
+}
+
+const self = fileURLToPath(import.meta.url);
+const measure = (root) => {
+  const args = [self, '--only', root, '--b', a.b, '--format', a.format, '--lines', a.lines];
+  if (a.module !== undefined) args.push('--module', a.module);
+  if (a.pattern !== undefined) args.push('--pattern', a.pattern);
+  if (a.codec !== undefined) args.push('--codec', a.codec);
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').at(-1));
+};
+const builds = [a.a, a.b].map((root) => ({ root, perLine: [], bodies: new Set() }));
 for (let r = 0; r < Number(a.rounds); r++) {
   for (const build of r % 2 === 0 ? builds : [...builds].reverse()) {
-    const cpu = process.cpuUsage();
-    const { items } = build.run(false);
-    const used = process.cpuUsage(cpu);
-    build.perLine.push((used.user + used.system) / items);
+    const { perLine, bodies } = measure(build.root);
+    build.perLine.push(perLine);
+    build.bodies.add(bodies);
   }
 }
+const [bodiesA, bodiesB] = builds.map((b) => [...b.bodies].join(','));
+const identical = bodiesA === bodiesB && !bodiesA.includes(',');
 const stat = (xs) => {
   const s = [...xs].sort((x, y) => x - y);
   return { min: s[0], median: s[Math.floor(s.length / 2)] };

@@ -31,10 +31,17 @@ export const commandModules: Readonly<Record<string, CommandModule>> = {
   schema: () => import('./schema.js'),
 };
 
-/** The commands to register for these arguments: the one named, or all of them (help, typos). */
+/**
+ * The commands to register for these arguments: the one named, none for a bare `--version`
+ * (loading them all cost it over half a second), or all of them (help, typos).
+ */
 export async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
   const name = argv.find((arg) => !arg.startsWith('-'));
+  if (name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some(isHelp))
+    return [];
   const only = name === undefined ? undefined : commandModules[name];
   const load = only ? [only] : Object.values(commandModules);
   return (await Promise.all(load.map((module) => module()))).map((m) => m.register);
 }
+
+const isHelp = (arg: string) => arg === '-h' || arg === '--help';
